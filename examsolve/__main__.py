@@ -1,0 +1,3 @@
+from examsolve.cli import main
+
+main()

@@ -1,0 +1,110 @@
+"""Comparing a derivation's answers with the known ones in a spec's `expected`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from examsolve.derivation import AnswerValue, Derivation
+from examsolve.errors import SpecError
+from examsolve.numbers import parse_number
+from examsolve.problem import Problem
+from examsolve.spec import UNKNOWN, SpecNode
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    key: str
+    ok: bool
+    expected: object
+    got: AnswerValue
+    reason: str = ""
+
+
+def expected_value(node: SpecNode) -> object:
+    """An expected answer: null (undetermined), a number, a matrix, or a word."""
+    if node.is_null:
+        return None
+    if node.is_scalar and node.node.tag == "tag:yaml.org,2002:str":
+        try:
+            return parse_number(node.node.value)
+        except (ValueError, ZeroDivisionError):
+            return node.node.value.strip()
+    if node.is_scalar:
+        return node.number()
+    if node.is_sequence:
+        grid = node.grid(unknown=True)
+        arr = np.array([[None if e is UNKNOWN else e for e in r] for r in grid.rows],
+                       dtype=object)
+        return arr
+    raise node.error(f"expected a number, a list or a word, got {node.type_name}")
+
+
+def _as_array(value: object) -> np.ndarray | None:
+    if isinstance(value, (tuple, list, np.ndarray)):
+        arr = np.array(value, dtype=object)
+        return arr
+    return None
+
+
+def _close(expected: object, got: object, tol: float) -> bool:
+    if expected is None or got is None:
+        return expected is None and got is None
+    if isinstance(expected, str) or isinstance(got, str):
+        if isinstance(got, str) and not isinstance(expected, str):
+            try:
+                got = parse_number(got)
+            except ValueError:
+                return False
+        elif isinstance(expected, str) and not isinstance(got, str):
+            return False
+        else:
+            return expected == got
+    e, g = float(expected), float(got)  # type: ignore[arg-type]
+    if math.isnan(e) or math.isnan(g):
+        return math.isnan(e) and math.isnan(g)
+    if math.isinf(e) or math.isinf(g):
+        return e == g
+    return math.isclose(g, e, rel_tol=tol, abs_tol=tol)
+
+
+def compare(expected: object, got: AnswerValue, tol: float) -> tuple[bool, str]:
+    """Tolerant comparison; a flat expected list matches a column or a row of the same size."""
+    e_arr, g_arr = _as_array(expected), _as_array(got)
+    if e_arr is None and g_arr is None:
+        return _close(expected, got, tol), ""
+    if e_arr is None or g_arr is None:
+        # A 1×1 matrix answers a scalar question and vice versa.
+        arr = e_arr if e_arr is not None else g_arr
+        other = got if e_arr is not None else expected
+        if arr.size == 1:
+            return compare(arr.reshape(-1)[0], other, tol) if e_arr is None else \
+                compare(other, arr.reshape(-1)[0], tol)
+        return False, "expected a single value" if e_arr is None else "expected a matrix"
+    if e_arr.shape != g_arr.shape:
+        if e_arr.size == g_arr.size and sorted(s for s in e_arr.shape if s > 1) == \
+                sorted(s for s in g_arr.shape if s > 1) and (e_arr.ndim == 1 or 1 in e_arr.shape):
+            e_arr = e_arr.reshape(g_arr.shape)
+        else:
+            return False, f"shape {e_arr.shape} expected, got {g_arr.shape}"
+    bad = [i for i, (e, g) in enumerate(zip(e_arr.reshape(-1), g_arr.reshape(-1)))
+           if not _close(e, g, tol)]
+    if bad:
+        return False, f"{len(bad)} of {e_arr.size} entries differ"
+    return True, ""
+
+
+def check(problem: Problem, derivation: Derivation) -> list[CheckRow]:
+    """One row per expected answer; an expected key the solver never produced is an error."""
+    answers = derivation.answer_map()
+    rows = []
+    for key, node in problem.common.expected:
+        if key not in answers:
+            raise SpecError(f"no answer named '{key}'; this problem answers: "
+                            f"{', '.join(answers)}", node.file, node.line, f"expected.{key}")
+        want = expected_value(node)
+        ok, reason = compare(want, answers[key], problem.common.tolerance)
+        rows.append(CheckRow(key, ok, want, answers[key], reason))
+    return rows

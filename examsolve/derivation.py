@@ -1,0 +1,211 @@
+"""The renderer-neutral result of a solver: steps of prose and math, answers, warnings.
+
+A solver builds a Derivation with `DerivationBuilder`; renderers only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Union
+
+import numpy as np
+
+from examsolve.mathmodel import Expr, ExprLike, Sym, as_expr, eq, mat, rel
+from examsolve.numbers import exact
+
+
+@dataclass(frozen=True)
+class Para:
+    """Prose. `code` spans are written in backticks."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One displayed line of math, optionally numbered like the key's (8)."""
+
+    expr: Expr
+    label: str | None = None
+
+
+Cell = Union[str, Expr]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """Source code shown verbatim (syntax-highlighted where the format allows)."""
+
+    source: str
+    language: str = "python"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture drawn in text (a terminal plot, a grid of decision regions).
+
+    `image` optionally names a file written alongside (an SVG/PNG) for document formats.
+    """
+
+    text: str
+    caption: str | None = None
+    image: str | None = None
+
+
+Block = Union[Para, Equation, Table, Code, Figure]
+
+
+@dataclass(frozen=True)
+class Step:
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+# An answer value: None (undetermined), a string, a number, or a matrix as nested tuples.
+AnswerValue = Union[None, str, int, Fraction, float, tuple]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A named result; `key` is what `expected` uses (`e`, `X[4,1]`, `dL/dW`)."""
+
+    key: str
+    value: AnswerValue
+    display: Expr | None = None  # how the boxed answer reads; default `key = value`
+    boxed: bool = True  # boxed in the derivation's final answers (else listed only)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    kind: str
+    title: str
+    steps: tuple[Step, ...]
+    answers: tuple[Answer, ...]
+    warnings: tuple[str, ...] = ()
+    statement: str | None = None
+    source: str | None = None
+
+    def answer_map(self) -> dict[str, AnswerValue]:
+        return {a.key: a.value for a in self.answers}
+
+
+def answer_value(value: object) -> AnswerValue:
+    """Normalise a solver's value: numpy arrays to nested tuples, numbers to Fraction/float."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return answer_value(value.item())
+        return tuple(answer_value(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return tuple(answer_value(v) for v in value)
+    q = exact(value)
+    return q
+
+
+def value_expr(value: AnswerValue) -> Expr:
+    """The math node that shows an answer value."""
+    if value is None:
+        return Sym("undetermined")
+    if isinstance(value, str):
+        from examsolve.mathmodel import Text
+
+        return Text(value)
+    if isinstance(value, tuple):
+        arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
+                                         else (len(value[0]),)), dtype=object)
+        for i, v in enumerate(value):
+            arr[i] = v
+        return mat(arr)
+    return as_expr(value)
+
+
+@dataclass
+class StepBuilder:
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def say(self, text: str) -> "StepBuilder":
+        self.blocks.append(Para(text))
+        return self
+
+    def math(self, expr: Expr, label: str | None = None) -> "StepBuilder":
+        self.blocks.append(Equation(expr, label))
+        return self
+
+    def eq(self, *parts: ExprLike, label: str | None = None) -> "StepBuilder":
+        return self.math(eq(*parts), label)
+
+    def rel(self, *items: object, label: str | None = None) -> "StepBuilder":
+        return self.math(rel(*items), label)  # type: ignore[arg-type]
+
+    def table(self, headers: list[str], rows: list[list[Cell]],
+              caption: str | None = None) -> "StepBuilder":
+        self.blocks.append(Table(tuple(headers), tuple(tuple(r) for r in rows), caption))
+        return self
+
+    def code(self, source: str, language: str = "python") -> "StepBuilder":
+        self.blocks.append(Code(source, language))
+        return self
+
+    def figure(self, text: str, caption: str | None = None,
+               image: str | None = None) -> "StepBuilder":
+        self.blocks.append(Figure(text, caption, image))
+        return self
+
+    def build(self) -> Step:
+        return Step(self.heading, tuple(self.blocks))
+
+
+class DerivationBuilder:
+    """Collects steps, answers and warnings in order; `build()` freezes them."""
+
+    def __init__(self, kind: str, title: str, statement: str | None = None,
+                 source: str | None = None) -> None:
+        self.kind = kind
+        self.title = title
+        self.statement = statement
+        self.source = source
+        self._steps: list[StepBuilder] = []
+        self._answers: dict[str, Answer] = {}
+        self._warnings: list[str] = []
+
+    def step(self, heading: str) -> StepBuilder:
+        builder = StepBuilder(heading)
+        self._steps.append(builder)
+        return builder
+
+    def answer(self, key: str, value: object, display: Expr | None = None,
+               boxed: bool = True) -> None:
+        """Record an answer (a later answer with the same key replaces the earlier)."""
+        self._answers[key] = Answer(key, answer_value(value), display, boxed)
+
+    def warn(self, text: str) -> None:
+        if text not in self._warnings:
+            self._warnings.append(text)
+
+    def build(self) -> Derivation:
+        return Derivation(
+            kind=self.kind,
+            title=self.title,
+            steps=tuple(s.build() for s in self._steps),
+            answers=tuple(self._answers.values()),
+            warnings=tuple(self._warnings),
+            statement=self.statement,
+            source=self.source,
+        )
+
+
+def answer_display(answer: Answer) -> Expr:
+    """`key = value` unless the solver gave its own display."""
+    if answer.display is not None:
+        return answer.display
+    return eq(Sym(answer.key), value_expr(answer.value))

@@ -1,0 +1,56 @@
+"""The errors examsolve reports as one line, and the exit codes they map to.
+
+Known errors never carry a traceback to the user: the CLI's single error boundary turns
+them into `examsolve: <message>` on stderr and the exit code named here.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes, named (httpie's ExitStatus)."""
+
+    OK = 0
+    FAILED = 1  # a check mismatch, or a problem with no solution (inconsistent data)
+    BAD_INPUT = 2  # a spec that cannot be read, or a usage error
+
+
+class ExamsolveError(Exception):
+    """Base of every error the CLI reports as one line."""
+
+    exit_status = ExitStatus.FAILED
+
+
+class SpecError(ExamsolveError):
+    """Bad input: the file, the line and the path inside the spec, then what is wrong.
+
+    Reads `problems/x.yaml:7: kernel[2][1]: expected a number or a name, got a list`.
+    """
+
+    exit_status = ExitStatus.BAD_INPUT
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 path: str = "") -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file or "<spec>"
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where]
+        if self.path:
+            parts.append(self.path)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class UnsolvableError(ExamsolveError):
+    """The data admit no solution (e.g. complete windows that disagree)."""
+
+    exit_status = ExitStatus.FAILED

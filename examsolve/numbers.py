@@ -1,0 +1,103 @@
+"""Exact numbers and how they are written.
+
+Rational work stays in `fractions.Fraction`; floats appear only where exp/log force them.
+Printing rules (STYLE §5): integers as `2`, terminating decimals as `0.25`, other rationals
+as `1/3`, floats to 4 significant digits.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from numbers import Integral, Real
+
+import numpy as np
+
+Scalar = int | Fraction | float
+
+# A terminating decimal longer than this is written as a fraction instead.
+_MAX_DECIMAL_DIGITS = 8
+
+
+def parse_number(text: str) -> Fraction | float:
+    """Read `2`, `-1/2`, `0.25`, `1e-3` exactly; `inf`, `-inf`, `nan` as floats.
+
+    Raises ValueError for anything else.
+    """
+    cleaned = text.strip().replace("\u2212", "-")  # accept a typographic minus
+    lowered = cleaned.lower().lstrip("+")
+    if lowered in ("inf", ".inf", "infinity", "-inf", "-.inf", "-infinity", "nan", ".nan"):
+        return float(lowered.replace(".", ""))
+    if not cleaned or cleaned.count("/") > 1:
+        raise ValueError(text)
+    return Fraction(cleaned)
+
+
+def exact(value: object) -> Fraction | float:
+    """A Python/numpy number as a Fraction when it is integral or already rational."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return Fraction(int(value))
+    if isinstance(value, (Integral, np.integer)):
+        return Fraction(int(value))
+    if isinstance(value, (Real, np.floating)):
+        return float(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def is_terminating(q: Fraction) -> bool:
+    """True when q has a finite decimal expansion (denominator 2^a 5^b)."""
+    d = q.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
+def format_number(value: object, digits: int = 4) -> str:
+    """Write a number the way a model solution does (see the module docstring)."""
+    if isinstance(value, (Fraction, Integral, np.integer, bool, np.bool_)):
+        q = Fraction(int(value)) if not isinstance(value, Fraction) else value
+        if q.denominator == 1:
+            return str(q.numerator)
+        if is_terminating(q):
+            text = _decimal(q)
+            if len(text.replace("-", "").replace("0.", "").replace(".", "")) <= _MAX_DECIMAL_DIGITS:
+                return text
+        return f"{q.numerator}/{q.denominator}"
+    x = float(value)  # type: ignore[arg-type]
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def _decimal(q: Fraction) -> str:
+    sign = "-" if q < 0 else ""
+    q = abs(q)
+    whole, rest = divmod(q.numerator, q.denominator)
+    digits = []
+    while rest:
+        rest *= 10
+        d, rest = divmod(rest, q.denominator)
+        digits.append(str(d))
+    return f"{sign}{whole}." + "".join(digits)
+
+
+def to_float(value: object) -> float:
+    """Any scalar examsolve handles, as a float."""
+    return float(value)  # type: ignore[arg-type]
+
+
+def is_exact(value: object) -> bool:
+    return isinstance(value, (Fraction, Integral, np.integer))

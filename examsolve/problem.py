@@ -1,0 +1,132 @@
+"""Loading a spec file into a typed problem: the shared keys, then the kind's own.
+
+load → solve → render: this module is the first arrow. `solve` dispatches on `kind` through
+the one registry in `examsolve.solvers`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from examsolve.derivation import Derivation
+from examsolve.errors import SpecError
+from examsolve.spec import SpecNode, compose_file, compose_text
+
+COMMON_KEYS = ("kind", "title", "source", "statement", "indexing", "expected", "tolerance")
+DEFAULT_TOLERANCE = 1e-4
+
+
+@dataclass(frozen=True)
+class Common:
+    """The keys every spec shares."""
+
+    file: str
+    kind: str
+    title: str
+    source: str | None = None
+    statement: str | None = None
+    indexing: int = 1  # how indices are written in derivations and answer keys
+    tolerance: float = DEFAULT_TOLERANCE
+    expected: tuple[tuple[str, SpecNode], ...] = ()  # answer key → its node (kept for lines)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A loaded spec: the shared keys and the kind's frozen spec."""
+
+    common: Common
+    spec: Any
+
+    @property
+    def file(self) -> str:
+        return self.common.file
+
+
+def read_common(node: SpecNode) -> Common:
+    from examsolve.solvers import KINDS
+
+    kind_node = node["kind"]
+    kind = kind_node.string().strip()
+    if kind not in KINDS:
+        hint = difflib.get_close_matches(kind, list(KINDS), n=1)
+        more = f"; did you mean '{hint[0]}'?" if hint else f"; known kinds: {', '.join(KINDS)}"
+        raise kind_node.error(f"unknown kind '{kind}'{more}")
+    title = node["title"].string().strip()
+    source = node["source"].string().strip() if "source" in node else None
+    statement = node["statement"].string().strip() if "statement" in node else None
+    indexing = 1
+    if "indexing" in node:
+        indexing = node["indexing"].integer()
+        if indexing not in (0, 1):
+            raise node["indexing"].error(f"expected 0 or 1, got {indexing}")
+    tolerance = DEFAULT_TOLERANCE
+    if "tolerance" in node:
+        tolerance = float(node["tolerance"].number())
+        if not tolerance >= 0:
+            raise node["tolerance"].error("expected a tolerance ≥ 0")
+    expected: tuple[tuple[str, SpecNode], ...] = ()
+    if "expected" in node:
+        exp_node = node["expected"]
+        if not exp_node.is_mapping:
+            raise exp_node.error(f"expected a mapping of answer keys to values, got "
+                                 f"{exp_node.type_name}")
+        exp_node.check_keys([k for k in exp_node.keys()])  # duplicates only
+        expected = tuple(exp_node.items())
+    return Common(file=node.file, kind=kind, title=title, source=source, statement=statement,
+                  indexing=indexing, tolerance=tolerance, expected=expected)
+
+
+def load_node(node: SpecNode) -> Problem:
+    from examsolve.solvers import KINDS
+
+    common = read_common(node)
+    module = KINDS[common.kind]
+    node.check_keys([*COMMON_KEYS, *module.KEYS], required=("kind", "title"))
+    return Problem(common, module.load(node, common))
+
+
+def load(path: str | Path) -> Problem:
+    """Parse and validate one spec file (SpecError on any bad input)."""
+    return load_node(compose_file(Path(path)))
+
+
+def load_string(text: str, file: str = "<spec>") -> Problem:
+    return load_node(compose_text(text, file))
+
+
+def solve(problem: Problem) -> Derivation:
+    from examsolve.solvers import KINDS
+
+    return KINDS[problem.common.kind].solve(problem.spec)
+
+
+def spec_files(paths: list[Path]) -> list[Path]:
+    """Files as given, folders expanded to their *.yaml/*.yml specs in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise SpecError("no *.yaml specs in this folder", str(path))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise SpecError("no such file or folder", str(path))
+    return files
+
+
+def examples_dir() -> Path | None:
+    """The examples shipped with examsolve: the checkout's problems/ or the installed copy."""
+    import sys
+
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "problems",
+                      Path(sys.prefix) / "share" / "examsolve" / "problems"):
+        if candidate.is_dir():
+            return candidate
+    return None

@@ -1,0 +1,71 @@
+"""A Derivation as JSON: answers as numbers (non-finite as "inf"/"-inf"/"nan",
+undetermined as null), steps as typed blocks with one-line math text."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+from examsolve.derivation import Code, Derivation, Equation, Figure, Para, Table
+from examsolve.mathmodel import Expr
+from examsolve.render import dispatch
+from examsolve.render.textmath import linear
+
+
+def json_number(value: object) -> Any:
+    """Fractions become ints or floats; non-finite floats become strings."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [json_number(v) for v in value]
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    if isinstance(value, int):
+        return value
+    x = float(value)  # type: ignore[arg-type]
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+class JsonPrinter:
+    def block(self, block: object) -> dict:
+        return dispatch(self, block)
+
+    def cell(self, cell: object) -> str:
+        return linear(cell) if isinstance(cell, Expr) else str(cell)
+
+    def _print_Para(self, b: Para) -> dict:
+        return {"type": "text", "text": b.text}
+
+    def _print_Equation(self, b: Equation) -> dict:
+        out = {"type": "math", "text": linear(b.expr)}
+        if b.label:
+            out["label"] = b.label
+        return out
+
+    def _print_Table(self, b: Table) -> dict:
+        return {"type": "table", "headers": list(b.headers), "caption": b.caption,
+                "rows": [[self.cell(c) for c in r] for r in b.rows]}
+
+    def _print_Code(self, b: Code) -> dict:
+        return {"type": "code", "language": b.language, "source": b.source}
+
+    def _print_Figure(self, b: Figure) -> dict:
+        return {"type": "figure", "text": b.text, "caption": b.caption, "image": b.image}
+
+
+def to_json(derivation: Derivation, file: str) -> dict:
+    printer = JsonPrinter()
+    return {
+        "file": file,
+        "kind": derivation.kind,
+        "title": derivation.title,
+        "answers": {a.key: json_number(a.value) for a in derivation.answers},
+        "warnings": list(derivation.warnings),
+        "steps": [{"heading": s.heading, "blocks": [printer.block(b) for b in s.blocks]}
+                  for s in derivation.steps],
+    }

@@ -1,0 +1,110 @@
+"""A Derivation on the terminal with rich: numbered steps, two-dimensional math, boxed
+answers. Plain text (no colour) when the output is not a terminal or NO_COLOR is set."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.syntax import Syntax
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
+                                  answer_display)
+from examsolve.mathmodel import Expr
+from examsolve.render import dispatch
+from examsolve.render.textmath import layout, linear
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def prose(text: str) -> Text:
+    """Prose with `code` spans styled; never parsed as rich markup."""
+    out = Text()
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(text[last:match.start()])
+        out.append(match.group(1), style="bold cyan")
+        last = match.end()
+    out.append(text[last:])
+    return out
+
+
+def math_text(expr: Expr, label: str | None = None) -> Text:
+    """Two-dimensional math; an equation label like (8) stands after it, on its centre row."""
+    box = layout(expr)
+    lines = [ln.rstrip() for ln in box.lines]
+    if label:
+        width = max(len(ln) for ln in lines)
+        lines[box.baseline] = lines[box.baseline].ljust(width + 4) + label
+    return Text("\n".join(lines), style="", no_wrap=True, overflow="ignore")
+
+
+class RichPrinter:
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def block(self, block: object) -> RenderableType:
+        return dispatch(self, block)
+
+    def _print_Para(self, b: Para) -> RenderableType:
+        return prose(b.text)
+
+    def _print_Equation(self, b: Equation) -> RenderableType:
+        return Padding(math_text(b.expr, b.label), (0, 0, 0, 2))
+
+    def _print_Table(self, b: Table) -> RenderableType:
+        table = RichTable(*b.headers, title=b.caption, title_justify="left",
+                          show_edge=True, pad_edge=True)
+        for r in b.rows:
+            table.add_row(*[Text(linear(c)) if isinstance(c, Expr) else Text(str(c))
+                            for c in r])
+        return table
+
+    def _print_Code(self, b: Code) -> RenderableType:
+        return Syntax(b.source, b.language, theme="ansi_dark", background_color="default",
+                      word_wrap=False)
+
+    def _print_Figure(self, b: Figure) -> RenderableType:
+        parts: list[RenderableType] = [Text(b.text, no_wrap=True, overflow="ignore")]
+        if b.caption:
+            parts.append(Text(b.caption, style="italic"))
+        return Group(*parts)
+
+
+def answers_panel(derivation: Derivation) -> RenderableType:
+    lines = [math_text(answer_display(a)) for a in derivation.answers if a.boxed]
+    rest = [a for a in derivation.answers if not a.boxed]
+    body: list[RenderableType] = list(lines)
+    if rest:
+        body.append(Text("also: " + ", ".join(linear(answer_display(a)) for a in rest),
+                         style="dim"))
+    return Panel(Group(*body), title="Answers", title_align="left", border_style="green",
+                 expand=False)
+
+
+def render(derivation: Derivation, console: Console, file: str | None = None,
+           answers_only: bool = False) -> None:
+    """Print one derivation."""
+    console.print(Rule(Text(derivation.title, style="bold"), align="left"))
+    meta = " · ".join(x for x in (derivation.kind, derivation.source, file) if x)
+    console.print(Text(meta, style="dim"))
+    if not answers_only:
+        if derivation.statement:
+            console.print(Panel(prose(derivation.statement), title="Problem",
+                                title_align="left", border_style="blue"))
+        printer = RichPrinter(console)
+        for number, step in enumerate(derivation.steps, 1):
+            console.print()
+            console.print(Text(f"{number}. {step.heading}", style="bold"))
+            for block in step.blocks:
+                console.print(printer.block(block), soft_wrap=isinstance(block, Equation))
+        console.print()
+    console.print(answers_panel(derivation))
+    for warning in derivation.warnings:
+        console.print(Text("⚠ " + warning, style="yellow"))
+    console.print()

@@ -1,0 +1,334 @@
+"""Math nodes as plain Unicode text: one-line (`linear`) and two-dimensional (`layout`).
+
+The two-dimensional form stacks matrices with ⎡⎢⎣ brackets and aligns the centre rows of
+neighbouring pieces, so `W·x + b = [..][..] + [..]` reads as a handwritten line does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from examsolve import mathmodel as m
+from examsolve.numbers import format_number
+from examsolve.render import dispatch
+
+_SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx,", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ,")
+_SUP = str.maketrans("0123456789+-=()niT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ")
+
+PREC_REL, PREC_ADD, PREC_MUL, PREC_NEG, PREC_POW, PREC_ATOM = range(6)
+
+
+def number_text(value: object) -> str:
+    text = format_number(value)
+    return text.replace("-", "−") if text not in ("-inf",) else "−inf"
+
+
+def script(text: str, table: dict, marker: str) -> str:
+    """Unicode sub/superscript when every character has one, else `_{..}`/`^{..}`."""
+    converted = text.translate(table)
+    if all(c != o or c == "," for c, o in zip(converted, text)) and text:
+        return converted
+    return f"{marker}{text}" if len(text) == 1 else f"{marker}{{{text}}}"
+
+
+def symbol_text(node: m.Sym) -> str:
+    text = node.name
+    if node.sub is not None:
+        text += script(node.sub, _SUB, "_")
+    if node.sup is not None:
+        text += script(node.sup, _SUP, "^")
+    return text
+
+
+def precedence(node: m.Expr) -> int:
+    if isinstance(node, m.Rel):
+        return PREC_REL
+    if isinstance(node, m.Add):
+        return PREC_ADD
+    if isinstance(node, (m.Mul, m.Div)):
+        return PREC_MUL
+    if isinstance(node, m.Neg):
+        return PREC_NEG
+    if isinstance(node, m.Num):
+        text = format_number(node.value)
+        if text.startswith("-"):
+            return PREC_NEG
+        if "/" in text:
+            return PREC_MUL
+        return PREC_ATOM
+    if isinstance(node, m.Pow):
+        return PREC_POW
+    return PREC_ATOM
+
+
+def _is_negative(node: m.Expr) -> bool:
+    return isinstance(node, m.Num) and format_number(node.value).startswith("-")
+
+
+def split_sign(term: m.Expr) -> tuple[str, m.Expr]:
+    """How a term after the first joins a sum: ('−', |term|) or ('+', term).
+
+    A negative number or a Neg is written `a − 1`; a coefficient product like (−3)·e as
+    `− 3e`; a product of numbers only keeps its sign inside: `+ (−1)·1`, as the key writes.
+    """
+    if isinstance(term, m.Neg):
+        return "−", term.arg
+    if _is_negative(term):
+        return "−", m.Num(-term.value)  # type: ignore[operator]
+    if isinstance(term, m.Mul) and term.factors and _is_negative(term.factors[0]) and \
+            any(not isinstance(f, m.Num) for f in term.factors[1:]):
+        coeff = -term.factors[0].value  # type: ignore[attr-defined]
+        rest = term.factors[1:]
+        if coeff == 1:
+            return "−", rest[0] if len(rest) == 1 else m.Mul(rest, term.op)
+        return "−", m.Mul((m.Num(coeff), *rest), term.op)
+    return "+", term
+
+
+def factor_level(node: m.Mul, i: int) -> int:
+    """The precedence a factor needs to go without parentheses.
+
+    A leading negative coefficient of a symbol reads `−3e`; any other negative number in a
+    product is bracketed, `(−1)·1`, `2·(−1)`.
+    """
+    f = node.factors[i]
+    if i == 0 and _is_negative(f) and len(node.factors) > 1 and \
+            not isinstance(node.factors[1], m.Num):
+        return PREC_MUL
+    return PREC_NEG + 1
+
+
+class LinearPrinter:
+    """One line of text: matrices as [1 2; 3 4] (rows split by `;`)."""
+
+    def doprint(self, node: m.Expr) -> str:
+        return dispatch(self, node)
+
+    def paren(self, node: m.Expr, level: int, strict: bool = False) -> str:
+        text = self.doprint(node)
+        p = precedence(node)
+        if p < level or (strict and p == level):
+            return f"({text})"
+        return text
+
+    def _print_Num(self, node: m.Num) -> str:
+        return number_text(node.value)
+
+    def _print_Sym(self, node: m.Sym) -> str:
+        return symbol_text(node)
+
+    def _print_Text(self, node: m.Text) -> str:
+        return node.text
+
+    def _print_Ellipsis(self, node: m.Ellipsis_) -> str:
+        return "…"
+
+    def _print_Mat(self, node: m.Mat) -> str:
+        rows = ["  ".join(self.doprint(e) for e in r) if not all(
+            isinstance(e, m.Ellipsis_) for e in r) else "⋮" for r in node.rows]
+        if node.shape[1] == 1 and node.shape[0] > 1 and node.full_shape is None:
+            return "[" + "; ".join(rows) + "]"
+        return "[" + "; ".join(rows) + "]"
+
+    def _print_Add(self, node: m.Add) -> str:
+        out = self.paren(node.terms[0], PREC_ADD)
+        for term in node.terms[1:]:
+            sign, body = split_sign(term)
+            out += f" {sign} " + self.paren(body, PREC_MUL if sign == "−" else PREC_ADD,
+                                            strict=sign == "−" and isinstance(body, m.Add))
+        return out
+
+    def _print_Neg(self, node: m.Neg) -> str:
+        return "−" + self.paren(node.arg, PREC_NEG + 1 if not isinstance(node.arg, m.Mul)
+                                else PREC_MUL)
+
+    def _print_Mul(self, node: m.Mul) -> str:
+        parts = []
+        for i, f in enumerate(node.factors):
+            parts.append(self.paren(f, factor_level(node, i),
+                                    strict=isinstance(f, m.Div) and i > 0))
+        sep = {"": "", "·": "·", "⊙": " ⊙ ", "×": " × "}.get(node.op, node.op)
+        if node.op == "":
+            # Juxtaposition: `3e`, but `W x` between two symbols would merge names.
+            out = parts[0]
+            for prev, part in zip(parts, parts[1:]):
+                glue = " " if (prev[-1:].isalnum() and part[:1].isalnum()) and not \
+                    (prev[-1:].isdigit() and part[:1].isalpha()) else ""
+                out += glue + part
+            return out
+        return sep.join(parts)
+
+    def _print_Div(self, node: m.Div) -> str:
+        return self.paren(node.num, PREC_MUL) + "/" + self.paren(node.den, PREC_MUL, strict=True)
+
+    def _print_Pow(self, node: m.Pow) -> str:
+        return self.paren(node.base, PREC_ATOM) + "^" + self.paren(node.exp, PREC_ATOM)
+
+    def _print_Call(self, node: m.Call) -> str:
+        return node.fn + "(" + ", ".join(self.doprint(a) for a in node.args) + ")"
+
+    def _print_Deriv(self, node: m.Deriv) -> str:
+        return "∂" + self.paren(node.num, PREC_ATOM) + "/∂" + self.paren(node.den, PREC_ATOM)
+
+    def _print_Transpose(self, node: m.Transpose) -> str:
+        return self.paren(node.arg, PREC_ATOM) + "ᵀ"
+
+    def _print_Paren(self, node: m.Paren) -> str:
+        return "(" + self.doprint(node.arg) + ")"
+
+    def _print_Boxed(self, node: m.Boxed) -> str:
+        return "[" + self.doprint(node.arg) + "]" if False else "⟦" + self.doprint(node.arg) + "⟧"
+
+    def _print_Rel(self, node: m.Rel) -> str:
+        out = self.doprint(node.parts[0])
+        for op, part in zip(node.ops, node.parts[1:]):
+            out += f" {op} " + self.doprint(part)
+        return out
+
+
+def linear(node: m.Expr) -> str:
+    """The one-line text of a math node."""
+    return LinearPrinter().doprint(node)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A block of text lines with a baseline (the row that aligns with neighbours)."""
+
+    lines: tuple[str, ...]
+    baseline: int
+
+    @property
+    def width(self) -> int:
+        return max((len(ln) for ln in self.lines), default=0)
+
+    @property
+    def height(self) -> int:
+        return len(self.lines)
+
+    @staticmethod
+    def text(s: str) -> "Box":
+        return Box((s,), 0)
+
+
+def hjoin(*boxes: Box) -> Box:
+    """Place boxes side by side, baselines aligned."""
+    above = max(b.baseline for b in boxes)
+    below = max(b.height - b.baseline for b in boxes)
+    lines = [""] * (above + below)
+    for b in boxes:
+        w = b.width
+        top = above - b.baseline
+        for i in range(above + below):
+            j = i - top
+            lines[i] += (b.lines[j] if 0 <= j < b.height else "").ljust(w)
+    return Box(tuple(ln.rstrip() if False else ln for ln in lines), above)
+
+
+class LayoutPrinter(LinearPrinter):
+    """Two-dimensional text: only matrices (and what contains them) take several lines."""
+
+    def box(self, node: m.Expr) -> Box:
+        if isinstance(node, m.Mat):
+            return self._box_Mat(node)
+        if isinstance(node, (m.Add, m.Mul, m.Rel, m.Call, m.Transpose, m.Paren, m.Boxed,
+                             m.Neg)) and self._has_tall(node):
+            return dispatch(self, node, "_box_")
+        return Box.text(self.doprint(node))
+
+    def _has_tall(self, node: m.Expr) -> bool:
+        if isinstance(node, m.Mat):
+            return node.shape[0] > 1
+        children = getattr(node, "terms", None) or getattr(node, "factors", None) or \
+            getattr(node, "parts", None) or getattr(node, "args", None)
+        if children is None and hasattr(node, "arg"):
+            children = (node.arg,)  # type: ignore[attr-defined]
+        return any(self._has_tall(c) for c in children or ())
+
+    def bparen(self, node: m.Expr, level: int) -> Box:
+        b = self.box(node)
+        if precedence(node) < level:
+            return self._wrap(b, "(", ")")
+        return b
+
+    def _wrap(self, b: Box, left: str, right: str) -> Box:
+        if b.height == 1:
+            return Box.text(left + b.lines[0] + right)
+        tall = {"(": "⎛⎜⎝", ")": "⎞⎟⎠", "[": "⎡⎢⎣", "]": "⎤⎥⎦"}
+        l, r = tall[left], tall[right]
+        lines = []
+        for i, ln in enumerate(b.lines):
+            pick = 0 if i == 0 else 2 if i == b.height - 1 else 1
+            lines.append(l[pick] + ln.ljust(b.width) + r[pick])
+        return Box(tuple(lines), b.baseline)
+
+    def _box_Mat(self, node: m.Mat) -> Box:
+        cells = [[self.doprint(e) if not isinstance(e, m.Ellipsis_) else None for e in r]
+                 for r in node.rows]
+        ncols = len(cells[0])
+        full_ellipsis_rows = {i for i, r in enumerate(cells) if all(c is None for c in r)}
+        widths = [max(len(r[j] or "…") for r in cells) for j in range(ncols)]
+        lines = []
+        for i, r in enumerate(cells):
+            if i in full_ellipsis_rows:
+                lines.append("  ".join("⋮".center(w) for w in widths))
+            else:
+                lines.append("  ".join((c if c is not None else "…").rjust(w)
+                                       for c, w in zip(r, widths)))
+        if len(lines) == 1:
+            return Box.text("[" + lines[0] + "]")
+        return self._wrap(Box(tuple(lines), (len(lines) - 1) // 2), "[", "]")
+
+    def _box_Add(self, node: m.Add) -> Box:
+        parts = [self.bparen(node.terms[0], PREC_ADD)]
+        for term in node.terms[1:]:
+            sign, body = split_sign(term)
+            parts += [Box.text(f" {sign} "), self.bparen(body, PREC_MUL if sign == "−"
+                                                         else PREC_ADD)]
+        return hjoin(*parts)
+
+    def _box_Neg(self, node: m.Neg) -> Box:
+        return hjoin(Box.text("−"), self.bparen(node.arg, PREC_MUL))
+
+    def _box_Mul(self, node: m.Mul) -> Box:
+        sep = {"": " ", "·": "·", "⊙": " ⊙ ", "×": " × "}.get(node.op, node.op)
+        parts = []
+        for i, f in enumerate(node.factors):
+            if i:
+                parts.append(Box.text(sep))
+            parts.append(self.bparen(f, factor_level(node, i)))
+        return hjoin(*parts)
+
+    def _box_Rel(self, node: m.Rel) -> Box:
+        parts = [self.box(node.parts[0])]
+        for op, part in zip(node.ops, node.parts[1:]):
+            parts += [Box.text(f" {op} "), self.box(part)]
+        return hjoin(*parts)
+
+    def _box_Call(self, node: m.Call) -> Box:
+        args = []
+        for i, a in enumerate(node.args):
+            if i:
+                args.append(Box.text(", "))
+            args.append(self.box(a))
+        return hjoin(Box.text(node.fn), self._wrap(hjoin(*args), "(", ")"))
+
+    def _box_Transpose(self, node: m.Transpose) -> Box:
+        b = self.bparen(node.arg, PREC_ATOM)
+        return hjoin(b, Box(("ᵀ",) + ("",) * (b.height - 1), b.baseline if b.height == 1 else 0)) \
+            if b.height == 1 else hjoin(b, Box.text("ᵀ"))
+
+    def _box_Paren(self, node: m.Paren) -> Box:
+        return self._wrap(self.box(node.arg), "(", ")")
+
+    def _box_Boxed(self, node: m.Boxed) -> Box:
+        return self._wrap(self.box(node.arg), "[", "]")
+
+
+def layout(node: m.Expr) -> Box:
+    """The two-dimensional text of a math node."""
+    return LayoutPrinter().box(node)
+
+
+def layout_text(node: m.Expr) -> str:
+    return "\n".join(ln.rstrip() for ln in layout(node).lines)
