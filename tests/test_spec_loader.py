@@ -1,0 +1,123 @@
+"""The spec loader: every matrix notation, every error with file, line and path."""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import pytest
+
+from examsolve.errors import SpecError
+from examsolve.problem import load, load_string
+from examsolve.spec import UNKNOWN, compose_text
+
+
+def node_of(text: str):
+    return compose_text(text, "t.yaml")
+
+
+def grid_of(text: str, **kw):
+    return node_of(text)["m"].grid(**kw)
+
+
+def test_block_string_rows_and_unknowns():
+    g = grid_of("m: |\n  ? 1 2\n  3, -1/2, 1e-3\n", unknown=True)
+    assert g.rows == ((UNKNOWN, 1, 2), (3, Fraction(-1, 2), Fraction(1, 1000)))
+    assert not g.flat
+
+
+def test_semicolon_rows_in_one_line():
+    assert grid_of('m: "1 2; 3 4"').rows == ((1, 2), (3, 4))
+
+
+def test_nested_lists_and_every_unknown_spelling():
+    # A bare ? in a flow list is YAML for the mapping {null: null}.
+    g = grid_of('m: [[?, "?", null], [1, ~, 2.5]]', unknown=True)
+    assert g.rows == ((UNKNOWN, UNKNOWN, UNKNOWN), (1, UNKNOWN, Fraction(5, 2)))
+
+
+def test_flat_list_is_a_column_vector():
+    g = grid_of("m: [1, 2, 3]")
+    assert g.flat and g.shape == (3, 1)
+
+
+def test_scalar_and_names():
+    assert grid_of("m: 3").scalar
+    assert grid_of("m: |\n  e e\n  f 2\n", names=True).rows == (("e", "e"), ("f", 2))
+
+
+def test_yaml_float_is_exact():
+    assert grid_of("m: [0.1]").rows == ((Fraction(1, 10),),)
+
+
+@pytest.mark.parametrize("text, line, path, message", [
+    ("m: |\n  1 2\n  3 x\n", 3, "m[2][2]", "expected a number, got 'x'"),
+    ("m: [[1, 2], [3]]\n", 1, "m[2]", "ragged matrix"),
+    ("m:\n  - [1, 2]\n  - [3, [4]]\n", 3, "m[2][2]", "expected a number, got a list"),
+    ("m: [1, ?]\n", 1, "m[2]", "got an unknown (?)"),
+    ("m: |\n  1 2\n  3\n", 3, "m[2]", "ragged matrix: this row has 1 entries, the first has 2"),
+    ("m: true\n", 1, "m", "expected a number, got 'true'"),
+    ("m: {a: 1}\n", 1, "m", "expected a matrix"),
+])
+def test_grid_errors_name_line_and_path(text, line, path, message):
+    with pytest.raises(SpecError) as err:
+        grid_of(text)
+    assert err.value.line == line and err.value.path == path
+    assert message in err.value.message
+    assert str(err.value).startswith(f"t.yaml:{line}: {path}: ")
+
+
+def test_names_rejected_where_not_allowed():
+    with pytest.raises(SpecError, match="expected a number or a name, got '1x'"):
+        grid_of("m: [[1x]]", names=True)
+
+
+def test_unknown_kind_has_a_hint():
+    with pytest.raises(SpecError) as err:
+        load_string("kind: conv-recovry\ntitle: t\n", "p.yaml")
+    assert str(err.value) == ("p.yaml:1: kind: unknown kind 'conv-recovry'; "
+                              "did you mean 'conv-recovery'?")
+
+
+def test_unknown_key_has_a_hint():
+    with pytest.raises(SpecError) as err:
+        load_string("kind: backprop\ntitle: t\nexpectd: {}\n", "p.yaml")
+    assert str(err.value) == "p.yaml:3: expectd: unknown key 'expectd'; did you mean 'expected'?"
+
+
+def test_duplicate_key_is_an_error():
+    with pytest.raises(SpecError, match="duplicate key 'title' \\(first on line 2\\)"):
+        load_string("kind: backprop\ntitle: t\ntitle: u\n", "p.yaml")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("title: t\n", "missing required key 'kind'"),
+    ("kind: backprop\n", "missing required key 'title'"),
+    ("- 1\n- 2\n", "a spec is a mapping"),
+    ("", "the spec is empty"),
+    ("kind: [\n", "invalid YAML"),
+    ("kind: backprop\ntitle: t\nindexing: 2\n", "expected 0 or 1, got 2"),
+    ("kind: backprop\ntitle: t\ntolerance: abc\n", "expected a number, got 'abc'"),
+    ("kind: backprop\ntitle: t\nexpected: [1]\n", "expected a mapping of answer keys"),
+])
+def test_common_key_errors(text, message):
+    with pytest.raises(SpecError, match=message.replace("(", "\\(")):
+        load_string(text, "p.yaml")
+
+
+def test_missing_file_is_bad_input(tmp_path):
+    with pytest.raises(SpecError) as err:
+        load(tmp_path / "nope.yaml")
+    assert err.value.exit_status == 2 and "no such file" in str(err.value)
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    text = "kind: backprop\ntitle: t\n" + "\n".join(lines) + "\n"
+    start = time.perf_counter()
+    with pytest.raises(SpecError, match="aliases"):
+        load_string(text, "bomb.yaml")
+    assert time.perf_counter() - start < 1.0
