@@ -55,7 +55,7 @@ class RichPrinter:
         return prose(b.text)
 
     def _print_Equation(self, b: Equation) -> RenderableType:
-        return Padding(math_text(b.expr, b.label), (0, 0, 0, 2))
+        return Padding(math_text(b.expr, b.label), (0, 0, 0, 2), expand=False)
 
     def _print_Table(self, b: Table) -> RenderableType:
         table = RichTable(*b.headers, title=b.caption, title_justify="left",

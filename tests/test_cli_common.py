@@ -1,0 +1,74 @@
+"""The CLI's shared behaviour: exit codes and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from examsolve.cli import app
+from examsolve.solvers import KINDS
+
+runner = CliRunner()
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_kinds_lists_every_registered_kind():
+    result = runner.invoke(app, ["kinds"])
+    assert result.exit_code == 0
+    for kind in KINDS:
+        assert kind in result.output
+
+
+@pytest.mark.parametrize("text, message", [
+    ("kind: conv-recovry\ntitle: t\n",
+     "bad.yaml:1: kind: unknown kind 'conv-recovry'; did you mean 'conv-recovery'?"),
+    ("kind: [\n", "bad.yaml:2: invalid YAML"),
+    ("title: t\n", "bad.yaml:1: missing required key 'kind'"),
+])
+def test_run_bad_input_is_one_line_exit_2(tmp_path, text, message):
+    path = write(tmp_path, "bad.yaml", text)
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("examsolve: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exit_2(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.output
+
+
+def test_empty_folder_exit_2(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no *.yaml specs in this folder" in result.output
+
+
+def test_debug_re_raises(tmp_path):
+    path = write(tmp_path, "bad.yaml", "title: t\n")
+    result = runner.invoke(app, ["run", str(path), "--debug"])
+    assert result.exit_code != 0 and result.exception is not None
+    assert "missing required key 'kind'" in str(result.exception)
+
+
+def test_unknown_format_is_a_usage_error(tmp_path):
+    path = write(tmp_path, "x.yaml", "kind: backprop\ntitle: t\n")
+    result = runner.invoke(app, ["run", str(path), "--format", "pdf"])
+    assert result.exit_code == 2
+
+
+def test_list_marks_invalid_specs_and_exits_2(tmp_path):
+    write(tmp_path, "a.yaml", "kind: backprop\ntitle: Two heads\nsource: Midterm\n")
+    write(tmp_path, "b.yaml", "kind: nope\ntitle: t\n")
+    result = runner.invoke(app, ["list", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Two heads" in result.output and "Midterm" in result.output
+    assert "invalid" in result.output

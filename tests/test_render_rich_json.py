@@ -1,0 +1,80 @@
+"""The terminal and JSON renderers on a small hand-built derivation (golden output)."""
+
+from __future__ import annotations
+
+import io
+import json
+from fractions import Fraction
+
+import pytest
+from rich.console import Console
+
+from examsolve import mathmodel as m
+from examsolve.derivation import DerivationBuilder, Step
+from examsolve.render import UnknownNodeError
+from examsolve.render.json_render import to_json
+from examsolve.render.rich_render import render
+
+
+def small_derivation():
+    d = DerivationBuilder("demo", "Tiny", statement="Find [e].", source="Quiz 1")
+    s = d.step("Solve")
+    s.say("Subtract `b` from both sides:")
+    s.eq(m.add(m.mul(3, "e", op=""), "b"), 7, label="(1)")
+    s.eq("k", m.mat([3, 3]))
+    d.answer("e", Fraction(2))
+    d.answer("X[1,1]", None)
+    d.answer("p", [Fraction(1, 4), 0.5])
+    d.answer("L", float("inf"), boxed=False)
+    d.warn("X[1,1] is not determined: only X[1,1] + X[1,2] = 2 is.")
+    return d.build()
+
+
+def test_rich_golden():
+    out = io.StringIO()
+    render(small_derivation(), Console(file=out, width=60, color_system=None), "t.yaml")
+    assert out.getvalue() == (
+        "Tiny ───────────────────────────────────────────────────────\n"
+        "demo · Quiz 1 · t.yaml\n"
+        "╭─ Problem ────────────────────────────────────────────────╮\n"
+        "│ Find [e].                                                │\n"
+        "╰──────────────────────────────────────────────────────────╯\n"
+        "\n"
+        "1. Solve\n"
+        "Subtract b from both sides:\n"
+        "  3e + b = 7    (1)\n"
+        "  k = ⎡3⎤\n"
+        "      ⎣3⎦\n"
+        "\n"
+        "╭─ Answers ─────────────╮\n"
+        "│ e = 2                 │\n"
+        "│ X[1,1] = undetermined │\n"
+        "│ p = ⎡0.25⎤            │\n"
+        "│     ⎣ 0.5⎦            │\n"
+        "│ also: L = inf         │\n"
+        "╰───────────────────────╯\n"
+        "⚠ X[1,1] is not determined: only X[1,1] + X[1,2] = 2 is.\n"
+        "\n"
+    )
+
+
+def test_answers_only_skips_the_steps():
+    out = io.StringIO()
+    render(small_derivation(), Console(file=out, width=60, color_system=None), "t.yaml",
+           answers_only=True)
+    assert "1. Solve" not in out.getvalue() and "e = 2" in out.getvalue()
+
+
+def test_json_shape_and_values():
+    doc = to_json(small_derivation(), "t.yaml")
+    assert list(doc) == ["file", "kind", "title", "answers", "warnings", "steps"]
+    assert doc["answers"] == {"e": 2, "X[1,1]": None, "p": [0.25, 0.5], "L": "inf"}
+    assert doc["steps"][0]["blocks"][1] == {"type": "math", "text": "3e + b = 7", "label": "(1)"}
+    json.dumps(doc, allow_nan=False)  # strictly valid JSON
+
+
+def test_unknown_block_type_is_an_error():
+    d = small_derivation()
+    broken = type(d)(d.kind, d.title, (Step("x", (object(),)),), d.answers)
+    with pytest.raises(UnknownNodeError):
+        to_json(broken, "t.yaml")
