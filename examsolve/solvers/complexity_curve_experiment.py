@@ -1,0 +1,228 @@
+"""The experiment behind the complexity curve: polynomial least squares on seeded 1-D data.
+
+Data protocol (every number the kind prints comes from exactly this; a test re-implements it):
+
+    rng = numpy.random.default_rng(seed)
+    x_test  = rng.uniform(a, b, size=m)                      # one held-out set, kept fixed
+    y_test  = f(x_test) + σ · rng.standard_normal(m)
+    X       = rng.uniform(a, b, size=(R, n))                 # R fresh training sets of n points
+    Y       = f(X) + σ · rng.standard_normal((R, n))
+    X2, Y2  = the same for n₂ points                         # only when "more data" is shown
+
+Every degree and every ridge strength is fitted to the same R training sets, so the curves
+differ only by the model (common random numbers), and training error is exactly
+non-increasing in the degree (nested least-squares problems on the same points).
+
+Model of degree d: p(x) = Σ_{k=0..d} c_k P_k(t), P_k the Legendre polynomials, t = 2(x − a)/(b − a) − 1
+∈ [−1, 1]. This spans the same functions as 1, x, …, x^d (so the λ = 0 fit is the ordinary
+polynomial least-squares fit), but its design matrix stays well conditioned at high degree.
+The coefficients minimise (1/n) Σ_i (y_i − p(x_i))² + λ Σ_{k≥1} c_k² (the constant is not
+penalised), solved as the least-squares problem [Φ/√n; √λ·D] c ≈ [y/√n; 0] with the
+pseudo-inverse (SVD), which also gives the minimum-norm interpolant when d + 1 > n.
+
+Estimates over the R repeats, with p̄(x) = mean_r p_r(x) and averages over the m test points:
+    test MSE  = mean_{r,j} (y_j − p_r(x_j))²
+    bias²     = mean_j (p̄(x_j) − f(x_j))²
+    variance  = mean_j mean_r (p_r(x_j) − p̄(x_j))²          (population variance, ddof = 0)
+    noise     = mean_j (y_j − f(x_j))²                       (σ² realised on the test set)
+and exactly   test MSE = bias² + variance + noise + 2·mean_j (y_j − f(x_j))(f(x_j) − p̄(x_j)):
+the last (cross) term has mean 0 and shrinks like 1/√m.
+
+Cross-validation (plain least squares only): each training set is split into K = 5 folds,
+point i in fold i mod K (the points are i.i.d., so this is a random split); every fold is
+predicted by the fit to the other folds, and CV MSE is the mean of those squared errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.polynomial import legendre
+
+from examsolve.solvers.complexity_curve_expr import TargetFunction
+
+# Folds of the cross-validation run on each training set (fewer if n is smaller).
+CV_FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Task:
+    """The 1-D regression task: y = f(x) + ε, ε ~ N(0, σ²), x ~ U(a, b)."""
+
+    function: TargetFunction
+    noise: float
+    train: int
+    test: int
+    seed: int
+    domain: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Design:
+    """What the experiment varies: degrees, ridge strengths, a second training size."""
+
+    task: Task
+    degrees: tuple[int, ...]
+    repeats: int
+    strengths: tuple[float, ...]  # ridge strengths > 0, each an extra curve (λ = 0 is always run)
+    more_train: int | None  # a second, larger training size, or None
+
+
+@dataclass(frozen=True)
+class Data:
+    x_test: np.ndarray
+    y_test: np.ndarray
+    f_test: np.ndarray
+    train: tuple[np.ndarray, np.ndarray]  # X, Y: (R, n)
+    more: tuple[np.ndarray, np.ndarray] | None  # X2, Y2: (R, n₂)
+
+
+@dataclass(frozen=True, eq=False)
+class Curve:
+    """One model family's measurements, each an array over the degrees."""
+
+    train_size: int
+    strength: float
+    train_mse: np.ndarray
+    test_mse: np.ndarray
+    bias2: np.ndarray
+    variance: np.ndarray
+    cross: np.ndarray  # 2·mean (y − f)(f − p̄): what separates the decomposition from test MSE
+    test_mse_each: np.ndarray  # (degrees, R): the test MSE of every single fit
+    cv_mse: np.ndarray | None = None  # (degrees, R): K-fold cross-validation MSE
+
+    def best_index(self) -> int:
+        """The degree index of the lowest test MSE (the simpler model on a tie)."""
+        return int(np.argmin(self.test_mse))
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    design: Design
+    noise: float  # σ² realised on the test set
+    plain: Curve  # λ = 0, n training points: the curve the answers describe
+    ridge: tuple[Curve, ...]
+    more: Curve | None
+
+
+def draw_data(design: Design) -> Data:
+    """The seeded data, in the order the module docstring fixes."""
+    task = design.task
+    a, b = task.domain
+    rng = np.random.default_rng(task.seed)
+    x_test = rng.uniform(a, b, size=task.test)
+    f_test = task.function(x_test)
+    y_test = f_test + task.noise * rng.standard_normal(task.test)
+    train = _training_sets(rng, task, design.repeats, task.train)
+    more = None
+    if design.more_train is not None:
+        more = _training_sets(rng, task, design.repeats, design.more_train)
+    return Data(x_test, y_test, f_test, train, more)
+
+
+def _training_sets(rng: np.random.Generator, task: Task, repeats: int,
+                   size: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = task.domain
+    x = rng.uniform(a, b, size=(repeats, size))
+    y = task.function(x) + task.noise * rng.standard_normal((repeats, size))
+    return x, y
+
+
+def legendre_features(x: np.ndarray, degree: int, domain: tuple[float, float]) -> np.ndarray:
+    """Φ[..., k] = P_k(t), t = 2(x − a)/(b − a) − 1, for k = 0..degree."""
+    a, b = domain
+    return legendre.legvander(2 * (x - a) / (b - a) - 1, degree)
+
+
+def fit(features: np.ndarray, y: np.ndarray, strength: float) -> np.ndarray:
+    """Coefficients c (R, d+1) minimising (1/n)‖y − Φc‖² + λ Σ_{k≥1} c_k², for every repeat.
+
+    Written as one least-squares problem [Φ/√n; √λ·D] c ≈ [y/√n; 0], D = diag(0, 1, …, 1)
+    without its zero row, and solved with the SVD pseudo-inverse (minimum norm if d + 1 > n).
+    """
+    repeats, n, width = features.shape
+    a, rhs = features / np.sqrt(n), y / np.sqrt(n)
+    if strength > 0 and width > 1:
+        penalty = np.sqrt(strength) * np.eye(width)[1:]
+        a = np.concatenate([a, np.broadcast_to(penalty, (repeats, width - 1, width))], axis=1)
+        rhs = np.concatenate([rhs, np.zeros((repeats, width - 1))], axis=1)
+    return (np.linalg.pinv(a) @ rhs[..., None])[..., 0]
+
+
+def measure(design: Design, data: Data, train: tuple[np.ndarray, np.ndarray],
+            strength: float, cross_validate: bool = False) -> Curve:
+    """Fit every degree to every training set; the estimates of the module docstring."""
+    x, y = train
+    repeats, n = x.shape
+    top = max(design.degrees)
+    phi_train = legendre_features(x, top, design.task.domain)
+    phi_test = legendre_features(data.x_test, top, design.task.domain)
+    rows: dict[str, list] = {k: [] for k in
+                             ("train", "test", "bias2", "var", "cross", "each", "cv")}
+    residual_noise = data.y_test - data.f_test
+    for d in design.degrees:
+        phi = phi_train[..., : d + 1]
+        coef = fit(phi, y, strength)
+        train_resid = y - np.einsum("rnk,rk->rn", phi, coef)
+        predictions = coef @ phi_test[:, : d + 1].T  # (R, m)
+        mean_prediction = predictions.mean(axis=0)
+        each = np.mean((data.y_test - predictions) ** 2, axis=1)
+        rows["train"].append(np.mean(train_resid ** 2))
+        rows["each"].append(each)
+        rows["test"].append(each.mean())
+        rows["bias2"].append(np.mean((mean_prediction - data.f_test) ** 2))
+        rows["var"].append(np.mean(predictions.var(axis=0)))
+        rows["cross"].append(2 * np.mean(residual_noise * (data.f_test - mean_prediction)))
+        if cross_validate:
+            rows["cv"].append(_cross_validate(phi, y))
+    return Curve(
+        train_size=n, strength=strength,
+        train_mse=np.array(rows["train"]), test_mse=np.array(rows["test"]),
+        bias2=np.array(rows["bias2"]), variance=np.array(rows["var"]),
+        cross=np.array(rows["cross"]), test_mse_each=np.array(rows["each"]),
+        cv_mse=np.array(rows["cv"]) if cross_validate else None,
+    )
+
+
+def _cross_validate(phi: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """K-fold CV MSE per training set (λ = 0): point i is in fold i mod K; each fold is
+    predicted by the fit to the other K − 1 folds. K = min(CV_FOLDS, n)."""
+    n = y.shape[1]
+    folds = min(CV_FOLDS, n)
+    fold_of = np.arange(n) % folds
+    squared_errors = np.empty_like(y)
+    for k in range(folds):
+        held, kept = fold_of == k, fold_of != k
+        coef = fit(phi[:, kept], y[:, kept], 0.0)
+        squared_errors[:, held] = (y[:, held] - np.einsum("rnk,rk->rn", phi[:, held], coef)) ** 2
+    return squared_errors.mean(axis=1)
+
+
+def run(design: Design) -> Experiment:
+    """The whole experiment: plain least squares, each ridge strength, the larger training set."""
+    data = draw_data(design)
+    plain = measure(design, data, data.train, 0.0, cross_validate=True)
+    ridge = tuple(measure(design, data, data.train, lam) for lam in design.strengths)
+    more = measure(design, data, data.more, 0.0) if data.more is not None else None
+    noise = float(np.mean((data.y_test - data.f_test) ** 2))
+    return Experiment(design, noise, plain, ridge, more)
+
+
+def cv_choice(curve: Curve) -> np.ndarray | None:
+    """Per training set, the degree index with the lowest cross-validation MSE."""
+    return None if curve.cv_mse is None else np.argmin(curve.cv_mse, axis=0)
+
+
+# A degree whose test MSE is within this fraction of the minimum counts as a good fit.
+GOOD_FIT_BAND = 0.10
+
+
+def regions(curve: Curve, degrees: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(underfitting, overfitting) degrees: below / above the best degree with a test MSE more
+    than GOOD_FIT_BAND above the minimum."""
+    best = curve.best_index()
+    limit = (1 + GOOD_FIT_BAND) * curve.test_mse[best]
+    under = tuple(d for i, d in enumerate(degrees) if i < best and curve.test_mse[i] > limit)
+    over = tuple(d for i, d in enumerate(degrees) if i > best and curve.test_mse[i] > limit)
+    return under, over
