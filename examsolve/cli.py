@@ -49,21 +49,61 @@ def _boundary(debug: bool) -> Iterator[None]:
         raise typer.Exit(int(exc.exit_status)) from None
 
 
+class UsageError(ExamsolveError):
+    """A command line that asks for something impossible (exit 2, like a bad spec)."""
+
+    exit_status = ExitStatus.BAD_INPUT
+
+
+def _output_format(format: Optional[Format], output: Optional[Path],
+                   standalone: bool) -> Format:
+    """--format if given, else the format -o's extension names, else the terminal's."""
+    if format is None and output is not None:
+        format = Format.from_suffix(output.suffix)
+        if format is None:
+            raise UsageError(f"cannot tell the format from '{output.name}'; add --format "
+                             f"({'|'.join(f.value for f in Format)})")
+    format = format or Format.rich
+    if standalone and format is not Format.latex:
+        raise UsageError("--standalone makes a complete LaTeX document; use it with "
+                         "--format latex or -o FILE.tex")
+    return format
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    _stderr().print(f"Wrote {output}", markup=False)
+
+
 @app.command()
 def run(
     paths: List[Path] = typer.Argument(..., help="Spec files or folders of specs."),
-    format: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
+    format: Optional[Format] = typer.Option(
+        None, "--format", "-f", help="Output format (default: from -o's extension, else rich)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write to FILE (.md, .tex, .json, .txt) instead of stdout."),
+    standalone: bool = typer.Option(
+        False, "--standalone", help="LaTeX: a complete document, not a fragment to \\input."),
     answers_only: bool = typer.Option(False, "--answers-only", help="Print only the answers."),
     debug: bool = DebugOption,
 ) -> None:
-    """Solve specs and print their derivations."""
+    """Solve specs and print their derivations (a folder becomes one document, in file order)."""
     from examsolve.problem import load, solve, spec_files
+    from examsolve.render import document
 
     status = ExitStatus.OK
-    documents = []
     with _boundary(debug):
+        fmt = _output_format(format, output, standalone)
         files = spec_files(paths)
+    stream = fmt is Format.rich and output is None  # the terminal shows each as it is solved
     console = _stdout()
+    solved = []
     for file in files:
         try:
             with _boundary(debug):
@@ -71,20 +111,16 @@ def run(
         except typer.Exit as exc:
             status = max(status, ExitStatus(exc.exit_code))
             continue
-        if format is Format.json:
-            from examsolve.render.json_render import to_json
-
-            doc = to_json(derivation, str(file))
-            if answers_only:
-                doc = {k: doc[k] for k in ("file", "kind", "title", "answers", "warnings")}
-            documents.append(doc)
-        else:
+        if stream:
             from examsolve.render.rich_render import render
 
             render(derivation, console, str(file), answers_only)
-    if format is Format.json:
-        payload = documents[0] if len(documents) == 1 and len(files) == 1 else documents
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        else:
+            solved.append((derivation, str(file)))
+    if not stream:
+        with _boundary(debug):
+            _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1),
+                   output)
     raise typer.Exit(int(status))
 
 
@@ -182,6 +218,33 @@ def check(
     console.print(table)
     console.print(f"{counts[0]} answers match, {counts[1]} differ")
     raise typer.Exit(int(status))
+
+
+@app.command()
+def new(
+    kind: str = typer.Argument(..., help="A kind from `examsolve kinds`."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write the template to FILE instead of stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
+    debug: bool = DebugOption,
+) -> None:
+    """Start a spec from a commented template that runs as is (a small worked example)."""
+    import difflib
+    from importlib.resources import files
+
+    from examsolve.solvers import KINDS
+
+    with _boundary(debug):
+        if kind not in KINDS:
+            hint = difflib.get_close_matches(kind, list(KINDS), n=1)
+            raise UsageError(f"unknown kind '{kind}'; " + (
+                f"did you mean '{hint[0]}'?" if hint else f"known kinds: {', '.join(KINDS)}"))
+        template = files("examsolve").joinpath("templates", f"{kind}.yaml")
+        if not template.is_file():
+            raise ExamsolveError(f"no template for the {kind} kind yet")
+        if output is not None and output.exists() and not force:
+            raise UsageError(f"{output} exists; add --force to overwrite it")
+        _write(template.read_text(encoding="utf-8"), output)
 
 
 def main() -> None:

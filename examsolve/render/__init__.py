@@ -10,6 +10,17 @@ class Format(str, Enum):
 
     rich = "rich"
     json = "json"
+    markdown = "markdown"
+    latex = "latex"
+
+    @classmethod
+    def from_suffix(cls, suffix: str) -> "Format | None":
+        """The format an output file's extension asks for (`.md`, `.tex`, …), if any."""
+        return _SUFFIXES.get(suffix.lower())
+
+
+_SUFFIXES = {".md": Format.markdown, ".markdown": Format.markdown, ".tex": Format.latex,
+             ".latex": Format.latex, ".json": Format.json, ".txt": Format.rich}
 
 
 class UnknownNodeError(TypeError):
@@ -22,3 +33,42 @@ def dispatch(printer: object, node: object, prefix: str = "_print_"):  # type: i
     if method is None:
         raise UnknownNodeError(f"{type(printer).__name__} cannot render {type(node).__name__}")
     return method(node)
+
+
+def document(fmt: Format, items: list, answers_only: bool = False, standalone: bool = False,
+             single: bool = False) -> str:
+    """Solved problems, `items` = [(derivation, file)], as one document in `fmt`.
+
+    JSON keeps `examsolve run`'s shape: one object for a single spec file (`single`), else a
+    list. Rich output becomes plain text (no colour), as written to a file.
+    """
+    if fmt is Format.json:
+        import json
+
+        from examsolve.render.json_render import to_json
+
+        docs = [to_json(d, f) for d, f in items]
+        if answers_only:
+            docs = [{k: doc[k] for k in ("file", "kind", "title", "answers", "warnings")}
+                    for doc in docs]
+        payload = docs[0] if single and len(docs) == 1 else docs
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if fmt is Format.markdown:
+        from examsolve.render import markdown
+
+        return markdown.render_document(items, answers_only)
+    if fmt is Format.latex:
+        from examsolve.render import latex
+
+        return latex.render_document(items, standalone, answers_only)
+    import io
+
+    from rich.console import Console
+
+    from examsolve.render.rich_render import render
+
+    out = io.StringIO()
+    console = Console(file=out, width=100, color_system=None, highlight=False)
+    for derivation, file in items:
+        render(derivation, console, file, answers_only)
+    return out.getvalue()
