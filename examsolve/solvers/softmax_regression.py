@@ -18,11 +18,12 @@ from fractions import Fraction
 import numpy as np
 
 from examsolve.derivation import Derivation, DerivationBuilder
-from examsolve.mathmodel import Text, eq
+from examsolve.mathmodel import Sym, Text, eq
 from examsolve.problem import Common
-from examsolve.solvers.softmax_regression_steps import (Numbers, direct_step, gradient_step,
-                                                        hazards_step, reference_step,
-                                                        robust_step, shapes_step)
+from examsolve.solvers.softmax_regression_steps import (Numbers, column, direct_step,
+                                                        gradient_step, hazards_step,
+                                                        reference_step, robust_step,
+                                                        shapes_step, shown)
 from examsolve.spec import Grid, SpecNode
 
 SUMMARY = "Multiclass logistic regression for one point: shapes, overflow, a robust loss and its gradients"
@@ -157,7 +158,7 @@ def solve(spec: SoftmaxRegressionSpec) -> Derivation:
     C, D = spec.C, spec.D
     d.answer("W.shape", (C, D), eq(Text("W.shape"), Text(f"({C}, {D})")))
     d.answer("b.shape", (C, 1), eq(Text("b.shape"), Text(f"({C}, 1)")))
-    d.answer("s", list(n.s_exact))
+    d.answer("s", list(n.s_exact), eq(Sym("s"), column(shown(n.s_exact))))
     d.answer("p", n.p.ravel())
     d.answer("loss", n.loss)
     d.answer("naive.loss", n.naive.loss)

@@ -81,7 +81,9 @@ class Numbers:
         C, D = len(W), len(x)
 
         def array(rows: object, shape: tuple[int, int], kind: str) -> np.ndarray:
-            return np.array(rows, dtype=np.float64).astype(kind).reshape(shape)
+            # A number beyond float32's range becomes inf here; the direct step says so.
+            with np.errstate(over="ignore"):
+                return np.array(rows, dtype=np.float64).astype(kind).reshape(shape)
 
         xs, Ws, bs = [float(v) for v in x], [[float(v) for v in r] for r in W], \
             [float(v) for v in b]
@@ -134,8 +136,25 @@ def heard(st: StepBuilder, n: Numbers, line: int) -> None:
 
 
 def listing(n: Numbers, positions: list[int], name: str = "s") -> str:
-    return ", ".join(f"{name}{_sub(n.label(i))} = {format_number(n.naive.s[i, 0])}"
+    return ", ".join(f"{name}{_sub(n.label(i))} = {fmt(n.naive.s[i, 0])}"
                      for i in positions)
+
+
+def shown(value: object) -> object:
+    """Exact numbers as printed: in full up to 15 digits, past that as a float's 4
+    significant digits (10³⁹ reads better as 1e39 than as forty digits). Nested lists too.
+    """
+    if isinstance(value, (list, tuple)):
+        return np.array([shown(v) for v in value], dtype=object)
+    if isinstance(value, Fraction) and \
+            len(str(value.numerator)) + len(str(value.denominator)) > 16:
+        return float(value)
+    return value
+
+
+def fmt(value: object) -> str:
+    """A number in prose, written as in the math (typographic minus)."""
+    return format_number(value).replace("-", "−")
 
 
 def minus(value: float, places: int) -> str:
@@ -154,7 +173,8 @@ def shapes_step(d: DerivationBuilder, n: Numbers) -> None:
     st = d.step("Shapes")
     names = f" ({', '.join(n.classes)})" if n.classes else ""
     st.say(f"One score per class, s = W x + b, turned into probabilities p = softmax(s). x is "
-           f"a column of D = {D} numbers and there are C = {C} classes{names}, so:")
+           f"a column of D = {D} number{'s' * (D > 1)} and there {'are' if C > 1 else 'is'} "
+           f"C = {C} class{'es' * (C > 1)}{names}, so:")
     st.table(["", "shape", "here", "what it holds"], [
         ["x", "D×1", f"{D}×1", "the input point"],
         ["W", "C×D", f"{C}×{D}", "one row of weights per class"],
@@ -163,8 +183,8 @@ def shapes_step(d: DerivationBuilder, n: Numbers) -> None:
         ["p = softmax(s)", "C×1", f"{C}×1", "the class probabilities"],
     ])
     st.eq(Sym("s"), add(mul("W", "x", op=""), "b"),
-          add(mul(mat(np.array(n.W, dtype=object)), column(n.x), op=""),
-              column(n.b)), column(n.s_exact))
+          add(mul(mat(shown(n.W)), column(shown(n.x)), op=""), column(shown(n.b))),
+          column(shown(n.s_exact)))
     name = f" ({n.classes[n.y - 1]})" if n.classes else ""
     code_y = "" if n.indexing == 1 else f", so it is given y = {n.y}"
     st.say(f"The true class is y = {n.y_label}{name}, counting classes from {n.indexing} "
@@ -185,8 +205,9 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
     st.say(f"`{NAIVE_LINES[0]}`:")
     st.eq("s", mat(t.s))
     if not np.all(np.isfinite(t.s)):
-        st.say(f"The scores themselves do not fit in {n.dtype} (largest number "
-               f"{format_number(lim.max)}): they are inf before any exp is taken.")
+        st.say(f"The scores (or x, W, b themselves) do not fit in {n.dtype}, whose "
+               f"largest number is {fmt(lim.max)}: they are ±inf before any exp is "
+               f"taken, and no rewriting of the softmax can repair that.")
     heard(st, n, 0)
 
     st.say(f"`{NAIVE_LINES[1]}`:")
@@ -194,7 +215,7 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
     over = [i for i in range(C) if t.s[i, 0] > lim.overflow]
     zero = [i for i in range(C) if t.e[i, 0] == 0]
     if over:
-        st.say(f"exp overflows to inf wherever s_i > ln({format_number(lim.max)}) ≈ "
+        st.say(f"exp overflows to inf wherever s_i > ln({fmt(lim.max)}) ≈ "
                f"{lim.overflow:.2f}, the largest exponent {n.dtype} can hold: here "
                f"{listing(n, over)}.")
     if zero:
@@ -206,8 +227,9 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
     st.eq("p", mat([Div(Num(float(v)), Num(t.total)) for v in t.e.ravel()]), mat(t.p))
     reasons = []
     if math.isinf(t.total):
-        reasons.append("the sum is inf, so an inf entry gives inf/inf = nan and every finite "
-                       "entry gives finite/inf = 0")
+        cases = ["an inf entry gives inf/inf = nan" if np.any(np.isinf(t.e)) else "",
+                 "a finite entry gives finite/inf = 0" if np.any(np.isfinite(t.e)) else ""]
+        reasons.append("the sum is inf, so " + " and ".join(c for c in cases if c))
     if t.total == 0:
         reasons.append("every exp underflowed, so the sum is 0 and each p_i = 0/0 = nan")
     if reasons:
@@ -224,11 +246,11 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
     heard(st, n, 3)
 
     if math.isfinite(t.loss) and math.isclose(t.loss, n.loss, rel_tol=1e-4, abs_tol=1e-6):
-        st.say(f"Here the direct code gives the right loss, {format_number(t.loss)}, only "
+        st.say(f"Here the direct code gives the right loss, {fmt(t.loss)}, only "
                f"because every score is well inside the limits of exp in {n.dtype}.")
     else:
-        st.say(f"The direct code returns {format_number(t.loss)} with no error raised — a "
-               f"silently wrong answer: the true loss is {format_number(n.loss)} "
+        st.say(f"The direct code returns {fmt(t.loss)} with no error raised — a "
+               f"silently wrong answer: the true loss is {fmt(n.loss)} "
                f"(step 4).")
 
 
@@ -240,7 +262,7 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
     st.table(["line", "what goes wrong", f"when ({n.dtype})"], [
         [NAIVE_LINES[0], "the scores themselves overflow to ±inf; no rewriting of the "
                          "softmax can repair that",
-         f"|s_i| > {format_number(lim.max)}"],
+         f"|s_i| > {fmt(lim.max)}"],
         [NAIVE_LINES[1], "overflow: exp(s_i) = inf", f"s_i > ln(max) ≈ {lim.overflow:.2f}"],
         [NAIVE_LINES[1], "underflow: exp(s_i) = 0 (harmless alone)",
          f"s_i < ≈ {minus(lim.zero, 1)}"],
@@ -262,34 +284,38 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
 def robust_step(d: DerivationBuilder, n: Numbers) -> None:
     C, m, k = n.C, n.m_exact, n.k
     z = [s - m for s in n.s_exact]
+    m_, z_, s_ = shown(m), shown(z), shown(n.s_exact)
     st = d.step(f"The robust computation, in {n.work_dtype}")
-    st.eq("m", call("max", Sym("s", "i")), Sym("s", n.label(k)), m)
-    st.eq(add("s", Neg(Sym("m"))), mat([add(s, Neg(Num(m))) for s in n.s_exact]), column(z))
-    st.rel(call("exp", add("s", Neg(Sym("m")))), "=", mat([call("exp", v) for v in z]),
+    st.eq("m", call("max", Sym("s", "i")), Sym("s", n.label(k)), m_)
+    st.eq(add("s", Neg(Sym("m"))), mat([add(s, Neg(Num(m_))) for s in s_]), column(z_))
+    st.rel(call("exp", add("s", Neg(Sym("m")))), "=", mat([call("exp", v) for v in z_]),
            "≈", mat(n.e))
     lost = [i for i in range(C) if n.e[i, 0] == 0]
     if lost:
         pieces = []
         for i in lost:
             text = true_exp(z[i])
-            pieces.append(f"exp({format_number(z[i])})" + (f" ≈ {text}" if text else ""))
+            pieces.append(f"exp({fmt(shown(z[i]))})" + (f" ≈ {text.replace('-', '−')}" if text else ""))
         st.say(f"{', '.join(pieces)}: below the smallest positive {n.work_dtype} "
-               f"({format_number(limits(n.work_dtype).smallest)}), so "
+               f"({fmt(limits(n.work_dtype).smallest)}), so "
                f"stored as 0 — harmless, since it is far below the rounding of the 1 it is "
                f"added to.")
     Z = mul(Sym("Σ", sub="j"), call("exp", add(Sym("s", "j"), Neg(Sym("m")))), op="")
-    st.rel("Z", "=", Z, "=", add(*[Num(float(v)) for v in n.e.ravel()]), "≈", n.Z)
+    if C > 1:
+        st.rel("Z", "=", Z, "=", add(*[Num(float(v)) for v in n.e.ravel()]), "≈", n.Z)
+    else:
+        st.rel("Z", "=", Z, "=", n.Z)
     st.say(f"The term exp(0) = 1 (class {n.label(k)}) keeps Z ≥ 1, so log Z ≥ 0 is finite.")
     st.rel(call("logsumexp", "s"), "=", add("m", call("log", "Z")),
-           "=", add(Num(m), call("log", Num(n.Z))), "≈", n.lse)
+           "=", add(Num(m_), call("log", Num(n.Z))), "≈", n.lse)
     y = n.y_label
-    zy = z[n.y - 1]
+    zy = z_[n.y - 1]
     st.rel("L", "=", add(call("logsumexp", "s"), Neg(Sym("s", y))),
            "=", add(call("log", "Z"), Neg(Paren(add(Sym("s", y), Neg(Sym("m")))))),
            "=", add(Num(math.log(n.Z)), Neg(Paren(Num(zy)) if zy < 0 else Num(zy))),
            "≈", n.loss)
     st.rel("p", "=", Div(call("exp", add("s", Neg(Sym("m")))), Sym("Z")), "≈", mat(n.p))
-    st.say(f"Every intermediate stayed finite: L = {format_number(n.loss)}.")
+    st.say(f"Every intermediate stayed finite: L = {fmt(n.loss)}.")
 
 
 # ---- 5. gradients -------------------------------------------------------------------------
@@ -305,7 +331,7 @@ def gradient_step(d: DerivationBuilder, n: Numbers) -> None:
     p_minus = add("p", Neg(call("onehot", "y")))
     st.eq(deriv("L", "s"), p_minus, add(mat(n.p), Neg(column(onehot))), mat(g))
     st.eq(deriv("L", "W"), mul(Paren(p_minus), Transpose(Sym("x")), op=""),
-          mul(mat(g), row(n.x), op=""), mat(n.dW))
+          mul(mat(g), row(shown(n.x)), op=""), mat(n.dW))
     st.eq(deriv("L", "b"), p_minus, mat(g))
     st.say(f"∂L/∂W is (C×1)(1×D) = {n.C}×{n.D}, the shape of W; ∂L/∂b is {n.C}×1, the shape "
            f"of b.")
