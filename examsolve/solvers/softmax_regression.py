@@ -69,8 +69,8 @@ def _numbers(node: SpecNode, grid: Grid) -> list[list[Fraction]]:
             if isinstance(v, float):  # parse_number gives floats only for inf and nan
                 raise node.error(f"expected a finite number, got {v}", path=where)
             if abs(v) > FLOAT64_MAX:
-                raise node.error(f"{float(v):.4g} is beyond float64's largest number "
-                                 "(≈1.798e308)", path=where)
+                raise node.error("too large: beyond float64's largest number (≈1.798e308)",
+                                 path=where)
             row.append(v)
         rows.append(row)
     return rows
