@@ -1,18 +1,163 @@
-"""The backprop kind (not built yet): Forward pass, loss and chain-rule gradients of a small network written as equations."""
+"""The backprop kind: forward pass, loss and chain-rule gradients of a small network.
+
+The model is written as the exam writes it, one assignment per line (`k = W @ x + b`,
+`h = relu(k)`, `L = nll(p1, "sanguine") + bce(p2, 0)`); `given` holds the inputs and anything
+not trained, `parameters` what is trained. The solver runs the lines on a reverse-mode
+engine (backprop_engine, backprop_nn), then explains the forward pass, the loss and every
+backward step as upstream gradient × local derivative (backprop_explain), and checks the
+gradients against central finite differences (backprop_check).
+"""
 
 from __future__ import annotations
 
+import difflib
+from fractions import Fraction
+
+import numpy as np
+
 from examsolve.derivation import Derivation
+from examsolve.errors import UnsolvableError
 from examsolve.problem import Common
-from examsolve.spec import SpecNode
+from examsolve.solvers import backprop_engine as eng
+from examsolve.solvers.backprop_check import finite_differences, other_convention
+from examsolve.solvers.backprop_explain import explain
+from examsolve.solvers.backprop_model import BackpropSpec, evaluate, leaf_arrays
+from examsolve.solvers.backprop_parse import (SIGNATURES, Line, ModelContext, parse_line,
+                                              shape_text)
+from examsolve.spec import NAME_RE, SpecNode
 
 SUMMARY = "Forward pass, loss and chain-rule gradients of a small network written as equations"
-KEYS: tuple[str, ...] = ()
+KEYS: tuple[str, ...] = ("given", "parameters", "classes", "model", "loss", "wrt",
+                         "relu_grad_at_zero")
 
 
-def load(node: SpecNode, common: Common) -> Common:
-    raise node.error("the backprop kind is not implemented yet")
+def load(node: SpecNode, common: Common) -> BackpropSpec:
+    """Validate the spec: values, model lines (parsed and shape-checked), loss, wrt."""
+    kinds: dict[str, str] = {}
+    given = _values(node.get("given"), "given", kinds)
+    parameters = _values(node.get("parameters"), "parameter", kinds)
+    values = {name: np.array(m, dtype=object) for name, m in given + parameters}
+    shapes = {name: (len(m), len(m[0])) for name, m in given + parameters}
+    classes = _classes(node.get("classes"))
+    ctx = ModelContext(shapes, kinds, values, dict(classes), common.indexing)
+    lines: list[Line] = []
+    model = node["model"]
+    items = model.seq() if model.is_sequence else None
+    if not items:
+        raise model.error("expected a list of model lines like `- h = relu(W @ x + b)`")
+    for item in items:
+        text = item.string()
+        line = parse_line(text, ctx, lambda msg, item=item: item.error(msg))
+        line = Line(line.name, line.expr, line.text, item.line, item.path, line.shape)
+        lines.append(line)
+        shapes[line.name], kinds[line.name] = line.shape, "line"
+    loss = lines[-1].name
+    if "loss" in node:
+        loss = node["loss"].name()
+        if kinds.get(loss) != "line":
+            raise node["loss"].error(f"the loss must be a name assigned in `model`, got "
+                                     f"'{loss}'{_hint(loss, [ln.name for ln in lines])}")
+    if shapes[loss] != (1, 1):
+        where = next(ln for ln in lines if ln.name == loss)
+        raise node["model"].error(f"the loss {loss} must be a single number, it is "
+                                  f"{shape_text(shapes[loss])} (line: {where.text})",
+                                  line=where.line, path=where.path)
+    wrt = _wrt(node, kinds, parameters)
+    for name, names in classes:
+        if name not in shapes:
+            raise node["classes"][name].error(f"`{name}` is not a name in the model"
+                                              f"{_hint(name, list(shapes))}")
+        if max(shapes[name]) != len(names) or min(shapes[name]) != 1:
+            raise node["classes"][name].error(f"{len(names)} class names, but {name} is "
+                                              f"{shape_text(shapes[name])}")
+    relu0 = 0
+    if "relu_grad_at_zero" in node:
+        relu0 = node["relu_grad_at_zero"].integer()
+        if relu0 not in (0, 1):
+            raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
+    return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0)
 
 
-def solve(spec: Common) -> Derivation:
-    raise NotImplementedError
+def _hint(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _values(node: SpecNode | None, kind: str, kinds: dict[str, str]) -> tuple:
+    if node is None:
+        return ()
+    if not node.is_mapping:
+        raise node.error(f"expected a mapping of names to values, got {node.type_name}")
+    node.check_keys(node.keys())  # duplicates
+    out = []
+    for name, child in node.items():
+        if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
+            raise child.error(f"'{name}' cannot name a value (use letters, digits and _, not "
+                              "an operation's name)")
+        if name in kinds:
+            raise child.error(f"'{name}' is already a {kinds[name]}")
+        grid = child.grid()
+        for row in grid.rows:
+            for entry in row:
+                if not isinstance(entry, Fraction):
+                    raise child.error(f"expected finite numbers, got {entry}")
+        kinds[name] = kind
+        out.append((name, grid.rows))
+    return tuple(out)
+
+
+def _classes(node: SpecNode | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if node is None:
+        return ()
+    if not node.is_mapping:
+        raise node.error(f"expected a mapping like `p1: [cat, dog]`, got {node.type_name}")
+    node.check_keys(node.keys())
+    out = []
+    for name, child in node.items():
+        names = tuple(item.string().strip() for item in child.seq())
+        if len(set(names)) != len(names):
+            raise child.error("class names must differ")
+        out.append((name, names))
+    return tuple(out)
+
+
+def _wrt(node: SpecNode, kinds: dict[str, str], parameters: tuple) -> tuple[str, ...]:
+    if "wrt" not in node:
+        if not parameters:
+            raise node.error("no `parameters` and no `wrt`: list what to differentiate in "
+                             "`wrt`")
+        return tuple(name for name, _ in parameters)
+    wrt_node = node["wrt"]
+    items = wrt_node.seq() if wrt_node.is_sequence else [wrt_node]
+    names = []
+    for item in items:
+        name = item.name()
+        if name not in kinds:
+            raise item.error(f"'{name}' is not a given value, a parameter or a model line"
+                             f"{_hint(name, list(kinds))}")
+        if name in names:
+            raise item.error(f"'{name}' is listed twice")
+        names.append(name)
+    if not names:
+        raise wrt_node.error("expected at least one name")
+    return tuple(names)
+
+
+def solve(spec: BackpropSpec) -> Derivation:
+    """Forward, loss, backward (exact where possible), the ReLU'(0) note, the FD check."""
+    ctx = eng.Context(exact=spec.exact, relu_grad_at_zero=spec.relu_grad_at_zero)
+    try:
+        ev = evaluate(spec, leaf_arrays(spec, spec.exact), ctx)
+        loss = ev.named[spec.loss]
+        if not np.isfinite(float(loss.value[0, 0])):
+            raise eng.DomainError(f"the loss {spec.loss} is {float(loss.value[0, 0])}")
+        eng.backward(ctx, loss)
+    except eng.DomainError as exc:
+        raise UnsolvableError(f"{spec.common.file}: the model is undefined on these numbers "
+                              f"({exc})") from None
+    grads = {name: ev.named[name].grad if ev.named[name].grad is not None
+             else ctx.full(ev.named[name].shape, 0) for name in spec.wrt}
+    zero_relus = any(n.op == "relu" and np.any(n.info["zero"]) for n in ctx.nodes)
+    alternative = other_convention(spec, grads) if zero_relus else None
+    check = finite_differences(spec, grads, ctx.recorded)
+    return explain(spec, ev, grads, alternative, check)

@@ -1,0 +1,127 @@
+"""Checks of the chain-rule gradients: central finite differences, and ReLU'(0) = 1.
+
+Finite differences: ∂L/∂θ ≈ (L(θ + h) − L(θ − h)) / 2h in float64 with h = 1e-6·max(1, |θ|),
+on every coordinate of the `wrt` tensors or, past SAMPLE coordinates, on a seeded sample.
+Where a ReLU input is exactly 0 the loss has no derivative; there the perturbed runs follow
+the branch the convention picks (the ReLU's mask is pinned), so the check measures exactly
+the gradient the derivation claims. A perturbation that pushes some other input across a
+kink is retried with a smaller step and, failing that, left out and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from examsolve.solvers import backprop_engine as eng
+from examsolve.solvers.backprop_model import BackpropSpec, evaluate, leaf_arrays
+
+SAMPLE = 200
+STEP = 1e-6
+MIN_PER_TENSOR = 8
+
+
+@dataclass(frozen=True)
+class FiniteDifferenceCheck:
+    checked: int  # coordinates compared
+    total: int  # coordinates in the wrt tensors
+    largest: float  # the largest |numeric − chain rule|
+    worst: str  # where it occurred, e.g. "dL/dW[1,2]"
+    failures: tuple[str, ...]  # coordinates outside the tolerance
+    skipped: int  # coordinates whose step crossed a kink
+    pinned: bool  # some ReLU/max-pool tie was followed along the convention's branch
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def sample_coordinates(sizes: dict[str, int], limit: int = SAMPLE,
+                       seed: int = 0) -> list[tuple[str, int]]:
+    """Every coordinate when there are at most `limit`; else a seeded sample spread over the
+    tensors in proportion to their size (at least MIN_PER_TENSOR each)."""
+    total = sum(sizes.values())
+    if total <= limit:
+        return [(name, i) for name, n in sizes.items() for i in range(n)]
+    rng = np.random.default_rng(seed)
+    picked = []
+    for name, n in sizes.items():
+        quota = min(n, max(MIN_PER_TENSOR, round(limit * n / total)))
+        picked += [(name, int(i)) for i in sorted(rng.choice(n, size=quota, replace=False))]
+    return picked
+
+
+def entry_label(shape: tuple[int, int], index: int, base: int) -> str:
+    """`[3]` for a vector entry, `[1,2]` for a matrix entry (per `indexing`)."""
+    r, c = divmod(index, shape[1])
+    if shape == (1, 1):
+        return ""
+    if 1 in shape:
+        return f"[{index + base}]"
+    return f"[{r + base},{c + base}]"
+
+
+def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
+                       pins: dict[int, np.ndarray]) -> FiniteDifferenceCheck:
+    """Compare grads (∂L/∂name for each wrt name, any dtype) with central differences."""
+    values = leaf_arrays(spec, exact=False)
+    base_ctx = eng.Context(exact=False, relu_grad_at_zero=spec.relu_grad_at_zero, pins=pins)
+    base = evaluate(spec, values, base_ctx)
+    loss0 = float(base.named[spec.loss].value[0, 0])
+    shapes = {name: base.named[name].shape for name in spec.wrt}
+    coords = sample_coordinates({name: int(np.prod(shapes[name])) for name in spec.wrt})
+    largest, worst, failures, skipped = 0.0, "", [], 0
+    for name, index in coords:
+        theta = float(base.named[name].value.reshape(-1)[index])
+        numeric = None
+        for h in (STEP * max(1.0, abs(theta)), STEP * 1e-3 * max(1.0, abs(theta))):
+            numeric = _central(spec, values, pins, (name, index), h)
+            if numeric is not None:
+                break
+        if numeric is None:
+            skipped += 1
+            continue
+        analytic = float(grads[name].reshape(-1)[index])
+        diff = abs(numeric - analytic)
+        rounding = 8 * np.finfo(float).eps * max(1.0, abs(loss0)) / h  # type: ignore[misc]
+        label = f"d{spec.loss}/d{name}{entry_label(shapes[name], index, spec.common.indexing)}"
+        if not diff <= 1e-6 + 1e-4 * abs(analytic) + rounding:
+            failures.append(f"{label}: chain rule {analytic:.6g}, finite difference "
+                            f"{numeric:.6g}")
+        if diff >= largest:
+            largest, worst = diff, label
+    pinned = any(np.any(np.asarray(v == 0)) for v in pins.values())
+    return FiniteDifferenceCheck(len(coords) - skipped, sum(int(np.prod(s)) for s in
+                                                            shapes.values()),
+                                 largest, worst, tuple(failures), skipped, pinned)
+
+
+def _central(spec: BackpropSpec, values: dict[str, np.ndarray], pins: dict[int, np.ndarray],
+             coordinate: tuple[str, int], h: float) -> float | None:
+    """(L(θ + h) − L(θ − h)) / 2h, or None when a step crossed a kink or left log's domain."""
+    losses = []
+    for delta in (h, -h):
+        ctx = eng.Context(exact=False, relu_grad_at_zero=spec.relu_grad_at_zero, pins=pins)
+        try:
+            ev = evaluate(spec, values, ctx, perturb=(*coordinate, delta))
+        except eng.DomainError:
+            return None
+        if ctx.crossed:
+            return None
+        losses.append(float(ev.named[spec.loss].value[0, 0]))
+    return (losses[0] - losses[1]) / (2 * h)
+
+
+def other_convention(spec: BackpropSpec, grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The wrt gradients that change when ReLU'(0) takes the other value (0 ↔ 1)."""
+    ctx = eng.Context(exact=spec.exact, relu_grad_at_zero=1 - spec.relu_grad_at_zero)
+    ev = evaluate(spec, leaf_arrays(spec, spec.exact), ctx)
+    eng.backward(ctx, ev.named[spec.loss])
+    changed = {}
+    for name in spec.wrt:
+        node = ev.named[name]
+        other = node.grad if node.grad is not None else ctx.full(node.shape, 0)
+        if np.any(np.asarray(other != grads[name], dtype=bool)):
+            changed[name] = other
+    return changed

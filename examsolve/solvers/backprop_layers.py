@@ -1,0 +1,219 @@
+"""Backward steps of the elementwise, softmax, convolution, pooling and loss ops, written out.
+
+Each function returns (symbolic, with numbers, note) for ∂L/∂n·∂n/∂v; BackwardWriter adds
+the chain-rule head and the result. Convolutions first write the padded input x̃ and, when
+small, every kernel entry's sum ∂L/∂w[k] = Σ_i ∂L/∂s[i]·x̃[i·stride + k].
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from examsolve import mathmodel as m
+from examsolve.render.textmath import linear
+from examsolve.solvers.backprop_display import entry, is_scalar, value
+from examsolve.solvers.backprop_engine import Node
+
+if TYPE_CHECKING:
+    from examsolve.solvers.backprop_backward import BackwardWriter
+
+Result = tuple[m.Expr, m.Expr | None, str]
+ENTRYWISE_LIMIT = 40
+
+
+def _times(U: m.Expr, u: m.Expr, local_sym: m.Expr, local_num: m.Expr | None,
+           scalar: bool) -> tuple[m.Expr, m.Expr | None]:
+    mark = "·" if scalar else "⊙"
+    return m.Mul((U, local_sym), mark), None if local_num is None else m.Mul((u, local_num), mark)
+
+
+def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
+    op = n.op
+    vs, ns = w.disp(v), w.disp(n)
+    scalar = is_scalar(n.value)
+    if op == "relu":
+        zero = np.argwhere(n.info["zero"].reshape(-1)).reshape(-1)
+        note = f"ReLU' is 1 where {linear(vs)} > 0 and 0 where {linear(vs)} < 0"
+        if zero.size:
+            where = ", ".join(linear(entry(vs, v.shape, int(i), w.spec.common.indexing))
+                              for i in zero)
+            note += (f"; {where} {'is' if zero.size == 1 else 'are'} exactly 0, where ReLU has "
+                     f"no derivative: the convention ReLU'(0) = {w.spec.relu_grad_at_zero} "
+                     "is used")
+        sym, num = _times(U, u, m.Call("ReLU'", (vs,)), value(n.info["mask"]), scalar)
+        return sym, num, note + "."
+    if op == "sigmoid":
+        consumer = w.fused(n)
+        if consumer is not None:
+            return _sigmoid_bce(w, n, consumer)
+        local = m.Mul((ns, m.Paren(m.Add((m.num(1), m.Neg(ns))))), "")
+        sym, num = _times(U, u, local, value(n.info["local"]), scalar)
+        return sym, num, "σ'(z) = σ(z)(1 − σ(z))."
+    if op == "tanh":
+        local = m.Add((m.num(1), m.Neg(m.Pow(ns, m.num(2)))))
+        sym, num = _times(U, u, m.Paren(local), value(n.info["local"]), scalar)
+        return sym, num, "tanh'(z) = 1 − tanh²(z)."
+    if op == "exp":
+        sym, num = _times(U, u, ns, value(n.value), scalar)
+        return sym, num, "exp'(z) = exp(z)."
+    if op == "log":
+        sym, num = _times(U, u, m.Div(m.num(1), vs), value(n.info["local"]), scalar)
+        return sym, num, "log'(z) = 1/z."
+    if op == "softmax":
+        consumer = w.fused(n)
+        if consumer is not None:
+            return _softmax_nll(w, n, consumer)
+        dot = np.sum(n.value * n.grad)
+        sym = m.Mul((ns, m.Paren(m.Add((U, m.Neg(m.Mul((m.Transpose(ns), U), "·")))))), "⊙")
+        num = m.Mul((value(n.value), m.Paren(m.Add((u, m.Neg(m.as_expr(dot)))))), "⊙")
+        return sym, num, "softmax's Jacobian is diag(p) − p·pᵀ, so ∂L/∂s = p ⊙ (∂L/∂p − pᵀ∂L/∂p)."
+    if op == "sum":
+        return m.Mul((U, m.Call("ones", ())), "·"), None, "Every entry moves the sum by 1."
+    if op == "mean":
+        return m.Div(U, m.num(n.info["n"])), None, f"Every entry moves the mean by 1/{n.info['n']}."
+    if op in ("conv1d", "conv2d"):
+        return _conv(w, n, pos, v, U, u)
+    if op in ("maxpool1d", "maxpool2d"):
+        base = w.spec.common.indexing
+        spots = ", ".join("[" + ",".join(str(i + base) for i in p) + "]"
+                          for p in n.info["positions"][:12])
+        more = "…" if len(n.info["positions"]) > 12 else ""
+        return m.Call("route", (U,)), None, (f"Each window's maximum receives the window's "
+                                              f"gradient (positions {spots}{more} of "
+                                              f"{linear(vs)}), every other entry 0; a tie goes "
+                                              "to the first maximum.")
+    if op == "nll":
+        return _nll(w, n, v, U, u)
+    if op == "cross_entropy":
+        cls = w.class_text(w.ev.ir_of[n.index])
+        onehot = np.zeros(v.shape, dtype=object)
+        onehot.reshape(-1)[:] = 0
+        onehot.reshape(-1)[n.info["cls"]] = 1
+        sym = m.Add((m.Call("softmax", (vs,)), m.Neg(m.Call("onehot", (m.Text(cls),)))))
+        num = m.Add((value(n.info["p"]), m.Neg(value(onehot))))
+        sym, num = w.upstream(n, m.Paren(sym), m.Paren(num))
+        return sym, num, "cross_entropy from scores: ∂L/∂s = softmax(s) − onehot(c)."
+    if op == "bce":
+        y = n.children[1]
+        p_sym, y_sym = vs, w.disp(y)
+        sym = m.Div(m.Add((p_sym, m.Neg(y_sym))), m.Mul((p_sym, m.Paren(
+            m.Add((m.num(1), m.Neg(p_sym))))), ""))
+        if n.info["n"] > 1:
+            sym = m.Div(sym, m.num(n.info["n"]))
+        sym, _ = w.upstream(n, sym, None)
+        return sym, None, "∂bce/∂p = (p − y)/(p(1 − p)), averaged over the entries."
+    if op == "mse":
+        yhat, y = (w.disp(c) for c in n.children)
+        diff = m.Paren(m.Add((yhat, m.Neg(y))))
+        sym = m.Mul((m.Div(m.num(2), m.num(n.info["n"])) if n.info["n"] > 1 else m.num(2),
+                     diff), "·")
+        sym = m.Neg(sym) if pos == 1 else sym
+        sym, _ = w.upstream(n, sym, None)
+        return sym, None, "∂/∂ŷ (1/n)Σ(ŷ − y)² = 2(ŷ − y)/n."
+    raise NotImplementedError(f"no backward explanation for {op}")  # every op has one above
+
+
+def _softmax_nll(w: "BackwardWriter", p: Node, nll: Node) -> Result:
+    """The key's shortcut: −log softmax(s)_c has gradient p − onehot(c) at s."""
+    cls = w.class_text(w.ev.ir_of[nll.index])
+    onehot = np.zeros(p.shape, dtype=object)
+    onehot.reshape(-1)[nll.info["cls"]] = 1
+    ps = w.disp(p)
+    sym = m.Add((ps, m.Neg(m.Call("onehot", (m.Text(cls),)))))
+    num = m.Add((value(p.value), m.Neg(value(onehot))))
+    sym, num = w.upstream(nll, sym if w.target(nll) is w.loss else m.Paren(sym),
+                          num if w.target(nll) is w.loss else m.Paren(num))
+    return sym, num, ("softmax followed by −log p_c: the softmax Jacobian diag(p) − p·pᵀ times "
+                      "−1/p_c at the class collapses to p − onehot(c).")
+
+
+def _sigmoid_bce(w: "BackwardWriter", p: Node, bce: Node) -> Result:
+    """σ followed by bce: ∂/∂s of −[y log σ(s) + (1 − y) log(1 − σ(s))] is σ(s) − y."""
+    y = bce.children[1]
+    ps, ys = w.disp(p), w.disp(y)
+    sym: m.Expr = m.Add((ps, m.Neg(ys)))
+    num: m.Expr = m.Add((value(p.value), m.Neg(value(np.broadcast_to(y.value, p.shape)))))
+    if bce.info["n"] > 1:
+        sym, num = m.Div(m.Paren(sym), m.num(bce.info["n"])), m.Div(m.Paren(num),
+                                                                   m.num(bce.info["n"]))
+    if w.target(bce) is not w.loss:
+        sym, num = m.Paren(sym), m.Paren(num)
+    sym, num = w.upstream(bce, sym, num)
+    return sym, num, ("σ followed by binary cross-entropy: σ'(s) = p(1 − p) cancels bce's "
+                      "(p − y)/(p(1 − p)), leaving p − y.")
+
+
+def _nll(w: "BackwardWriter", n: Node, v: Node, U: m.Expr, u: m.Expr) -> Result:
+    base = w.spec.common.indexing
+    c = n.info["cls"]
+    pc = entry(w.disp(v), v.shape, c, base)
+    unit = m.Sym("e", str(c + base))
+    sym, num = w.upstream(n, m.Mul((m.Neg(m.Div(m.num(1), pc)), unit), "·"),
+                          m.Mul((m.Neg(m.Div(m.num(1), m.as_expr(v.value.reshape(-1)[c]))),
+                                 unit), "·"))
+    return sym, num, (f"∂(−log p_c)/∂p is −1/p_c at the class (entry {c + base}) and 0 "
+                      f"elsewhere; e{c + base} is that unit vector.")
+
+
+def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
+    step, base = w.step, w.spec.common.indexing
+    stride = n.info["stride"]
+    x_name = w.disp(n.children[0])
+    padded_sym = m.Call("pad", (x_name,))
+    if pos == 2:
+        g = n.grad.reshape(-1)
+        num = m.Add(tuple(m.as_expr(gi) for gi in g)) if g.size <= ENTRYWISE_LIMIT else None
+        return m.Call("sum", (U,)), num, "The bias is added to every output, so it collects " \
+            "their sum."
+    pad = n.info["pad"]
+    if pos == 0:
+        return m.Call("conv_transpose", (U, w.disp(n.children[1]))), None, (
+            "Each output spreads ∂L/∂s[i]·w[k] back onto x̃[i·stride + k] (a transposed "
+            "convolution); cutting off the padding leaves ∂L/∂x.")
+    padded = n.info["padded"]
+    if n.op == "conv1d":
+        step.say(f"{linear(padded_sym)} is {linear(x_name)} with {_zeros(pad[0])} before and "
+                 f"{_zeros(pad[1])} after; ∂L/∂w[k] = Σ_i ∂L/∂s[i]·{linear(padded_sym)}"
+                 f"[{_at('i', stride, 'k')}] correlates it with the upstream gradient.")
+        step.eq(m.Transpose(padded_sym), m.row(padded))
+        g = n.grad.reshape(-1)
+        k = v.value.size
+        if k * g.size <= ENTRYWISE_LIMIT:
+            for j in range(k):
+                terms = tuple(m.Mul((m.as_expr(g[i]), m.as_expr(padded[i * stride + j])), "·")
+                              for i in range(g.size))
+                step.eq(m.Sym(f"{linear(_gsym(w, v))}[{j + base}]"),
+                        m.Add(terms), m.as_expr(n.contribs[1].reshape(-1)[j]))
+    else:
+        step.say(f"{linear(padded_sym)} is {linear(x_name)} with {_zeros(pad[0])} above and "
+                 f"{_zeros(pad[1])} to the left (and as needed below and right); ∂L/∂K[a,b] = "
+                 f"Σ_ij ∂L/∂S[i,j]·{linear(padded_sym)}[{_at('i', stride, 'a')}, "
+                 f"{_at('j', stride, 'b')}].")
+        step.eq(padded_sym, value(padded))
+        g = n.grad
+        kh, kw = v.shape
+        if kh * kw * g.size <= ENTRYWISE_LIMIT:
+            for a in range(kh):
+                for b in range(kw):
+                    terms = tuple(m.Mul((m.as_expr(g[i, j]), m.as_expr(
+                        padded[i * stride + a, j * stride + b])), "·")
+                        for i in range(g.shape[0]) for j in range(g.shape[1]))
+                    step.eq(m.Sym(f"{linear(_gsym(w, v))}[{a + base},{b + base}]"),
+                            m.Add(terms), m.as_expr(n.contribs[1][a, b]))
+    return m.Call("corr", (padded_sym, U)), None, ""
+
+
+def _gsym(w: "BackwardWriter", v: Node) -> m.Expr:
+    from examsolve.solvers.backprop_display import grad_symbol
+
+    return grad_symbol(w.spec.loss, w.disp(v))
+
+
+def _zeros(n: int) -> str:
+    return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
+
+
+def _at(i: str, stride: int, k: str) -> str:
+    return f"{i} + {k}" if stride == 1 else f"{stride}{i} + {k}"

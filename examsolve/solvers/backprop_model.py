@@ -1,0 +1,125 @@
+"""A loaded backprop problem and one evaluation of it on the engine.
+
+`evaluate` builds the graph line by line (each right-hand side's IR becomes engine nodes) and
+remembers which node every line and sub-expression became, so the derivation can print each
+step next to the equation it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from examsolve.problem import Common
+from examsolve.solvers import backprop_engine as eng
+from examsolve.solvers import backprop_nn as nn
+from examsolve.solvers.backprop_parse import LOSSES, Apply, Const, Line, Node_, Ref
+
+# Above this many given and parameter entries the work is done in float64: exact Fractions
+# cost ~2 µs a multiplication, so a 784×256 layer would take seconds.
+EXACT_LIMIT = 20_000
+
+Matrix = tuple[tuple[Fraction, ...], ...]
+
+
+@dataclass(frozen=True)
+class BackpropSpec:
+    common: Common
+    given: tuple[tuple[str, Matrix], ...]
+    parameters: tuple[tuple[str, Matrix], ...]
+    classes: tuple[tuple[str, tuple[str, ...]], ...]
+    lines: tuple[Line, ...]
+    loss: str
+    wrt: tuple[str, ...]
+    relu_grad_at_zero: int
+
+    @property
+    def leaves(self) -> tuple[tuple[str, Matrix], ...]:
+        return self.given + self.parameters
+
+    @property
+    def exact(self) -> bool:
+        return sum(len(m) * len(m[0]) for _, m in self.leaves) <= EXACT_LIMIT
+
+    def class_names(self, name: str) -> tuple[str, ...] | None:
+        return dict(self.classes).get(name)
+
+
+@dataclass
+class Evaluation:
+    """The graph of one forward pass: nodes by line/leaf name and by IR sub-expression."""
+
+    ctx: eng.Context
+    named: dict[str, eng.Node] = field(default_factory=dict)
+    of_ir: dict[int, eng.Node] = field(default_factory=dict)  # id(IR node) → engine node
+    ir_of: dict[int, Node_] = field(default_factory=dict)  # node.index → IR node
+
+    def node(self, expr: Node_) -> eng.Node:
+        return self.of_ir[id(expr)]
+
+
+def leaf_arrays(spec: BackpropSpec, exact: bool) -> dict[str, np.ndarray]:
+    dtype = object if exact else float
+    return {name: np.array([[v if exact else float(v) for v in row] for row in m], dtype=dtype)
+            for name, m in spec.leaves}
+
+
+def evaluate(spec: BackpropSpec, values: dict[str, np.ndarray], ctx: eng.Context,
+             perturb: tuple[str, int, float] | None = None) -> Evaluation:
+    """Run the model. `perturb` = (name, flat index, δ) adds δ to one entry of a given,
+    parameter or line value (finite differences)."""
+    ev = Evaluation(ctx)
+    for name, _ in spec.leaves:
+        value = values[name]
+        if perturb is not None and perturb[0] == name:
+            value = value.copy()
+            value.reshape(-1)[perturb[1]] += perturb[2]
+        ev.named[name] = eng.leaf(ctx, value, name)
+    for line in spec.lines:
+        node = _build(line.expr, ev)
+        if node.op in ("leaf", "const") or node.name is not None:
+            node = eng.identity(ctx, node)
+            ev.ir_of[node.index] = line.expr
+        if perturb is not None and perturb[0] == line.name:
+            node.value = node.value.copy()
+            node.value.reshape(-1)[perturb[1]] += perturb[2]
+        node.name = line.name
+        ev.named[line.name] = node
+    return ev
+
+
+def _build(expr: Node_, ev: Evaluation) -> eng.Node:
+    ctx = ev.ctx
+    if isinstance(expr, Ref):
+        return ev.named[expr.name]
+    if isinstance(expr, Const):
+        node = eng.constant(ctx, expr.value)
+    else:
+        args = [_build(a, ev) for a in expr.args]
+        node = _apply(ctx, expr, args)
+    ev.of_ir[id(expr)] = node
+    ev.ir_of[node.index] = expr
+    return node
+
+
+def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
+    op, opt = expr.op, dict(expr.options)
+    if op == "conv1d":
+        return nn.conv1d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
+    if op == "conv2d":
+        return nn.conv2d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
+    if op in ("maxpool1d", "maxpool2d"):
+        return nn.maxpool(ctx, args[0], int(opt["size"]), opt["stride"], op == "maxpool2d")
+    if op in ("nll", "cross_entropy"):
+        return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
+    if op in ("bce", "mse"):
+        return getattr(nn, op)(ctx, *args)
+    function = {"sum": eng.sum_}.get(op) or getattr(eng, op)
+    return function(ctx, *args)
+
+
+def contains_loss(expr: Node_) -> bool:
+    return isinstance(expr, Apply) and (expr.op in LOSSES or any(contains_loss(a)
+                                                                  for a in expr.args))
