@@ -107,16 +107,18 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
     s.eq(call("p", "x"), Add((*terms, Ellipsis_(), Mul((sym("c", "d"), call("P_d", "t")), ""))))
     s.eq(Sym("t"), t_expr)
     s.eq(Sym("ĉ"), Call("argmin_c", (mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),)))
-    s.say("solved with the SVD pseudo-inverse, which needs no matrix inverse of XᵀX and so "
-          "gives no nan at high degree. The errors are the mean squared errors on the "
-          "training points and on the test points, averaged over the R training sets:")
+    s.say("solved with the SVD pseudo-inverse of the design matrix Φ (never inverting ΦᵀΦ, "
+          "whose condition number is the square of Φ's), so high degrees stay finite and "
+          "accurate. The errors are the mean squared errors on the training points and on "
+          "the test points, averaged over the R training sets:")
     s.eq(Sym("MSE", "train"), mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))))
     s.eq(Sym("MSE", "test"), mse_sum("m", "j", sym("y", "j"), call("p", sym("x", "j"))))
     interpolating = [d for d in design.degrees if d + 1 >= task.train]
     if interpolating:
         s.say(f"Degrees {degree_list(tuple(interpolating))} have d + 1 ≥ n = {task.train} "
-              "coefficients: they pass through every training point (training MSE 0); the "
-              "pseudo-inverse picks the interpolant with the smallest coefficients.")
+              "coefficients: they pass through every training point (training MSE ≈ 0, up to "
+              "rounding); the pseudo-inverse picks the interpolant with the smallest "
+              "coefficients.")
 
 
 def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from examsolve.mathmodel import Add, Call, Div, Expr, Mul, Neg, Num, Pow, Sym
+from examsolve.mathmodel import Add, Call, Div, Expr, Mul, Neg, Num, Paren, Pow, Sym
 from examsolve.numbers import exact
 
 FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -74,7 +74,7 @@ def _compile(node: ast.AST, source: str) -> tuple[Evaluator, Expr]:
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _refuse(node, source, f"the constant {value!r} (only numbers are allowed)")
+            raise _refuse(node, source, f"the constant {value!r} (only real numbers are allowed)")
         number = float(value)
         if not math.isfinite(number):
             raise _refuse(node, source, "a number too large for a float")
@@ -121,7 +121,9 @@ def _show_binary(op: ast.operator, left: Expr, right: Expr) -> Expr:
     if isinstance(op, ast.Add):
         return Add((*_terms(left), right))
     if isinstance(op, ast.Sub):
-        return Add((*_terms(left), Neg(right)))
+        # x − (−1), not x − −1: a subtracted negative keeps its brackets
+        negative = isinstance(right, Neg) or (isinstance(right, Num) and right.value < 0)
+        return Add((*_terms(left), Neg(Paren(right) if negative else right)))
     if isinstance(op, ast.Mult):
         factors = left.factors if isinstance(left, Mul) and left.op == "·" else (left,)
         return Mul((*factors, right), "·")

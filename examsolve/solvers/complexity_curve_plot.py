@@ -192,6 +192,7 @@ def write_figure(source: Derivation | Mapping[str, object], path: str | Path) ->
     if isinstance(source, Derivation) and source.kind != "complexity-curve":
         raise SpecError(f"a {source.kind} problem has no complexity curve to draw", str(target))
     try:
+        from matplotlib import rc_context
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
@@ -202,7 +203,8 @@ def write_figure(source: Derivation | Mapping[str, object], path: str | Path) ->
     for axes, chart in zip(figure.subplots(1, 2), charts_from_answers(answers)):
         _draw(axes, chart)
     metadata = {"Date": None} if target.suffix.lower() == ".svg" else None
-    figure.savefig(target, metadata=metadata)
+    with rc_context({"svg.hashsalt": "examsolve"}):  # same data, same file (clip-path ids)
+        figure.savefig(target, metadata=metadata)
     return target
 
 

@@ -1,0 +1,269 @@
+"""complexity-curve: the solver's numbers against an independent numpy re-computation.
+
+The oracle below re-implements the documented data protocol (complexity_curve_experiment's
+docstring) with its own code path: monomial fits with `numpy.polynomial.Polynomial.fit`
+(power basis + lstsq, one training set at a time) where the solver uses a batched Legendre
+pseudo-inverse; ridge by the normal equations with `np.linalg.solve`; cross-validation by
+refitting each fold with Polynomial.fit.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from numpy.polynomial import Polynomial, legendre
+
+from examsolve.problem import load, load_string, solve
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "problems" / "6-complexity-curve.yaml"
+TEMPLATE = ROOT / "examsolve" / "templates" / "complexity-curve.yaml"
+
+# Stated tolerance of the decomposition check for the example (1000 test points): the cross
+# term 2·mean (y − f)(f − p̄) keeps bias² + variance + noise within 2% of the test MSE.
+DECOMPOSITION_TOLERANCE = 0.02
+
+
+def oracle(f, sigma, n, m, seed, repeats, degrees, more=None, domain=(0.0, 1.0)):
+    """The documented protocol, computed independently of the solver."""
+    a, b = domain
+    rng = np.random.default_rng(seed)
+    x_test = rng.uniform(a, b, m)
+    f_test = f(x_test)
+    y_test = f_test + sigma * rng.standard_normal(m)
+    xs = rng.uniform(a, b, (repeats, n))
+    ys = f(xs) + sigma * rng.standard_normal((repeats, n))
+    out = {"x_test": x_test, "y_test": y_test, "f_test": f_test, "xs": xs, "ys": ys}
+    if more is not None:
+        out["xs2"] = rng.uniform(a, b, (repeats, more))
+        out["ys2"] = f(out["xs2"]) + sigma * rng.standard_normal((repeats, more))
+    rows = {k: [] for k in ("train", "test", "bias2", "var", "cv")}
+    for d in degrees:
+        preds, train_errors, cv_errors = [], [], []
+        for x, y in zip(xs, ys):
+            p = Polynomial.fit(x, y, d, domain=[a, b])
+            preds.append(p(x_test))
+            train_errors.append(np.mean((y - p(x)) ** 2))
+            cv_errors.append(_five_fold(x, y, d, (a, b)))
+        preds = np.array(preds)
+        mean_pred = preds.mean(axis=0)
+        rows["train"].append(np.mean(train_errors))
+        rows["test"].append(np.mean((y_test - preds) ** 2))
+        rows["bias2"].append(np.mean((mean_pred - f_test) ** 2))
+        rows["var"].append(np.mean(np.mean((preds - mean_pred) ** 2, axis=0)))
+        rows["cv"].append(np.mean(cv_errors))
+    out.update({k: np.array(v) for k, v in rows.items()})
+    out["noise"] = np.mean((y_test - f_test) ** 2)
+    return out
+
+
+def _five_fold(x, y, d, domain):
+    fold = np.arange(len(x)) % 5
+    errors = np.empty_like(y)
+    for k in range(5):
+        p = Polynomial.fit(x[fold != k], y[fold != k], d, domain=list(domain))
+        errors[fold == k] = (y[fold == k] - p(x[fold == k])) ** 2
+    return errors.mean()
+
+
+def ridge_test_mse(data, degrees, lam, domain=(0.0, 1.0)):
+    """min (1/n)‖y − Φc‖² + λ Σ_{k≥1} c_k², Legendre basis, by the normal equations."""
+    a, b = domain
+    out = []
+    for d in degrees:
+        t_test = 2 * (data["x_test"] - a) / (b - a) - 1
+        errors = []
+        for x, y in zip(data["xs"], data["ys"]):
+            phi = legendre.legvander(2 * (x - a) / (b - a) - 1, d)
+            penalty = lam * np.diag([0.0] + [1.0] * d)
+            c = np.linalg.solve(phi.T @ phi / len(x) + penalty, phi.T @ y / len(x))
+            errors.append(np.mean((data["y_test"] - legendre.legval(t_test, c)) ** 2))
+        out.append(np.mean(errors))
+    return np.array(out)
+
+
+@pytest.fixture(scope="module")
+def example():
+    problem = load(EXAMPLE)
+    return problem, solve(problem).answer_map()
+
+
+@pytest.fixture(scope="module")
+def example_oracle():
+    return oracle(lambda x: np.sin(2 * np.pi * x), 0.3, 20, 1000, 0, 200, range(13), more=80)
+
+
+def test_example_matches_the_independent_computation(example, example_oracle):
+    _, answers = example
+    o = example_oracle
+    assert answers["degrees"] == tuple(range(13))
+    for key, ref in (("train_mse", "train"), ("test_mse", "test"), ("bias2", "bias2"),
+                     ("variance", "var")):
+        np.testing.assert_allclose(np.array(answers[key], dtype=float), o[ref], rtol=1e-6,
+                                   err_msg=key)
+    assert answers["noise"] == pytest.approx(o["noise"], rel=1e-12)
+    assert answers["best_degree"] == int(np.argmin(o["test"]))
+    assert answers["cv_degree"] == int(np.argmin(o["cv"]))
+
+
+def test_example_strategies_match_the_independent_computation(example, example_oracle):
+    _, answers = example
+    o = example_oracle
+    assert answers["ridge_strengths"] == pytest.approx((1e-3, 1e-1))
+    for lam, got in zip((1e-3, 1e-1), answers["ridge_test_mse"]):
+        np.testing.assert_allclose(np.array(got, dtype=float), ridge_test_mse(o, range(13), lam),
+                                   rtol=1e-6, err_msg=f"ridge {lam}")
+    more = {"xs": o["xs2"], "ys": o["ys2"], "x_test": o["x_test"], "y_test": o["y_test"]}
+    more_test = [np.mean([np.mean((more["y_test"] - Polynomial.fit(x, y, d, domain=[0, 1])(
+        more["x_test"])) ** 2) for x, y in zip(more["xs"], more["ys"])]) for d in range(13)]
+    np.testing.assert_allclose(np.array(answers["more_data_test_mse"], dtype=float), more_test,
+                               rtol=1e-6)
+    assert answers["more_data_train"] == 80
+    assert answers["more_data_best_degree"] == int(np.argmin(more_test))
+
+
+def test_spec_expected_best_degree_is_the_oracles(example, example_oracle):
+    """The example's `expected` comes from this oracle, not from the solver."""
+    problem, _ = example
+    expected = dict(problem.common.expected)
+    assert int(expected["best_degree"].value()) == int(np.argmin(example_oracle["test"]))
+    assert int(expected["cv_degree"].value()) == int(np.argmin(example_oracle["cv"]))
+
+
+def test_example_best_degree_is_strictly_inside_the_range(example):
+    _, answers = example
+    best = int(answers["best_degree"])
+    assert 0 < best < 12
+    test = np.array(answers["test_mse"], dtype=float)
+    assert test[0] > test[best] < test[-1]
+    assert answers["underfitting"] != "none" and answers["overfitting"] != "none"
+
+
+def test_example_training_error_never_increases(example):
+    _, answers = example
+    train = np.array(answers["train_mse"], dtype=float)
+    assert np.all(np.diff(train) <= 1e-12)
+
+
+def test_example_decomposition_within_the_stated_tolerance(example):
+    _, answers = example
+    total = np.array(answers["bias2"], dtype=float) + np.array(answers["variance"], dtype=float) \
+        + answers["noise"]
+    test = np.array(answers["test_mse"], dtype=float)
+    assert np.all(np.abs(total - test) / test < DECOMPOSITION_TOLERANCE)
+
+
+def test_gap_of_the_decomposition_is_exactly_the_cross_term(example_oracle):
+    """test MSE − (bias² + variance + noise) = 2·mean (y − f)(f − p̄), computed here."""
+    from examsolve.solvers.complexity_curve_experiment import Design, Task, draw_data, measure
+    from examsolve.solvers.complexity_curve_expr import parse_function
+
+    task = Task(parse_function("sin(2*pi*x)"), 0.3, 20, 1000, 0, (0.0, 1.0))
+    design = Design(task, tuple(range(13)), 200, (), None)
+    data = draw_data(design)
+    curve = measure(design, data, data.train, 0.0)
+    o = example_oracle
+    gap = curve.test_mse - (curve.bias2 + curve.variance + o["noise"])
+    np.testing.assert_allclose(gap, curve.cross, rtol=1e-7, atol=1e-12 * curve.test_mse.max())
+
+
+def test_more_repeats_do_not_move_the_decomposition_away():
+    """With enough repeats and test points, bias² + variance + σ² ≈ test MSE (σ² itself)."""
+    spec = _spec("sin(2*pi*x)", noise=0.3, train=30, test=20000, repeats=400, degrees="1..6",
+                 more_data="false")
+    answers = solve(load_string(spec, "t.yaml")).answer_map()
+    total = np.array(answers["bias2"], dtype=float) + np.array(answers["variance"], dtype=float)
+    test = np.array(answers["test_mse"], dtype=float)
+    assert np.all(np.abs(total + 0.09 - test) / test < 0.03)  # σ² = 0.09 exactly, not realised
+
+
+def test_deterministic_for_a_seed(example):
+    problem, answers = example
+    assert solve(load(EXAMPLE)).answer_map() == answers
+    other = EXAMPLE.read_text().replace("seed: 0", "seed: 1")
+    assert solve(load_string(other, "t.yaml")).answer_map()["test_mse"] != answers["test_mse"]
+
+
+def test_no_nan_at_high_degree():
+    """Degrees up to 40 on 20 points (interpolating from 19 up): finite everywhere."""
+    spec = _spec("exp(-x)*cos(6*x)", noise=0.1, train=20, test=200, repeats=20,
+                 degrees="0..40", regularisation="[1e-6]")
+    derivation = solve(load_string(spec, "t.yaml"))
+    answers = derivation.answer_map()
+    for key in ("train_mse", "test_mse", "bias2", "variance", "more_data_test_mse"):
+        assert np.all(np.isfinite(np.array(answers[key], dtype=float))), key
+    assert np.all(np.isfinite(np.array(answers["ridge_test_mse"], dtype=float)))
+    # d + 1 ≥ n interpolates the 20 points (up to the rounding of an ill-conditioned basis)
+    assert max(answers["train_mse"][19:]) < 1e-4 * answers["train_mse"][0]
+    shown = []
+    for step in derivation.steps:
+        for blk in step.blocks:
+            shown.append(getattr(blk, "text", ""))
+            shown.extend(str(cell) for row in getattr(blk, "rows", ()) for cell in row)
+    assert not re.search(r"\b(nan|inf)\b", "\n".join(shown))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), noise=st.sampled_from([0.0, 0.05, 0.5]),
+       train=st.integers(8, 30), fn=st.sampled_from(["sin(2*pi*x)", "x**3 - x", "abs(x - 0.5)",
+                                                      "exp(x)", "tanh(5*x - 2)"]))
+def test_properties_over_random_tasks(seed, noise, train, fn):
+    spec = _spec(fn, noise=noise, train=train, test=300, repeats=15, degrees="0..8",
+                 seed=seed, more_data="false")
+    answers = solve(load_string(spec, "t.yaml")).answer_map()
+    train_mse = np.array(answers["train_mse"], dtype=float)
+    test = np.array(answers["test_mse"], dtype=float)
+    bias2 = np.array(answers["bias2"], dtype=float)
+    var = np.array(answers["variance"], dtype=float)
+    assert np.all(np.diff(train_mse) <= 1e-9 * max(1.0, train_mse[0]))
+    assert answers["best_degree"] == int(np.argmin(test))
+    assert np.all(bias2 >= 0) and np.all(var >= 0)
+    # The oracle agrees on a different code path (3 degrees keep the run short).
+    f = {"sin(2*pi*x)": lambda x: np.sin(2 * np.pi * x), "x**3 - x": lambda x: x ** 3 - x,
+         "abs(x - 0.5)": lambda x: np.abs(x - 0.5), "exp(x)": np.exp,
+         "tanh(5*x - 2)": lambda x: np.tanh(5 * x - 2)}[fn]
+    o = oracle(f, noise, train, 300, seed, 15, (0, 2, 5))
+    np.testing.assert_allclose(test[[0, 2, 5]], o["test"], rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(train_mse[[0, 2, 5]], o["train"], rtol=1e-6, atol=1e-12)
+
+
+def test_domain_is_used():
+    spec = _spec("log(x)", noise=0.1, train=15, test=200, repeats=10, degrees="0..4",
+                 domain="[1, 3]", more_data="false")
+    answers = solve(load_string(spec, "t.yaml")).answer_map()
+    o = oracle(np.log, 0.1, 15, 200, 0, 10, range(5), domain=(1.0, 3.0))
+    np.testing.assert_allclose(np.array(answers["test_mse"], dtype=float), o["test"], rtol=1e-6)
+
+
+def test_template_runs_and_its_expected_answers_hold():
+    from examsolve.check import check
+
+    problem = load(TEMPLATE)
+    rows = check(problem, solve(problem))
+    assert rows and all(r.ok for r in rows)
+
+
+def test_template_expected_is_the_oracles():
+    problem = load(TEMPLATE)
+    expected = dict(problem.common.expected)
+    o = oracle(lambda x: np.sin(2 * np.pi * x), 0.2, 15, 500, 1, 50, range(0, 9))
+    assert int(expected["best_degree"].value()) == int(np.argmin(o["test"]))
+
+
+def _spec(fn, noise, train, test, repeats, degrees, seed=0, domain=None, regularisation=None,
+          more_data=None):
+    lines = ["kind: complexity-curve", "title: t", "task:", f"  function: {fn}",
+             f"  noise: {noise}", f"  train: {train}", f"  test: {test}", f"  seed: {seed}"]
+    if domain:
+        lines.append(f"  domain: {domain}")
+    lines += ["models:", f"  degrees: {degrees}", f"repeats: {repeats}"]
+    if regularisation:
+        lines.append(f"regularisation: {regularisation}")
+    if more_data:
+        lines.append(f"more_data: {more_data}")
+    return "\n".join(lines) + "\n"

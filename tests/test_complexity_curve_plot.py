@@ -1,0 +1,126 @@
+"""complexity-curve pictures: plotext text (never printed, no colour), the text fallback,
+matplotlib files from `write_figure`, and a solver that works with neither library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from examsolve.derivation import Figure
+from examsolve.errors import SpecError
+from examsolve.problem import load_string, solve
+from examsolve.solvers.complexity_curve_plot import (Chart, Series, charts_from_answers,
+                                                     decade_label, log_ticks, terminal_chart,
+                                                     text_chart, write_figure)
+
+SPEC = """kind: complexity-curve
+title: small
+task: {function: sin(2*pi*x), noise: 0.3, train: 12, test: 200, seed: 3}
+models: {degrees: 0..9}
+repeats: 20
+regularisation: [0.01]
+"""
+
+CHART = Chart("t", (0, 1, 2, 3, 4), (Series("training MSE", "o", (0.5, 0.2, 0.05, 0.03, 0.01)),
+                                     Series("test MSE", "x", (0.6, 0.3, 0.1, 2.0, 500.0))),
+              underfit_end=1.5, overfit_start=2.5)
+
+
+@pytest.fixture(scope="module")
+def derivation():
+    return solve(load_string(SPEC, "t.yaml"))
+
+
+def figures(derivation):
+    return [b for s in derivation.steps for b in s.blocks if isinstance(b, Figure)]
+
+
+def test_plotext_chart_is_plain_text_and_never_printed(capsys):
+    text = terminal_chart(CHART)
+    assert capsys.readouterr().out == ""
+    assert "\x1b[" not in text
+    assert "underfitting" in text and "overfitting" in text
+    assert "training MSE" in text and "test MSE" in text
+    assert terminal_chart(CHART) == text  # plotext's global figure is cleared each time
+
+
+def test_text_fallback_without_plotext(monkeypatch):
+    monkeypatch.setitem(sys.modules, "plotext", None)  # import plotext → ImportError
+    text = terminal_chart(CHART)
+    assert text == text_chart(CHART)
+    lines = text.splitlines()
+    assert lines[0] == "t"
+    assert "o training MSE   x test MSE" in lines[-1]
+    assert any("┊" in ln for ln in lines)
+    # the highest test MSE (500, degree 4) sits above every training MSE
+    grid = lines[1:-4]
+    first_x = min(i for i, ln in enumerate(grid) if "x" in ln.split("┤")[1])
+    first_o = min(i for i, ln in enumerate(grid) if "o" in ln.split("┤")[1])
+    assert first_x < first_o
+
+
+def test_log_ticks_and_labels():
+    low, high, exponents, labels = log_ticks([0.03, 8e8])
+    assert (low, high) == (-2, 9)
+    assert labels[0] == "0.01" and exponents == list(range(-2, 10, 2))
+    assert [decade_label(k) for k in (-3, 0, 2, 4)] == ["0.001", "1", "100", "1e4"]
+
+
+def test_derivation_figures(derivation, capsys):
+    figs = figures(derivation)
+    assert capsys.readouterr().out == ""
+    assert len(figs) == 2  # the complexity curve and the strategies
+    assert "underfitting" in figs[0].text or "overfitting" in figs[0].text
+    assert "ridge λ = 0.01" in figs[1].text
+    assert all("\x1b[" not in f.text for f in figs)
+
+
+def test_solver_without_plot_libraries(monkeypatch):
+    monkeypatch.setitem(sys.modules, "plotext", None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    figs = figures(solve(load_string(SPEC, "t.yaml")))
+    assert figs[0].text.startswith("Training and test MSE vs polynomial degree")
+    assert "o training MSE" in figs[0].text
+
+
+def test_solver_does_not_import_matplotlib():
+    code = ("import sys; from examsolve.problem import load_string, solve; "
+            f"solve(load_string({SPEC!r}, 't.yaml')); print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"),
+                                           (".pdf", b"%PDF")])
+def test_write_figure(derivation, tmp_path, suffix, magic):
+    path = write_figure(derivation, tmp_path / f"curve{suffix}")
+    data = Path(path).read_bytes()
+    assert data.startswith(magic)
+    if suffix == ".svg":
+        text = data.decode()
+        assert "underfitting" in text and "overfitting" in text
+        assert write_figure(derivation.answer_map(), tmp_path / "again.svg").read_text() == text
+
+
+def test_write_figure_refuses(derivation, tmp_path, monkeypatch):
+    with pytest.raises(SpecError, match=r"cannot write a '\.txt' figure"):
+        write_figure(derivation, tmp_path / "curve.txt")
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(SpecError, match=r"pip install 'examsolve\[plot\]'"):
+        write_figure(derivation, tmp_path / "curve.svg")
+
+
+def test_charts_from_answers(derivation):
+    curve, strategies = charts_from_answers(derivation.answer_map())
+    answers = derivation.answer_map()
+    assert curve.series[1].values == tuple(float(v) for v in answers["test_mse"])
+    assert [s.label for s in strategies.series] == [
+        "test MSE, least squares", "test MSE, ridge λ = 0.01", "test MSE, n = 48 training points"]
+    if answers["underfitting"] != "none":
+        assert max(answers["underfitting"]) < curve.underfit_end < answers["best_degree"]
+    if answers["overfitting"] != "none":
+        assert answers["best_degree"] < curve.overfit_start < min(answers["overfitting"])
