@@ -35,6 +35,7 @@ MATH_SYMBOLS: dict[str, str] = {
     "ℓ": r"\ell", "⊙": r"\odot", "⊗": r"\otimes", "∘": r"\circ", "⊤": r"\top", "ᵀ": r"^{\top}",
     "‖": r"\Vert", "∝": r"\propto", "∀": r"\forall", "∃": r"\exists", "∅": r"\emptyset",
     "ℝ": r"\mathbf{R}", "⟨": r"\langle", "⟩": r"\rangle", "°": r"^{\circ}",
+    "↑": r"\uparrow", "↓": r"\downarrow", "↔": r"\leftrightarrow",
     # Marks in tables and decision grids; amssymb's \checkmark is not in plain amsmath.
     "✓": r"\surd", "✔": r"\surd", "✗": r"\times", "✘": r"\times", "○": r"\circ",
     "●": r"\bullet", "•": r"\bullet", "★": r"\star", "′": "'", "″": "''",
@@ -153,6 +154,19 @@ MUL_OPS = {"·": r" \cdot ", "": " ", "⊙": r" \odot ", "×": r" \times ", "*":
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
+_MATH_CHARS = "".join(c for c in {*MATH_SYMBOLS, *_HATS, *_SUB, *_SUP} if not c.isascii())
+
+
+def _one_script_each(pieces: list[str]) -> list[str]:
+    """`{}` between two superscripts (or subscripts) in a row: TeX refuses x^{2}^{3}."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and piece[:1] in "_^" and out[-1][:1] == piece[:1]:
+            piece = "{}" + piece
+        out.append(piece)
+    return out
+
+
 def number_tex(value: object) -> str:
     """numbers.format_number's text as TeX: 1/3 → \\frac{1}{3}, 1.5e-5 → 1.5 \\times 10^{-5}."""
     text = format_number(value)
@@ -188,7 +202,8 @@ class LatexMath:
         """A name's characters in math mode: Greek → \\sigma, x₁ → x_{1}; a run of two or
         more ASCII letters is a word, set upright (`\\mathrm{loss}`) when `words`."""
         text = _script_runs(_script_runs(text, _SUB, "_"), _SUP, "^")
-        out, i = [], 0
+        out: list[str] = []
+        i = 0
         while i < len(text):
             c = text[i]
             word = _WORD.match(text, i) if words else None
@@ -215,11 +230,14 @@ class LatexMath:
                 nxt = text[i + 1:i + 2]
                 out.append(cmd + (" " if cmd[-1].isalpha() and (nxt.isalnum()) else ""))
             else:
-                out.append(_accented(c) or r"\text{" + unknown_char(c) + "}")
+                out.append(r"\text{" + (_TEXT_SYMBOLS.get(c) or _accented(c) or unknown_char(c))
+                           + "}")
             i += 1
-        return "".join(out)
+        return "".join(_one_script_each(out))
 
     def script(self, base: str, sub: str | None, sup: str | None) -> str:
+        if (sub is not None or sup is not None) and re.search(r"[_^]\{[^{}]*\}$", base):
+            base = "{" + base + "}"  # x₁ with a further index: {x_{1}}_{2}, not x_{1}_{2}
         out = base
         if sub is not None:
             out += "_{" + self.name(sub, words=len(sub) > 2) + "}"
@@ -285,18 +303,9 @@ class LatexMath:
 
     def _print_Text(self, node: m.Text) -> str:
         """Words upright; symbols (✓, ≈) leave the \\text{} as math."""
-        out, run = [], []
-        for c in node.text:
-            if not c.isascii() and (c in MATH_SYMBOLS or c in _HATS or c in _SUB or c in _SUP):
-                if run:
-                    out.append(self.text_run("".join(run)))
-                    run = []
-                out.append(self.name(c))
-            else:
-                run.append(c)
-        if run:
-            out.append(self.text_run("".join(run)))
-        return " ".join(out)
+        pieces = re.split(f"([{re.escape(_MATH_CHARS)}]+)", node.text)
+        return " ".join(self.name(p) if i % 2 else self.text_run(p)
+                        for i, p in enumerate(pieces) if p)
 
     def text_run(self, text: str) -> str:
         return r"\text{" + escape_text(text) + "}"

@@ -1,0 +1,236 @@
+"""The LaTeX renderer: exact strings for the math (as SymPy's test_latex does) and for a small
+derivation, escaping of prose, and a real pdflatex run over every character it maps."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from examsolve import mathmodel as m
+from examsolve.derivation import DerivationBuilder
+from examsolve.render import UnknownNodeError
+from examsolve.render import latex_math as lm
+from examsolve.render.latex import render_derivation, render_document
+from examsolve.render.latex_math import escape_text, latex_math, verbatim_ascii
+
+
+@pytest.mark.parametrize("expr, tex", [
+    (m.eq(m.add(m.mul(3, "e", op=""), m.mul(2, "f", op=""), "b"), 6), "3 e + 2 f + b = 6"),
+    (m.eq(m.add(m.mul(-3, "e", op=""), m.mul(3, "f", op=""), "b"), 2), "-3 e + 3 f + b = 2"),
+    (m.eq(m.add(m.mul(3, 1), m.mul(-1, 1), m.mul(2, m.sym("x", "4,1")), -1), 3),
+     r"3 \cdot 1 + (-1) \cdot 1 + 2 \cdot x_{4,1} - 1 = 3"),
+    (m.add("a", m.Neg(m.add("b", "c"))), "a - (b + c)"),
+    (m.eq("p", Fraction(1, 3)), r"p = \frac{1}{3}"),
+    (m.eq("p", Fraction(-1, 3)), r"p = -\frac{1}{3}"),
+    (m.mul(2, Fraction(-1, 3)), r"2 \cdot \left(-\frac{1}{3}\right)"),
+    (m.eq("q", Fraction(1, 4)), "q = 0.25"),
+    (m.eq("r", 0.000012345), r"r = 1.234 \times 10^{-5}"),
+    (m.eq("L", float("inf")), r"L = \infty"),
+    (m.num(float("nan")), r"\mathrm{NaN}"),
+    (m.deriv("L", m.sym("W", 1)), r"\frac{\partial L}{\partial W_{1}}"),
+    (m.Deriv(m.add("a", "b"), m.Sym("x")), r"\frac{\partial}{\partial x}(a + b)"),
+    (m.Transpose(m.sym("w", 2)), r"w_{2}^{\top}"),
+    (m.Transpose(m.Sym("W", sup="(1)")), r"(W^{(1)})^{\top}"),
+    (m.Pow(m.num(Fraction(1, 3)), m.num(2)), r"\left(\frac{1}{3}\right)^{2}"),
+    (m.call("log", m.add(1, m.Neg(m.num(0.5)))), r"\log(1 - 0.5)"),
+    (m.call("σ", m.sym("s", 2)), r"\sigma(s_{2})"),
+    (m.call("sigmoid", "z"), r"\sigma(z)"),
+    (m.call("relu", "k"), r"\operatorname{ReLU}(k)"),
+    (m.call("relu'", 0), r"\operatorname{ReLU}'(0)"),
+    (m.call("softmax", m.sym("s", 1)), r"\operatorname{softmax}(s_{1})"),
+    (m.call("exp", m.Neg(m.Sym("s"))), r"\exp(-s)"),
+    (m.call("tanh", "h"), r"\tanh(h)"),
+    (m.call("abs", "x"), r"\left\lvert x \right\rvert"),
+    (m.call("f", m.mat([1, 2])), r"f\left(\begin{bmatrix} 1 \\ 2 \end{bmatrix}\right)"),
+    (m.Div(m.num(1), m.add(1, m.call("exp", m.Neg(m.Sym("s"))))), r"\frac{1}{1 + \exp(-s)}"),
+    (m.mul("W", "x", op=""), "W x"),
+    (m.mul("a", "b", op="⊙"), r"a \odot b"),
+    (m.eq("k", m.mat([3, 3])), r"k = \begin{bmatrix} 3 \\ 3 \end{bmatrix}"),
+    (m.row([Fraction(1, 4), -1]), r"\begin{bmatrix} 0.25 & -1 \end{bmatrix}"),
+    (m.rel("a", "⇒", "b", "≈", "c", "≤", "d", "≠", "e", "∈", "f"),
+     r"a \Rightarrow b \approx c \le d \neq e \in f"),
+    (m.Boxed(m.eq("e", 2)), r"\boxed{e = 2}"),
+    (m.Paren(m.add("a", "b")), "(a + b)"),
+    (m.Sym("x", "ij"), "x_{ij}"),
+    (m.Sym("p", "sanguine"), r"p_{\mathrm{sanguine}}"),
+    (m.Sym("ŷ", "1"), r"\hat y_{1}"),
+    (m.Sym("σ"), r"\sigma"),
+    (m.Sym("loss"), r"\mathrm{loss}"),
+    (m.Sym("x₄,₁"), "x_{4},_{1}"),
+    (m.Sym("X[4,1]"), "X[4,1]"),
+    (m.Sym("a_b%"), r"a\_b\%"),
+    (m.Text("class ✓"), r"\text{class } \surd"),
+    (m.Text("a & b_c"), r"\text{a \& b\_c}"),
+    (m.Ellipsis_(), r"\cdots"),
+])
+def test_math(expr, tex):
+    assert latex_math(expr) == tex
+
+
+def test_elided_matrix_uses_cdots_vdots_ddots():
+    tex = latex_math(m.mat(np.arange(144).reshape(12, 12)))
+    rows = tex.removeprefix(r"\begin{bmatrix} ").removesuffix(r" \end{bmatrix}").split(r" \\ ")
+    assert rows[0] == r"0 & 1 & 2 & \cdots & 9 & 10 & 11"
+    assert rows[3] == r" & ".join([r"\vdots"] * 3 + [r"\ddots"] + [r"\vdots"] * 3)
+    assert rows[6] == r"132 & 133 & 134 & \cdots & 141 & 142 & 143"
+    assert latex_math(m.mat(np.arange(12))).count(r"\vdots") == 1
+    assert latex_math(m.row(range(3))) == r"\begin{bmatrix} 0 & 1 & 2 \end{bmatrix}"
+
+
+def test_wide_matrix_avoids_bmatrix_column_limit():
+    tex = latex_math(m.mat([list(range(11))], summarise=False))
+    assert tex.startswith(r"\left[\begin{array}{ccccccccccc} 0 & 1")
+    assert tex.endswith(r"\end{array}\right]")
+
+
+def test_unknown_node_raises_never_str():
+    class Strange(m.Expr):
+        pass
+
+    with pytest.raises(UnknownNodeError):
+        latex_math(m.eq("x", Strange()))
+    with pytest.raises(UnknownNodeError):
+        latex_math(m.Add((m.Sym("x"), 3)))  # a raw int is not a node
+
+
+@pytest.mark.parametrize("text, tex", [
+    ("50% of #1 & $2", r"50\% of \#1 \& \ensuremath{\$}2"),
+    ("a_b {c} ~ ^ \\", r"a\_b \{c\} \textasciitilde{} \textasciicircum{} \textbackslash{}"),
+    ("<x|y>", r"\textless{}x\textbar{}y\textgreater{}"),
+    ("σ(s₂) ≈ 0.5 × 3 ✓ ✗ ○ ∂", r"\ensuremath{\sigma}(s\textsubscript{2}) \ensuremath{\approx} "
+     r"0.5 \ensuremath{\times} 3 \ensuremath{\surd} \ensuremath{\times} \ensuremath{\circ} "
+     r"\ensuremath{\partial}"),
+    ("x² — “café”", r"x\textsuperscript{2} --- ``caf\'{e}''"),
+    ("☃", "[U+2603]"),
+])
+def test_escape_text(text, tex):
+    assert escape_text(text) == tex
+
+
+def test_verbatim_keeps_columns_in_ascii():
+    art = "┌──┐\n│⠁⠀│ ● ✓\n└──┘"
+    assert verbatim_ascii(art) == "+--+\n|* | * v\n+--+"
+
+
+def small_derivation():
+    d = DerivationBuilder("demo", "Tiny", statement="Find e.\nUse `b`.", source="Quiz 1")
+    s = d.step("Solve")
+    s.say("Subtract `b` from both sides:")
+    s.eq(m.add(m.mul(3, "e", op=""), "b"), 7, label="(1)")
+    s.eq("k", m.mat([3, 3]))
+    s.table(["x", "σ(x)"], [["0", m.num(Fraction(1, 2))]], caption="Sigmoid")
+    d.answer("e", Fraction(2))
+    d.answer("X[1,1]", None)
+    d.answer("L", float("inf"), boxed=False)
+    d.warn("X[1,1] is not determined.")
+    return d.build()
+
+
+def test_fragment_golden():
+    assert render_derivation(small_derivation(), "t.yaml") == (
+        "\\section*{Tiny}\n"
+        "\n"
+        "\\noindent\\textit{demo \\ensuremath{\\cdot} Quiz 1 \\ensuremath{\\cdot} t.yaml}\\par\n"
+        "\n"
+        "\\begin{quote}\n"
+        "\\textbf{Problem.} Find e. \\\\\n"
+        "Use \\texttt{b}.\n"
+        "\\end{quote}\n"
+        "\n"
+        "\\subsection*{1. Solve}\n"
+        "\n"
+        "Subtract \\texttt{b} from both sides:\n"
+        "\n"
+        "\\begin{align*}\n"
+        "3 e + b &= 7 \\tag*{(1)} \\\\\n"
+        "k &= \\begin{bmatrix} 3 \\\\ 3 \\end{bmatrix}\n"
+        "\\end{align*}\n"
+        "\n"
+        "\\noindent\\textit{Sigmoid}\\par\\smallskip\n"
+        "\\par\\noindent\n"
+        "\\begin{tabular}{lc}\n"
+        "\\hline\n"
+        "\\textbf{x} & \\textbf{\\ensuremath{\\sigma}(x)} \\\\\n"
+        "\\hline\n"
+        "0 & $0.5$ \\\\\n"
+        "\\hline\n"
+        "\\end{tabular}\n"
+        "\\par\n"
+        "\n"
+        "\\subsection*{Answers}\n"
+        "\n"
+        "\\begin{gather*}\n"
+        "\\boxed{e = 2} \\\\\n"
+        "\\boxed{X[1,1] = \\mathrm{undetermined}}\n"
+        "\\end{gather*}\n"
+        "\n"
+        "Also: $L = \\infty$.\n"
+        "\n"
+        "\\noindent\\textbf{Warning.} X[1,1] is not determined.\\par\n"
+    )
+
+
+def test_answers_only_and_standalone():
+    tex = render_document([(small_derivation(), None)], standalone=True, answers_only=True)
+    assert tex.startswith("\\documentclass[11pt]{article}\n")
+    assert "\\usepackage{amsmath}\n" in tex and tex.count("\\usepackage") == 1
+    assert tex.endswith("\\end{document}\n")
+    assert "Subtract" not in tex and "\\boxed{e = 2}" in tex
+
+
+def every_mapped_character():
+    """A derivation using every character the maps know, in every place text can stand."""
+    chars = "".join(sorted({*lm.MATH_SYMBOLS, *lm._HATS, *lm._SUB, *lm._SUP, *lm._TEXT_SYMBOLS,
+                            *"éèêëçñüöäÅ"}))
+    art = "".join(sorted(lm._VERBATIM_ASCII)) + "┌─┬─┐\n│⠁│█│ ● ○ ✓ ✗\n└─┴─┘"
+    ascii_ = "".join(chr(c) for c in range(32, 127))
+    d = DerivationBuilder("demo", "All " + chars, statement=ascii_ + "\n" + chars)
+    s = d.step("Heading " + ascii_)
+    s.say(f"`{ascii_.replace('`', '')}` {chars}")
+    s.eq(m.Sym(chars.replace("′", "").replace("″", "")), m.Text(ascii_ + chars))
+    s.math(m.rel(*[x for op in m.RELATIONS for x in ("a", op)], "b"), label="(9) " + chars)
+    s.table([ascii_, chars], [[m.Sym(ascii_), m.Text(chars)]], caption=chars)
+    s.code(ascii_ + "\n" + chars + "\n\\end{verbatim}")
+    s.figure(art, caption=chars)
+    d.answer(chars, Fraction(1, 3))
+    d.warn(chars + ascii_)
+    return d.build()
+
+
+def test_output_is_ascii_with_no_unknown_characters():
+    tex = render_document([(every_mapped_character(), "f_1.yaml")], standalone=True)
+    assert tex.isascii()
+    assert "[U+" not in tex
+
+
+def pdflatex_reason() -> str | None:
+    if shutil.which("pdflatex") is None:
+        return "no TeX engine installed (apt-get install texlive-latex-base)"
+    return None
+
+
+def compile_latex(tex: str, folder) -> str:
+    """Run pdflatex; return its log. Fails on errors, unavailable glyphs and fonts that pdflatex
+    would have to build with METAFONT (a sign of a TS1 text symbol)."""
+    (folder / "doc.tex").write_text(tex, encoding="ascii")
+    result = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+         "doc.tex"], cwd=folder, capture_output=True, text=True, timeout=60,
+        stdin=subprocess.DEVNULL)
+    log = (folder / "doc.log").read_text(errors="replace")
+    assert result.returncode == 0, log[-3000:]
+    assert "Missing character" not in log
+    assert "mktexpk" not in result.stdout + result.stderr and "/pk/" not in log
+    assert (folder / "doc.pdf").exists()
+    return log
+
+
+@pytest.mark.skipif(pdflatex_reason() is not None, reason=str(pdflatex_reason()))
+def test_every_mapped_character_compiles(tmp_path):
+    d = every_mapped_character()
+    compile_latex(render_document([(d, "f_1.yaml"), (small_derivation(), None)],
+                                  standalone=True), tmp_path)
