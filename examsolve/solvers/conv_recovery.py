@@ -1,18 +1,218 @@
-"""The conv-recovery kind (not built yet): Recover a convolution kernel, bias and lost inputs/outputs from partial data."""
+"""The conv-recovery kind: recover a (tied) kernel, the bias and lost inputs/outputs of a
+convolution layer from what survived a noisy channel.
+
+The layer is the deep-learning convolution, a cross-correlation (no kernel flip):
+Y[i,j] = Σ_{u,v} W[u,v] · X[s·i + u − p, s·j + v − p] + b. Solved the way the exam's key
+does, but generally:
+
+1. *Complete windows* (known output, every input known) are linear in the kernel names and
+   the bias. An independent set of them is chosen, shown ("3 equations, 3 unknowns: windows
+   at …") and solved by exact elimination; the other complete windows are checked.
+2. With the kernel known, a window with lost inputs is linear in them: one window with one
+   unknown gives it at once ("… + 2·x₄,₁ + … = 3 ⇒ x₄,₁ = 1"); groups of windows sharing
+   unknowns are solved jointly with a rank test (a value is determined iff it is the same in
+   every solution). Steps 1–2 repeat while anything new is found.
+3. Lost outputs are computed from their windows.
+
+What the data do not pin down is reported (answer None plus a warning naming the relations
+that are fixed), and data that contradict themselves raise UnsolvableError naming the
+windows. Modules: `_spec` (loading), `_system` (windows, vectorised exact sums),
+`_algebra` (exact linear algebra), `_propagate` (step 2), `_elimination` (the shown
+elimination), `_display` (symbols), `_report` (this derivation's later steps).
+"""
 
 from __future__ import annotations
 
-from examsolve.derivation import Derivation
+from fractions import Fraction
+from typing import Hashable
+
+from examsolve.derivation import Derivation, DerivationBuilder, StepBuilder
+from examsolve.errors import UnsolvableError
+from examsolve.mathmodel import Sym, eq
 from examsolve.problem import Common
+from examsolve.solvers.conv_recovery_algebra import (Contradiction, LinEq, rref,
+                                                     select_independent)
+from examsolve.solvers.conv_recovery_display import Notation, join_words, number_text
+from examsolve.solvers.conv_recovery_elimination import Eliminator, linear_expr
+from examsolve.solvers.conv_recovery_propagate import Propagator
+from examsolve.solvers.conv_recovery_report import Report
+from examsolve.solvers.conv_recovery_spec import KEYS, ConvSpec, load_conv
+from examsolve.solvers.conv_recovery_system import ConvSystem, Round
 from examsolve.spec import SpecNode
 
 SUMMARY = "Recover a convolution kernel, bias and lost inputs/outputs from partial data"
-KEYS: tuple[str, ...] = ()
+__all__ = ["SUMMARY", "KEYS", "load", "solve"]
+
+Atom = Hashable
+SHOW_CHECKS = 2  # other complete windows shown as a check (the rest are counted)
 
 
-def load(node: SpecNode, common: Common) -> Common:
-    raise node.error("the conv-recovery kind is not implemented yet")
+def load(node: SpecNode, common: Common) -> ConvSpec:
+    """Validate a conv-recovery spec (see conv_recovery_spec)."""
+    return load_conv(node, common)
 
 
-def solve(spec: Common) -> Derivation:
-    raise NotImplementedError
+def solve(spec: ConvSpec) -> Derivation:
+    """The derivation of a conv-recovery problem (pure: no printing, no files)."""
+    return _Solver(spec).run()
+
+
+class _Solver:
+    def __init__(self, spec: ConvSpec) -> None:
+        common = spec.common
+        self.spec = spec
+        self.system = ConvSystem(spec)
+        self.note = Notation(spec, self.system)
+        self.d = DerivationBuilder("conv-recovery", common.title, common.statement,
+                                   common.source)
+        self._label = 0
+        self.report = Report(spec, self.system, self.note, self.d, self.fail)
+
+    def next_label(self) -> str:
+        self._label += 1
+        return f"({self._label})"
+
+    # ---- the solution -------------------------------------------------------------------
+    def run(self) -> Derivation:
+        self.report.conventions()
+        passes = 0
+        while True:
+            passes += 1
+            rnd = self.system.build()
+            self.check(rnd)
+            if self.kernel_from_complete_windows(rnd, passes):
+                rnd = self.system.build()
+                self.check(rnd)
+            self.report.begin_pass(passes)
+            propagator = Propagator(self.system, rnd.equations, self.report.single,
+                                    self.report.group, self.fail)
+            propagator.run()
+            self.report.end_pass()
+            if not propagator.param_found:
+                break
+        final = self.system.build()
+        self.check(final)
+        self.report.outputs(final, propagator.open_groups)
+        self.report.open_values(propagator.open_groups)
+        self.report.answers()
+        return self.d.build()
+
+    # ---- step 1: the kernel from the complete windows -----------------------------------
+    def kernel_from_complete_windows(self, rnd: Round, passes: int) -> bool:
+        """Choose independent complete windows, solve them exactly, record what they fix."""
+        params = self.system.unknown_params()
+        if not params or (passes > 1 and not rnd.complete):
+            return False
+        rows = [[int(rnd.param_coef[n][w]) for n in params] for w in rnd.complete]
+        rhs = [int(rnd.residual[w]) for w in rnd.complete]
+        chosen, contradiction = select_independent(rows, rhs, stop_at_rank=len(params))
+        if contradiction is not None:
+            self.fail(Contradiction(frozenset(rnd.complete[k] for k in contradiction.windows),
+                                    contradiction.rhs))
+        windows = [rnd.complete[k] for k in chosen]
+        equations = []
+        for w in windows:
+            terms, const = self.system.window_terms(*w)
+            equations.append((w, terms, Fraction(self.spec.y[w[0]][w[1]]) - const, const))
+        reduced, _ = rref([LinEq(t, r, frozenset([w])) for w, t, r, _ in equations],
+                          self.system.order)
+        found = reduced.determined()
+        if passes > 1 and not found:
+            return False
+        step = self.d.step("The kernel and bias from the complete windows" +
+                           ("" if passes == 1 else f" (pass {passes})"))
+        names = join_words([*params])
+        if not rnd.complete:
+            step.say(f"No window is complete (each one covers a lost input or has a lost "
+                     f"output), so {names} must come from the windows with lost inputs.")
+            return False
+        step.say(f"A window is named by the output it produces (window Y[i,j] gives Y[i,j]). "
+                 f"It is complete when that output and every input it covers are known; "
+                 f"its equation is then linear in {names}. There "
+                 + (f"is 1 complete window." if len(rnd.complete) == 1 else
+                    f"are {len(rnd.complete)} complete windows"
+                    + (f": {self.note.windows_text(rnd.complete)}."
+                       if len(windows) < len(rnd.complete) <= 8 else "."))
+                 + (" Taking them row by row, keep each one that adds new information."
+                    if len(windows) < len(rnd.complete) else ""))
+        n, r = len(params), len(windows)
+        step.say(f"{r} equation{'s' if r != 1 else ''}, {n} unknown{'s' if n != 1 else ''}: "
+                 f"windows at {self.note.windows_text(windows)}.")
+        labelled = []
+        for w, terms, rhs_value, const in equations:
+            label = self.next_label()
+            collected = linear_expr(terms, self.note.symbol, self.system.order, const)
+            lines = self.note.window_lines(w, collected, self.spec.y[w[0]][w[1]])
+            for line in lines[:-1]:
+                step.math(line)
+            step.math(lines[-1], label)
+            labelled.append((label, terms, rhs_value))
+        if r == n:
+            shown = Eliminator(step, self.note.symbol, self.system.order, self.next_label,
+                               ).run(labelled)
+            if shown != found:
+                raise RuntimeError("the shown elimination disagrees with the exact RREF")
+        else:
+            self.report.partial_kernel(step, reduced, params)
+        for atom, value in found.items():
+            self.system.known[atom] = value
+            self.system.source[atom] = frozenset(windows)
+        if found:
+            step.math(eq(Sym("W"), self.note.kernel_matrix(values=True)))
+        self.report.other_complete_windows(step, [w for w in rnd.complete
+                                                  if w not in set(windows)], found)
+        return bool(found)
+
+    # ---- consistency --------------------------------------------------------------------
+    def check(self, rnd: Round) -> None:
+        """Every window with nothing unknown must reproduce its given output exactly."""
+        bad = self.system.mismatches(rnd)
+        if bad:
+            self.fail(Contradiction(frozenset(bad[:1]), Fraction(0)))
+
+    def fail(self, contradiction: Contradiction) -> None:
+        """Raise UnsolvableError naming the windows (and where the values used came from)."""
+        windows = sorted(contradiction.windows)
+        if len(windows) == 1:
+            raise UnsolvableError(self._window_mismatch(windows[0]))
+        involved = set()
+        for w in windows:
+            involved |= {a for a in self.system.window_terms(*w)[0]}
+        raise UnsolvableError(
+            f"the data are inconsistent: the windows {self.note.windows_text(windows, 12)} "
+            f"contradict each other (no values of {self.note.keys_text(sorted(involved, key=self.system.order)) or 'the unknowns'} "
+            f"satisfy all of their equations){self._sources_text(windows)}")
+
+    def _window_mismatch(self, w: tuple[int, int]) -> str:
+        terms, const = self.system.window_terms(*w)
+        given = self.spec.y[w[0]][w[1]]
+        name = self.note.window_name(w)
+        if terms:  # only reachable when a contradiction leaves unknowns: say what it needs
+            return (f"the data are inconsistent: window {name} cannot equal {number_text(given)}"
+                    f"{self._sources_text([w])}")
+        return (f"the data are inconsistent: window {name} computes {number_text(const)}"
+                f"{self._sources_text([w])}, but {name} = {number_text(given)} is given")
+
+    def _sources_text(self, windows: list[tuple[int, int]]) -> str:
+        """` with e = 1, f = 2 (from windows …)` for the found values these windows use."""
+        used: dict[Atom, Fraction] = {}
+        for w in windows:
+            for u, v, r, c in self.system.taps(*w):
+                wt = self.spec.kernel[u][v]
+                if isinstance(wt, str) and wt in self.system.known:
+                    used[wt] = self.system.known[wt]
+                if (r, c) in self.system.known:
+                    used[(r, c)] = self.system.known[(r, c)]
+            b = self.spec.bias
+            if isinstance(b, str) and b in self.system.known:
+                used[b] = self.system.known[b]
+        if not used:
+            return ""
+        values = ", ".join(f"{self.note.key(a)} = {number_text(v)}"
+                           for a, v in sorted(used.items(), key=lambda t: self.system.order(t[0])))
+        sources = set()
+        for a in used:
+            sources |= self.system.source.get(a, frozenset())
+        sources -= set(windows)
+        origin = f" (found from {self.note.windows_text(sources, 12)})" if sources else ""
+        return f" with {values}{origin}"

@@ -1,0 +1,187 @@
+"""How conv-recovery writes its symbols, window sums and messages.
+
+Lost inputs are x with their position (x₄,₁ for X[4,1]), windows are named by their output
+(Y₃,₁), and a window sum is written weight·input tap by tap as a model answer substitutes
+numbers: `1·3 + 1·(−1) + 2·x₄,₁ + 2·0 − 1`. Indices follow the spec's `indexing`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Hashable, Iterable
+
+from examsolve.mathmodel import Expr, Mul, Num, Sym, add, mat, mul
+from examsolve.numbers import format_number
+from examsolve.solvers.conv_recovery_spec import ConvSpec
+from examsolve.solvers.conv_recovery_system import ConvSystem
+
+Atom = Hashable
+MAX_EXPANDED_TAPS = 12  # beyond this a window sum is shown collected only
+LINE_WIDTH = 72  # a displayed equation longer than this is split or shortened
+
+
+class Notation:
+    """Symbols and keys for one problem."""
+
+    def __init__(self, spec: ConvSpec, system: ConvSystem) -> None:
+        self.spec, self.system = spec, system
+
+    # ---- symbols and keys ---------------------------------------------------------------
+    def symbol(self, atom: Atom) -> Expr:
+        if isinstance(atom, str):
+            return Sym(atom)
+        if len(atom) == 2:  # type: ignore[arg-type]
+            return Sym("x", self.spec.index_text(*atom))  # type: ignore[misc]
+        name, r, c = atom  # type: ignore[misc]
+        return Mul((Sym(name), Sym("x", self.spec.index_text(r, c))), "·")
+
+    def text(self, atom: Atom) -> str:
+        """The symbol as plain text, for prose (x₄,₁)."""
+        from examsolve.render.textmath import linear  # a pure function: text, no terminal
+
+        return linear(self.symbol(atom))
+
+    @staticmethod
+    def fits(expr: Expr) -> bool:
+        """Whether an equation reads on one terminal line."""
+        from examsolve.render.textmath import linear
+
+        return len(linear(expr)) <= LINE_WIDTH
+
+    def window_lines(self, window: tuple[int, int], *rest: object) -> list[Expr]:
+        """`Y = Σ W·X + b = rest…` on one line, or on two (`Y = Σ…`, `Y = rest…`) when too
+        long; the tap-by-tap sum is left out when it alone is too long."""
+        from examsolve.mathmodel import eq
+
+        head = self.out_symbol(window)
+        expanded = self.expanded(window)
+        tail = [r for r in rest if r is not None]
+        if expanded is not None:
+            one = eq(head, expanded, *tail)  # type: ignore[arg-type]
+            if self.fits(one):
+                return [one]
+            first = eq(head, expanded)
+            if self.fits(first):
+                return [first, eq(head, *tail)]  # type: ignore[arg-type]
+        return [eq(head, *tail)]  # type: ignore[arg-type]
+
+    def key(self, atom: Atom) -> str:
+        """The answer key (`e`, `X[4,1]`) of an atom; `e·X[1,1]` for a product."""
+        if isinstance(atom, str):
+            return atom
+        if len(atom) == 2:  # type: ignore[arg-type]
+            return self.spec.input_key(*atom)  # type: ignore[misc]
+        name, r, c = atom  # type: ignore[misc]
+        return f"{name}·{self.spec.input_key(r, c)}"
+
+    def out_symbol(self, window: tuple[int, int]) -> Sym:
+        return Sym("Y", self.spec.index_text(*window))
+
+    def window_name(self, window: tuple[int, int]) -> str:
+        return self.spec.output_key(*window)
+
+    def windows_text(self, windows: Iterable[tuple[int, int]], limit: int = 8) -> str:
+        ws = sorted(windows)
+        names = [self.window_name(w) for w in ws[:limit]]
+        more = f" and {len(ws) - limit} more" if len(ws) > limit else ""
+        return join_words(names) + more
+
+    def keys_text(self, atoms: Iterable[Atom], limit: int = 8) -> str:
+        atoms = list(atoms)
+        names = [self.key(a) for a in atoms[:limit]]
+        more = f" and {len(atoms) - limit} more" if len(atoms) > limit else ""
+        return join_words(names) + more
+
+    def relation_text(self, terms: dict[Atom, Fraction], rhs: Fraction) -> str:
+        """`X[1,1] + X[1,2] = 2` in answer-key notation (for warnings)."""
+        out = ""
+        for atom, c in sorted(terms.items(), key=lambda t: self.system.order(t[0])):
+            mag = abs(c)
+            body = self.key(atom) if mag == 1 else f"{format_number(mag)}·{self.key(atom)}"
+            if not out:
+                out = ("-" if c < 0 else "") + body
+            else:
+                out += (" - " if c < 0 else " + ") + body
+        return f"{out} = {format_number(rhs)}"
+
+    # ---- window sums --------------------------------------------------------------------
+    def expanded(self, window: tuple[int, int], hide: Atom | None = None) -> Expr | None:
+        """Σ W·X + b tap by tap with what is known substituted (None if too long).
+
+        `hide` is an atom shown as a symbol even if it is already known.
+        """
+        sysm = self.system
+        taps = sysm.taps(*window)
+        if len(taps) > MAX_EXPANDED_TAPS:
+            return None
+        terms: list[Expr] = []
+        for u, v, r, c in taps:
+            w_raw = self.spec.kernel[u][v]
+            w = w_raw if isinstance(w_raw, str) and w_raw == hide else sysm.weight(u, v)
+            x = None if (r, c) == hide else sysm.input(r, c)
+            wx = Sym(w) if isinstance(w, str) else Num(w)
+            xx = self.symbol((r, c)) if x is None else Num(x)
+            terms.append(Mul((wx, xx), "·"))
+        b = self.spec.bias if isinstance(self.spec.bias, str) and self.spec.bias == hide \
+            else sysm.bias()
+        if isinstance(b, str) or b != 0 or not terms:
+            terms.append(Sym(b) if isinstance(b, str) else Num(b))
+        return terms[0] if len(terms) == 1 else add(*terms)
+
+    # ---- matrices -----------------------------------------------------------------------
+    def input_matrix(self) -> Expr:
+        return self._grid(self.spec.x, lambda r, c: self.symbol((r, c)))
+
+    def output_matrix(self) -> Expr:
+        return self._grid(self.spec.y, lambda i, j: Sym("?"))
+
+    def kernel_matrix(self, values: bool = False) -> Expr:
+        sysm = self.system
+        rows = [[sysm.weight(u, v) if values else self.spec.kernel[u][v]
+                 for v in range(sysm.kw)] for u in range(sysm.kh)]
+        return self._mat([[Sym(w) if isinstance(w, str) else w for w in row] for row in rows])
+
+    def _grid(self, grid, lost) -> Expr:  # type: ignore[no-untyped-def]
+        return self._mat([[lost(r, c) if v is None else v for c, v in enumerate(row)]
+                          for r, row in enumerate(grid)])
+
+    def _mat(self, rows: list[list]) -> Expr:
+        """A row vector for a 1-D problem, else a matrix (big ones summarised, as numpy)."""
+        return mat([rows[0]] if self.spec.one_d else rows)
+
+    # ---- the layer's formula ------------------------------------------------------------
+    def formula(self) -> Expr:
+        """Y_{i,j} = Σ_{u,v} W_{u,v} X_{…} + b in the spec's indexing, stride and padding."""
+        s, (ph, pw), base = self.spec.stride, self.spec.padding, self.spec.common.indexing
+        row, col = _index("i", "u", s, ph, base), _index("j", "v", s, pw, base)
+        b = self.spec.bias
+        bias = Sym(b) if isinstance(b, str) else Num(b)
+        if self.spec.one_d:
+            body = mul(Sym("Σ", "u"), Sym("W", "u"), Sym("X", col), op="")
+            left = Sym("Y", "i")
+        else:
+            body = mul(Sym("Σ", "u,v"), Sym("W", "u,v"), Sym("X", f"{row},{col}"), op="")
+            left = Sym("Y", "i,j")
+        from examsolve.mathmodel import eq
+
+        return eq(left, add(body, bias) if not (isinstance(b, Fraction) and b == 0) else body)
+
+
+def _index(out: str, tap: str, stride: int, pad: int, base: int) -> str:
+    """The input index of output `out` through tap `tap`: s(i−1) + u − p with 1-based
+    indices (written s·i + u − (s + p)), s·i + u − p with 0-based ones."""
+    offset = stride + pad if base == 1 else pad
+    text = f"{'' if stride == 1 else stride}{out}+{tap}"
+    if offset > 0:
+        text += f"-{offset}"
+    return text
+
+
+def join_words(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def number_text(value: Fraction) -> str:
+    return format_number(value).replace("-", "−")
