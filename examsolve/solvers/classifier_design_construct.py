@@ -1,0 +1,128 @@
+"""A construction that always classifies every point: one ReLU per class change on a line.
+
+1. Pick a direction u (small integers) on which points of different classes never project to
+   the same t = u·x; among the candidates take the one with the fewest class changes along
+   the sorted projections (then the simplest u). On the moment curve u = (1, r, r², …) all
+   but finitely many r qualify, so a direction always exists.
+2. Along t the classes form runs R_1, R_2, …, R_{k+1}, y_j = ±1 the sign of run j. Let a_j be
+   the last projection of run j and b_j the first of run j + 1 (a_j < b_j). Build
+
+       s(t) = y_1 + Σ_{j=1..k} v_j ReLU(t − a_j)
+
+   piece by piece: s = y_1 on run 1; on [a_j, a_{j+1}] s is the line through (a_j, s(a_j))
+   and (b_j, y_{j+1}), with slope σ_j = (y_{j+1} − s(a_j)) / (b_j − a_j), so v_j = σ_j − σ_{j−1}
+   (σ_0 = 0). From b_j on that line moves away from 0 on the side of y_{j+1}, so every point of
+   run j + 1 has y_{j+1}·s ≥ 1; the last piece runs on forever in the same way.
+
+Hidden unit j is ReLU(u·x − a_j): W1 has k equal rows u, b1 = −a, w2 = v, b2 = y_1.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from examsolve.solvers.classifier_design_net import Model, Vector
+
+MAX_DIRECTIONS = 200  # small-integer directions tried before the moment curve
+
+
+@dataclass(frozen=True)
+class Construction:
+    """The pieces of the construction, for the derivation."""
+
+    direction: tuple[int, ...]
+    changes: int
+    kinks: tuple[Fraction, ...]  # a_j
+    next_firsts: tuple[Fraction, ...]  # b_j
+    values_at_kinks: tuple[Fraction, ...]  # s(a_j)
+    slopes: tuple[Fraction, ...]  # σ_j
+    start: int  # y_1
+    model: Model
+
+
+def changes_along(xs: list[Vector], ys: list[int], u: tuple[int, ...]) -> int | None:
+    """Class changes along the sorted projections u·x, or None when two points of different
+    classes share a projection."""
+    by_t: dict[Fraction, int] = {}
+    for x, y in zip(xs, ys):
+        t = sum((ui * xi for ui, xi in zip(u, x)), Fraction(0))
+        if by_t.setdefault(t, y) != y:
+            return None
+    labels = [by_t[t] for t in sorted(by_t)]
+    return sum(1 for a, b in zip(labels, labels[1:]) if a != b)
+
+
+def _directions(dim: int) -> list[tuple[int, ...]]:
+    """Small-integer directions, first nonzero entry positive (u and −u are the same line),
+    sparsest and smallest first."""
+    if dim == 1:
+        return [(1,)]
+    found: list[tuple[int, ...]] = []
+    for nnz in range(1, dim + 1):
+        for positions in itertools.combinations(range(dim), nnz):
+            for values in itertools.product((1, -1, 2, -2), repeat=nnz):
+                if values[0] < 0:
+                    continue
+                u = [0] * dim
+                for p, v in zip(positions, values):
+                    u[p] = v
+                found.append(tuple(u))
+                if len(found) >= MAX_DIRECTIONS:
+                    break
+            if len(found) >= MAX_DIRECTIONS:
+                break
+        if len(found) >= MAX_DIRECTIONS:
+            break
+    found.sort(key=lambda u: (sum(1 for v in u if v), max(map(abs, u)), sum(map(abs, u))))
+    return found
+
+
+def best_direction(xs: list[Vector], ys: list[int]) -> tuple[tuple[int, ...], int]:
+    """(u, class changes along u): fewest changes among the small directions, else the first
+    r = 3, 4, … on the moment curve that separates the projections of the two classes."""
+    best: tuple[tuple[int, ...], int] | None = None
+    for u in _directions(len(xs[0])):
+        changes = changes_along(xs, ys, u)
+        if changes is not None and (best is None or changes < best[1]):
+            best = (u, changes)
+    if best is not None:
+        return best
+    r = 3
+    while True:
+        u = tuple(r ** i for i in range(len(xs[0])))
+        changes = changes_along(xs, ys, u)
+        if changes is not None:
+            return u, changes
+        r += 1
+
+
+def construct(xs: list[Vector], ys: list[int]) -> Construction:
+    """The network of the module docstring; every point gets y·s ≥ 1."""
+    u, changes = best_direction(xs, ys)
+    runs: list[tuple[int, Fraction, Fraction]] = []  # (sign, first t, last t)
+    for t, y in sorted({sum((a * b for a, b in zip(u, x)), Fraction(0)): y
+                        for x, y in zip(xs, ys)}.items()):
+        if runs and runs[-1][0] == y:
+            runs[-1] = (y, runs[-1][1], t)
+        else:
+            runs.append((y, t, t))
+    kinks, firsts, values, slopes, weights = [], [], [], [], []
+    value, slope = Fraction(runs[0][0]), Fraction(0)
+    for j in range(len(runs) - 1):
+        a, b, target = runs[j][2], runs[j + 1][1], Fraction(runs[j + 1][0])
+        if j > 0:
+            value += slope * (a - kinks[-1])  # s(a_j) along the previous piece
+        new_slope = (target - value) / (b - a)
+        kinks.append(a)
+        firsts.append(b)
+        values.append(value)
+        slopes.append(new_slope)
+        weights.append(new_slope - slope)
+        slope = new_slope
+    row = tuple(Fraction(v) for v in u)
+    model = Model(W1=tuple(row for _ in kinks), b1=tuple(-a for a in kinks),
+                  w2=tuple(weights), b2=Fraction(runs[0][0]))
+    return Construction(u, changes, tuple(kinks), tuple(firsts), tuple(values), tuple(slopes),
+                        runs[0][0], model)
