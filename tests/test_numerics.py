@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -208,7 +209,7 @@ GOOD = dict(x=np.ones((2, 1)), y=1, W=np.ones((3, 2)), b=np.zeros((3, 1)))
     (dict(y=True), r"y must be a whole number"),
 ])
 @pytest.mark.parametrize("function", [softmax_cross_entropy, softmax_cross_entropy_gradients])
-def test_bad_shapes_raise_clear_errors(function, change: dict, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_shapes_raise_clear_errors(function: Callable, change: dict, message: str) -> None:
     args = {**GOOD, **change}
     with pytest.raises(ValueError, match=message):
         function(args["x"], args["y"], args["W"], args["b"])

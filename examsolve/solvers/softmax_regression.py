@@ -26,7 +26,8 @@ from examsolve.solvers.softmax_regression_steps import (Numbers, column, direct_
                                                         shapes_step, shown)
 from examsolve.spec import Grid, SpecNode
 
-SUMMARY = "Multiclass logistic regression for one point: shapes, overflow, a robust loss and its gradients"
+SUMMARY = ("Multiclass logistic regression for one point: shapes, overflow, a robust loss "
+           "and its gradients")
 KEYS: tuple[str, ...] = ("x", "y", "W", "b", "dtype", "classes")
 DTYPES = ("float64", "float32")
 FLOAT64_MAX = Fraction(float(np.finfo(np.float64).max))

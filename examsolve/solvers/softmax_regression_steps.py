@@ -42,7 +42,6 @@ class Numbers:
     s: np.ndarray  # (C, 1) scores in work_dtype
     e: np.ndarray  # exp(s − m)
     Z: float  # Σ_j exp(s_j − m)
-    lse: float  # logsumexp(s)
     p: np.ndarray  # softmax(s)
     loss: float
     dW: np.ndarray
@@ -69,6 +68,10 @@ class Numbers:
     def label(self, i: int) -> str:
         """How the 0-based position i is written, per `indexing`."""
         return str(i + self.indexing)
+
+    def class_label(self, i: int) -> str:
+        """Class i (0-based) as written: its number per `indexing`, and its name if given."""
+        return self.label(i) + (f" ({self.classes[i]})" if self.classes else "")
 
     @property
     def y_label(self) -> str:
@@ -110,11 +113,10 @@ class Numbers:
                              f"any exp); the robust part is computed in {work} instead")
             e = np.exp(s - np.max(s))
             Z = float(np.sum(e))
-            lse = float(numerics.logsumexp(s)[0, 0])
             p = numerics.softmax(s)
         notes += [f"numpy warned in the robust computation: {w.message}" for w in caught]
         return Numbers(dtype, limits(dtype), indexing, classes, y, x, W, b, s_exact, naive,
-                       work, s, e, Z, lse, p, loss, dW, db, tuple(notes))
+                       work, s, e, Z, p, loss, dW, db, tuple(notes))
 
 
 def source(*functions: object) -> str:
@@ -219,7 +221,8 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
                f"{lim.overflow:.2f}, the largest exponent {n.dtype} can hold: here "
                f"{listing(n, over)}.")
     if zero:
-        st.say(f"exp underflows to 0 wherever s_i < ≈ {minus(lim.zero, 1)}: here {listing(n, zero)}.")
+        st.say(f"exp underflows to 0 wherever s_i < ≈ {minus(lim.zero, 1)}: here "
+               f"{listing(n, zero)}.")
     heard(st, n, 1)
 
     st.say(f"`{NAIVE_LINES[2]}`:")
@@ -294,8 +297,9 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
     if lost:
         pieces = []
         for i in lost:
-            text = true_exp(z[i])
-            pieces.append(f"exp({fmt(shown(z[i]))})" + (f" ≈ {text.replace('-', '−')}" if text else ""))
+            size = true_exp(z[i])
+            pieces.append(f"exp({fmt(shown(z[i]))})" +
+                          (f" ≈ {size.replace('-', '−')}" if size else ""))
         st.say(f"{', '.join(pieces)}: below the smallest positive {n.work_dtype} "
                f"({fmt(limits(n.work_dtype).smallest)}), so "
                f"stored as 0 — harmless, since it is far below the rounding of the 1 it is "
@@ -305,9 +309,10 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
         st.rel("Z", "=", Z, "=", add(*[Num(float(v)) for v in n.e.ravel()]), "≈", n.Z)
     else:
         st.rel("Z", "=", Z, "=", n.Z)
-    st.say(f"The term exp(0) = 1 (class {n.label(k)}) keeps Z ≥ 1, so log Z ≥ 0 is finite.")
+    st.say(f"The term exp(0) = 1, from class {n.class_label(k)}, keeps Z ≥ 1, so log Z ≥ 0 is "
+           f"finite.")
     st.rel(call("logsumexp", "s"), "=", add("m", call("log", "Z")),
-           "=", add(Num(m_), call("log", Num(n.Z))), "≈", n.lse)
+           "=", add(Num(m_), call("log", Num(n.Z))), "=", add(Num(m_), Num(math.log(n.Z))))
     y = n.y_label
     zy = z_[n.y - 1]
     st.rel("L", "=", add(call("logsumexp", "s"), Neg(Sym("s", y))),
