@@ -233,7 +233,7 @@ class LatexMath:
                 out.append(r"\text{" + (_TEXT_SYMBOLS.get(c) or _accented(c) or unknown_char(c))
                            + "}")
             i += 1
-        return "".join(_one_script_each(out))
+        return "".join(_one_script_each(out)).rstrip()
 
     def script(self, base: str, sub: str | None, sup: str | None) -> str:
         if (sub is not None or sup is not None) and re.search(r"[_^]\{[^{}]*\}$", base):

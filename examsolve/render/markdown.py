@@ -24,9 +24,9 @@ from examsolve.render import dispatch
 from examsolve.render.latex_math import LatexMath
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
-# Inline specials of CommonMark/GFM (and `$`, MathJax's delimiter). Brackets stay as they are:
-# `\[` would open display math in Jupyter.
-_INLINE_SPECIAL = re.compile(r"([\\`*_<>|$~&#])")
+# Inline specials of CommonMark/GFM, and `$`, MathJax's delimiter. (`\[` is safe: Jupyter
+# takes only `\\[` for display math, which Markdown turns into the `\[` MathJax sees.)
+_INLINE_SPECIAL = re.compile(r"([\\`*_<>|$~&#\[\]])")
 _LINE_START = re.compile(r"^(\s*)([=+-]|\d+[.)])")
 
 
