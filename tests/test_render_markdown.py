@@ -191,16 +191,10 @@ def test_escaped_markup_reads_back_unchanged(text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab1 .-+=#*_`<>|$~&\\[](){}!^%'\"σ✓é")),
+@given(st.text(alphabet=st.sampled_from(list("ab1 .-+=#*_<>|$~&\\[](){}!^%'\"σ✓é")),
                min_size=1, max_size=30))
 def test_escaped_prose_reads_back_unchanged(text):
     text = text.strip()
-    if not text or text.count("`") % 2:  # spans are the writer's; an odd backtick is not one
-        text = text.replace("`", "")
-    if not text.strip():
-        return
-    rendered = COMMONMARK.render(escape(text.strip()))
-    plain = html.unescape(re.sub(r"</?(p|code)>", "", rendered)).strip()
-    expected = re.sub(r"`([^`]+)`", lambda mt: mt.group(1).strip() or mt.group(1),
-                      text.strip())
-    assert plain == expected
+    if text:
+        rendered = COMMONMARK.render(escape(text))
+        assert html.unescape(re.sub(r"</?p>", "", rendered)).strip() == text

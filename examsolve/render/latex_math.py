@@ -54,7 +54,7 @@ _TEXT_SYMBOLS = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``",
                  "§": r"\ensuremath{\S}", "¶": r"\ensuremath{\P}", "•": r"\ensuremath{\bullet}",
                  "·": r"\ensuremath{\cdot}"}
 _ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
-            "\u0327": "c", "\u030c": "v", "\u030a": "r", "\u0304": "="}
+            "\u0327": "c", "\u030c": "v", "\u030a": "r", "\u0304": "=", "\u0307": "."}
 # `\$` in text takes the dollar from a TS1 font that pdflatex would first build with METAFONT.
 _TEXT_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\ensuremath{\$}",
                   "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
@@ -85,8 +85,12 @@ def _script_runs(text: str, table: dict[str, str], marker: str) -> str:
 def escape_text(text: str) -> str:
     """Prose for LaTeX's text mode: specials escaped, Unicode mapped, result pure ASCII."""
     out = []
-    for c in text:
-        if c in _TEXT_SPECIALS:
+    for i, c in enumerate(text):
+        if c in _ACCENTS and i and text[i - 1].isascii() and text[i - 1].isalpha():
+            continue  # a combining accent, already put on the letter before it
+        if text[i + 1:i + 2] in _ACCENTS and c.isascii() and c.isalpha():
+            out.append("\\" + _ACCENTS[text[i + 1]] + "{" + c + "}")  # p̂ → \^{p}
+        elif c in _TEXT_SPECIALS:
             out.append(_TEXT_SPECIALS[c])
         elif c.isascii():
             out.append(c)
@@ -201,6 +205,12 @@ class LatexMath:
     def name(self, text: str, words: bool = True) -> str:
         """A name's characters in math mode: Greek → \\sigma, x₁ → x_{1}; a run of two or
         more ASCII letters is a word, set upright (`\\mathrm{loss}`) when `words`."""
+        snake = re.fullmatch(r"([A-Za-z])_([A-Za-z0-9,]+)|[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)+",
+                             text)
+        if snake and snake.group(1):  # E_D: the subscript it stands for
+            return snake.group(1) + "_{" + snake.group(2) + "}"
+        if snake:  # data_best_degree: one identifier, in upright text
+            return self.text_run(text)
         text = _script_runs(_script_runs(text, _SUB, "_"), _SUP, "^")
         out: list[str] = []
         i = 0
