@@ -1,0 +1,70 @@
+"""`examsolve new KIND`: every kind's template is written, runs as is, and its `expected`
+answers check; bad kinds and existing files are refused with exit 2."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pytest
+from typer.testing import CliRunner
+
+from examsolve.cli import app
+from examsolve.solvers import KINDS
+
+runner = CliRunner()
+
+
+def template_exists(kind: str) -> bool:
+    return files("examsolve").joinpath("templates", f"{kind}.yaml").is_file()
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_new_then_run_then_check(kind, tmp_path):
+    if not template_exists(kind):
+        pytest.skip(f"examsolve/templates/{kind}.yaml has not landed yet")
+    spec = tmp_path / "mine.yaml"
+    made = runner.invoke(app, ["new", kind, "-o", str(spec)])
+    assert made.exit_code == 0, made.output
+    text = spec.read_text()
+    assert f"kind: {kind}" in text and "expected:" in text
+    assert text.lstrip().startswith("#"), "a template explains itself in comments"
+    ran = runner.invoke(app, ["run", str(spec)])
+    assert ran.exit_code == 0, ran.output
+    checked = runner.invoke(app, ["check", str(spec)])
+    assert checked.exit_code == 0, checked.output
+    assert " 0 differ" in checked.output and not checked.output.startswith("0 answers match")
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_new_prints_the_template_without_o(kind):
+    if not template_exists(kind):
+        pytest.skip(f"examsolve/templates/{kind}.yaml has not landed yet")
+    result = runner.invoke(app, ["new", kind])
+    assert result.exit_code == 0
+    assert result.stdout == files("examsolve").joinpath("templates", f"{kind}.yaml") \
+        .read_text(encoding="utf-8")
+
+
+def test_unknown_kind_suggests_the_nearest():
+    result = runner.invoke(app, ["new", "backprob"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "examsolve: unknown kind 'backprob'; did you mean 'backprop'?"
+
+
+def test_unknown_kind_without_a_near_one_lists_them():
+    result = runner.invoke(app, ["new", "zzz"])
+    assert result.exit_code == 2
+    assert "known kinds: " + ", ".join(KINDS) in result.output
+
+
+def test_existing_file_needs_force(tmp_path):
+    kind = next((k for k in KINDS if template_exists(k)), None)
+    if kind is None:
+        pytest.skip("no template has landed yet")
+    out = tmp_path / "mine.yaml"
+    out.write_text("keep me\n")
+    refused = runner.invoke(app, ["new", kind, "-o", str(out)])
+    assert refused.exit_code == 2 and "exists; add --force" in refused.output
+    assert out.read_text() == "keep me\n"
+    forced = runner.invoke(app, ["new", kind, "-o", str(out), "--force"])
+    assert forced.exit_code == 0 and f"kind: {kind}" in out.read_text()
