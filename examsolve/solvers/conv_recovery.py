@@ -26,6 +26,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Hashable
 
+import numpy as np
+
 from examsolve.derivation import Derivation, DerivationBuilder, StepBuilder
 from examsolve.errors import UnsolvableError
 from examsolve.mathmodel import Sym, eq
@@ -44,7 +46,6 @@ SUMMARY = "Recover a convolution kernel, bias and lost inputs/outputs from parti
 __all__ = ["SUMMARY", "KEYS", "load", "solve"]
 
 Atom = Hashable
-SHOW_CHECKS = 2  # other complete windows shown as a check (the rest are counted)
 
 
 def load(node: SpecNode, common: Common) -> ConvSpec:
@@ -101,15 +102,17 @@ class _Solver:
     def kernel_from_complete_windows(self, rnd: Round, passes: int) -> bool:
         """Choose independent complete windows, solve them exactly, record what they fix."""
         params = self.system.unknown_params()
-        if not params or (passes > 1 and not rnd.complete):
+        complete = rnd.complete
+        if not params or (passes > 1 and not complete):
             return False
-        rows = [[int(rnd.param_coef[n][w]) for n in params] for w in rnd.complete]
-        rhs = [int(rnd.residual[w]) for w in rnd.complete]
+        mask = rnd.complete_mask
+        rows = np.stack([rnd.param_coef[n][mask].astype(object) for n in params], axis=1).tolist()
+        rhs = rnd.residual[mask].astype(object).tolist()  # Python ints, exact
         chosen, contradiction = select_independent(rows, rhs, stop_at_rank=len(params))
         if contradiction is not None:
-            self.fail(Contradiction(frozenset(rnd.complete[k] for k in contradiction.windows),
+            self.fail(Contradiction(frozenset(complete[k] for k in contradiction.windows),
                                     contradiction.rhs))
-        windows = [rnd.complete[k] for k in chosen]
+        windows = [complete[k] for k in chosen]
         equations = []
         for w in windows:
             terms, const = self.system.window_terms(*w)
@@ -122,19 +125,19 @@ class _Solver:
         step = self.d.step("The kernel and bias from the complete windows" +
                            ("" if passes == 1 else f" (pass {passes})"))
         names = join_words([*params])
-        if not rnd.complete:
+        if not complete:
             step.say(f"No window is complete (each one covers a lost input or has a lost "
                      f"output), so {names} must come from the windows with lost inputs.")
             return False
         step.say(f"A window is named by the output it produces (window Y[i,j] gives Y[i,j]). "
                  f"It is complete when that output and every input it covers are known; "
                  f"its equation is then linear in {names}. There "
-                 + (f"is 1 complete window." if len(rnd.complete) == 1 else
-                    f"are {len(rnd.complete)} complete windows"
-                    + (f": {self.note.windows_text(rnd.complete)}."
-                       if len(windows) < len(rnd.complete) <= 8 else "."))
+                 + (f"is 1 complete window." if len(complete) == 1 else
+                    f"are {len(complete)} complete windows"
+                    + (f": {self.note.windows_text(complete)}."
+                       if len(windows) < len(complete) <= 8 else "."))
                  + (" Taking them row by row, keep each one that adds new information."
-                    if len(windows) < len(rnd.complete) else ""))
+                    if len(windows) < len(complete) else ""))
         n, r = len(params), len(windows)
         step.say(f"{r} equation{'s' if r != 1 else ''}, {n} unknown{'s' if n != 1 else ''}: "
                  f"windows at {self.note.windows_text(windows)}.")
@@ -159,14 +162,14 @@ class _Solver:
             self.system.source[atom] = frozenset(windows)
         if found:
             step.math(eq(Sym("W"), self.note.kernel_matrix(values=True)))
-        self.report.other_complete_windows(step, [w for w in rnd.complete
+        self.report.other_complete_windows(step, [w for w in complete
                                                   if w not in set(windows)], found)
         return bool(found)
 
     # ---- consistency --------------------------------------------------------------------
     def check(self, rnd: Round) -> None:
         """Every window with nothing unknown must reproduce its given output exactly."""
-        bad = self.system.mismatches(rnd)
+        bad = rnd.mismatches()
         if bad:
             self.fail(Contradiction(frozenset(bad[:1]), Fraction(0)))
 

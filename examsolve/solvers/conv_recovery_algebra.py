@@ -130,7 +130,8 @@ def rref(equations: Iterable[LinEq], order: Callable[[Atom], object]
     atoms: set = set()
     for eq in equations:
         atoms.update(eq.terms)
-        terms, rhs, windows = dict(eq.terms), Fraction(eq.rhs), set(eq.windows)
+        terms = {a: Fraction(k) for a, k in eq.terms.items()}
+        rhs, windows = Fraction(eq.rhs), set(eq.windows)
         for p in [a for a in terms if a in rows]:
             c = terms.pop(p)
             row = rows[p]

@@ -10,7 +10,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Hashable, Iterable
 
-from examsolve.mathmodel import Expr, Mul, Num, Sym, add, mat, mul
+import numpy as np
+
+from examsolve.mathmodel import (SUMMARY_EDGE, SUMMARY_THRESHOLD, Expr, Mul, Num, Sym, add, mat,
+                                 mul)
 from examsolve.numbers import format_number
 from examsolve.solvers.conv_recovery_spec import ConvSpec
 from examsolve.solvers.conv_recovery_system import ConvSystem
@@ -142,12 +145,20 @@ class Notation:
         return self._mat([[Sym(w) if isinstance(w, str) else w for w in row] for row in rows])
 
     def _grid(self, grid, lost) -> Expr:  # type: ignore[no-untyped-def]
-        return self._mat([[lost(r, c) if v is None else v for c, v in enumerate(row)]
-                          for r, row in enumerate(grid)])
+        # Only the entries a summarised matrix keeps are turned into symbols.
+        keep_r, keep_c = _kept(len(grid)), _kept(len(grid[0]))
+        arr = np.empty((len(grid), len(grid[0])), dtype=object)
+        arr[:] = 0
+        for r in keep_r:
+            for c in keep_c:
+                v = grid[r][c]
+                arr[r, c] = lost(r, c) if v is None else v
+        return self._mat(arr.tolist() if self.spec.one_d else arr)
 
     def _mat(self, rows: list[list]) -> Expr:
         """A row vector for a 1-D problem, else a matrix (big ones summarised, as numpy)."""
         return mat([rows[0]] if self.spec.one_d else rows)
+
 
     # ---- the layer's formula ------------------------------------------------------------
     def formula(self) -> Expr:
@@ -185,3 +196,10 @@ def join_words(items: list[str]) -> str:
 
 def number_text(value: Fraction) -> str:
     return format_number(value).replace("-", "−")
+
+
+def _kept(n: int) -> list[int]:
+    """The indices mat() shows of a dimension of length n (numpy-style summary)."""
+    if n <= SUMMARY_THRESHOLD:
+        return list(range(n))
+    return [*range(SUMMARY_EDGE), *range(n - SUMMARY_EDGE, n)]

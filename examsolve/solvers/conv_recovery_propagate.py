@@ -24,7 +24,7 @@ from typing import Callable, Hashable
 
 from examsolve.solvers.conv_recovery_algebra import (Contradiction, LinEq, Reduced, components,
                                                      rref)
-from examsolve.solvers.conv_recovery_system import ConvSystem
+from examsolve.solvers.conv_recovery_system import ConvSystem, exact_div
 
 Atom = Hashable
 
@@ -92,7 +92,7 @@ class Propagator:
             if k not in self.alive or not self._single(eq):
                 continue
             (atom, c), = eq.terms.items()
-            value = eq.rhs / c
+            value = exact_div(eq.rhs, c)
             self.alive.discard(k)
             self.on_single(atom, value, eq)  # before recording: the display shows it unknown
             self._record(atom, value, eq.windows)

@@ -7,6 +7,7 @@ gives a derivation of a few dozen lines while every value is still in the answer
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import Callable, Hashable
 
@@ -20,6 +21,7 @@ from examsolve.solvers.conv_recovery_spec import ConvSpec
 from examsolve.solvers.conv_recovery_system import ConvSystem, Round
 
 Atom = Hashable
+SHOW_CHECKS = 2  # other complete windows shown as a check
 SHOW_SINGLE = 8  # single-window solutions shown per pass
 SHOW_GROUPS = 3  # jointly solved groups shown per pass
 SHOW_OUTPUTS = 6  # lost outputs shown
@@ -102,7 +104,8 @@ class Report:
         if not others:
             step.say("These are all the complete windows, so nothing is left to cross-check.")
             return
-        shown = [w for w in others if not self.system.window_terms(*w)[0]][:2]
+        shown = list(itertools.islice(
+            (w for w in others if not self.system.window_terms(*w)[0]), SHOW_CHECKS))
         step.say(f"Check: the other {len(others)} complete window{'s' if len(others) > 1 else ''}"
                  " must agree with these values (each is checked exactly)"
                  + (", for example:" if shown else "."))

@@ -18,7 +18,6 @@ ints), and only windows touching a lost input are visited one by one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Hashable
 
@@ -30,11 +29,22 @@ from examsolve.solvers.conv_recovery_spec import ConvSpec, lcm_of_denominators
 Atom = Hashable
 Window = tuple[int, int]
 _INT64_SAFE = 2 ** 62
+Number = int | Fraction  # exact; plain ints on the hot paths (much faster than Fraction)
+
+
+def exact_div(a: Number, b: Number) -> Number:
+    """a / b exactly: an int when it divides, else a Fraction."""
+    if isinstance(a, int) and isinstance(b, int):
+        q, r = divmod(a, b)
+        return q if r == 0 else Fraction(a, b)
+    q = Fraction(a) / b
+    return q.numerator if q.denominator == 1 else q
 
 
 def int_array(values: list[list[Fraction | None]], scale: int) -> np.ndarray:
     """value·scale as integers (None → 0), int64 when safe, else Python ints (exact)."""
-    rows = [[0 if v is None else int(v * scale) for v in row] for row in values]
+    rows = [[0 if v is None else v.numerator * (scale // v.denominator) for v in row]
+            for row in values]
     biggest = max((abs(v) for row in rows for v in row), default=0)
     return np.array(rows, dtype=np.int64 if biggest < _INT64_SAFE else object)
 
@@ -52,23 +62,67 @@ def correlate(xp: np.ndarray, kernel: list[list[int]], stride: int, out: tuple[i
     return acc
 
 
-@dataclass
 class Round:
     """The window equations given what is known at the start of a round.
 
     For a window with a known output, `residual[w] / scale` is Y minus its known part, and
-    `param_coef[n][w] / scale` the coefficient of the unknown parameter n.
+    `param_coef[n][w] / scale` the coefficient of the unknown parameter n. `known_part /
+    known_scale` is Σ W·X + b over the known values. Lists are built only when asked for.
     """
 
-    scale: int
-    residual: np.ndarray
-    known_part: np.ndarray  # Σ W·X + b over known values, as a Fraction numerator…
-    known_scale: int  # …over this denominator
-    param_coef: dict[str, np.ndarray]
-    touched: dict[Window, list[tuple[Fraction | str, tuple[int, int]]]]
-    complete: list[Window]  # known output, no lost input, some unknown parameter
-    checked: list[Window]  # known output, nothing unknown: must hold exactly
-    equations: list[LinEq]  # known output, touching a lost input
+    def __init__(self, scale: int, residual: np.ndarray, known_part: np.ndarray,
+                 known_scale: int, param_coef: dict[str, np.ndarray],
+                 touched: dict[Window, list[tuple[Fraction | str, tuple[int, int]]]],
+                 y_known: np.ndarray) -> None:
+        self.scale, self.residual, self.param_coef, self.touched = scale, residual, \
+            param_coef, touched
+        self.known_part, self.known_scale = known_part, known_scale
+        has_param = np.zeros(y_known.shape, dtype=bool)
+        for coef in param_coef.values():
+            has_param |= coef != 0
+        untouched = np.ones(y_known.shape, dtype=bool)
+        if touched:
+            rows, cols = zip(*touched)
+            untouched[list(rows), list(cols)] = False
+        self.y_known = y_known
+        base = y_known & untouched
+        self.complete_mask = base & has_param  # known output, no lost input, some parameter
+        self.checked_mask = base & ~has_param  # nothing unknown: must hold exactly
+        self._equations: list[LinEq] | None = None
+
+    @property
+    def complete(self) -> list[Window]:
+        """Complete windows (row by row): linear in the unknown parameters only."""
+        return [tuple(w) for w in np.argwhere(self.complete_mask).tolist()]  # type: ignore[misc]
+
+    def mismatches(self) -> list[Window]:
+        """Windows with nothing unknown whose known output is not what they compute."""
+        bad = self.checked_mask & (self.residual != 0)
+        return [tuple(w) for w in np.argwhere(bad).tolist()]  # type: ignore[misc]
+
+    @property
+    def equations(self) -> list[LinEq]:
+        """One equation per window with a known output that touches a lost input."""
+        if self._equations is None:
+            self._equations = []
+            scale = self.scale
+            y_known, residual = self.y_known.tolist(), self.residual.tolist()
+            params = [(n, coef) for n, coef in self.param_coef.items()]
+            for (i, j), taps in sorted(self.touched.items()):
+                if not y_known[i][j]:
+                    continue
+                terms: dict[Atom, Number] = {}
+                for n, coef in params:
+                    if coef[i, j]:
+                        terms[n] = exact_div(int(coef[i, j]), scale)
+                for w, rc in taps:  # each lost input sits under one tap of a window
+                    if isinstance(w, str):
+                        terms[(w, *rc)] = 1
+                    else:
+                        terms[rc] = w.numerator if w.denominator == 1 else w
+                self._equations.append(LinEq(terms, exact_div(int(residual[i][j]), scale),
+                                             frozenset([(i, j)])))
+        return self._equations
 
 
 class ConvSystem:
@@ -95,6 +149,7 @@ class ConvSystem:
         self.y_int = int_array([list(r) for r in spec.y], self.dy)
         self.y_known = np.array([[v is not None for v in row] for row in spec.y], dtype=bool)
         self._name_rank = {n: k for k, n in enumerate(self.names)}
+        self._cover: dict[tuple[int, int], list[tuple[int, int, int, int]]] | None = None
 
     # ---- atoms --------------------------------------------------------------------------
     def order(self, atom: Atom) -> tuple:
@@ -208,46 +263,19 @@ class ConvSystem:
             mask = [[1 if w == n else 0 for w in row] for row in weights]
             param_coef[n] = correlate(xp, mask, self.stride, out) * (dk * self.dy)
         touched = self._touched()
-        return self._classify(Round(scale, residual, known_part, dx * dk, param_coef, touched,
-                                    [], [], []))
+        return Round(scale, residual, known_part, dx * dk, param_coef, touched, self.y_known)
 
     def _touched(self) -> dict[Window, list[tuple[Fraction | str, tuple[int, int]]]]:
+        """For each window, the lost inputs still unknown under a non-zero weight."""
+        weights = [[self.weight(u, v) for v in range(self.kw)] for u in range(self.kh)]
+        if self._cover is None:  # the geometry never changes: compute it once
+            self._cover = {rc: self.windows_of(*rc) for rc in self.lost_inputs}
         touched: dict[Window, list] = {}
-        for r, c in self.lost_inputs:
-            if (r, c) in self.known:
+        for rc, windows in self._cover.items():
+            if rc in self.known:
                 continue
-            for i, j, u, v in self.windows_of(r, c):
-                w = self.weight(u, v)
+            for i, j, u, v in windows:
+                w = weights[u][v]
                 if w != 0:
-                    touched.setdefault((i, j), []).append((w, (r, c)))
+                    touched.setdefault((i, j), []).append((w, rc))
         return touched
-
-    def _classify(self, rnd: Round) -> Round:
-        has_param = np.zeros((self.oh, self.ow), dtype=bool)
-        for coef in rnd.param_coef.values():
-            has_param |= coef != 0
-        untouched = np.ones((self.oh, self.ow), dtype=bool)
-        for (i, j) in rnd.touched:
-            untouched[i, j] = False
-        base = self.y_known & untouched
-        rnd.complete = [(int(i), int(j)) for i, j in np.argwhere(base & has_param)]
-        rnd.checked = [(int(i), int(j)) for i, j in np.argwhere(base & ~has_param)]
-        for (i, j), taps in sorted(rnd.touched.items()):
-            if not self.y_known[i, j]:
-                continue
-            terms: dict[Atom, Fraction] = {}
-            for n, coef in rnd.param_coef.items():
-                if coef[i, j]:
-                    terms[n] = Fraction(int(coef[i, j]), rnd.scale)
-            for w, rc in taps:
-                if isinstance(w, str):
-                    terms[(w, *rc)] = Fraction(1)
-                else:
-                    terms[rc] = w
-            rnd.equations.append(LinEq(terms, Fraction(int(rnd.residual[i, j]), rnd.scale),
-                                       frozenset([(i, j)])))
-        return rnd
-
-    def mismatches(self, rnd: Round) -> list[Window]:
-        """Windows with nothing unknown whose known output is not what they compute."""
-        return [w for w in rnd.checked if rnd.residual[w]]
