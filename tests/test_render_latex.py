@@ -176,7 +176,7 @@ def test_fragment_golden():
 
 def test_answers_only_and_standalone():
     tex = render_document([(small_derivation(), None)], standalone=True, answers_only=True)
-    assert tex.startswith("\\documentclass[11pt]{article}\n")
+    assert tex.startswith("\\documentclass[11pt,a4paper]{article}\n")
     assert "\\usepackage{amsmath}\n" in tex and tex.count("\\usepackage") == 1
     assert tex.endswith("\\end{document}\n")
     assert "Subtract" not in tex and "\\boxed{e = 2}" in tex
@@ -234,3 +234,23 @@ def test_every_mapped_character_compiles(tmp_path):
     d = every_mapped_character()
     compile_latex(render_document([(d, "f_1.yaml"), (small_derivation(), None)],
                                   standalone=True), tmp_path)
+
+
+def test_long_text_columns_wrap_and_math_columns_stay_centred():
+    from examsolve.derivation import Table
+    from examsolve.render.latex import column_spec
+
+    short = Table(("x", "y"), (("a", m.num(1)),))
+    assert column_spec(short) == "lc"
+    long = Table(("line", "what goes wrong", "f"),
+                 (("e = np.exp(s)", "overflow: exp(s_i) = inf " * 3, m.num(1)),))
+    assert column_spec(long) == r"p{0.13\linewidth}p{0.72\linewidth}c"
+
+
+def test_code_spells_symbols_out_and_art_keeps_its_columns():
+    from examsolve.render.latex_math import verbatim
+
+    assert verbatim("log Σ_i exp(s_i) ≤ m") == \
+        "\\begin{verbatim}\nlog S_i exp(s_i) < m\n\\end{verbatim}"
+    assert verbatim("log Σ_i exp(s_i) ≤ m", code=True) == \
+        "\\begin{verbatim}\nlog Sigma_i exp(s_i) <= m\n\\end{verbatim}"

@@ -19,9 +19,13 @@ from examsolve.render.latex_math import LatexMath, escape_text, verbatim, verbat
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 PREAMBLE = (
-    "\\documentclass[11pt]{article}\n"
+    "\\documentclass[11pt,a4paper]{article}\n"
     "% Written by examsolve: needs only amsmath (pdflatex, lualatex or xelatex).\n"
     "\\usepackage{amsmath}\n"
+    "% A4 with 2.5 cm margins, set by hand (the geometry package is not in a minimal TeX).\n"
+    "\\setlength{\\textwidth}{16cm}\\setlength{\\oddsidemargin}{0cm}"
+    "\\setlength{\\evensidemargin}{0cm}\n"
+    "\\setlength{\\textheight}{24cm}\\setlength{\\topmargin}{-1.5cm}\n"
     "\\allowdisplaybreaks\n"
     "\\begin{document}\n"
 )
@@ -43,6 +47,26 @@ def prose(text: str) -> str:
             lines.append("".join(parts).strip())
         paragraphs.append(" \\\\\n".join(ln for ln in lines if ln))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+# Text columns wider than this (in characters, all columns together) wrap in p{} columns.
+_TABLE_CHARS = 70
+
+
+def column_spec(b: Table) -> str:
+    """`c` for math columns, `l` for text; long text columns become `p{..}` shares of the line,
+    since tabular never wraps an `l` column and would run off the page."""
+    ncols = max([len(b.headers)] + [len(r) for r in b.rows])
+    cells = [[*r] + [""] * (ncols - len(r)) for r in b.rows]
+    math = [bool(cells) and all(isinstance(r[j], m.Expr) for r in cells) for j in range(ncols)]
+    width = [max([len(b.headers[j]) if j < len(b.headers) else 0] +
+                 [len(str(r[j])) for r in cells if not isinstance(r[j], m.Expr)] + [1])
+             for j in range(ncols)]
+    text_width = sum(w for w, is_math in zip(width, math) if not is_math)
+    if text_width <= _TABLE_CHARS:
+        return "".join("c" if is_math else "l" for is_math in math)
+    return "".join("c" if is_math else f"p{{{0.85 * w / text_width:.2f}\\linewidth}}"
+                   for w, is_math in zip(width, math))
 
 
 class LatexBlocks:
@@ -75,10 +99,7 @@ class LatexBlocks:
         return escape_text(str(cell)).replace("\n", " ")
 
     def _print_Table(self, b: Table) -> str:
-        ncols = max([len(b.headers)] + [len(r) for r in b.rows])
-        spec = "".join("c" if all(isinstance(r[j], m.Expr) for r in b.rows if j < len(r))
-                       and b.rows else "l" for j in range(ncols))
-        lines = [r"\begin{tabular}{" + spec + "}", r"\hline"]
+        lines = [r"\begin{tabular}{" + column_spec(b) + "}", r"\hline"]
         if any(b.headers):
             lines += [" & ".join(r"\textbf{" + escape_text(h) + "}" if h else ""
                                  for h in b.headers) + r" \\", r"\hline"]
@@ -90,7 +111,7 @@ class LatexBlocks:
         return out
 
     def _print_Code(self, b: Code) -> str:
-        return verbatim(b.source)
+        return verbatim(b.source, code=True)
 
     def _print_Figure(self, b: Figure) -> str:
         out = verbatim(b.text)

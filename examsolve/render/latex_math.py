@@ -135,7 +135,21 @@ def verbatim_ascii(text: str) -> str:
     return "".join(out)
 
 
-def verbatim(text: str) -> str:
+_GREEK_LATIN = {**{chr(0x3B1 + i): g[0] for i, g in enumerate(_GREEK)},
+                **{chr(0x391 + i): g[0].upper() for i, g in enumerate(_GREEK)}}
+_GREEK_NAMES = {**{chr(0x3B1 + i): g for i, g in enumerate(_GREEK)},
+                **{chr(0x391 + i): g.capitalize() for i, g in enumerate(_GREEK)}}
+_CODE_ASCII = {**_GREEK_NAMES, "−": "-", "×": "*", "≈": "~=", "≤": "<=", "≥": ">=", "≠": "!=",
+               "→": "->", "…": "...", "∂": "d", "∑": "sum", "√": "sqrt", "∞": "inf"}
+
+
+def verbatim(text: str, code: bool = False) -> str:
+    """A verbatim block in ASCII. Code spells symbols out (Σ → Sigma, ≤ → <=); text art keeps
+    one character per character so its columns stay aligned (σ → s)."""
+    if code:
+        text = "".join(_CODE_ASCII.get(c, c) for c in text)
+    else:
+        text = "".join(_GREEK_LATIN.get(c, c) for c in text)
     body = verbatim_ascii(text).replace("\\end{verbatim}", "\\end {verbatim}")
     return "\\begin{verbatim}\n" + body.rstrip("\n") + "\n\\end{verbatim}"
 
