@@ -187,8 +187,8 @@ def _vector(node: SpecNode, length: int, name: str) -> tuple[Fraction, ...]:
         raise node.error(f"{name} is a vector, got a {grid.shape[0]}×{grid.shape[1]} matrix")
     values = [_exact(v, node) for r in grid.rows for v in r]
     if len(values) != length:
-        raise node.error(f"{name} needs {length} entries (one per hidden unit, the rows of "
-                         f"W1), got {len(values)}")
+        raise node.error(f"{name} needs {length} entr{'y' if length == 1 else 'ies'} (one per "
+                         f"hidden unit, the rows of W1), got {len(values)}")
     return tuple(values)
 
 

@@ -29,16 +29,23 @@ SEARCHED_HIDDEN = (1, 2, 3)
 def design_derivation(spec: ClassifierSpec) -> Derivation:
     ys = [1 if p.label == spec.positive else -1 for p in spec.points]
     xs = [p.x for p in spec.points]
-    counts = SEARCHED_HIDDEN if spec.hidden is None else \
-        ((spec.hidden,) if spec.hidden <= max(SEARCHED_HIDDEN) else ())
+    # `hidden:` beyond the search: design with the fewest found, then pad (see _pad).
+    counts = SEARCHED_HIDDEN if spec.hidden is None or spec.hidden > max(SEARCHED_HIDDEN) \
+        else (spec.hidden,)
     result = search(xs, ys, counts)
     built: Construction | None = None
     model = result.model
     if model is None:
+        if spec.hidden == 1 and hulls_meet(xs, ys) is not None:
+            raise UnsolvableError("one hidden unit cannot classify these points: the classes "
+                                  "are not separable by a " + ("point" if spec.dimension == 1
+                                                               else "line" if spec.dimension
+                                                               == 2 else "hyperplane")
+                                  + " (remove `hidden: 1` to get the fewest that work)")
         built = construct(xs, ys)
         model = built.model
-        if spec.hidden is not None:
-            model = _pad(model, spec.hidden, built, result)
+    if spec.hidden is not None:
+        model = _pad(model, spec.hidden, result)
     d = _begin(spec, design=True)
     _search_step(d, spec, result, built)
     if built is not None:
@@ -81,8 +88,14 @@ def _number(spec: ClassifierSpec, i: int) -> str:
     return str(i + spec.common.indexing)
 
 
-def _point_text(x: tuple[Fraction, ...]) -> str:
-    return "(" + ", ".join(format_number(v) for v in x) + ")"
+def _num(value: object) -> str:
+    """A number for prose, with a typographic minus."""
+    return format_number(value).replace("-", "−")
+
+
+def _point_text(x: tuple) -> str:
+    """(0.5, −1) — or just the number for a 1-D point."""
+    return _num(x[0]) if len(x) == 1 else "(" + ", ".join(_num(v) for v in x) + ")"
 
 
 def _linear_form(weights: tuple[Fraction, ...], bias: Fraction, names: list[Expr]) -> Expr:
@@ -90,7 +103,8 @@ def _linear_form(weights: tuple[Fraction, ...], bias: Fraction, names: list[Expr
     −x₁ + x₂ reads x₂ − x₁)."""
     terms: list[Expr] = []
     pairs = [(w, name) for w, name in zip(weights, names) if w != 0]
-    pairs.sort(key=lambda pair: pair[0] < 0)  # stable: positive coefficients first
+    first_positive = next((k for k, (w, _) in enumerate(pairs) if w > 0), 0)
+    pairs.insert(0, pairs.pop(first_positive))
     for w, name in pairs:
         if w == 1:
             terms.append(name)
@@ -154,16 +168,20 @@ def _sigmoid_formula() -> Expr:
 def _search_step(d: DerivationBuilder, spec: ClassifierSpec, result: SearchResult,
                  built: Construction | None) -> None:
     st = d.step("Searching for the fewest hidden units")
-    if spec.hidden is not None:
+    if spec.hidden is not None and spec.hidden <= max(SEARCHED_HIDDEN):
         st.say(f"The problem asks for exactly H = {spec.hidden} hidden units.")
+    elif spec.hidden is not None:
+        st.say(f"The problem asks for exactly H = {spec.hidden} hidden units, more than the "
+               f"search goes (H ≤ {max(SEARCHED_HIDDEN)}): the fewest found are designed and "
+               "the rest padded with units whose output weight is 0.")
     st.say("Candidates for a hidden unit are all ReLU(w·x + b) with w and b on a small grid "
            "(integers first, then halves). The output layer only sees a unit through its "
            "activations on these points, so units with identical activations count once (the "
            "simplest is kept) and units that are 0 at every point are dropped. For each "
-           "combination of H units the output weights are a·(±1) with one magnitude a: a "
+           "combination of H units the output weights are ±α with one magnitude α: a "
            "combination works exactly when some choice of signs puts every "
            f"`{spec.positive}` strictly above every `{spec.negative}` in Σ ±h_j — a gap that a "
-           "large enough a turns into |s| ≥ 1 — and then a and b₂ are the smallest grid "
+           "large enough α turns into |s| ≥ 1 — and then α and b₂ are the smallest grid "
            "numbers that do it. The winner has the smallest largest |parameter|, then the "
            "fewest halves, then the smallest sum of |parameters|.")
     rows = []
@@ -197,10 +215,7 @@ def _search_step(d: DerivationBuilder, spec: ClassifierSpec, result: SearchResul
         _one_unit_proof(st, spec)
     if built is None:
         return
-    if not result.attempts:
-        st.say(f"H = {spec.hidden} is beyond the search (H ≤ {max(SEARCHED_HIDDEN)}), so the "
-               "network is constructed.")
-    else:
+    if result.attempts:
         tried = sorted({a.hidden for a in result.attempts})
         st.say(f"No network with H = {', '.join(map(str, tried))} exists in this search space, "
                "so the network is constructed instead (next step): it always works, with one "
@@ -218,7 +233,7 @@ def _one_unit_proof(st: StepBuilder, spec: ClassifierSpec) -> None:
         return
 
     def combination(weights: tuple[tuple[int, Fraction], ...]) -> str:
-        return " + ".join(f"{format_number(v)}·{_point_text(xs[i])}" if v != 1 else
+        return " + ".join(f"{_num(v)}·{_point_text(xs[i])}" if v != 1 else
                           _point_text(xs[i]) for i, v in weights)
 
     st.say("One hidden unit is impossible with any weights, not only on this grid. With one "
@@ -226,8 +241,8 @@ def _one_unit_proof(st: StepBuilder, spec: ClassifierSpec) -> None:
            "threshold on w·x: the two classes would have to lie on opposite sides of "
            f"{noun} w·x = θ. They cannot: the point {_point_text(meet.point)} is an average "
            f"of `{spec.positive}` points and an average of `{spec.negative}` points at once,")
-    st.eq(Text(combination(meet.positive)), Text(_point_text(meet.point)),
-          Text(combination(meet.negative)))
+    parts = [combination(meet.positive), _point_text(meet.point), combination(meet.negative)]
+    st.eq(*[Text(part) for k, part in enumerate(parts) if part not in parts[:k]])
     st.say(f"and each side of {noun} holds the averages of the points it holds.")
 
 
@@ -235,22 +250,25 @@ def _construction_step(d: DerivationBuilder, spec: ClassifierSpec, built: Constr
     st = d.step("Constructing the network along a line")
     names = _coordinate_names(spec)
     t_expr = _linear_form(tuple(Fraction(v) for v in built.direction), Fraction(0), names)
-    st.say(f"Project every point on the direction u = {_point_text(built.direction)}: no two "
-           "points of different classes get the same t, and among the small directions this "
-           f"one has the fewest class changes along t ({built.changes}).")
-    st.eq(Sym("t"), t_expr)
+    if spec.dimension == 1:
+        st.say(f"The points lie on a line already: t = x, with {built.changes} class changes "
+               "along it.")
+    else:
+        st.say(f"Project every point on the direction u = {_point_text(built.direction)}: no "
+               "two points of different classes get the same t, and among the small directions "
+               f"this one has the fewest class changes along t ({built.changes}).")
+        st.eq(Sym("t"), t_expr)
     first = spec.positive if built.start > 0 else spec.negative
     st.say(f"Along t the points before the first change are `{first}`, so s starts at "
-           f"b₂ = {format_number(built.start)}. After the last point a_j before each change "
+           f"b₂ = {_num(built.start)}. After the last point a_j before each change "
            "the slope changes so that s reaches ±1 (the next class) exactly at the first point "
            "b_j after the change and keeps moving away from 0 until the next change: every "
            "point gets |s| ≥ 1 with the right sign.")
-    st.eq(Sym("s"), add(Num(built.start), mul(Sym("v", "j"), call("ReLU", add(Sym("t"),
-                                                                              Neg(Sym("a", "j")))),
-                                           op="")))
+    st.eq(Sym("s"), add(Num(built.start),
+                        mul(Sym("Σ", "j"), Sym("v", "j"),
+                            call("ReLU", add(Sym("t"), Neg(Sym("a", "j")))), op="")))
     base = spec.common.indexing
-    st.table(["j", "a_j (last before)", "b_j (first after)", "s(a_j)", "slope σ_j",
-              "v_j = σ_j − σ_(j−1)"],
+    st.table(["j", "a_j", "b_j", "s(a_j)", "slope σ_j", "v_j = σ_j − σ_(j−1)"],
              [[str(j + base), Num(a), Num(b), Num(v), Num(sl), Num(w)]
               for j, (a, b, v, sl, w) in enumerate(zip(built.kinks, built.next_firsts,
                                                        built.values_at_kinks, built.slopes,
@@ -260,9 +278,9 @@ def _construction_step(d: DerivationBuilder, spec: ClassifierSpec, built: Constr
            "change — correct by construction, though not necessarily the fewest.")
 
 
-def _pad(model: Model, hidden: int, built: Construction, result: SearchResult) -> Model:
-    """`hidden:` asked for more units than the construction needs: the extra ones copy the
-    last unit with output weight 0; fewer is impossible for the construction."""
+def _pad(model: Model, hidden: int, result: SearchResult) -> Model:
+    """`hidden:` asked for more units than the design has: the extra units copy the last one
+    with output weight 0 (s is unchanged). Fewer than the construction needs is an error."""
     if model.hidden > hidden:
         tried = "the search and " if result.attempts else ""
         raise UnsolvableError(f"no network with exactly {hidden} hidden unit"
@@ -336,14 +354,14 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, rows: list[Forward],
         low = min(abs(r.s) for r in rows)
         st.say(f"All {n} points are classified correctly"
                + (", each with |s| ≥ 1 (p ≤ 0.2689 or p ≥ 0.7311)." if low >= 1 else
-                  f"; the closest to the boundary has |s| = {format_number(low)}."))
+                  f"; the closest to the boundary has |s| = {_num(low)}."))
         return
     st.say(f"{n - len(wrong)} of {n} points are classified correctly. Misclassified:")
     for i, point, r, predicted in wrong:
         side = ">" if r.s > 0 else "<" if r.s < 0 else "="
         what = f"predicted `{predicted}`" if predicted else "on the boundary, no class"
         st.say(f"point {_number(spec, i)} {_point_text(point.x)} is `{point.label}`, but "
-               f"s = {format_number(r.s)} {side} 0 (p = {format_number(r.p)}): {what}.")
+               f"s = {_num(r.s)} {side} 0 (p = {_num(r.p)}): {what}.")
     close = [i for i, (p, r) in enumerate(zip(spec.points, rows))
              if _classify(spec, r.s) == p.label and abs(r.s) < 1]
     if close:
@@ -356,9 +374,14 @@ def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> N
         return
     first, second = _coordinate_texts(spec)
     picture = decision_picture(model, spec.points, spec.positive, (first, second))
-    d.step("Decision regions").figure(
-        picture, f"{SHADE} where p > 0.5 (predicted `{spec.positive}`), blank where p < 0.5; "
-                 f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.")
+    wrong = [_number(spec, i) for i, p in enumerate(spec.points)
+             if _classify(spec, forward(model, p.x).s) != p.label]
+    caption = (f"{SHADE} where p > 0.5 (predicted `{spec.positive}`), blank where p < 0.5; "
+               f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.")
+    if wrong:
+        caption += (f" Point{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
+                    f"{'are' if len(wrong) > 1 else 'is'} on the wrong side.")
+    d.step("Decision regions").figure(picture, caption)
 
 
 def _answers(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
