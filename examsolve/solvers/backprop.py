@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import difflib
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from examsolve.derivation import Derivation
-from examsolve.errors import UnsolvableError
-from examsolve.problem import Common
-from examsolve.solvers import backprop_engine as eng
-from examsolve.solvers.backprop_check import finite_differences, other_convention
-from examsolve.solvers.backprop_explain import explain
-from examsolve.solvers.backprop_model import BackpropSpec, evaluate, leaf_arrays
-from examsolve.solvers.backprop_parse import (SIGNATURES, Line, ModelContext, parse_line,
-                                              shape_text)
 from examsolve.spec import NAME_RE, SpecNode
+
+if TYPE_CHECKING:  # the engine and the writers load with the first backprop spec, not before
+    from examsolve.derivation import Derivation
+    from examsolve.problem import Common
+    from examsolve.solvers.backprop_model import BackpropSpec
 
 SUMMARY = "Forward pass, loss and chain-rule gradients of a small network written as equations"
 KEYS: tuple[str, ...] = ("given", "parameters", "classes", "model", "loss", "wrt",
@@ -33,6 +28,11 @@ KEYS: tuple[str, ...] = ("given", "parameters", "classes", "model", "loss", "wrt
 
 def load(node: SpecNode, common: Common) -> BackpropSpec:
     """Validate the spec: values, model lines (parsed and shape-checked), loss, wrt."""
+    import numpy as np
+
+    from examsolve.solvers.backprop_model import BackpropSpec
+    from examsolve.solvers.backprop_parse import Line, ModelContext, parse_line, shape_text
+
     kinds: dict[str, str] = {}
     given = _values(node.get("given"), "given", kinds)
     parameters = _values(node.get("parameters"), "parameter", kinds)
@@ -91,6 +91,8 @@ def _values(node: SpecNode | None, kind: str, kinds: dict[str, str]) -> tuple:
     node.check_keys(node.keys())  # duplicates
     out = []
     for name, child in node.items():
+        from examsolve.solvers.backprop_parse import SIGNATURES
+
         if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
             raise child.error(f"'{name}' cannot name a value (use letters, digits and _, not "
                               "an operation's name)")
@@ -145,9 +147,18 @@ def _wrt(node: SpecNode, kinds: dict[str, str], parameters: tuple) -> tuple[str,
 
 def solve(spec: BackpropSpec) -> Derivation:
     """Forward, loss, backward (exact where possible), the ReLU'(0) note, the FD check."""
+    import numpy as np
+
+    from examsolve.errors import UnsolvableError
+    from examsolve.solvers import backprop_engine as eng
+    from examsolve.solvers.backprop_check import finite_differences, other_convention
+    from examsolve.solvers.backprop_explain import explain
+    from examsolve.solvers.backprop_model import evaluate, leaf_arrays
+
     ctx = eng.Context(exact=spec.exact, relu_grad_at_zero=spec.relu_grad_at_zero)
+    floats = None if spec.exact else leaf_arrays(spec, exact=False)
     try:
-        ev = evaluate(spec, leaf_arrays(spec, spec.exact), ctx)
+        ev = evaluate(spec, floats or leaf_arrays(spec, exact=True), ctx)
         loss = ev.named[spec.loss]
         if not np.isfinite(float(loss.value[0, 0])):
             raise eng.DomainError(f"the loss {spec.loss} is {float(loss.value[0, 0])}")
@@ -159,5 +170,6 @@ def solve(spec: BackpropSpec) -> Derivation:
              else ctx.full(ev.named[name].shape, 0) for name in spec.wrt}
     zero_relus = any(n.op == "relu" and np.any(n.info["zero"]) for n in ctx.nodes)
     alternative = other_convention(spec, grads) if zero_relus else None
-    check = finite_differences(spec, grads, ctx.recorded)
+    check = finite_differences(spec, grads, ctx.recorded, floats and
+                               {k: v.copy() for k, v in floats.items()})
     return explain(spec, ev, grads, alternative, check)

@@ -63,9 +63,11 @@ def entry_label(shape: tuple[int, int], index: int, base: int) -> str:
 
 
 def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
-                       pins: dict[int, np.ndarray]) -> FiniteDifferenceCheck:
-    """Compare grads (∂L/∂name for each wrt name, any dtype) with central differences."""
-    values = leaf_arrays(spec, exact=False)
+                       pins: dict[int, np.ndarray],
+                       values: dict[str, np.ndarray] | None = None) -> FiniteDifferenceCheck:
+    """Compare grads (∂L/∂name for each wrt name, any dtype) with central differences;
+    `values` are the float64 leaves (perturbed in place and restored)."""
+    values = values if values is not None else leaf_arrays(spec, exact=False)
     base_ctx = eng.Context(exact=False, relu_grad_at_zero=spec.relu_grad_at_zero, pins=pins)
     base = evaluate(spec, values, base_ctx)
     loss0 = float(base.named[spec.loss].value[0, 0])
@@ -100,13 +102,23 @@ def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
 def _central(spec: BackpropSpec, values: dict[str, np.ndarray], pins: dict[int, np.ndarray],
              coordinate: tuple[str, int], h: float) -> float | None:
     """(L(θ + h) − L(θ − h)) / 2h, or None when a step crossed a kink or left log's domain."""
+    name, index = coordinate
+    leaf = values.get(name)
     losses = []
     for delta in (h, -h):
         ctx = eng.Context(exact=False, relu_grad_at_zero=spec.relu_grad_at_zero, pins=pins)
+        original = leaf.reshape(-1)[index] if leaf is not None else 0.0
         try:
-            ev = evaluate(spec, values, ctx, perturb=(*coordinate, delta))
+            if leaf is not None:  # perturb the leaf in place: no copy of a 784×256 matrix
+                leaf.reshape(-1)[index] = original + delta
+                ev = evaluate(spec, values, ctx)
+            else:
+                ev = evaluate(spec, values, ctx, perturb=(name, index, delta))
         except eng.DomainError:
             return None
+        finally:
+            if leaf is not None:
+                leaf.reshape(-1)[index] = original
         if ctx.crossed:
             return None
         losses.append(float(ev.named[spec.loss].value[0, 0]))

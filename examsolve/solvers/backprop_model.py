@@ -61,29 +61,40 @@ class Evaluation:
 
 
 def leaf_arrays(spec: BackpropSpec, exact: bool) -> dict[str, np.ndarray]:
-    dtype = object if exact else float
-    return {name: np.array([[v if exact else float(v) for v in row] for row in m], dtype=dtype)
-            for name, m in spec.leaves}
+    """The given and parameter values as Fraction (exact) or float64 arrays."""
+    if exact:
+        return {name: np.array(mx, dtype=object) for name, mx in spec.leaves}
+    return {name: to_float(mx) for name, mx in spec.leaves}
+
+
+def to_float(mx: Matrix) -> np.ndarray:
+    """Fractions to float64, fast: numerator/denominator as float arrays divide to the
+    correctly rounded value whenever both are exact in a double (below 2**53)."""
+    flat = [q for row in mx for q in row]
+    num = np.array([q.numerator for q in flat], dtype=object)
+    den = np.array([q.denominator for q in flat], dtype=object)
+    limit = 2 ** 53
+    if all(-limit < n < limit for n in num) and all(d < limit for d in den):
+        out = num.astype(float) / den.astype(float)
+    else:
+        out = np.array([float(q) for q in flat])
+    return out.reshape(len(mx), len(mx[0]))
 
 
 def evaluate(spec: BackpropSpec, values: dict[str, np.ndarray], ctx: eng.Context,
              perturb: tuple[str, int, float] | None = None) -> Evaluation:
-    """Run the model. `perturb` = (name, flat index, δ) adds δ to one entry of a given,
-    parameter or line value (finite differences)."""
+    """Run the model. `perturb` = (name, flat index, δ) adds δ to one entry of a line's value
+    (finite differences; a given or parameter is perturbed in `values` by the caller)."""
     ev = Evaluation(ctx)
     for name, _ in spec.leaves:
-        value = values[name]
-        if perturb is not None and perturb[0] == name:
-            value = value.copy()
-            value.reshape(-1)[perturb[1]] += perturb[2]
-        ev.named[name] = eng.leaf(ctx, value, name)
+        ev.named[name] = eng.leaf(ctx, values[name], name)
     for line in spec.lines:
         node = _build(line.expr, ev)
         if node.op in ("leaf", "const") or node.name is not None:
             node = eng.identity(ctx, node)
             ev.ir_of[node.index] = line.expr
         if perturb is not None and perturb[0] == line.name:
-            node.value = node.value.copy()
+            node.value = node.value.copy()  # the node's children may share its array
             node.value.reshape(-1)[perturb[1]] += perturb[2]
         node.name = line.name
         ev.named[line.name] = node
