@@ -107,7 +107,7 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
     s.eq(call("p", "x"), Add((*terms, Ellipsis_(), Mul((sym("c", "d"), call("P_d", "t")), ""))))
     s.eq(Sym("t"), t_expr)
     s.eq(Sym("ĉ"), Call("argmin_c", (mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),)))
-    s.say("solved with the SVD pseudo-inverse of the design matrix Φ (never inverting ΦᵀΦ, "
+    s.say("solved with a QR factorisation of the design matrix Φ (never inverting ΦᵀΦ, "
           "whose condition number is the square of Φ's), so high degrees stay finite and "
           "accurate. The errors are the mean squared errors on the training points and on "
           "the test points, averaged over the R training sets:")
@@ -117,8 +117,8 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
     if interpolating:
         s.say(f"Degrees {degree_list(tuple(interpolating))} have d + 1 ≥ n = {task.train} "
               "coefficients: they pass through every training point (training MSE ≈ 0, up to "
-              "rounding); the pseudo-inverse picks the interpolant with the smallest "
-              "coefficients.")
+              "rounding); for them the SVD pseudo-inverse picks the interpolant with the "
+              "smallest coefficients.")
 
 
 def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],

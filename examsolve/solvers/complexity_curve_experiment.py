@@ -17,8 +17,8 @@ Model of degree d: p(x) = Σ_{k=0..d} c_k P_k(t), P_k the Legendre polynomials, 
 ∈ [−1, 1]. This spans the same functions as 1, x, …, x^d (so the λ = 0 fit is the ordinary
 polynomial least-squares fit), but its design matrix stays well conditioned at high degree.
 The coefficients minimise (1/n) Σ_i (y_i − p(x_i))² + λ Σ_{k≥1} c_k² (the constant is not
-penalised), solved as the least-squares problem [Φ/√n; √λ·D] c ≈ [y/√n; 0] with the
-pseudo-inverse (SVD), which also gives the minimum-norm interpolant when d + 1 > n.
+penalised), solved as the least-squares problem [Φ/√n; √λ·D] c ≈ [y/√n; 0] by QR, or by
+the SVD pseudo-inverse (the minimum-norm interpolant) when d + 1 > n.
 
 Estimates over the R repeats, with p̄(x) = mean_r p_r(x) and averages over the m test points:
     test MSE  = mean_{r,j} (y_j − p_r(x_j))²
@@ -42,6 +42,8 @@ from numpy.polynomial import legendre
 
 from examsolve.solvers.complexity_curve_expr import TargetFunction
 
+# QR is used when |R_kk| ≥ this × max |R_kk| for every fit; else the SVD pseudo-inverse.
+RANK_TOLERANCE = 1e-10
 # Folds of the cross-validation run on each training set (fewer if n is smaller).
 CV_FOLDS = 5
 
@@ -89,7 +91,6 @@ class Curve:
     bias2: np.ndarray
     variance: np.ndarray
     cross: np.ndarray  # 2·mean (y − f)(f − p̄): what separates the decomposition from test MSE
-    test_mse_each: np.ndarray  # (degrees, R): the test MSE of every single fit
     cv_mse: np.ndarray | None = None  # (degrees, R): K-fold cross-validation MSE
 
     def best_index(self) -> int:
@@ -135,68 +136,84 @@ def legendre_features(x: np.ndarray, degree: int, domain: tuple[float, float]) -
     return legendre.legvander(2 * (x - a) / (b - a) - 1, degree)
 
 
-def fit(features: np.ndarray, y: np.ndarray, strength: float) -> np.ndarray:
-    """Coefficients c (R, d+1) minimising (1/n)‖y − Φc‖² + λ Σ_{k≥1} c_k², for every repeat.
+def fit_degrees(features: np.ndarray, y: np.ndarray, strength: float,
+                degrees: tuple[int, ...]) -> list[np.ndarray]:
+    """For each degree d, coefficients c (R, d+1) minimising (1/n)‖y − Φ_d c‖² + λ Σ_{k≥1} c_k².
 
-    Written as one least-squares problem [Φ/√n; √λ·D] c ≈ [y/√n; 0], D = diag(0, 1, …, 1)
-    without its zero row, and solved with the SVD pseudo-inverse (minimum norm if d + 1 > n).
+    Φ_d is the first d + 1 columns of `features` (R, n, K). Each fit is one least-squares
+    problem A c ≈ r, A = [Φ_d/√n; √λ·D], r = [y/√n; 0] (D = diag(0, 1, …, 1) without its
+    zero row), solved by Householder QR, A = QR, c = R⁻¹Qᵀr — never by the normal equations,
+    which square the condition number. The models are nested, and so is QR: the factors of
+    A's first d + 1 columns are the leading blocks of the factors of all K columns, so one
+    factorisation serves every degree. A degree whose R block is (numerically) singular —
+    d + 1 > n, or repeated points — is solved by the SVD pseudo-inverse instead, which gives
+    the minimum-norm solution.
     """
     repeats, n, width = features.shape
     a, rhs = features / np.sqrt(n), y / np.sqrt(n)
     if strength > 0 and width > 1:
+        # Rows for columns beyond d are zero in Φ_d's problem, which leaves its solution alone.
         penalty = np.sqrt(strength) * np.eye(width)[1:]
         a = np.concatenate([a, np.broadcast_to(penalty, (repeats, width - 1, width))], axis=1)
         rhs = np.concatenate([rhs, np.zeros((repeats, width - 1))], axis=1)
-    return (np.linalg.pinv(a) @ rhs[..., None])[..., 0]
+    q, r = np.linalg.qr(a)  # reduced: q (R, rows, k), r (R, k, K), k = min(rows, K)
+    q_rhs = np.einsum("rmk,rm->rk", q, rhs)
+    diagonal = np.abs(np.diagonal(r, axis1=1, axis2=2))
+    coefficients = []
+    for d in degrees:
+        w = d + 1
+        block = diagonal[:, :w]
+        if w <= diagonal.shape[1] and np.all(block.min(axis=1) > RANK_TOLERANCE *
+                                              block.max(axis=1)):
+            coefficients.append(np.linalg.solve(r[:, :w, :w], q_rhs[:, :w, None])[..., 0])
+        else:
+            coefficients.append((np.linalg.pinv(a[:, :, :w]) @ rhs[..., None])[..., 0])
+    return coefficients
 
 
 def measure(design: Design, data: Data, train: tuple[np.ndarray, np.ndarray],
             strength: float, cross_validate: bool = False) -> Curve:
     """Fit every degree to every training set; the estimates of the module docstring."""
     x, y = train
-    repeats, n = x.shape
+    n = x.shape[1]
     top = max(design.degrees)
     phi_train = legendre_features(x, top, design.task.domain)
     phi_test = legendre_features(data.x_test, top, design.task.domain)
-    rows: dict[str, list] = {k: [] for k in
-                             ("train", "test", "bias2", "var", "cross", "each", "cv")}
+    rows: dict[str, list] = {k: [] for k in ("train", "test", "bias2", "var", "cross")}
     residual_noise = data.y_test - data.f_test
-    for d in design.degrees:
-        phi = phi_train[..., : d + 1]
-        coef = fit(phi, y, strength)
-        train_resid = y - np.einsum("rnk,rk->rn", phi, coef)
+    fits = fit_degrees(phi_train, y, strength, design.degrees)
+    for d, coef in zip(design.degrees, fits):
+        train_resid = y - np.einsum("rnk,rk->rn", phi_train[..., : d + 1], coef)
         predictions = coef @ phi_test[:, : d + 1].T  # (R, m)
         mean_prediction = predictions.mean(axis=0)
-        each = np.mean((data.y_test - predictions) ** 2, axis=1)
         rows["train"].append(np.mean(train_resid ** 2))
-        rows["each"].append(each)
-        rows["test"].append(each.mean())
+        rows["test"].append(np.mean((data.y_test - predictions) ** 2))
         rows["bias2"].append(np.mean((mean_prediction - data.f_test) ** 2))
-        rows["var"].append(np.mean(predictions.var(axis=0)))
+        rows["var"].append(np.mean((predictions - mean_prediction) ** 2))
         rows["cross"].append(2 * np.mean(residual_noise * (data.f_test - mean_prediction)))
-        if cross_validate:
-            rows["cv"].append(_cross_validate(phi, y))
     return Curve(
         train_size=n, strength=strength,
         train_mse=np.array(rows["train"]), test_mse=np.array(rows["test"]),
         bias2=np.array(rows["bias2"]), variance=np.array(rows["var"]),
-        cross=np.array(rows["cross"]), test_mse_each=np.array(rows["each"]),
-        cv_mse=np.array(rows["cv"]) if cross_validate else None,
+        cross=np.array(rows["cross"]),
+        cv_mse=_cross_validate(phi_train, y, design.degrees) if cross_validate else None,
     )
 
 
-def _cross_validate(phi: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """K-fold CV MSE per training set (λ = 0): point i is in fold i mod K; each fold is
+def _cross_validate(phi: np.ndarray, y: np.ndarray, degrees: tuple[int, ...]) -> np.ndarray:
+    """K-fold CV MSE (degrees, R) for λ = 0: point i is in fold i mod K; each fold is
     predicted by the fit to the other K − 1 folds. K = min(CV_FOLDS, n)."""
     n = y.shape[1]
     folds = min(CV_FOLDS, n)
     fold_of = np.arange(n) % folds
-    squared_errors = np.empty_like(y)
+    squared_errors = np.empty((len(degrees),) + y.shape)
     for k in range(folds):
         held, kept = fold_of == k, fold_of != k
-        coef = fit(phi[:, kept], y[:, kept], 0.0)
-        squared_errors[:, held] = (y[:, held] - np.einsum("rnk,rk->rn", phi[:, held], coef)) ** 2
-    return squared_errors.mean(axis=1)
+        fits = fit_degrees(phi[:, kept], y[:, kept], 0.0, degrees)
+        for i, (d, coef) in enumerate(zip(degrees, fits)):
+            predicted = np.einsum("rnk,rk->rn", phi[:, held, : d + 1], coef)
+            squared_errors[i][:, held] = (y[:, held] - predicted) ** 2
+    return squared_errors.mean(axis=2)
 
 
 def run(design: Design) -> Experiment:
