@@ -168,7 +168,8 @@ class Notation:
         b = self.spec.bias
         bias = Sym(b) if isinstance(b, str) else Num(b)
         if self.spec.one_d:
-            body = mul(Sym("Σ", "u"), Sym("W", "u"), Sym("X", col), op="")
+            body = mul(Sym("Σ", "u"), Sym("W", "u"), Sym("X", _index("i", "u", s, pw, base)),
+                       op="")
             left = Sym("Y", "i")
         else:
             body = mul(Sym("Σ", "u,v"), Sym("W", "u,v"), Sym("X", f"{row},{col}"), op="")

@@ -46,7 +46,8 @@ class Report:
         spec, sysm, note = self.spec, self.system, self.note
         step = self.d.step("The layer and its unknowns")
         shape = (lambda h, w: f"length {w}") if spec.one_d else (lambda h, w: f"{h}×{w}")
-        pad = f'padding "same" ({spec.padding[1]} zeros on each side)' if spec.padding_same \
+        zeros = f"{spec.padding[1]} zero{'s' if spec.padding[1] != 1 else ''}"
+        pad = f'padding "same" ({zeros} on each side)' if spec.padding_same \
             else f"padding {spec.padding[1]}" if spec.padding[1] else "no padding"
         step.say("A convolution layer in deep learning computes a cross-correlation: the "
                  f"kernel slides over the input without being flipped. Here the "

@@ -1,0 +1,350 @@
+"""conv-recovery: the exam's problem against its key, the spec notations, the error paths,
+undetermined and jointly determined values, and the size of big derivations.
+
+The oracles are the exam key's numbers and values worked out by hand in the comments, never
+the solver's own output.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from examsolve.cli import app
+from examsolve.errors import SpecError, UnsolvableError
+from examsolve.problem import load, load_string, solve
+from examsolve.render.json_render import to_json
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAM = ROOT / "problems" / "2-conv-recovery.yaml"
+runner = CliRunner()
+
+# The key (midterm, problem 2): e = 1, f = 2, b = −1, x₄,₁ = 1, x₄,₄ = −2; Y[2,2] follows
+# from the window 2·1 + (−1)·1 + (−1)·2 + 1·2 − 1 = 0.
+KEY = {"e": 1, "f": 2, "b": -1, "X[4,1]": 1, "X[4,4]": -2, "Y[2,2]": 0}
+
+EXAM_BODY = """
+kind: conv-recovery
+title: exam
+kernel: |
+  e e
+  f f
+bias: b
+"""
+
+
+def spec(text: str, file: str = "t.yaml"):  # type: ignore[no-untyped-def]
+    return load_string(textwrap.dedent(text), file)
+
+
+def answers(text: str) -> dict:
+    return solve(spec(text)).answer_map()
+
+
+def all_text(derivation) -> str:  # type: ignore[no-untyped-def]
+    doc = to_json(derivation, "x")
+    return json.dumps(doc, ensure_ascii=False)
+
+
+# ---- the exam -------------------------------------------------------------------------------
+def test_exam_answers_match_the_key() -> None:
+    got = solve(load(EXAM)).answer_map()
+    for key, value in KEY.items():
+        assert got[key] == value, key
+    for c in range(1, 5):  # the first row is only known through sums of neighbours
+        assert got[f"X[1,{c}]"] is None
+
+
+def test_exam_derivation_reads_like_the_key() -> None:
+    derivation = solve(load(EXAM))
+    text = all_text(derivation)
+    assert "cross-correlation" in text and "without being flipped" in text
+    assert "Indices count from 1" in text
+    assert "3 equations, 3 unknowns: windows at Y[2,1], Y[2,3] and Y[3,2]." in text
+    assert "3e + 2f + b = 6" in text and "−3e + 3f + b = 2" in text
+    assert "(3) gives b = −1 directly." in text
+    assert "5f = 10" in text and "3e + 2·2 = 7 ⇒ 3e = 3 ⇒ e = 1" in text
+    assert "Y₃,₁ = 1·3 + 1·(−1) + 2·x₄,₁ + 2·0 − 1 = 3" in text
+    assert "2x₄,₁ + 1 = 3 ⇒ 2x₄,₁ = 2 ⇒ x₄,₁ = 1" in text
+    assert "Y₂,₂ = 1·2 + 1·(−1) + 2·(−1) + 2·1 − 1 = 0" in text
+    # find puts the asked-for answers first, boxed; the rest are listed
+    boxed = [a.key for a in derivation.answers if a.boxed]
+    assert boxed == ["e", "f", "b", "X[4,1]", "X[4,4]"]
+    (warning,) = derivation.warnings
+    for relation in ("X[1,1] + X[1,2] = 2", "X[1,2] + X[1,3] = 1", "X[1,3] + X[1,4] = 2"):
+        assert relation in warning
+
+
+def test_exam_zero_based_keys() -> None:
+    text = EXAM.read_text().replace("kind: conv-recovery", "kind: conv-recovery\nindexing: 0")
+    text = text.replace('"X[4,1]", "X[4,4]"]', '"X[3,0]", "X[3,3]"]').split("\nexpected")[0]
+    derivation = solve(load_string(text, "zero.yaml"))
+    got = derivation.answer_map()
+    assert (got["X[3,0]"], got["X[3,3]"], got["Y[1,1]"]) == (1, -2, 0)
+    assert "Indices count from 0" in all_text(derivation)
+
+
+def test_cli_check_and_json() -> None:
+    result = runner.invoke(app, ["check", str(EXAM)])
+    assert result.exit_code == 0, result.output
+    assert "6 answers match, 0 differ" in result.output
+    result = runner.invoke(app, ["run", str(EXAM), "--format", "json"])
+    doc = json.loads(result.output)
+    assert doc["answers"]["X[1,1]"] is None and doc["answers"]["X[4,4]"] == -2
+    assert doc["kind"] == "conv-recovery" and len(doc["warnings"]) == 1
+
+
+# ---- notations ------------------------------------------------------------------------------
+@pytest.mark.parametrize("grids", [
+    # nested lists with flow `?` (parsed by YAML as {null: null}), "?" and null
+    """
+    input: [[?, "?", null, ?], [1, 2, -1, -2], [3, -1, 1, 2], [?, 0, 0, ?]]
+    output: [[7, 2, -5], [6, ?, 2], [3, -1, -2]]
+    """,
+    # block rows split by `;`, entries by commas
+    """
+    input: "?, ?, ?, ?; 1, 2, -1, -2; 3, -1, 1, 2; ?, 0, 0, ?"
+    output: "7 2 -5; 6 ? 2; 3 -1 -2"
+    """,
+    # block lists, one row per item
+    """
+    input:
+      - [null, null, null, null]
+      - [1, 2, -1, -2]
+      - [3, -1, 1, 2]
+      - ["?", 0, 0, "?"]
+    output:
+      - [7, 2, -5]
+      - [6, "?", 2]
+      - ["3", "-1", "-2"]
+    """,
+])
+def test_exam_in_every_notation(grids: str) -> None:
+    got = answers(EXAM_BODY + textwrap.dedent(grids))
+    assert {k: got[k] for k in KEY} == KEY
+
+
+def test_fractions_and_numbers_in_the_kernel() -> None:
+    # 1-D, kernel [1/2, a], bias 1: windows 1/2·2 + a·4 + 1 = 6 → a = 1; 1/2·4 + 1·x₃ + 1 = 5
+    got = answers("""
+        kind: conv-recovery
+        title: t
+        input: [2, 4, ?]
+        output: [6, 5]
+        kernel: ["1/2", a]
+        bias: 1
+        """)
+    assert got == {"a": 1, "X[3]": 2}
+
+
+def test_one_d_columns_and_same_padding() -> None:
+    # X = [1, x₂, 3], W = [1, w, 1], same padding: Y₁ = 0 + w·1 + x₂, Y₂ = 1 + w·x₂ + 3,
+    # Y₃ = x₂ + 3w + 0. With w = 2, x₂ = −1: Y = [1, 2, 5].
+    got = answers("""
+        kind: conv-recovery
+        title: t
+        input: [[1], [?], [3]]
+        output: [[1], [2], [5]]
+        kernel: [[1], [w], [1]]
+        padding: same
+        """)
+    assert got == {"w": 2, "X[2]": -1}
+
+
+def test_joint_solve_when_no_window_has_a_single_unknown() -> None:
+    # Padded [0, x₁, x₂, 0] with W = [1, 2, 3]: 2x₁ + 3x₂ = 8 and x₁ + 2x₂ = 5 → x = (1, 2).
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [?, ?]
+        output: [8, 5]
+        kernel: [1, 2, 3]
+        padding: 1
+        """))
+    assert derivation.answer_map() == {"X[1]": 1, "X[2]": 2}
+    assert "several windows fix together" in all_text(derivation)
+
+
+def test_stride_two_with_a_lost_output() -> None:
+    # W = [[1, 0], [0, a]] stride 2 over a 4×4 X: Y = X[1,1] + a·X[2,2] (window at (1,1)), …
+    got = answers("""
+        kind: conv-recovery
+        title: t
+        input: |
+          1 9 2 9
+          9 3 9 ?
+          4 9 5 9
+          9 1 9 2
+        output: |
+          7 ?
+          6 9
+        kernel: [[1, 0], [0, a]]
+        stride: 2
+        """)
+    # a = (7 − 1)/3 = 2 (window (1,1)); window (2,1): 4 + 2·1 = 6 ✓; window (2,2): 5 + 2·2 = 9;
+    # x₂,₄ is under the weight a in window (1,2) whose output is lost: undetermined.
+    assert got == {"a": 2, "X[2,4]": None, "Y[1,2]": None}
+
+
+def test_unused_parameter_is_reported_not_guessed() -> None:
+    # The second kernel column always meets zeros: b is not determined; 4a = 4.
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: |
+          1 0 0 0
+          3 0 0 0
+        output: [[4, 0, 0]]
+        kernel: [[a, b], [a, b]]
+        """))
+    got = derivation.answer_map()
+    assert got["a"] == 1 and got["b"] is None
+    assert any("b is not determined" in w for w in derivation.warnings)
+
+
+def test_lost_output_fixed_by_a_relation_between_open_inputs() -> None:
+    # W = [1, 1, 1] over the padded [0, x₁, x₂, 0]: both windows are x₁ + x₂. Y₁ = 3 fixes the
+    # sum, not x₁ or x₂, and the lost Y₂ is that same sum: 3.
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [?, ?]
+        output: [3, ?]
+        kernel: [1, 1, 1]
+        padding: 1
+        """))
+    assert derivation.answer_map() == {"X[1]": None, "X[2]": None, "Y[2]": 3}
+    assert any("X[1] + X[2] = 3" in w for w in derivation.warnings)
+    assert "The windows fix this combination" in all_text(derivation)
+
+
+# ---- inconsistent data: exit 1, windows named ------------------------------------------------
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_inconsistent_after_the_kernel(tmp_path: Path) -> None:
+    # With X[4,4] = 1 given, window Y[3,3] computes 1·1 + 1·2 + 2·0 + 2·1 − 1 = 4, not −2.
+    text = EXAM.read_text().replace("? 0 0 ?", "? 0 0 1").replace(', "X[4,4]"]', "]")
+    path = write(tmp_path, text.split("\nexpected")[0])
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        "examsolve: the data are inconsistent: window Y[3,3] computes 4 with e = 1, f = 2, "
+        "b = −1 (found from Y[2,1], Y[2,3] and Y[3,2]), but Y[3,3] = −2 is given\n")
+
+
+def test_a_complete_window_that_disagrees_with_the_kernel(tmp_path: Path) -> None:
+    # Both windows are a·1 + a·1: Y[1] = 2 gives a = 1, and then Y[2] must be 2, not 3.
+    path = write(tmp_path, """
+        kind: conv-recovery
+        title: t
+        input: [1, 1, 1]
+        output: [2, 3]
+        kernel: [a, a]
+        """)
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 1
+    assert "window Y[2] computes 2 with a = 1 (found from Y[1]), but Y[2] = 3" in result.output
+
+
+def test_complete_windows_that_contradict_each_other(tmp_path: Path) -> None:
+    # a + b = 2 and a + b = 3: rank 1 for two unknowns, and no a, b satisfies both.
+    path = write(tmp_path, """
+        kind: conv-recovery
+        title: t
+        input: [1, 1, 1]
+        output: [2, 3]
+        kernel: [a, b]
+        """)
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 1
+    assert "windows Y[1] and Y[2] contradict each other" in result.output
+
+
+def test_contradiction_inside_a_group() -> None:
+    # As above, both windows are x₁ + x₂: they cannot be 1 and 2 at once.
+    with pytest.raises(UnsolvableError, match=r"windows Y\[1\] and Y\[2\] contradict each "
+                                              r"other \(no values of X\[1\] and X\[2\]"):
+        solve(spec("""
+            kind: conv-recovery
+            title: t
+            input: [?, ?]
+            output: [1, 2]
+            kernel: [1, 1, 1]
+            padding: 1
+            """))
+
+
+# ---- bad input: exit 2 with file:line: path ---------------------------------------------------
+@pytest.mark.parametrize("change, message", [
+    (("output: |", "output: |\n  1 2 3"), "output: the output is 4×3, but a 2×2 kernel with "
+                                          "stride 1 and padding 0 over the 4×4 input gives 3×3"),
+    (("stride: 1", "stride: 2"), "the output is 3×3, but a 2×2 kernel with stride 2"),
+    (("padding: 0", 'padding: "same"'), 'padding: padding "same" needs an odd kernel size'),
+    (("padding: 0", "padding: -1"), "padding: expected a whole number ≥ 0, got -1"),
+    (("padding: 0", "padding: wide"), "padding: expected a whole number ≥ 0 or \"same\""),
+    (("stride: 1", "stride: 0"), "stride: expected a whole number ≥ 1, got 0"),
+    (("bias: b", "bias: e"), "bias: the bias name 'e' is also a kernel entry"),
+    (("bias: b", "bias: \"?\""), "bias: an unknown bias needs a name"),
+    (("  e e\n", "  e ?\n"), "kernel[1][2]: expected a number or a name, got an unknown (?)"),
+    (('"X[4,1]"', '"X[4,2]"'), "find[4]: 'X[4,2]' is given (X[4,2] = 0), not an unknown"),
+    (('"X[4,1]"', '"X[0,1]"'), "find[4]: 'X[0,1]' is not an unknown of this problem"),
+    (("kernel: |", "kernal: |"), "unknown key 'kernal'; did you mean 'kernel'?"),
+    (("  3 -1 1 2\n", "  3 -1 x 2\n"), "input[3][3]: expected a number or ?, got 'x'"),
+])
+def test_bad_input_exits_2(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    text = EXAM.read_text()
+    assert change[0] in text
+    path = write(tmp_path, text.replace(change[0], change[1], 1))
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert f"{path}:" in result.output  # file:line: comes first
+
+
+def test_kernel_larger_than_the_input() -> None:
+    with pytest.raises(SpecError, match="kernel: a 3×3 kernel .* does not fit in the 2×2 input"):
+        spec("""
+            kind: conv-recovery
+            title: t
+            input: [[1, 2], [3, 4]]
+            output: [[1]]
+            kernel: [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
+            """)
+
+
+# ---- a large problem keeps a short derivation --------------------------------------------------
+def test_big_problem_is_summarised() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 40
+    x = rng.integers(-4, 5, size=(n, n))
+    w = np.array([[1, -2, 3], [2, 0, -1], [1, 1, 2]])
+    y = sum(w[u, v] * x[u:u + n - 2, v:v + n - 2] for u in range(3) for v in range(3)) - 3
+    xs = np.where(rng.random(x.shape) < 0.05, "?", x.astype(str))
+    ys = np.where(rng.random(y.shape) < 0.05, "?", y.astype(str))
+    rows = lambda a: "\n".join("  " + " ".join(r) for r in a)  # noqa: E731
+    derivation = solve(load_string(
+        f"kind: conv-recovery\ntitle: big\ninput: |\n{rows(xs)}\noutput: |\n{rows(ys)}\n"
+        "kernel: |\n  a b c\n  d e f\n  g h i\nbias: z\n", "big.yaml"))
+    got = derivation.answer_map()
+    assert [got[k] for k in "abcdefghi"] == w.flatten().tolist() and got["z"] == -3
+    lost = [(r, c) for r in range(n) for c in range(n) if xs[r, c] == "?"]
+    for r, c in lost:
+        value = got[f"X[{r + 1},{c + 1}]"]
+        assert value is None or value == x[r, c]
+    assert sum(got[f"X[{r + 1},{c + 1}]"] is not None for r, c in lost) >= 0.9 * len(lost)
+    blocks = sum(len(s.blocks) for s in derivation.steps)
+    assert blocks < 120, blocks
+    assert "more, each found from one window in the same way" in all_text(derivation)
+    assert Fraction(got["z"]) == -3
