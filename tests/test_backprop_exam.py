@@ -182,3 +182,12 @@ def test_exact_arithmetic_where_rational(problem3, problem5):
     assert all(isinstance(v, Fraction) for row in answers["dL/dW"] for v in row)
     assert isinstance(answers["L"], float)  # log makes it a float
     assert all(isinstance(v, Fraction) for v in problem5.answer_map()["dL/dw1"])
+
+
+@pytest.mark.parametrize("path", [P3, P5, ROOT / "examsolve" / "templates" / "backprop.yaml"])
+def test_specs_and_template_check_against_their_expected(path):
+    from examsolve.check import check
+
+    problem = load(path)
+    rows = check(problem, solve(problem))
+    assert rows and all(r.ok for r in rows), [r for r in rows if not r.ok]

@@ -93,7 +93,9 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         onehot.reshape(-1)[n.info["cls"]] = 1
         sym = m.Add((m.Call("softmax", (vs,)), m.Neg(m.Call("onehot", (m.Text(cls),)))))
         num = m.Add((value(n.info["p"]), m.Neg(value(onehot))))
-        sym, num = w.upstream(n, m.Paren(sym), m.Paren(num))
+        if w.target(n) is not w.loss:
+            sym, num = m.Paren(sym), m.Paren(num)
+        sym, num = w.upstream(n, sym, num)
         return sym, num, "cross_entropy from scores: ∂L/∂s = softmax(s) − onehot(c)."
     if op == "bce":
         y = n.children[1]
