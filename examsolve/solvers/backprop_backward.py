@@ -18,7 +18,7 @@ import numpy as np
 from examsolve import mathmodel as m
 from examsolve.derivation import StepBuilder
 from examsolve.render.textmath import linear
-from examsolve.solvers.backprop_display import (entry, expr_display, grad_symbol, is_scalar,
+from examsolve.solvers.backprop_display import (expr_display, grad_symbol, is_scalar,
                                                 symbol, value)
 from examsolve.solvers.backprop_engine import Node
 from examsolve.solvers.backprop_model import BackpropSpec, Evaluation

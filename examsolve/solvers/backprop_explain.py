@@ -14,7 +14,7 @@ from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.numbers import format_number
 from examsolve.render.textmath import linear
 from examsolve.solvers.backprop_backward import BackwardWriter
-from examsolve.solvers.backprop_check import FiniteDifferenceCheck, entry_label
+from examsolve.solvers.backprop_check import FiniteDifferenceCheck
 from examsolve.solvers.backprop_display import entry, expr_display, grad_symbol, symbol, value
 from examsolve.solvers.backprop_model import BackpropSpec, Evaluation, contains_loss
 from examsolve.solvers.backprop_parse import LOSSES, Apply, Node_, Ref
