@@ -6,7 +6,6 @@ a named exit code; `--debug` re-raises them with a traceback instead.
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path

@@ -26,6 +26,7 @@ from examsolve.render.textmath import symbol_text
 from examsolve.solvers import KINDS
 
 from test_render_latex import compile_latex, pdflatex_reason
+from test_render_markdown import test_math_survives_a_math_unaware_commonmark_parser
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 SPECS = sorted(PROBLEMS.glob("*.yaml"))
@@ -197,6 +198,11 @@ def test_every_spec_agrees_in_every_format(spec):
 def test_every_spec_has_no_unmapped_characters(spec):
     tex = document(Format.latex, [(solve(load(spec)), str(spec))], standalone=True)
     assert tex.isascii() and "[U+" not in tex, re.findall(r".{30}\[U\+\w+\].{10}", tex)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_every_spec_markdown_survives_a_math_unaware_parser(spec):
+    test_math_survives_a_math_unaware_commonmark_parser(solve(load(spec)))
 
 
 @pytest.mark.skipif(pdflatex_reason() is not None, reason=str(pdflatex_reason()))

@@ -44,6 +44,11 @@ from examsolve.render.latex_math import escape_text, latex_math, verbatim_ascii
     (m.call("softmax", m.sym("s", 1)), r"\operatorname{softmax}(s_{1})"),
     (m.call("exp", m.Neg(m.Sym("s"))), r"\exp(-s)"),
     (m.call("tanh", "h"), r"\tanh(h)"),
+    (m.call("argmin_c", "x"), r"\operatorname{argmin}\limits_{c}(x)"),
+    (m.call("mode_c", "x"), r"\mathop{\mathrm{mode}}\limits_{c}(x)"),
+    (m.Sym("Σ", "i∈F_k"), r"\Sigma_{i\in F_{k}}"),
+    (m.call("max_i", m.sym("s", "i")), r"\max_{i}(s_{i})"),
+    (m.Sym("ĉ"), r"\hat c"),
     (m.call("abs", "x"), r"\left\lvert x \right\rvert"),
     (m.call("f", m.mat([1, 2])), r"f\left(\begin{bmatrix} 1 \\ 2 \end{bmatrix}\right)"),
     (m.Div(m.num(1), m.add(1, m.call("exp", m.Neg(m.Sym("s"))))), r"\frac{1}{1 + \exp(-s)}"),
@@ -62,7 +67,8 @@ from examsolve.render.latex_math import escape_text, latex_math, verbatim_ascii
     (m.Sym("loss"), r"\mathrm{loss}"),
     (m.Sym("x₄,₁"), "x_{4},_{1}"),
     (m.Sym("X[4,1]"), "X[4,1]"),
-    (m.Sym("a_b%"), r"a\_b\%"),
+    (m.Sym("a_b%"), r"a_{b}\%"),
+    (m.Sym("a_%"), r"a\_\%"),
     (m.Text("class ✓"), r"\text{class } \surd"),
     (m.Text("a & b_c"), r"\text{a \& b\_c}"),
     (m.Ellipsis_(), r"\cdots"),
@@ -105,6 +111,7 @@ def test_unknown_node_raises_never_str():
      r"0.5 \ensuremath{\times} 3 \ensuremath{\surd} \ensuremath{\times} \ensuremath{\circ} "
      r"\ensuremath{\partial}"),
     ("x² — “café”", r"x\textsuperscript{2} --- ``caf\'{e}''"),
+    ("░ where p > 0.5, ─ and ⠁", r"\texttt{\#} where p \textgreater{} 0.5, \texttt{-} and \texttt{*}"),
     ("☃", "[U+2603]"),
 ])
 def test_escape_text(text, tex):

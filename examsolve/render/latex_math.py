@@ -75,6 +75,14 @@ def _accented(c: str) -> str | None:
     return None
 
 
+def _math_accented(c: str) -> str | None:
+    """ĉ → \\hat c: an accented letter in math is a math accent."""
+    parts = unicodedata.normalize("NFD", c)
+    if len(parts) == 2 and parts[0].isascii() and parts[1] in _COMBINING:
+        return _COMBINING[parts[1]] + " " + parts[0]
+    return None
+
+
 def _script_runs(text: str, table: dict[str, str], marker: str) -> str:
     """Runs of Unicode sub/superscript characters (x₁₂, s²) as _{12} / ^{2}."""
     pattern = "[" + re.escape("".join(table)) + "]+"
@@ -102,6 +110,9 @@ def escape_text(text: str) -> str:
             out.append(r"\textsuperscript{" + _SUP[c] + "}")
         elif c in MATH_SYMBOLS or c in _HATS:
             out.append(r"\ensuremath{" + (MATH_SYMBOLS.get(c) or _HATS[c]) + "}")
+        elif c in _VERBATIM_ASCII or "\u2500" <= c <= "\u259f" or "\u2800" <= c <= "\u28ff":
+            # A legend for text art (░ where p > 0.5): the character the figure shows.
+            out.append(r"\texttt{" + escape_text(verbatim_ascii(c)) + "}")
         else:
             out.append(_accented(c) or unknown_char(c))
     return "".join(out)
@@ -127,6 +138,8 @@ def verbatim_ascii(text: str) -> str:
             out.append(_VERBATIM_ASCII[c])
         elif "\u2500" <= c <= "\u257f":  # box-drawing corners and junctions
             out.append("+")
+        elif "\u2580" <= c <= "\u259f":  # block elements: shading
+            out.append("#")
         elif "\u2800" <= c <= "\u28ff":  # braille patterns: plotext's plot dots
             out.append(" " if c == "\u2800" else "*")
         else:
@@ -235,6 +248,11 @@ class LatexMath:
                 out.append(r"\mathrm{" + word.group() + "}")
                 i = word.end()
                 continue
+            script = re.match(r"[_^]([A-Za-z0-9]+)", text[i:]) if i else None
+            if script:  # F_k inside a longer name: the index it stands for
+                out.append(c + "{" + script.group(1) + "}")
+                i += script.end()
+                continue
             if c in "_^" and text[i + 1:i + 2] == "{":  # a script made from Unicode above
                 end = text.index("}", i)
                 out.append(c + "{" + text[i + 2:end] + "}")
@@ -253,6 +271,8 @@ class LatexMath:
                 cmd = _HATS.get(c) or MATH_SYMBOLS[c]
                 nxt = text[i + 1:i + 2]
                 out.append(cmd + (" " if cmd[-1].isalpha() and (nxt.isalnum()) else ""))
+            elif _math_accented(c):
+                out.append(_math_accented(c))  # type: ignore[arg-type]
             else:
                 out.append(r"\text{" + (_TEXT_SYMBOLS.get(c) or _accented(c) or unknown_char(c))
                            + "}")
@@ -385,6 +405,12 @@ class LatexMath:
     def _print_Call(self, node: m.Call) -> str:
         args = ", ".join(self.doprint(a) for a in node.args)
         fn, primes = node.fn.rstrip("'′"), node.fn[len(node.fn.rstrip("'′")):]
+        under = re.fullmatch(r"([A-Za-z]+)_(\w+)", fn)
+        if under and not primes:  # argmin_c, max_i: the index goes under the operator
+            word, index = under.groups()
+            head = FUNCTIONS.get(word) or r"\mathop{\mathrm{" + word + "}}"
+            head += (r"\limits" if head.endswith("}") else "") + "_{" + self.name(index) + "}"
+            return head + self._call_args(node, args)
         if fn in _FENCES and not primes:
             left, right = _FENCES[fn]
             return left + args + right
@@ -397,8 +423,11 @@ class LatexMath:
         else:
             head = self.name(fn)
         head += "'" * len(primes)
-        return head + (r"\left(" + args + r"\right)" if any(map(self._is_tall, node.args))
-                       else "(" + args + ")")
+        return head + self._call_args(node, args)
+
+    def _call_args(self, node: m.Call, args: str) -> str:
+        return r"\left(" + args + r"\right)" if any(map(self._is_tall, node.args)) \
+            else "(" + args + ")"
 
     def _print_Deriv(self, node: m.Deriv) -> str:
         den = r"\partial " + self.doprint(node.den)
