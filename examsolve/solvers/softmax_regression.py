@@ -20,10 +20,6 @@ import numpy as np
 from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.mathmodel import Sym, Text, eq
 from examsolve.problem import Common
-from examsolve.solvers.softmax_regression_steps import (Numbers, column, direct_step,
-                                                        gradient_step, hazards_step,
-                                                        reference_step, robust_step,
-                                                        shapes_step, shown)
 from examsolve.spec import Grid, SpecNode
 
 SUMMARY = ("Multiclass logistic regression for one point: shapes, overflow, a robust loss "
@@ -145,6 +141,12 @@ def load(node: SpecNode, common: Common) -> SoftmaxRegressionSpec:
 # ---- solve --------------------------------------------------------------------------------
 
 def solve(spec: SoftmaxRegressionSpec) -> Derivation:
+    # Imported here so that runs of other kinds do not pay for the steps module at start-up.
+    from examsolve.solvers.softmax_regression_steps import (Numbers, column, direct_step,
+                                                            gradient_step, hazards_step,
+                                                            reference_step, robust_step,
+                                                            shapes_step, shown)
+
     common = spec.common
     d = DerivationBuilder("softmax-regression", common.title, common.statement, common.source)
     n = Numbers.compute(spec.x, spec.W, spec.b, spec.y, spec.scores(), spec.dtype,

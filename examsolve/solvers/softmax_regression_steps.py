@@ -20,7 +20,7 @@ import numpy as np
 from examsolve import numerics
 from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import (Div, Expr, Neg, Num, Paren, Sym, Transpose, add, call, deriv,
-                                 eq, mat, mul, rel, row)
+                                 mat, mul, row)
 from examsolve.numbers import format_number
 from examsolve.solvers.softmax_regression_direct import (NAIVE_LINES, Limits, NaiveTrace,
                                                          limits, trace_naive, true_exp)
