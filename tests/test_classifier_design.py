@@ -85,8 +85,11 @@ def test_default_positive_is_the_second_class_listed():
 
 def test_alternating_points_on_a_line_need_three_units():
     # 0, 1, 2, 3 labelled by parity (the number of ones of three bits). Two ReLUs give at
-    # most three linear pieces and, whatever their directions, cannot make the slope go
-    # + − + (worked out in the README section), so three is the minimum.
+    # most three linear pieces, and the slopes must go + − + (or − + −). Two right-facing
+    # units leave the first piece flat, two left-facing ones the last; one of each
+    # (ReLU(α(x − a)), ReLU(β(b − x)), output weights v1, v2) has outer slopes −v2β and v1α
+    # and, for a < b, middle slope v1α − v2β: + − + would need v1 > 0, v2 < 0 and
+    # v1α − v2β < 0, impossible (likewise − + −); for b < a the middle is flat. So three.
     points = [((i,), "even" if i % 2 == 0 else "odd") for i in range(4)]
     derivation = run(points)
     assert_designed_net_works(derivation, points, "odd")

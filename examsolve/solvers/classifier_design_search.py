@@ -38,7 +38,7 @@ from examsolve.solvers.classifier_design_net import Model, forward
 # Element operations allowed per (H, grid) search: C(P, H) · 2^H · N ≤ BUDGET. It bounds the
 # time of an unsuccessful search (the common case for big random sets) at a few tenths of a s.
 BUDGET = 12_000_000
-CHUNK = 4_000_000  # elements per vectorised step (memory ~ 8 bytes each, a few arrays)
+CHUNK = 1_000_000  # elements per vectorised step (memory ~ 8 bytes each, a few arrays)
 MAX_WEIGHT_VECTORS = 400  # for large D only the sparsest/simplest w are tried
 MAX_BIAS_SPAN = 60  # biases up to bound · min(R, this), R = the data's largest |x|₁
 MAX_MAGNITUDE = 2 ** 40  # scaled integers beyond this could overflow: skip the search
@@ -214,7 +214,11 @@ def _best_combination(act: np.ndarray, cost: np.ndarray, positive: np.ndarray, h
     the cheapest feasible net, or None. Output weights are σ_j·α/q, b2 = m/q."""
     if len(act) < hidden:
         return None
-    pos, neg = act[:, positive], act[:, ~positive]
+    # Sums of up to 3 activations fit in int32 for most data: half the memory traffic.
+    small = hidden * int(act.max(initial=0)) < 2 ** 31
+    act = act.astype(np.int32 if small else np.int64)
+    # Points × units, so each reduction below runs over the few points with long rows.
+    pos, neg = np.ascontiguousarray(act[:, positive].T), np.ascontiguousarray(act[:, ~positive].T)
     # Sign patterns in pairs (σ, −σ) with σ_1 = +1: g for −σ is −g, so its min is −max g.
     tails = list(itertools.product((1, -1), repeat=hidden - 1))
     signs = np.array([sign * np.array((1, *tail)) for tail in tails for sign in (1, -1)],
@@ -225,19 +229,17 @@ def _best_combination(act: np.ndarray, cost: np.ndarray, positive: np.ndarray, h
     rows = max(1, CHUNK // (len(signs) * act.shape[1]))
     for start in range(0, len(combos), rows):
         combo = combos[start:start + rows]
+        # Σ_j σ_j h_j for every tail of signs, built up one unit at a time in product order.
+        sums_pos, sums_neg = [pos[:, combo[:, 0]]], [neg[:, combo[:, 0]]]
+        for j in range(1, hidden):
+            next_pos, next_neg = pos[:, combo[:, j]], neg[:, combo[:, j]]
+            sums_pos = [g for a in sums_pos for g in (a + next_pos, a - next_pos)]
+            sums_neg = [g for a in sums_neg for g in (a + next_neg, a - next_neg)]
         min_pos = np.empty((len(signs), len(combo)), dtype=np.int64)
         max_neg = np.empty_like(min_pos)
-        for k, tail in enumerate(tails):
-            g_pos, g_neg = pos[combo[:, 0]].copy(), neg[combo[:, 0]].copy()
-            for j, sign in enumerate(tail, start=1):
-                if sign > 0:
-                    g_pos += pos[combo[:, j]]
-                    g_neg += neg[combo[:, j]]
-                else:
-                    g_pos -= pos[combo[:, j]]
-                    g_neg -= neg[combo[:, j]]
-            min_pos[2 * k], max_neg[2 * k] = g_pos.min(axis=1), g_neg.max(axis=1)
-            min_pos[2 * k + 1], max_neg[2 * k + 1] = -g_pos.max(axis=1), -g_neg.min(axis=1)
+        for k, (g_pos, g_neg) in enumerate(zip(sums_pos, sums_neg)):
+            min_pos[2 * k], max_neg[2 * k] = g_pos.min(axis=0), g_neg.max(axis=0)
+            min_pos[2 * k + 1], max_neg[2 * k + 1] = -g_pos.max(axis=0), -g_neg.min(axis=0)
         gap = min_pos - max_neg
         s_idx, t_idx = np.nonzero(gap > 0)  # a positive gap can be scaled to any margin
         if len(s_idx) == 0:
