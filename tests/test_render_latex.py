@@ -144,8 +144,7 @@ def test_fragment_golden():
         "\\noindent\\textit{demo \\ensuremath{\\cdot} Quiz 1 \\ensuremath{\\cdot} t.yaml}\\par\n"
         "\n"
         "\\begin{quote}\n"
-        "\\textbf{Problem.} Find e. \\\\\n"
-        "Use \\texttt{b}.\n"
+        "\\textbf{Problem.} Find e. Use \\texttt{b}.\n"
         "\\end{quote}\n"
         "\n"
         "\\subsection*{1. Solve}\n"
@@ -261,3 +260,14 @@ def test_code_spells_symbols_out_and_art_keeps_its_columns():
         "\\begin{verbatim}\nlog S_i exp(s_i) < m\n\\end{verbatim}"
     assert verbatim("log Σ_i exp(s_i) ≤ m", code=True) == \
         "\\begin{verbatim}\nlog Sigma_i exp(s_i) <= m\n\\end{verbatim}"
+
+
+def test_wrapped_lines_join_but_items_keep_their_lines():
+    from examsolve.render.latex import prose
+    from examsolve.render.latex_math import paragraphs
+
+    text = "A network reads x\nthrough one layer:\n(a) run it,\n(b) find the loss\n\n- one\n- two"
+    assert paragraphs(text) == [["A network reads x through one layer:", "(a) run it,",
+                                 "(b) find the loss"], ["- one", "- two"]]
+    assert prose(text) == ("A network reads x through one layer: \\\\\n(a) run it, \\\\\n"
+                           "(b) find the loss\n\n- one \\\\\n- two")

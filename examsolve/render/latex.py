@@ -14,7 +14,8 @@ from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.render import dispatch
-from examsolve.render.latex_math import LatexMath, escape_text, verbatim, verbatim_ascii
+from examsolve.render.latex_math import (LatexMath, escape_text, paragraphs, verbatim,
+                                         verbatim_ascii)
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
@@ -32,12 +33,11 @@ PREAMBLE = (
 
 
 def prose(text: str) -> str:
-    """Prose with `code` spans in \\texttt; a blank line starts a paragraph, a single newline
-    breaks the line (statements keep the layout their author typed)."""
-    paragraphs = []
-    for para in re.split(r"\n\s*\n", text.strip()):
+    """Prose with `code` spans in \\texttt; paragraphs and items as `paragraphs` finds them."""
+    out = []
+    for para in paragraphs(text):
         lines = []
-        for line in para.splitlines():
+        for line in para:
             parts, last = [], 0
             for match in _CODE_SPAN.finditer(line):
                 parts.append(escape_text(line[last:match.start()]))
@@ -45,8 +45,8 @@ def prose(text: str) -> str:
                 last = match.end()
             parts.append(escape_text(line[last:]))
             lines.append("".join(parts).strip())
-        paragraphs.append(" \\\\\n".join(ln for ln in lines if ln))
-    return "\n\n".join(p for p in paragraphs if p)
+        out.append(" \\\\\n".join(ln for ln in lines if ln))
+    return "\n\n".join(p for p in out if p)
 
 
 # Text columns wider than this (in characters, all columns together) wrap in p{} columns.

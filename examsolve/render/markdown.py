@@ -21,7 +21,7 @@ from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.render import dispatch
-from examsolve.render.latex_math import LatexMath
+from examsolve.render.latex_math import LatexMath, paragraphs
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 # Inline specials of CommonMark/GFM, and `$`, MathJax's delimiter. (`\[` is safe: Jupyter
@@ -79,12 +79,8 @@ def escape(text: str, in_table: bool = False) -> str:
 
 
 def prose(text: str) -> str:
-    """Paragraphs split at blank lines; single newlines are kept as hard breaks."""
-    paragraphs = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        lines = [escape(ln.strip()) for ln in para.splitlines() if ln.strip()]
-        paragraphs.append("  \n".join(lines))
-    return "\n\n".join(p for p in paragraphs if p)
+    """Paragraphs as `paragraphs` finds them; an item's own line is a hard break."""
+    return "\n\n".join("  \n".join(escape(ln) for ln in para) for para in paragraphs(text))
 
 
 def quote(markdown: str) -> str:
