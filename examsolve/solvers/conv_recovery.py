@@ -30,7 +30,7 @@ import numpy as np
 
 from examsolve.derivation import Derivation, DerivationBuilder, StepBuilder
 from examsolve.errors import UnsolvableError
-from examsolve.mathmodel import Sym, eq
+from examsolve.mathmodel import Num, Sym, eq
 from examsolve.problem import Common
 from examsolve.solvers.conv_recovery_algebra import (Contradiction, LinEq, rref,
                                                      select_independent)
@@ -46,6 +46,7 @@ SUMMARY = "Recover a convolution kernel, bias and lost inputs/outputs from parti
 __all__ = ["SUMMARY", "KEYS", "load", "solve"]
 
 Atom = Hashable
+MAX_SHOWN_ELIMINATION = 4  # more unknowns than this: the system is shown as a table
 
 
 def load(node: SpecNode, common: Common) -> ConvSpec:
@@ -142,19 +143,32 @@ class _Solver:
         step.say(f"{r} equation{'s' if r != 1 else ''}, {n} unknown{'s' if n != 1 else ''}: "
                  f"windows at {self.note.windows_text(windows)}.")
         labelled = []
+        wide = n > MAX_SHOWN_ELIMINATION
         for w, terms, rhs_value, const in equations:
             label = self.next_label()
+            labelled.append((label, terms, rhs_value))
+            if wide:
+                continue
             collected = linear_expr(terms, self.note.symbol, self.system.order, const)
             lines = self.note.window_lines(w, collected, self.spec.y[w[0]][w[1]])
             for line in lines[:-1]:
                 step.math(line)
             step.math(lines[-1], label)
-            labelled.append((label, terms, rhs_value))
-        if r == n:
+        if wide:  # too wide to write out: the system as a table of coefficients
+            step.say(f"Too wide to write out: each row holds the coefficients of "
+                     f"{names} in one window and, after `=`, its output minus the known part.")
+            step.table(["window", *params, "="],
+                       [[self.note.window_name(w), *[Num(terms.get(p, 0)) for p in params],
+                         Num(rhs_value)]
+                        for (_label, terms, rhs_value), (w, *_rest) in zip(labelled, equations)])
+        if r == n and not wide:
             shown = Eliminator(step, self.note.symbol, self.system.order, self.next_label,
                                ).run(labelled)
             if shown != found:
                 raise RuntimeError("the shown elimination disagrees with the exact RREF")
+        elif r == n:
+            step.say("Solved exactly by Gauss–Jordan elimination (fractions, no rounding); "
+                     "the solution is unique:")
         else:
             self.report.partial_kernel(step, reduced, params)
         for atom, value in found.items():
@@ -162,6 +176,9 @@ class _Solver:
             self.system.source[atom] = frozenset(windows)
         if found:
             step.math(eq(Sym("W"), self.note.kernel_matrix(values=True)))
+            bias = self.spec.bias
+            if isinstance(bias, str) and bias in found:
+                step.math(eq(Sym(bias), found[bias]))
         self.report.other_complete_windows(step, [w for w in complete
                                                   if w not in set(windows)], found)
         return bool(found)

@@ -12,8 +12,8 @@ from typing import Hashable, Iterable
 
 import numpy as np
 
-from examsolve.mathmodel import (SUMMARY_EDGE, SUMMARY_THRESHOLD, Expr, Mul, Num, Sym, add, mat,
-                                 mul)
+from examsolve.mathmodel import (SUMMARY_EDGE, SUMMARY_THRESHOLD, Ellipsis_, Expr, Mul, Num, Sym,
+                                 add, mat, mul)
 from examsolve.numbers import format_number
 from examsolve.solvers.conv_recovery_spec import ConvSpec
 from examsolve.solvers.conv_recovery_system import ConvSystem
@@ -45,27 +45,37 @@ class Notation:
         return linear(self.symbol(atom))
 
     @staticmethod
-    def fits(expr: Expr) -> bool:
-        """Whether an equation reads on one terminal line."""
+    def fits(expr: Expr, room: int = 0) -> bool:
+        """Whether an equation reads on one terminal line (with `room` left over)."""
         from examsolve.render.textmath import linear
 
-        return len(linear(expr)) <= LINE_WIDTH
+        return len(linear(expr)) + room <= LINE_WIDTH
+
+    def expansion(self, window: tuple[int, int], room: int = 10) -> Expr | None:
+        """The tap-by-tap sum if `Y = sum` fits on a line with `room` to spare: in full, else
+        shortened with … in the middle, else None."""
+        from examsolve.mathmodel import eq
+
+        for short in (False, True):
+            expanded = self.expanded(window, short)
+            if expanded is not None and \
+                    self.fits(eq(self.out_symbol(window), expanded), room):
+                return expanded
+        return None
 
     def window_lines(self, window: tuple[int, int], *rest: object) -> list[Expr]:
         """`Y = Σ W·X + b = rest…` on one line, or on two (`Y = Σ…`, `Y = rest…`) when too
-        long; the tap-by-tap sum is left out when it alone is too long."""
+        long; the tap-by-tap sum is left out when even its short form is too long."""
         from examsolve.mathmodel import eq
 
         head = self.out_symbol(window)
-        expanded = self.expanded(window)
+        expanded = self.expansion(window, room=0)
         tail = [r for r in rest if r is not None]
         if expanded is not None:
             one = eq(head, expanded, *tail)  # type: ignore[arg-type]
             if self.fits(one):
                 return [one]
-            first = eq(head, expanded)
-            if self.fits(first):
-                return [first, eq(head, *tail)]  # type: ignore[arg-type]
+            return [eq(head, expanded), eq(head, *tail)]  # type: ignore[arg-type]
         return [eq(head, *tail)]  # type: ignore[arg-type]
 
     def key(self, atom: Atom) -> str:
@@ -108,27 +118,36 @@ class Notation:
         return f"{out} = {format_number(rhs)}"
 
     # ---- window sums --------------------------------------------------------------------
-    def expanded(self, window: tuple[int, int], hide: Atom | None = None) -> Expr | None:
-        """Σ W·X + b tap by tap with what is known substituted (None if too long).
-
-        `hide` is an atom shown as a symbol even if it is already known.
-        """
+    def expanded(self, window: tuple[int, int], short: bool = False) -> Expr | None:
+        """Σ W·X + b tap by tap, with what is known substituted (None if far too long);
+        `short` keeps the first three and last two terms around a `…`."""
         sysm = self.system
         taps = sysm.taps(*window)
-        if len(taps) > MAX_EXPANDED_TAPS:
+        if len(taps) > MAX_EXPANDED_TAPS and not short:
             return None
         terms: list[Expr] = []
         for u, v, r, c in taps:
-            w_raw = self.spec.kernel[u][v]
-            w = w_raw if isinstance(w_raw, str) and w_raw == hide else sysm.weight(u, v)
-            x = None if (r, c) == hide else sysm.input(r, c)
+            w, x = sysm.weight(u, v), sysm.input(r, c)
             wx = Sym(w) if isinstance(w, str) else Num(w)
             xx = self.symbol((r, c)) if x is None else Num(x)
             terms.append(Mul((wx, xx), "·"))
-        b = self.spec.bias if isinstance(self.spec.bias, str) and self.spec.bias == hide \
-            else sysm.bias()
+        b = sysm.bias()
         if isinstance(b, str) or b != 0 or not terms:
             terms.append(Sym(b) if isinstance(b, str) else Num(b))
+        if short:
+            # keep the ends and every term with an unknown in it, `…` for each gap
+            keep = {0, 1, len(terms) - 2, len(terms) - 1} | {
+                k for k, (u, v, r, c) in enumerate(taps)
+                if isinstance(sysm.weight(u, v), str) or sysm.input(r, c) is None}
+            if len(keep) >= len(terms) - 1:
+                return None
+            kept: list[Expr] = []
+            for k, term in enumerate(terms):
+                if k in keep:
+                    kept.append(term)
+                elif not kept or not isinstance(kept[-1], Ellipsis_):
+                    kept.append(Ellipsis_())
+            terms = kept
         return terms[0] if len(terms) == 1 else add(*terms)
 
     # ---- matrices -----------------------------------------------------------------------

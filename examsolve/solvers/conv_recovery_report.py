@@ -133,13 +133,16 @@ class Report:
         (w,) = tuple(_equation.windows)  # type: ignore[attr-defined]
         terms, const = self.system.window_terms(*w)
         c, y, sym = terms[atom], self.spec.y[w[0]][w[1]], self.note.symbol(atom)
-        for line in self.note.window_lines(w, y):
-            self._single.math(line)
-        chain: list[object] = [linear_expr({atom: c}, self.note.symbol, self.system.order,
-                                           const), "=", y]
+        collected = linear_expr({atom: c}, self.note.symbol, self.system.order, const)
+        chain: list[object] = [collected, "=", y]
         if const and c != 1:
             chain += ["⇒", term_expr(c, sym), "=", y - const]
         chain += ["⇒", sym, "=", value]
+        expanded = self.note.expansion(w)
+        if expanded is not None:
+            self._single.math(eq(self.note.out_symbol(w), expanded, y))
+        else:
+            chain = [self.note.out_symbol(w), "=", *chain]
         self._single.math(rel(*chain))  # type: ignore[arg-type]
 
     def group(self, group: Group) -> None:
