@@ -14,7 +14,8 @@ from examsolve.mathmodel import (Add, Call, Div, Ellipsis_, Expr, Mul, Neg, Num,
                                  Sym, add, call, eq, mat, mul, num, sym)
 from examsolve.numbers import format_number
 from examsolve.problem import Common
-from examsolve.solvers.complexity_curve_experiment import GOOD_FIT_BAND, Experiment, regions
+from examsolve.solvers.complexity_curve_experiment import (GOOD_FIT_BAND, Experiment, regions,
+                                                           simplest_best)
 from examsolve.solvers.complexity_curve_plot import charts_from_answers, terminal_chart
 
 KIND = "complexity-curve"
@@ -50,7 +51,7 @@ def write_solution(common: Common, exp: Experiment) -> Derivation:
     _graph(b, answers, under, over)
     _decomposition(b, exp)
     _over_and_underfitting(b, exp, under, over)
-    _bias_and_variance(b, exp)
+    _bias_and_variance(b, exp, under, over)
     _prevention(b, exp, answers)
     _answers(b, answers)
     return b.build()
@@ -76,7 +77,7 @@ def answer_values(exp: Experiment, under: tuple[int, ...],
         values["more_data_test_mse"] = tuple(exp.more.test_mse)
         values["more_data_best_degree"] = degrees[exp.more.best_index()]
     if c.cv_mse is not None:
-        values["cv_degree"] = degrees[int(np.argmin(c.cv_mse.mean(axis=1)))]
+        values["cv_degree"] = degrees[simplest_best(c.cv_mse.mean(axis=1), c.floor)]
     return values
 
 
@@ -142,11 +143,16 @@ def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
           + (" and never increases: each degree's models contain the previous degree's, and "
              "least squares on the same points can only fit them at least as well."
              if falls else "."))
-    s.say(f"Test MSE is U-shaped: it falls to its minimum {fmt(c.test_mse[best])} at d = "
-          f"{degrees[best]}, then rises to {fmt(c.test_mse[-1])} at d = {degrees[-1]}. "
-          f"Regions (a convention stated here): a degree below the best one whose test MSE "
-          f"is more than {GOOD_FIT_BAND:.0%} above the minimum underfits, one above it "
-          "overfits.")
+    shape = f"Test MSE is lowest, {fmt(c.test_mse[best])}, at d = {degrees[best]}. "
+    shape += (f"Below that it is higher ({fmt(c.test_mse[0])} at d = {degrees[0]}); " if under
+              else "No smaller degree is measurably worse; ")
+    shape += (f"above, it climbs to {fmt(c.test_mse[-1])} at d = {degrees[-1]}." if over
+              else f"up to d = {degrees[-1]} no larger degree is measurably worse.")
+    shape += (" That is the U shape." if under and over else
+              " Only part of the U shape lies in this range of degrees.")
+    s.say(shape + f" Convention for the regions: a degree below the best whose test MSE is "
+          f"more than {GOOD_FIT_BAND:.0%} above the minimum underfits; such a degree above "
+          "the best overfits.")
     s.eq(Sym("d*"), degrees[best])
 
 
@@ -156,9 +162,9 @@ def _graph(b: DerivationBuilder, answers: dict[str, object], under: tuple[int, .
     s = b.step("The graph: training and generalisation error against complexity")
     marks = []
     if under:
-        marks.append(f"underfitting left of the first dotted line (d = {degree_list(under)})")
+        marks.append(f"underfitting at d = {degree_list(under)} (left of its dotted line)")
     if over:
-        marks.append(f"overfitting right of the last (d = {degree_list(over)})")
+        marks.append(f"overfitting at d = {degree_list(over)} (right of its dotted line)")
     s.figure(terminal_chart(curve),
              caption="o training MSE, x test (generalisation) MSE, log error axis"
              + ("; " + ", ".join(marks) if marks else "") + ".")
@@ -195,7 +201,7 @@ def _decomposition(b: DerivationBuilder, exp: Experiment) -> None:
     sampling = c.variance / exp.design.repeats
     low = c.best_index()
     if c.bias2[-1] > 2 * c.bias2[low] and sampling[-1] > 0.25 * c.bias2[-1]:
-        s.say(f"The bias² column rises again at high degree for a reason of measurement: p̄ is "
+        s.say(f"The bias² column grows at high degree for a reason of measurement: p̄ is "
               f"a mean of only R = {exp.design.repeats} fits, so its estimate carries about "
               f"variance/R of sampling error — {fmt(sampling[low])} at d = {degrees[low]} but "
               f"{fmt(sampling[-1])} at d = {degrees[-1]}. More repeats shrink it.")
@@ -214,8 +220,9 @@ def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[i
     if under:
         i = at[under[0]]
         text += (f"Here at d = {degree_list(under)}: at d = {under[0]} the training MSE is "
-                 f"{fmt(c.train_mse[i])} and the test MSE {fmt(c.test_mse[i])}, both far above "
-                 f"the noise level {fmt(noise)}.")
+                 f"{fmt(c.train_mse[i])} and the test MSE {fmt(c.test_mse[i])}"
+                 + (f", both far above the noise level {fmt(noise)}."
+                    if min(c.train_mse[i], c.test_mse[i]) > 2 * noise else "."))
     else:
         text += f"No degree from {degrees[0]} up underfits measurably on this task."
     s.say(text)
@@ -224,35 +231,48 @@ def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[i
             "between them opens. ")
     if over:
         i = at[over[-1]]
+        fits_noise = (f" is below the noise level {fmt(noise)} — with only n = {n} points "
+                      "the model is fitting the noise —" if c.train_mse[i] < noise else "")
         text += (f"Here at d = {degree_list(over)}: at d = {over[-1]} the training MSE "
-                 f"{fmt(c.train_mse[i])} is {'below' if c.train_mse[i] < noise else 'near'} "
-                 f"the noise level {fmt(noise)} (with only n = {n} points it is fitting the "
-                 f"noise) while the test MSE is {fmt(c.test_mse[i])}.")
+                 f"{fmt(c.train_mse[i])}{fits_noise} while the test MSE is "
+                 f"{fmt(c.test_mse[i])}.")
     else:
         text += f"No degree up to {degrees[-1]} overfits measurably on this task."
     s.say(text)
-    s.say(f"Between them d = {degrees[best]} generalises best (test MSE "
-          f"{fmt(c.test_mse[best])}, training MSE {fmt(c.train_mse[best])}).")
+    s.say(f"{'Between them ' if under and over else ''}d = {degrees[best]} generalises best "
+          f"(test MSE {fmt(c.test_mse[best])}, training MSE {fmt(c.train_mse[best])}).")
 
 
-def _bias_and_variance(b: DerivationBuilder, exp: Experiment) -> None:
+def _bias_and_variance(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
+                       over: tuple[int, ...]) -> None:
     c, degrees = exp.plain, exp.design.degrees
     best = c.best_index()
     first, last = 0, len(degrees) - 1
     s = b.step("What is model bias? What is model variance?")
+    bias = f"{fmt(c.bias2[first])} at d = {degrees[first]}"
+    if degrees[first] in under:
+        bias += (f" ({_simplest(degrees[first])} cannot follow f(x): high bias means "
+                 "underfitting)")
+    if best != first:
+        bias += f", {fmt(c.bias2[best])} at d = {degrees[best]}"
     s.say("Bias is the error of the model class itself: how far the average fitted model "
           "p̄(x) — averaged over all training sets one could have drawn — is from the truth "
-          f"f(x). It is the bias² column: {fmt(c.bias2[first])} at d = {degrees[first]} "
-          f"(a straight line cannot follow the function: high bias means underfitting), "
-          f"{fmt(c.bias2[best])} at d = {degrees[best]}.")
+          f"f(x). It is the bias² column: {bias}.")
+    variance = ", ".join(f"{fmt(c.variance[i])} at d = {degrees[i]}"
+                         for i in sorted({first, best, last}))
+    if degrees[last] in over:
+        variance += (" (a flexible model follows the noise of each training set: high "
+                     "variance means overfitting)")
     s.say("Variance is how much the fitted model changes from one training set to another: "
-          "the spread of p̂(x) around p̄(x). It is the variance column: "
-          f"{fmt(c.variance[first])} at d = {degrees[first]}, {fmt(c.variance[best])} at "
-          f"d = {degrees[best]}, {fmt(c.variance[last])} at d = {degrees[last]} (a flexible "
-          "model follows the noise of each training set: high variance means overfitting).")
+          f"the spread of p̂(x) around p̄(x). It is the variance column: {variance}.")
     s.say("Their sum with the noise is the expected test error, so lowering one by changing "
           "the complexity raises the other: the bias–variance trade-off. The best degree is "
           "where their sum is smallest.")
+
+
+def _simplest(degree: int) -> str:
+    return {0: "a constant", 1: "a straight line", 2: "a parabola"}.get(
+        degree, f"a degree-{degree} polynomial")
 
 
 def _prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, object]) -> None:

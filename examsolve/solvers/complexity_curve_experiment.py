@@ -44,6 +44,10 @@ from examsolve.solvers.complexity_curve_expr import TargetFunction
 
 # QR is used when |R_kk| ≥ this × max |R_kk| for every fit; else the SVD pseudo-inverse.
 RANK_TOLERANCE = 1e-10
+# Errors within this fraction of mean(y²) of each other are equal up to rounding: with no
+# noise and a polynomial truth every degree above it fits to ~1e-30, and the "best" of those
+# is the simplest, not the one rounding happened to favour.
+ROUNDING_FLOOR = 1e-10
 # Folds of the cross-validation run on each training set (fewer if n is smaller).
 CV_FOLDS = 5
 
@@ -93,9 +97,11 @@ class Curve:
     cross: np.ndarray  # 2·mean (y − f)(f − p̄): what separates the decomposition from test MSE
     cv_mse: np.ndarray | None = None  # (degrees, R): K-fold cross-validation MSE
 
+    floor: float = 0.0  # errors closer than this are equal up to rounding (see simplest_best)
+
     def best_index(self) -> int:
-        """The degree index of the lowest test MSE (the simpler model on a tie)."""
-        return int(np.argmin(self.test_mse))
+        """The degree index of the lowest test MSE (the simplest model on a rounding tie)."""
+        return simplest_best(self.test_mse, self.floor)
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,6 +203,7 @@ def measure(design: Design, data: Data, train: tuple[np.ndarray, np.ndarray],
         bias2=np.array(rows["bias2"]), variance=np.array(rows["var"]),
         cross=np.array(rows["cross"]),
         cv_mse=_cross_validate(phi_train, y, design.degrees) if cross_validate else None,
+        floor=ROUNDING_FLOOR * float(np.mean(data.y_test ** 2)),
     )
 
 
@@ -226,9 +233,16 @@ def run(design: Design) -> Experiment:
     return Experiment(design, noise, plain, ridge, more)
 
 
+def simplest_best(errors: np.ndarray, floor: float) -> int:
+    """The first (simplest) index whose error is within `floor` of the smallest error."""
+    return int(np.argmax(errors <= np.min(errors) + floor))
+
+
 def cv_choice(curve: Curve) -> np.ndarray | None:
     """Per training set, the degree index with the lowest cross-validation MSE."""
-    return None if curve.cv_mse is None else np.argmin(curve.cv_mse, axis=0)
+    if curve.cv_mse is None:
+        return None
+    return np.array([simplest_best(cv, curve.floor) for cv in curve.cv_mse.T])
 
 
 # A degree whose test MSE is within this fraction of the minimum counts as a good fit.
@@ -237,9 +251,9 @@ GOOD_FIT_BAND = 0.10
 
 def regions(curve: Curve, degrees: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(underfitting, overfitting) degrees: below / above the best degree with a test MSE more
-    than GOOD_FIT_BAND above the minimum."""
+    than GOOD_FIT_BAND (and the rounding floor) above the minimum."""
     best = curve.best_index()
-    limit = (1 + GOOD_FIT_BAND) * curve.test_mse[best]
+    limit = (1 + GOOD_FIT_BAND) * curve.test_mse[best] + curve.floor
     under = tuple(d for i, d in enumerate(degrees) if i < best and curve.test_mse[i] > limit)
     over = tuple(d for i, d in enumerate(degrees) if i > best and curve.test_mse[i] > limit)
     return under, over

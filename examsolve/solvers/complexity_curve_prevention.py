@@ -9,7 +9,8 @@ import numpy as np
 from examsolve.derivation import DerivationBuilder
 from examsolve.mathmodel import Add, Call, Div, Mul, Neg, Num, Paren, Sym, call, sym
 from examsolve.solvers.complexity_curve_derivation import fmt, mse_sum, squared
-from examsolve.solvers.complexity_curve_experiment import CV_FOLDS, Experiment, cv_choice
+from examsolve.solvers.complexity_curve_experiment import (CV_FOLDS, Experiment, cv_choice,
+                                                           regions, simplest_best)
 from examsolve.solvers.complexity_curve_plot import charts_from_answers, terminal_chart
 
 SHOWN, NOT_SHOWN = "[shown]", "[not shown here]"
@@ -24,16 +25,16 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
           "flexibility on data it was not fitted to. Those this experiment can run were run "
           f"on the same {design.repeats} training sets; the table gives their test MSE.")
     headers = ["d", f"least squares, n = {n}"]
-    columns = [c.test_mse]
+    curves = [c]
     for r in exp.ridge:
         headers.append(f"ridge λ = {r.strength:g}")
-        columns.append(r.test_mse)
+        curves.append(r)
     if exp.more is not None:
         headers.append(f"n = {exp.more.train_size}")
-        columns.append(exp.more.test_mse)
-    rows = [[str(d)] + [fmt(col[i]) for col in columns] for i, d in enumerate(degrees)]
-    rows.append(["best d"] + [str(degrees[int(np.argmin(col))]) for col in columns])
-    rows.append(["its MSE"] + [fmt(np.min(col)) for col in columns])
+        curves.append(exp.more)
+    rows = [[str(d)] + [fmt(k.test_mse[i]) for k in curves] for i, d in enumerate(degrees)]
+    rows.append(["best d"] + [str(degrees[k.best_index()]) for k in curves])
+    rows.append(["its MSE"] + [fmt(k.test_mse[k.best_index()]) for k in curves])
     s.table(headers, rows, caption="test MSE per degree for each strategy")
     if exp.ridge or exp.more is not None:
         _, strategies = charts_from_answers(answers)
@@ -46,7 +47,7 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
               f"degree {degrees[last]} has test MSE {fmt(m.test_mse[last])} instead of "
               f"{fmt(c.test_mse[last])} (variance {fmt(m.variance[last])} instead of "
               f"{fmt(c.variance[last])}); the best degree is {degrees[m.best_index()]} with "
-              f"test MSE {fmt(m.test_mse.min())}. More points pin a flexible model down"
+              f"test MSE {fmt(m.test_mse[m.best_index()])}. More points pin a flexible model down"
               + (", so more data also supports a more complex model." if
                  m.best_index() > best else "."))
     else:
@@ -61,19 +62,32 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
             Mul((Sym("λ"), Sym("Σ", "k≥1"), squared(sym("c", "k"))), ""))),)))
         parts = [f"λ = {r.strength:g} gives {fmt(r.test_mse[last])}" for r in exp.ridge]
         strongest = exp.ridge[-1]
-        s.say(f"At d = {degrees[last]}, " + ", ".join(parts) + f" against {fmt(c.test_mse[last])} "
-              f"without it. Too strong a penalty adds bias instead: at d = {degrees[best]} "
-              f"λ = {strongest.strength:g} gives {fmt(strongest.test_mse[best])} against "
-              f"{fmt(c.test_mse[best])}; λ is itself a complexity knob, to be chosen like d.")
+        at_best = (f"at d = {degrees[best]}, λ = {strongest.strength:g} gives "
+                   f"{fmt(strongest.test_mse[best])} against {fmt(c.test_mse[best])}")
+        knob = "λ is itself a complexity knob, to be chosen like d"
+        if np.isclose(strongest.test_mse[best], c.test_mse[best], rtol=1e-9, atol=c.floor):
+            tail = f"At d = {degrees[best]} it changes nothing ({fmt(c.test_mse[best])}). {knob}."
+        elif strongest.test_mse[best] > c.test_mse[best]:
+            tail = f"Too strong a penalty adds bias instead: {at_best}; {knob}."
+        else:
+            tail = (f"Even the best degree gains a little: {at_best}. {knob} (too large a λ "
+                    "flattens the fit and adds bias).")
+        s.say(f"At d = {degrees[last]}, " + ", ".join(parts) + f" against "
+              f"{fmt(c.test_mse[last])} without it. " + tail)
     else:
         s.say(f"2. Regularisation {NOT_SHOWN} (add `regularisation: [0.001, 0.1]` to the spec "
               "for its curves): a penalty such as λ‖c‖² (L2, weight decay) or λ‖c‖₁ (L1) on "
               "the parameters limits how wildly the fit can bend.")
 
-    s.say(f"3. A smaller model {SHOWN}: the degree is the model's size. Choosing d = "
-          f"{degrees[best]} instead of d = {degrees[last]} lowers the test MSE from "
-          f"{fmt(c.test_mse[last])} to {fmt(c.test_mse[best])} (fewer parameters, fewer "
-          "ways to fit noise).")
+    if regions(c, degrees)[1]:
+        s.say(f"3. A smaller model {SHOWN}: the degree is the model's size. Choosing d = "
+              f"{degrees[best]} instead of d = {degrees[last]} lowers the test MSE from "
+              f"{fmt(c.test_mse[last])} to {fmt(c.test_mse[best])} (fewer parameters, fewer "
+              "ways to fit noise).")
+    else:
+        s.say(f"3. A smaller model {NOT_SHOWN}: no degree up to {degrees[last]} overfits on "
+              "this task, so there is nothing to shrink; with higher degrees the test error "
+              "would eventually rise and a smaller model would win.")
 
     _cross_validation(s, exp)
 
@@ -103,7 +117,7 @@ def _cross_validation(s, exp: Experiment) -> None:  # type: ignore[no-untyped-de
                          squared(Paren(Add((sym("y", "i"), Neg(Call("p₋ₖ", (sym("x", "i"),)))))))),
                         ""))
     mean_cv = c.cv_mse.mean(axis=1)
-    chosen = int(np.argmin(mean_cv))
+    chosen = simplest_best(mean_cv, c.floor)
     picks = cv_choice(c)
     text = (f"Averaged over the {repeats} training sets, the CV MSE is lowest at d = "
             f"{degrees[chosen]} ({fmt(mean_cv[chosen])})")
