@@ -68,7 +68,7 @@ class _Solver:
         self.d = DerivationBuilder("conv-recovery", common.title, common.statement,
                                    common.source)
         self._label = 0
-        self.report = Report(spec, self.system, self.note, self.d, self.fail)
+        self.report = Report(spec, self.system, self.note, self.d, self.fail, self.next_label)
 
     def next_label(self) -> str:
         self._label += 1
@@ -151,6 +151,9 @@ class _Solver:
                 continue
             collected = linear_expr(terms, self.note.symbol, self.system.order, const)
             lines = self.note.window_lines(w, collected, self.spec.y[w[0]][w[1]])
+            if const:  # move the known part over: the equation the elimination uses
+                lines.append(eq(linear_expr(terms, self.note.symbol, self.system.order),
+                                rhs_value))
             for line in lines[:-1]:
                 step.math(line)
             step.math(lines[-1], label)

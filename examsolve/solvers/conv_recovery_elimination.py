@@ -81,8 +81,8 @@ class Eliminator:
     # ---- the procedure ------------------------------------------------------------------
     def run(self, rows: list[tuple[str, dict[Atom, Fraction], Fraction]]) -> dict[Atom, Fraction]:
         """Solve labelled equations Σ c·a = rhs; returns every value found."""
-        active = [_Row(label, {a: c for a, c in terms.items() if c}, rhs)
-                  for label, terms, rhs in rows]
+        active = [_Row(label, {a: Fraction(c) for a, c in terms.items() if c}, Fraction(rhs))
+                  for label, terms, rhs in rows]  # Fractions: plain ints would divide to floats
         retired: list[_Row] = []
         solved: dict[Atom, Fraction] = {}
         while active:
@@ -212,10 +212,12 @@ class Eliminator:
         names = ", ".join(self._value_text(a, solved[a]) for a in
                           sorted(known, key=self.order))
         self._say(f"Substitute {names} into {row.label}:")
-        parts = [term_expr(c, sym)]
-        for a, k in sorted(known.items(), key=lambda t: self.order(t[0])):
-            parts.append(Num(solved[a]) if k == 1 else
-                         Mul((Num(k), Num(solved[a])), "·"))
+        parts = []
+        for a, k in sorted(row.terms.items(), key=lambda t: self.order(t[0])):
+            if a == atom:
+                parts.append(term_expr(c, sym))
+            else:
+                parts.append(Num(solved[a]) if k == 1 else Mul((Num(k), Num(solved[a])), "·"))
         chain: list[object] = [add(*parts), "=", row.rhs]
         if rhs != row.rhs or len(parts) > 1:
             chain += ["⇒", term_expr(c, sym), "=", rhs]

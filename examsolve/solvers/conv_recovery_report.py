@@ -15,7 +15,7 @@ from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Expr, Sym, add, eq, mul, rel, row
 from examsolve.solvers.conv_recovery_algebra import Contradiction, Reduced, scaled_to_integers
 from examsolve.solvers.conv_recovery_display import Notation, join_words, number_text
-from examsolve.solvers.conv_recovery_elimination import linear_expr, term_expr
+from examsolve.solvers.conv_recovery_elimination import Eliminator, linear_expr, term_expr
 from examsolve.solvers.conv_recovery_propagate import Group, is_product
 from examsolve.solvers.conv_recovery_spec import ConvSpec
 from examsolve.solvers.conv_recovery_system import ConvSystem, Round
@@ -33,8 +33,10 @@ MAX_BOXED = 12  # without `find`, box every answer only when there are at most t
 
 class Report:
     def __init__(self, spec: ConvSpec, system: ConvSystem, note: Notation,
-                 d: DerivationBuilder, fail: Callable[[Contradiction], None]) -> None:
+                 d: DerivationBuilder, fail: Callable[[Contradiction], None],
+                 next_label: Callable[[], str]) -> None:
         self.spec, self.system, self.note, self.d, self.fail = spec, system, note, d, fail
+        self.next_label = next_label
         self.output_values: dict[tuple[int, int], Fraction | None] = {}
         self._pass = 1
         self._single: StepBuilder | None = None
@@ -157,6 +159,24 @@ class Report:
         if self._counts[1] > SHOW_GROUPS:
             return
         step = self._group
+        atoms, n = group.reduced.atoms, len(group.equations)
+        if n == len(atoms) == group.reduced.rank <= 4 and not any(map(is_product, atoms)):
+            # a small square system: solve it in writing, as the key does
+            windows = set().union(*(e.windows for e in group.equations))
+            step.say(f"The windows {self.note.windows_text(windows)} share "
+                     f"{self._atoms_text(atoms)}: {n} equations, {n} unknowns.")
+            rows = []
+            for e in group.equations:
+                (w,) = tuple(e.windows)
+                expanded = self.note.expansion(w)
+                label = self.next_label()
+                if expanded is not None:
+                    step.math(eq(self.note.out_symbol(w), expanded, self.spec.y[w[0]][w[1]]))
+                step.math(eq(linear_expr(e.terms, self.note.symbol, self.system.order), e.rhs),
+                          label)
+                rows.append((label, e.terms, e.rhs))
+            Eliminator(step, self.note.symbol, self.system.order, self.next_label).run(rows)
+            return
         self._show_group(step, group)
         step.say("Solving them together:")
         for atom, value in group.found:
