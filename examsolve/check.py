@@ -21,6 +21,7 @@ class CheckRow:
     expected: object
     got: AnswerValue
     reason: str = ""
+    expected_text: str | None = None  # a scalar as the spec wrote it (2.0794, not 10397/5000)
 
 
 def expected_value(node: SpecNode) -> object:
@@ -28,18 +29,28 @@ def expected_value(node: SpecNode) -> object:
     if node.is_null:
         return None
     if node.is_scalar and node.node.tag == "tag:yaml.org,2002:str":
+        text = node.node.value.strip()
         try:
-            return parse_number(node.node.value)
+            return parse_number(text)
         except (ValueError, ZeroDivisionError):
-            return node.node.value.strip()
+            pass
+        if any(sep in text for sep in ("\n", ";", " ", ",")):
+            try:  # a block of rows, as matrices are written elsewhere in a spec
+                return _grid_array(node)
+            except SpecError:
+                pass
+        return text
     if node.is_scalar:
         return node.number()
     if node.is_sequence:
-        grid = node.grid(unknown=True)
-        arr = np.array([[None if e is UNKNOWN else e for e in r] for r in grid.rows],
-                       dtype=object)
-        return arr
+        return _grid_array(node)
     raise node.error(f"expected a number, a list or a word, got {node.type_name}")
+
+
+def _grid_array(node: SpecNode) -> np.ndarray:
+    """A matrix in any spec notation; `?`/null entries mean "undetermined"."""
+    grid = node.grid(unknown=True)
+    return np.array([[None if e is UNKNOWN else e for e in r] for r in grid.rows], dtype=object)
 
 
 def _as_array(value: object) -> np.ndarray | None:
@@ -106,5 +117,6 @@ def check(problem: Problem, derivation: Derivation) -> list[CheckRow]:
                             f"{', '.join(answers)}", node.file, node.line, f"expected.{key}")
         want = expected_value(node)
         ok, reason = compare(want, answers[key], problem.common.tolerance)
-        rows.append(CheckRow(key, ok, want, answers[key], reason))
+        text = node.node.value.strip() if node.is_scalar and not node.is_null else None
+        rows.append(CheckRow(key, ok, want, answers[key], reason, text))
     return rows

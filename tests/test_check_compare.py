@@ -42,3 +42,10 @@ def test_expected_values_from_yaml():
     assert expected_value(node["c"]).tolist() == [[1, 2]]
     assert expected_value(node["d"]) is None
     assert expected_value(node["e"]) == "cross"
+
+
+def test_expected_block_string_is_a_matrix():
+    node = compose_text('a: |\n  1 2\n  3 4\nb: "0.25; ?"\nc: two words\n', "t.yaml")
+    assert expected_value(node["a"]).tolist() == [[1, 2], [3, 4]]
+    assert expected_value(node["b"]).tolist() == [[Fraction(1, 4)], [None]]
+    assert expected_value(node["c"]) == "two words"

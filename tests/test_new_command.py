@@ -32,7 +32,8 @@ def test_new_then_run_then_check(kind, tmp_path):
     assert ran.exit_code == 0, ran.output
     checked = runner.invoke(app, ["check", str(spec)])
     assert checked.exit_code == 0, checked.output
-    assert " 0 differ" in checked.output and not checked.output.startswith("0 answers match")
+    assert checked.output.rstrip().endswith(" failed")
+    assert " 0 failed" in checked.output and "check: 0 passed" not in checked.output
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
