@@ -9,13 +9,15 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import TYPE_CHECKING, Iterator, List, Optional
 
 import typer
-from rich.console import Console
 
 from examsolve.errors import ExamsolveError, ExitStatus
 from examsolve.render import Format
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     help="Solve deep-learning exam problems written as YAML specs, with step-by-step "
@@ -28,11 +30,15 @@ app = typer.Typer(
 DebugOption = typer.Option(False, "--debug", help="Show a traceback for known errors.")
 
 
-def _stdout() -> Console:
+def _stdout() -> "Console":
+    from rich.console import Console  # imported here: JSON and documents never need it
+
     return Console(highlight=False)
 
 
-def _stderr() -> Console:
+def _stderr() -> "Console":
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -101,7 +107,7 @@ def run(
         fmt = _output_format(format, output, standalone)
         files = spec_files(paths)
     stream = fmt is Format.rich and output is None  # the terminal shows each as it is solved
-    console = _stdout()
+    console = _stdout() if stream else None
     solved = []
     for file in files:
         try:
@@ -159,11 +165,11 @@ def kinds() -> None:
     """List the problem kinds examsolve solves."""
     from rich.table import Table
 
-    from examsolve.solvers import KINDS
+    from examsolve.solvers import KINDS, solver
 
     table = Table("kind", "what it solves")
-    for name, module in KINDS.items():
-        table.add_row(name, module.SUMMARY)
+    for name in KINDS:
+        table.add_row(name, solver(name).SUMMARY)
     _stdout().print(table)
 
 

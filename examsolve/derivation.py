@@ -104,11 +104,17 @@ def answer_value(value: object) -> AnswerValue:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return answer_value(value.item())
+        if value.dtype.kind == "f":  # fast path for big float tensors: floats stay floats
+            return _nested_tuples(value.astype(float).tolist())
         return tuple(answer_value(v) for v in value)
     if isinstance(value, (list, tuple)):
         return tuple(answer_value(v) for v in value)
     q = exact(value)
     return q
+
+
+def _nested_tuples(items: list) -> tuple:
+    return tuple(_nested_tuples(v) if isinstance(v, list) else v for v in items)
 
 
 def value_expr(value: AnswerValue) -> Expr:

@@ -80,10 +80,10 @@ def read_common(node: SpecNode) -> Common:
 
 
 def load_node(node: SpecNode) -> Problem:
-    from examsolve.solvers import KINDS
+    from examsolve.solvers import solver
 
     common = read_common(node)
-    module = KINDS[common.kind]
+    module = solver(common.kind)
     node.check_keys([*COMMON_KEYS, *module.KEYS], required=("kind", "title"))
     return Problem(common, module.load(node, common))
 
@@ -98,9 +98,9 @@ def load_string(text: str, file: str = "<spec>") -> Problem:
 
 
 def solve(problem: Problem) -> Derivation:
-    from examsolve.solvers import KINDS
+    from examsolve.solvers import solver
 
-    return KINDS[problem.common.kind].solve(problem.spec)
+    return solver(problem.common.kind).solve(problem.spec)
 
 
 def spec_files(paths: list[Path]) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import types
 from fractions import Fraction
 from pathlib import Path
@@ -223,7 +224,8 @@ def demo_kind(monkeypatch):
 
     module = types.SimpleNamespace(SUMMARY="demo", KEYS=(), load=lambda node, common: common,
                                    solve=solve_demo)
-    monkeypatch.setitem(KINDS, "demo", module)
+    monkeypatch.setitem(sys.modules, "examsolve_test_demo_kind", module)
+    monkeypatch.setitem(KINDS, "demo", "examsolve_test_demo_kind")
 
 
 def spec(folder: Path, name: str, title: str) -> Path:
