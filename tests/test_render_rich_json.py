@@ -78,3 +78,18 @@ def test_unknown_block_type_is_an_error():
     broken = type(d)(d.kind, d.title, (Step("x", (object(),)),), d.answers)
     with pytest.raises(UnknownNodeError):
         to_json(broken, "t.yaml")
+
+
+def test_answers_panel_summarises_long_lists():
+    d = DerivationBuilder("demo", "Many")
+    for i in range(30):
+        d.answer(f"a{i}", i)
+    for i in range(40):
+        d.answer(f"X[{i}]", i, boxed=False)
+    out = io.StringIO()
+    render(d.build(), Console(file=out, width=200, color_system=None), answers_only=True)
+    text = out.getvalue()
+    assert "a23 = 23" in text and "a24 = 24" not in text
+    assert "… and 6 more (all in --format json)" in text
+    assert "X[11] = 11" in text and "X[12] = 12" not in text
+    assert "… and 28 more (all in --format json)" in text

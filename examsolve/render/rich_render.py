@@ -76,13 +76,23 @@ class RichPrinter:
         return Group(*parts)
 
 
+# Past these counts the panel summarises: the whole list is in --format json.
+MAX_BOXED_SHOWN = 24
+MAX_ALSO_SHOWN = 12
+
+
 def answers_panel(derivation: Derivation) -> RenderableType:
-    lines = [math_text(answer_display(a)) for a in derivation.answers if a.boxed]
+    boxed = [a for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed]
-    body: list[RenderableType] = list(lines)
-    if rest:
-        body.append(Text("also: " + ", ".join(linear(answer_display(a)) for a in rest),
+    body: list[RenderableType] = [math_text(answer_display(a)) for a in boxed[:MAX_BOXED_SHOWN]]
+    if len(boxed) > MAX_BOXED_SHOWN:
+        body.append(Text(f"… and {len(boxed) - MAX_BOXED_SHOWN} more (all in --format json)",
                          style="dim"))
+    if rest:
+        also = ", ".join(linear(answer_display(a)) for a in rest[:MAX_ALSO_SHOWN])
+        if len(rest) > MAX_ALSO_SHOWN:
+            also += f", … and {len(rest) - MAX_ALSO_SHOWN} more (all in --format json)"
+        body.append(Text("also: " + also, style="dim"))
     return Panel(Group(*body), title="Answers", title_align="left", border_style="green",
                  expand=False)
 

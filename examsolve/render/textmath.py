@@ -85,6 +85,16 @@ def split_sign(term: m.Expr) -> tuple[str, m.Expr]:
     return "+", term
 
 
+def term_level(sign: str, body: m.Expr) -> int:
+    """The precedence a term needs after `+`/`−`: a subtracted sum or negative is bracketed,
+    so `a − (b + c)` and `x − (−1)`, never `x − −1`."""
+    if sign == "+":
+        return PREC_ADD
+    if isinstance(body, m.Neg) or _is_negative(body):
+        return PREC_ATOM + 1
+    return PREC_MUL
+
+
 def factor_level(node: m.Mul, i: int) -> int:
     """The precedence a factor needs to go without parentheses.
 
@@ -134,8 +144,7 @@ class LinearPrinter:
         out = self.paren(node.terms[0], PREC_ADD)
         for term in node.terms[1:]:
             sign, body = split_sign(term)
-            out += f" {sign} " + self.paren(body, PREC_MUL if sign == "−" else PREC_ADD,
-                                            strict=sign == "−" and isinstance(body, m.Add))
+            out += f" {sign} " + self.paren(body, term_level(sign, body))
         return out
 
     def _print_Neg(self, node: m.Neg) -> str:
@@ -283,8 +292,7 @@ class LayoutPrinter(LinearPrinter):
         parts = [self.bparen(node.terms[0], PREC_ADD)]
         for term in node.terms[1:]:
             sign, body = split_sign(term)
-            parts += [Box.text(f" {sign} "), self.bparen(body, PREC_MUL if sign == "−"
-                                                         else PREC_ADD)]
+            parts += [Box.text(f" {sign} "), self.bparen(body, term_level(sign, body))]
         return hjoin(*parts)
 
     def _box_Neg(self, node: m.Neg) -> Box:
