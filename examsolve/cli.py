@@ -92,7 +92,9 @@ def run(
     format: Optional[Format] = typer.Option(
         None, "--format", "-f", help="Output format (default: from -o's extension, else rich)."),
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write to FILE (.md, .tex, .json, .txt) instead of stdout."),
+        None, "--output", "-o",
+        help="Write to FILE (.md, .tex, .json, .txt) instead of stdout; .svg/.png/.pdf draws "
+             "a complexity-curve spec's figure."),
     standalone: bool = typer.Option(
         False, "--standalone", help="LaTeX: a complete document, not a fragment to \\input."),
     answers_only: bool = typer.Option(False, "--answers-only", help="Print only the answers."),
@@ -103,6 +105,9 @@ def run(
     from examsolve.render import document
 
     status = ExitStatus.OK
+    if format is None and output is not None and output.suffix.lower() in FIGURE_SUFFIXES:
+        _run_figure(paths, output, debug)
+        return
     with _boundary(debug):
         fmt = _output_format(format, output, standalone)
         files = spec_files(paths)
@@ -127,6 +132,23 @@ def run(
             _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1),
                    output)
     raise typer.Exit(int(status))
+
+
+# `run SPEC -o curve.svg` draws the figure of a kind that has one (complexity-curve).
+FIGURE_SUFFIXES = (".svg", ".png", ".pdf")
+
+
+def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
+    from examsolve.problem import load, solve, spec_files
+    from examsolve.solvers.complexity_curve_plot import write_figure
+
+    with _boundary(debug):
+        files = spec_files(paths)
+        if len(files) != 1:
+            raise UsageError(f"a figure ({output.suffix}) is drawn from one spec, got "
+                             f"{len(files)}")
+        write_figure(solve(load(files[0])), output)
+        _stderr().print(f"Wrote {output}", markup=False)
 
 
 @app.command("list")

@@ -72,3 +72,17 @@ def test_list_marks_invalid_specs_and_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "Two heads" in result.output and "Midterm" in result.output
     assert "invalid" in result.output
+
+
+def test_run_draws_a_complexity_curve_figure(tmp_path):
+    out = tmp_path / "curve.svg"
+    result = runner.invoke(app, ["run", "problems/6-complexity-curve.yaml", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().lstrip().startswith("<?xml") and "<svg" in out.read_text()
+
+
+def test_a_figure_of_another_kind_is_bad_input(tmp_path):
+    result = runner.invoke(app, ["run", "problems/2-conv-recovery.yaml", "-o",
+                                 str(tmp_path / "x.png")])
+    assert result.exit_code == 2
+    assert "has no complexity curve to draw" in result.output
