@@ -285,7 +285,7 @@ def test_a_failing_spec_is_reported_and_the_rest_written(demo_kind, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["-o", "x.pdf"], "cannot tell the format from 'x.pdf'; add --format"),
+    (["-o", "x.docx"], "cannot tell the format from 'x.docx'; add --format"),
     (["--standalone"], "--standalone makes a complete LaTeX document"),
     (["-f", "markdown", "--standalone"], "--standalone makes a complete LaTeX document"),
     (["-o", "no/such/dir/x.md"], "cannot write no/such/dir/x.md"),
