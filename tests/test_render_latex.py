@@ -264,7 +264,7 @@ def test_code_spells_symbols_out_and_art_keeps_its_columns():
 
 def test_wrapped_lines_join_but_items_keep_their_lines():
     from examsolve.render.latex import prose
-    from examsolve.render.latex_math import paragraphs
+    from examsolve.render.prose import paragraphs
 
     text = "A network reads x\nthrough one layer:\n(a) run it,\n(b) find the loss\n\n- one\n- two"
     assert paragraphs(text) == [["A network reads x through one layer:", "(a) run it,",

@@ -14,7 +14,8 @@ from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.render import dispatch
-from examsolve.render.latex_math import (LatexMath, escape_text, paragraphs, verbatim,
+from examsolve.render.prose import paragraphs
+from examsolve.render.latex_math import (LatexMath, escape_text, verbatim,
                                          verbatim_ascii)
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")

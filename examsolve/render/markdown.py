@@ -21,7 +21,8 @@ from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.render import dispatch
-from examsolve.render.latex_math import LatexMath, paragraphs
+from examsolve.render.latex_math import LatexMath
+from examsolve.render.prose import paragraphs
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 # Inline specials of CommonMark/GFM, and `$`, MathJax's delimiter. (`\[` is safe: Jupyter

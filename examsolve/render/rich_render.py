@@ -17,6 +17,7 @@ from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Tabl
                                   answer_display)
 from examsolve.mathmodel import Expr
 from examsolve.render import dispatch
+from examsolve.render.prose import paragraphs
 from examsolve.render.textmath import layout, linear
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
@@ -105,7 +106,8 @@ def render(derivation: Derivation, console: Console, file: str | None = None,
     console.print(Text(meta, style="dim"))
     if not answers_only:
         if derivation.statement:
-            console.print(Panel(prose(derivation.statement), title="Problem",
+            statement = "\n\n".join("\n".join(p) for p in paragraphs(derivation.statement))
+            console.print(Panel(prose(statement), title="Problem",
                                 title_align="left", border_style="blue"))
         printer = RichPrinter(console)
         for number, step in enumerate(derivation.steps, 1):
