@@ -93,3 +93,15 @@ def test_answers_panel_summarises_long_lists():
     assert "… and 6 more (all in --format json)" in text
     assert "X[11] = 11" in text and "X[12] = 12" not in text
     assert "… and 28 more (all in --format json)" in text
+
+
+def test_wide_chains_break_before_a_relation_and_nothing_is_cropped():
+    d = DerivationBuilder("demo", "Wide")
+    long_sum = m.add(*[m.mul(i, m.sym("x", i)) for i in range(1, 9)])
+    d.step("s").eq("y", long_sum, m.add(*range(1, 9)), 36)
+    out = io.StringIO()
+    render(d.build(), Console(file=out, width=40, color_system=None))
+    lines = [ln.rstrip() for ln in out.getvalue().splitlines()]
+    body = lines[lines.index("1. s") + 1:]
+    assert body[0] == "  y = 1·x₁ + 2·x₂ + 3·x₃ + 4·x₄ + 5·x₅ + 6·x₆ + 7·x₇ + 8·x₈"
+    assert body[1] == "    = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 = 36"  # fits in 40 - 2 again

@@ -15,10 +15,10 @@ from rich.text import Text
 
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
-from examsolve.mathmodel import Expr
+from examsolve.mathmodel import Expr, Rel
 from examsolve.render import dispatch
 from examsolve.render.prose import paragraphs
-from examsolve.render.textmath import layout, linear
+from examsolve.render.textmath import Box, hjoin, layout, linear
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
@@ -35,14 +35,45 @@ def prose(text: str) -> Text:
     return out
 
 
-def math_text(expr: Expr, label: str | None = None) -> Text:
-    """Two-dimensional math; an equation label like (8) stands after it, on its centre row."""
-    box = layout(expr)
-    lines = [ln.rstrip() for ln in box.lines]
-    if label:
-        width = max(len(ln) for ln in lines)
-        lines[box.baseline] = lines[box.baseline].ljust(width + 4) + label
+INDENT = 2  # equations stand indented under their prose
+
+
+def math_text(expr: Expr, label: str | None = None, width: int | None = None) -> Text:
+    """Two-dimensional math; an equation label like (8) stands after it, on its centre row.
+
+    A chain `a = b = c` wider than `width` breaks before a relation sign, each continuation
+    aligned under the first `=`, as a long line is written by hand; nothing is cropped.
+    """
+    boxes = _broken_chain(expr, width) if width else [layout(expr)]
+    lines: list[str] = []
+    for i, box in enumerate(boxes):
+        rows = [ln.rstrip() for ln in box.lines]
+        if label and i == len(boxes) - 1:
+            longest = max(len(ln) for ln in rows)
+            rows[box.baseline] = rows[box.baseline].ljust(longest + 4) + label
+        lines.extend(rows)
     return Text("\n".join(lines), style="", no_wrap=True, overflow="ignore")
+
+
+def _broken_chain(expr: Expr, width: int) -> list[Box]:
+    whole = layout(expr)
+    if whole.width <= width or not isinstance(expr, Rel):
+        return [whole]
+    first = layout(expr.parts[0])
+    indent = first.width + 1 if first.width + 1 <= width // 3 else 4
+    lines: list[Box] = []
+    # The first line always says what is being computed: `a = b`, however wide b is.
+    current = hjoin(first, Box.text(f" {expr.ops[0]} "), layout(expr.parts[1]))
+    for op, part in zip(expr.ops[1:], expr.parts[2:]):
+        piece = layout(part)
+        joined = hjoin(current, Box.text(f" {op} "), piece)
+        if joined.width <= width:
+            current = joined
+        else:
+            lines.append(current)
+            current = hjoin(Box.text(" " * indent + f"{op} "), piece)
+    lines.append(current)
+    return lines
 
 
 class RichPrinter:
@@ -56,7 +87,12 @@ class RichPrinter:
         return prose(b.text)
 
     def _print_Equation(self, b: Equation) -> RenderableType:
-        return Padding(math_text(b.expr, b.label), (0, 0, 0, 2), expand=False)
+        text = math_text(b.expr, b.label, self.console.width - INDENT)
+        if text.cell_len + INDENT > self.console.width:
+            # Still too wide (one huge part): indent by hand and let it run on rather than
+            # crop it (printed with soft_wrap, which Padding would not honour).
+            return Text("\n").join(Text(" " * INDENT) + line for line in text.split("\n"))
+        return Padding(text, (0, 0, 0, INDENT), expand=False)
 
     def _print_Table(self, b: Table) -> RenderableType:
         table = RichTable(*b.headers, title=b.caption, title_justify="left",
