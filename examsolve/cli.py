@@ -216,6 +216,8 @@ def check(
         import numpy as np
 
         if isinstance(value, np.ndarray):
+            # Expected decimals were read exactly; long ones print as the floats they were.
+            value = np.vectorize(_decimal_as_float, otypes=[object])(value)
             value = tuple(tuple(r) for r in value) if value.ndim == 2 else tuple(value)
         return linear(value_expr(value))  # type: ignore[arg-type]
 
@@ -238,7 +240,9 @@ def check(
             counts[0 if row.ok else 1] += 1
             mark = Text("✓", style="green") if row.ok else Text("✗", style="bold red")
             got = show(row.got) + (f"  ({row.reason})" if row.reason else "")
-            table.add_row(mark, file.name, row.key, row.expected_text or show(row.expected), got)
+            expected = row.expected_text.replace("-", "−") if row.expected_text else \
+                show(row.expected)
+            table.add_row(mark, file.name, row.key, expected, got)
             if not row.ok:
                 status = max(status, ExitStatus.FAILED)
     console = _stdout()
@@ -246,6 +250,14 @@ def check(
     # The plain closing line CI reads: 'N passed, N failed' (answers, not tests).
     console.print(f"check: {counts[0]} passed, {counts[1]} failed")
     raise typer.Exit(int(status))
+
+
+def _decimal_as_float(value: object) -> object:
+    from fractions import Fraction
+
+    if isinstance(value, Fraction) and value.denominator > 10_000:
+        return float(value)
+    return value
 
 
 @app.command()
