@@ -105,3 +105,15 @@ def test_wide_chains_break_before_a_relation_and_nothing_is_cropped():
     body = lines[lines.index("1. s") + 1:]
     assert body[0] == "  y = 1·x₁ + 2·x₂ + 3·x₃ + 4·x₄ + 5·x₅ + 6·x₆ + 7·x₇ + 8·x₈"
     assert body[1] == "    = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 = 36"  # fits in 40 - 2 again
+
+
+def test_long_answer_lists_wrap_instead_of_being_cropped():
+    d = DerivationBuilder("demo", "Long")
+    d.answer("train_mse", [[0.123456 * i for i in range(1, 10)]])  # a 1×9 row: too wide
+    d.answer("w", [[1, 2], [3, 4]])
+    out = io.StringIO()
+    render(d.build(), Console(file=out, width=60, color_system=None), answers_only=True)
+    text = out.getvalue()
+    assert "1.111" in text  # the last entry, 9 × 0.123456, is still there
+    assert all(len(line) <= 60 for line in text.splitlines())
+    assert "w = ⎡1  2⎤" in text  # what fits stays two-dimensional

@@ -118,10 +118,21 @@ MAX_BOXED_SHOWN = 24
 MAX_ALSO_SHOWN = 12
 
 
-def answers_panel(derivation: Derivation) -> RenderableType:
+def answer_text(expr: Expr, width: int) -> Text:
+    """A boxed answer: two-dimensional when it fits, else one line of text that wraps
+    (a long list of numbers must never be cropped at the panel's edge)."""
+    text = math_text(expr, width=width)
+    if text.cell_len <= width:
+        return text
+    return Text(linear(expr))
+
+
+def answers_panel(derivation: Derivation, width: int = 80) -> RenderableType:
+    inner = width - 4  # the panel's borders and padding
     boxed = [a for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed]
-    body: list[RenderableType] = [math_text(answer_display(a)) for a in boxed[:MAX_BOXED_SHOWN]]
+    body: list[RenderableType] = [answer_text(answer_display(a), inner)
+                                  for a in boxed[:MAX_BOXED_SHOWN]]
     if len(boxed) > MAX_BOXED_SHOWN:
         body.append(Text(f"… and {len(boxed) - MAX_BOXED_SHOWN} more (all in --format json)",
                          style="dim"))
@@ -152,7 +163,7 @@ def render(derivation: Derivation, console: Console, file: str | None = None,
             for block in step.blocks:
                 console.print(printer.block(block), soft_wrap=isinstance(block, Equation))
         console.print()
-    console.print(answers_panel(derivation))
+    console.print(answers_panel(derivation, console.width))
     for warning in derivation.warnings:
         console.print(Text("⚠ " + warning, style="yellow"))
     console.print()
