@@ -86,3 +86,43 @@ def test_a_figure_of_another_kind_is_bad_input(tmp_path):
                                  str(tmp_path / "x.png")])
     assert result.exit_code == 2
     assert "has no complexity curve to draw" in result.output
+
+
+def test_run_json_one_object_and_an_array_for_several():
+    import json
+
+    one = runner.invoke(app, ["run", "problems/2-conv-recovery.yaml", "--format", "json"])
+    assert one.exit_code == 0
+    doc = json.loads(one.stdout)
+    assert list(doc) == ["file", "kind", "title", "answers", "warnings", "steps"]
+    assert doc["answers"]["X[1,1]"] is None  # undetermined is null, not a guess
+    assert doc["answers"]["e"] == 1 and doc["answers"]["b"] == -1  # the key's values
+    both = runner.invoke(app, ["run", "problems/2-conv-recovery.yaml",
+                               "problems/3-backprop-two-headed.yaml", "--format", "json"])
+    assert both.exit_code == 0
+    assert [d["kind"] for d in json.loads(both.stdout)] == ["conv-recovery", "backprop"]
+
+
+def test_check_mismatch_exits_1(tmp_path):
+    text = open("problems/2-conv-recovery.yaml").read()
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(text.replace('"X[4,4]": -2', '"X[4,4]": 2'))
+    assert '"X[4,4]": 2' in wrong.read_text()
+    result = runner.invoke(app, ["check", str(wrong)])
+    assert result.exit_code == 1
+    assert "✗" in result.output and result.output.rstrip().endswith("check: 5 passed, 1 failed")
+
+
+def test_check_names_an_expected_key_the_problem_does_not_answer(tmp_path):
+    text = open("problems/2-conv-recovery.yaml").read()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("expected: {", "expected: {g: 3, "))
+    result = runner.invoke(app, ["check", str(bad)])
+    assert result.exit_code == 2
+    assert "expected.g: no answer named 'g'" in result.output
+
+
+def test_list_defaults_to_problems_and_shows_sources():
+    result = runner.invoke(app, ["list"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "2-conv-recovery.yaml" in result.output and "Midterm, problem 2" in result.output
