@@ -8,6 +8,7 @@ the solver's own output.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from fractions import Fraction
 from pathlib import Path
@@ -64,20 +65,55 @@ def test_exam_derivation_reads_like_the_key() -> None:
     derivation = solve(load(EXAM))
     text = all_text(derivation)
     assert "cross-correlation" in text and "without being flipped" in text
-    assert "Indices count from 1" in text
-    assert "3 equations, 3 unknowns: windows at Y[2,1], Y[2,3] and Y[3,2]." in text
+    assert "3 equations, 3 unknowns: windows at Y[2,1], Y[2,3] and Y[3,2]" in text
+    # the key names these windows 0-based
+    assert "(positions (1,0), (1,2) and (2,1) when counted from 0)" in text
     assert "3e + 2f + b = 6" in text and "−3e + 3f + b = 2" in text
     assert "(3) gives b = −1 directly." in text
     assert "5f = 10" in text and "3e + 2·2 = 7 ⇒ 3e = 3 ⇒ e = 1" in text
-    assert "Y₃,₁ = 1·3 + 1·(−1) + 2·x₄,₁ + 2·0 − 1 = 3" in text
-    assert "2x₄,₁ + 1 = 3 ⇒ 2x₄,₁ = 2 ⇒ x₄,₁ = 1" in text
-    assert "Y₂,₂ = 1·2 + 1·(−1) + 2·(−1) + 2·1 − 1 = 0" in text
-    # find puts the asked-for answers first, boxed; the rest are listed
-    boxed = [a.key for a in derivation.answers if a.boxed]
-    assert boxed == ["e", "f", "b", "X[4,1]", "X[4,4]"]
+    assert "Y[3,1] = 1·3 + 1·(−1) + 2·X[4,1] + 2·0 − 1 = 3" in text
+    assert "2X[4,1] + 1 = 3 ⇒ 2X[4,1] = 2 ⇒ X[4,1] = 1" in text
+    assert "Y[2,2] = 1·2 + 1·(−1) + 2·(−1) + 2·1 − 1 = 0" in text
+    # find puts the asked-for answers first, boxed; the rest are listed, undetermined last
+    assert [a.key for a in derivation.answers if a.boxed] == ["e", "f", "b", "X[4,1]", "X[4,4]"]
+    assert [a.key for a in derivation.answers if not a.boxed] == [
+        "Y[2,2]", "X[1,1]", "X[1,2]", "X[1,3]", "X[1,4]"]
+    assert derivation.title == "Recover a tied 2×2 kernel from a noisy channel"
+
+
+def test_exam_conventions_read_plainly() -> None:
+    text = all_text(solve(load(EXAM)))
+    assert ("Indices count from 1 (row, column): X[1,1] is the top-left entry of X, and the "
+            "taps run over u, v ∈ {1, 2}.") in text
+    assert "indexing:" not in text  # the spec key is not the reader's business
+    assert "Y[i,j] = Σᵤ,ᵥ W[u,v] X[i+u−1, j+v−1] + b" in text
+    # one notation: entries are X[4,1], Y[2,2] everywhere, never x₄,₁ or Y₂,₂
+    assert not re.search(r"[xXY][₀-₉]", text), re.findall(r".{20}[xXY][₀-₉].{10}", text)
+    assert "the 6 lost inputs X[1,1], X[1,2], X[1,3], X[1,4], X[4,1] and X[4,4]" in text
+    assert "the lost output Y[2,2]" in text
+    assert "Y = [7  2  −5; 6  Y[2,2]  2; 3  −1  −2]" in text  # a lost output is named too
+
+
+def test_exam_open_row_shows_its_windows_substituted() -> None:
+    """Step 5 writes each window of the first row with its numbers, as every other window:
+    by hand, row 2 is [1, 2, −1, −2] under f = 2 and b = −1, so Y[1,1] = 7 leaves
+    X[1,1] + X[1,2] = 7 − (2·1 + 2·2 − 1) = 2, Y[1,2] = 2 leaves 2 − (2·2 − 2·1 − 1) = 1 and
+    Y[1,3] = −5 leaves −5 − (−2·1 − 2·2 − 1) = 2."""
+    derivation = solve(load(EXAM))
+    (step,) = [s for s in derivation.steps if s.heading == "What the data leave open"]
+    text = all_text(derivation)
+    assert "Y[1,1] = 1·X[1,1] + 1·X[1,2] + 2·1 + 2·2 − 1 = 7" in text
+    assert "X[1,1] + X[1,2] + 5 = 7 ⇒ X[1,1] + X[1,2] = 2" in text
+    assert "Y[1,2] = 1·X[1,2] + 1·X[1,3] + 2·2 + 2·(−1) − 1 = 2" in text
+    assert "X[1,2] + X[1,3] + 1 = 2 ⇒ X[1,2] + X[1,3] = 1" in text
+    assert "X[1,3] + X[1,4] − 7 = −5 ⇒ X[1,3] + X[1,4] = 2" in text
+    assert "so only these sums are fixed; no single value is." in text
+    assert "cannot tell" not in text and "rank" not in text
+    number = derivation.steps.index(step) + 1
     (warning,) = derivation.warnings
-    for relation in ("X[1,1] + X[1,2] = 2", "X[1,2] + X[1,3] = 1", "X[1,3] + X[1,4] = 2"):
-        assert relation in warning
+    assert warning == (f"X[1,1], X[1,2], X[1,3] and X[1,4] are not determined (step {number}); "
+                       "the data fix only X[1,1] + X[1,2] = 2, X[1,2] + X[1,3] = 1 and "
+                       "X[1,3] + X[1,4] = 2")
 
 
 def test_exam_zero_based_keys() -> None:
@@ -168,6 +204,58 @@ def test_joint_solve_when_no_window_has_a_single_unknown() -> None:
         """))
     assert derivation.answer_map() == {"X[1]": 1, "X[2]": 2}
     assert "several windows fix together" in all_text(derivation)
+
+
+def test_joint_problem_reads_plainly() -> None:
+    """problems/2b: the statement and the derivation use the same W, X, Y; the lost outputs
+    show their padding taps and name the inputs found before substituting them. By hand, the
+    padded input is [0, 3, 1, −1, 1, 0]: Y[1] = 1·0 + 2·3 + 3·1 = 9, Y[4] = 1·(−1) + 2·1 +
+    3·0 = 1."""
+    path = ROOT / "problems" / "2b-conv-recovery-1d-joint.yaml"
+    derivation = solve(load(path))
+    text = all_text(derivation)
+    assert "X = [3, ?, ?, 1]" in (derivation.statement or "")
+    assert "the length-3 kernel W" in text and "length-4 input X" in text
+    assert "taps run over u ∈ {1, 2, 3}" in text
+    assert "Y[1] = 1·0 + 2·3 + 3·X[2] = 1·0 + 2·3 + 3·1 = 9" in text
+    assert "Y[4] = 1·X[3] + 2·1 + 3·0 = 1·(−1) + 2·1 + 3·0 = 1" in text
+    assert "2X[2] + 3X[3] + 3 = 2 ⇒ 2X[2] + 3X[3] = −1" in text
+    assert "which together fix both values" in text
+    assert "rank" not in text and "every solution" not in text
+
+
+def test_a_found_input_is_named_before_it_is_used() -> None:
+    # W = [1, 1]: Y[1] = 1 + X[2] = 3 gives X[2] = 2; then Y[2] = X[2] + X[3] = 5 uses it:
+    # 2 + X[3] = 5, X[3] = 3.
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [1, ?, ?]
+        output: [3, 5]
+        kernel: [1, 1]
+        """))
+    assert derivation.answer_map() == {"X[2]": 2, "X[3]": 3}
+    text = all_text(derivation)
+    assert "Y[2] = 1·X[2] + 1·X[3] = 1·2 + 1·X[3] = 5" in text
+    assert "X[3] + 2 = 5 ⇒ X[3] = 3" in text
+
+
+def test_open_combinations_that_are_not_sums() -> None:
+    # W = [1, 2] over [?, ?]: only X[1] + 2·X[2] = 4 is fixed.
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [?, ?]
+        output: [4]
+        kernel: [1, 2]
+        """))
+    assert derivation.answer_map() == {"X[1]": None, "X[2]": None}
+    text = all_text(derivation)
+    assert "Y[1] = 1·X[1] + 2·X[2] = 4" in text
+    assert "only these combinations are fixed; no single value is." in text
+    assert "1 equation in 2 unknowns, one too few to fix them all" in text
+    (warning,) = derivation.warnings
+    assert warning.endswith("the data fix only X[1] + 2·X[2] = 4")
 
 
 def test_stride_two_with_a_lost_output() -> None:

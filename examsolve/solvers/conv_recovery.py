@@ -28,7 +28,7 @@ from typing import Hashable
 
 import numpy as np
 
-from examsolve.derivation import Derivation, DerivationBuilder, StepBuilder
+from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.errors import UnsolvableError
 from examsolve.mathmodel import Num, Sym, eq
 from examsolve.problem import Common
@@ -123,14 +123,16 @@ class _Solver:
         found = reduced.determined()
         if passes > 1 and not found:
             return False
-        step = self.d.step("The kernel and bias from the complete windows" +
+        step = self.report.step("The kernel and bias from the complete windows" +
                            ("" if passes == 1 else f" (pass {passes})"))
         names = join_words([*params])
         if not complete:
             step.say(f"No window is complete (each one covers a lost input or has a lost "
                      f"output), so {names} must come from the windows with lost inputs.")
             return False
-        step.say(f"A window is named by the output it produces (window Y[i,j] gives Y[i,j]). "
+        general = "Y[i]" if self.spec.one_d else "Y[i,j]"
+        step.say(f"A window is named by the output it produces (window {general} gives "
+                 f"{general}). "
                  f"It is complete when that output and every input it covers are known; "
                  f"its equation is then linear in {names}. There "
                  + (f"is 1 complete window." if len(complete) == 1 else
@@ -140,8 +142,14 @@ class _Solver:
                  + (" Taking them row by row, keep each one that adds new information."
                     if len(windows) < len(complete) else ""))
         n, r = len(params), len(windows)
+        zero_based = ""
+        if self.spec.common.indexing == 1 and not self.spec.one_d and len(windows) <= 4:
+            # keys written 0-based (the exam's among them) name these windows differently
+            positions = join_words([f"({i},{j})" for i, j in sorted(windows)])
+            zero_based = (f" (position{'s' if len(windows) > 1 else ''} {positions} when "
+                          "counted from 0)")
         step.say(f"{r} equation{'s' if r != 1 else ''}, {n} unknown{'s' if n != 1 else ''}: "
-                 f"windows at {self.note.windows_text(windows)}.")
+                 f"windows at {self.note.windows_text(windows)}{zero_based}.")
         labelled = []
         wide = n > MAX_SHOWN_ELIMINATION
         for w, terms, rhs_value, const in equations:

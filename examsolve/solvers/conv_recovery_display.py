@@ -1,8 +1,10 @@
 """How conv-recovery writes its symbols, window sums and messages.
 
-Lost inputs are x with their position (x₄,₁ for X[4,1]), windows are named by their output
-(Y₃,₁), and a window sum is written weight·input tap by tap as a model answer substitutes
-numbers: `1·3 + 1·(−1) + 2·x₄,₁ + 2·0 − 1`. Indices follow the spec's `indexing`.
+One notation throughout, the answer keys': a lost input is written by its position X[4,1],
+a window by the output it produces, Y[3,1], in equations, prose and answers alike (no
+subscripts, so X[12,3] reads as plainly as X[4,1]). A window sum is written weight·input tap
+by tap as a model answer substitutes numbers, padding taps included as `w·0`:
+`1·3 + 1·(−1) + 2·X[4,1] + 2·0 − 1`. Indices follow the spec's `indexing`.
 """
 
 from __future__ import annotations
@@ -34,15 +36,9 @@ class Notation:
         if isinstance(atom, str):
             return Sym(atom)
         if len(atom) == 2:  # type: ignore[arg-type]
-            return Sym("x", self.spec.index_text(*atom))  # type: ignore[misc]
+            return Sym(self.spec.input_key(*atom))  # type: ignore[misc]
         name, r, c = atom  # type: ignore[misc]
-        return Mul((Sym(name), Sym("x", self.spec.index_text(r, c))), "·")
-
-    def text(self, atom: Atom) -> str:
-        """The symbol as plain text, for prose (x₄,₁)."""
-        from examsolve.render.textmath import linear  # a pure function: text, no terminal
-
-        return linear(self.symbol(atom))
+        return Mul((Sym(name), Sym(self.spec.input_key(r, c))), "·")
 
     @staticmethod
     def fits(expr: Expr, room: int = 0) -> bool:
@@ -51,32 +47,51 @@ class Notation:
 
         return len(linear(expr)) + room <= LINE_WIDTH
 
-    def expansion(self, window: tuple[int, int], room: int = 10) -> Expr | None:
+    def expansion(self, window: tuple[int, int], room: int = 10,
+                  found_as_symbols: bool = False) -> Expr | None:
         """The tap-by-tap sum if `Y = sum` fits on a line with `room` to spare: in full, else
         shortened with … in the middle, else None."""
         from examsolve.mathmodel import eq
 
         for short in (False, True):
-            expanded = self.expanded(window, short)
+            expanded = self.expanded(window, short, found_as_symbols)
             if expanded is not None and \
                     self.fits(eq(self.out_symbol(window), expanded), room):
                 return expanded
         return None
 
+    def uses_found(self, window: tuple[int, int]) -> bool:
+        """Whether the window covers a lost input that has been found since."""
+        sysm = self.system
+        return any(self.spec.x[r][c] is None and (r, c) in sysm.known
+                   for _u, _v, r, c in sysm.taps(*window))
+
     def window_lines(self, window: tuple[int, int], *rest: object) -> list[Expr]:
-        """`Y = Σ W·X + b = rest…` on one line, or on two (`Y = Σ…`, `Y = rest…`) when too
-        long; the tap-by-tap sum is left out when even its short form is too long."""
-        from examsolve.mathmodel import eq
+        """`Y = Σ W·X + b = rest…` packed onto as few lines as fit, each line starting
+        `Y = `. A window covering lost inputs found earlier first names them (`3·X[2]`), then
+        substitutes their values (`3·1`), so no value is used silently. The tap-by-tap sum
+        is left out when even its short form is too long."""
+        from examsolve.mathmodel import rel
 
         head = self.out_symbol(window)
-        expanded = self.expansion(window, room=0)
-        tail = [r for r in rest if r is not None]
-        if expanded is not None:
-            one = eq(head, expanded, *tail)  # type: ignore[arg-type]
-            if self.fits(one):
-                return [one]
-            return [eq(head, expanded), eq(head, *tail)]  # type: ignore[arg-type]
-        return [eq(head, *tail)]  # type: ignore[arg-type]
+        sums = []
+        if self.uses_found(window):
+            named = self.expansion(window, room=0, found_as_symbols=True)
+            if named is not None:
+                sums.append(named)
+        numeric = self.expansion(window, room=0)
+        if numeric is not None:
+            sums.append(numeric)
+        pieces = [*sums, *(r for r in rest if r is not None)]
+        lines: list[list[object]] = [[head]]
+        for piece in pieces:
+            candidate = [*lines[-1], "=", piece]
+            if len(lines[-1]) > 1 and not self.fits(rel(*candidate)):  # type: ignore[arg-type]
+                lines.append([head, "=", piece])
+            else:
+                lines[-1] = candidate
+        return [items[0] if len(items) == 1 else rel(*items)  # type: ignore[misc,arg-type]
+                for items in lines]
 
     def key(self, atom: Atom) -> str:
         """The answer key (`e`, `X[4,1]`) of an atom; `e·X[1,1]` for a product."""
@@ -88,22 +103,18 @@ class Notation:
         return f"{name}·{self.spec.input_key(r, c)}"
 
     def out_symbol(self, window: tuple[int, int]) -> Sym:
-        return Sym("Y", self.spec.index_text(*window))
+        return Sym(self.spec.output_key(*window))
 
     def window_name(self, window: tuple[int, int]) -> str:
         return self.spec.output_key(*window)
 
     def windows_text(self, windows: Iterable[tuple[int, int]], limit: int = 8) -> str:
         ws = sorted(windows)
-        names = [self.window_name(w) for w in ws[:limit]]
-        more = f" and {len(ws) - limit} more" if len(ws) > limit else ""
-        return join_words(names) + more
+        return _listed([self.window_name(w) for w in ws[:limit]], len(ws))
 
     def keys_text(self, atoms: Iterable[Atom], limit: int = 8) -> str:
         atoms = list(atoms)
-        names = [self.key(a) for a in atoms[:limit]]
-        more = f" and {len(atoms) - limit} more" if len(atoms) > limit else ""
-        return join_words(names) + more
+        return _listed([self.key(a) for a in atoms[:limit]], len(atoms))
 
     def relation_text(self, terms: dict[Atom, Fraction], rhs: Fraction) -> str:
         """`X[1,1] + X[1,2] = 2` in answer-key notation (for warnings)."""
@@ -118,27 +129,33 @@ class Notation:
         return f"{out} = {format_number(rhs)}"
 
     # ---- window sums --------------------------------------------------------------------
-    def expanded(self, window: tuple[int, int], short: bool = False) -> Expr | None:
-        """Σ W·X + b tap by tap, with what is known substituted (None if far too long);
-        `short` keeps the first three and last two terms around a `…`."""
-        sysm = self.system
-        taps = sysm.taps(*window)
+    def expanded(self, window: tuple[int, int], short: bool = False,
+                 found_as_symbols: bool = False) -> Expr | None:
+        """Σ W·X + b tap by tap, with what is known substituted (None if far too long).
+        Padding taps are written `w·0`, so every window shows all its kernel taps;
+        `found_as_symbols` keeps the lost inputs found so far as names (X[2]); `short` keeps
+        the first two and last two terms and every unknown one around a `…`."""
+        sysm, spec = self.system, self.spec
+        taps = sysm.window_taps(*window)
         if len(taps) > MAX_EXPANDED_TAPS and not short:
             return None
         terms: list[Expr] = []
-        for u, v, r, c in taps:
-            w, x = sysm.weight(u, v), sysm.input(r, c)
+        open_terms: set[int] = set()
+        for k, (u, v, r, c) in enumerate(taps):
+            w = sysm.weight(u, v)
+            inside = 0 <= r < sysm.h and 0 <= c < sysm.w
+            x = sysm.input(r, c) if inside else Fraction(0)
+            named = x is None or (found_as_symbols and inside and spec.x[r][c] is None)
             wx = Sym(w) if isinstance(w, str) else Num(w)
-            xx = self.symbol((r, c)) if x is None else Num(x)
-            terms.append(Mul((wx, xx), "·"))
+            terms.append(Mul((wx, self.symbol((r, c)) if named else Num(x)), "·"))
+            if named or isinstance(w, str):
+                open_terms.add(k)
         b = sysm.bias()
         if isinstance(b, str) or b != 0 or not terms:
             terms.append(Sym(b) if isinstance(b, str) else Num(b))
         if short:
             # keep the ends and every term with an unknown in it, `…` for each gap
-            keep = {0, 1, len(terms) - 2, len(terms) - 1} | {
-                k for k, (u, v, r, c) in enumerate(taps)
-                if isinstance(sysm.weight(u, v), str) or sysm.input(r, c) is None}
+            keep = {0, 1, len(terms) - 2, len(terms) - 1} | open_terms
             if len(keep) >= len(terms) - 1:
                 return None
             kept: list[Expr] = []
@@ -155,7 +172,7 @@ class Notation:
         return self._grid(self.spec.x, lambda r, c: self.symbol((r, c)))
 
     def output_matrix(self) -> Expr:
-        return self._grid(self.spec.y, lambda i, j: Sym("?"))
+        return self._grid(self.spec.y, lambda i, j: self.out_symbol((i, j)))
 
     def kernel_matrix(self, values: bool = False) -> Expr:
         sysm = self.system
@@ -181,20 +198,20 @@ class Notation:
 
     # ---- the layer's formula ------------------------------------------------------------
     def formula(self) -> Expr:
-        """Y_{i,j} = Σ_{u,v} W_{u,v} X_{…} + b in the spec's indexing, stride and padding."""
+        """Y[i,j] = Σ_{u,v} W[u,v] X[…] + b in the spec's indexing, stride and padding."""
+        from examsolve.mathmodel import eq
+
         s, (ph, pw), base = self.spec.stride, self.spec.padding, self.spec.common.indexing
-        row, col = _index("i", "u", s, ph, base), _index("j", "v", s, pw, base)
         b = self.spec.bias
         bias = Sym(b) if isinstance(b, str) else Num(b)
         if self.spec.one_d:
-            body = mul(Sym("Σ", "u"), Sym("W", "u"), Sym("X", _index("i", "u", s, pw, base)),
-                       op="")
-            left = Sym("Y", "i")
+            body = mul(Sym("Σ", "u"), Sym("W[u]"), Sym(f"X[{_index('i', 'u', s, pw, base)}]"),
+                       op=" ")
+            left = Sym("Y[i]")
         else:
-            body = mul(Sym("Σ", "u,v"), Sym("W", "u,v"), Sym("X", f"{row},{col}"), op="")
-            left = Sym("Y", "i,j")
-        from examsolve.mathmodel import eq
-
+            row, col = _index("i", "u", s, ph, base), _index("j", "v", s, pw, base)
+            body = mul(Sym("Σ", "u,v"), Sym("W[u,v]"), Sym(f"X[{row}, {col}]"), op=" ")
+            left = Sym("Y[i,j]")
         return eq(left, add(body, bias) if not (isinstance(b, Fraction) and b == 0) else body)
 
 
@@ -204,7 +221,7 @@ def _index(out: str, tap: str, stride: int, pad: int, base: int) -> str:
     offset = stride + pad if base == 1 else pad
     text = f"{'' if stride == 1 else stride}{out}+{tap}"
     if offset > 0:
-        text += f"-{offset}"
+        text += f"−{offset}"
     return text
 
 
@@ -212,6 +229,13 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _listed(names: list[str], total: int) -> str:
+    """`a, b and c`, or `a, b, c and 5 more` when only the first few are named."""
+    if total > len(names):
+        return ", ".join(names) + f" and {total - len(names)} more"
+    return join_words(names)
 
 
 def number_text(value: Fraction) -> str:

@@ -13,8 +13,9 @@ from typing import Callable, Hashable
 
 from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Expr, Sym, add, eq, mul, rel, row
-from examsolve.solvers.conv_recovery_algebra import Contradiction, Reduced, scaled_to_integers
-from examsolve.solvers.conv_recovery_display import Notation, join_words, number_text
+from examsolve.solvers.conv_recovery_algebra import (Contradiction, LinEq, Reduced,
+                                                     scaled_to_integers)
+from examsolve.solvers.conv_recovery_display import Notation, join_words
 from examsolve.solvers.conv_recovery_elimination import Eliminator, linear_expr, term_expr
 from examsolve.solvers.conv_recovery_propagate import Group, is_product
 from examsolve.solvers.conv_recovery_spec import ConvSpec
@@ -26,7 +27,7 @@ SHOW_SINGLE = 8  # single-window solutions shown per pass
 SHOW_GROUPS = 3  # jointly solved groups shown per pass
 SHOW_OUTPUTS = 6  # lost outputs shown
 SHOW_OPEN = 3  # undetermined groups shown
-SHOW_EQUATIONS = 6  # equations shown per group
+SHOW_EQUATIONS = 4  # equations shown per group (each a window line and its relation)
 MAX_WARNINGS = 8
 MAX_BOXED = 12  # without `find`, box every answer only when there are at most this many
 
@@ -42,12 +43,18 @@ class Report:
         self._single: StepBuilder | None = None
         self._group: StepBuilder | None = None
         self._counts = [0, 0]
+        self.steps = 0  # steps written so far, to refer back to one by its number
+
+    def step(self, heading: str) -> StepBuilder:
+        """A new step of the derivation (counted)."""
+        self.steps += 1
+        return self.d.step(heading)
 
     # ---- the set-up ---------------------------------------------------------------------
     def conventions(self) -> None:
         spec, sysm, note = self.spec, self.system, self.note
-        step = self.d.step("The layer and its unknowns")
-        shape = (lambda h, w: f"length {w}") if spec.one_d else (lambda h, w: f"{h}×{w}")
+        step = self.step("The layer and its unknowns")
+        shape = (lambda h, w: f"length-{w}") if spec.one_d else (lambda h, w: f"{h}×{w}")
         zeros = f"{spec.padding[1]} zero{'s' if spec.padding[1] != 1 else ''}"
         pad = f'padding "same" ({zeros} on each side)' if spec.padding_same \
             else f"padding {spec.padding[1]}" if spec.padding[1] else "no padding"
@@ -58,16 +65,17 @@ class Report:
                  f"{shape(sysm.oh, sysm.ow)} output Y:")
         step.math(note.formula())
         base = spec.common.indexing
-        first = "X₁" if spec.one_d else "X₁,₁"
-        if base == 1:
-            idx = (f"Indices count from 1 (`indexing: 1`): {first} is the first entry and the "
-                   f"taps run over u{'' if spec.one_d else ', v'} = 1, 2, ….")
+        if spec.one_d:
+            idx = (f"Indices count from {base}: {spec.input_key(0, 0)} is the first entry of "
+                   f"X, and the taps run over u ∈ {_index_set(sysm.kw, base)}.")
         else:
-            idx = (f"Indices count from 0 (`indexing: 0`): {first.replace('₁', '₀')} is the "
-                   f"first entry and the taps run over u{'' if spec.one_d else ', v'} = 0, 1, ….")
+            taps = (f"u, v ∈ {_index_set(sysm.kh, base)}" if sysm.kh == sysm.kw else
+                    f"u ∈ {_index_set(sysm.kh, base)} and v ∈ {_index_set(sysm.kw, base)}")
+            idx = (f"Indices count from {base} (row, column): {spec.input_key(0, 0)} is the "
+                   f"top-left entry of X, and the taps run over {taps}.")
         if spec.padding != (0, 0):
-            idx += (" Entries outside X are the padding: known zeros, not unknowns, so they "
-                    "drop out of the sums.")
+            idx += (" Entries outside X are the padding: known zeros (the ·0 terms in the "
+                    "sums below), not unknowns.")
         step.say(idx)
         step.math(eq(Sym("W"), note.kernel_matrix()))
         step.math(eq(Sym("X"), note.input_matrix()))
@@ -76,14 +84,17 @@ class Report:
         if sysm.names:
             parts.append(f"the parameter{'s' if len(sysm.names) > 1 else ''} "
                          f"{join_words(list(sysm.names))}")
-        if sysm.lost_inputs:
-            first_lost = sysm.lost_inputs[0]
-            parts.append(f"{len(sysm.lost_inputs)} lost input"
-                         f"{'s' if len(sysm.lost_inputs) > 1 else ''}, named by "
-                         f"position ({note.text(first_lost)} is {spec.input_key(*first_lost)})")
-        if sysm.lost_outputs:
-            parts.append(f"{len(sysm.lost_outputs)} lost output"
-                         f"{'s' if len(sysm.lost_outputs) > 1 else ''}")
+        for what, lost, key in (("input", sysm.lost_inputs, spec.input_key),
+                                ("output", sysm.lost_outputs, spec.output_key)):
+            if len(lost) == 1:
+                parts.append(f"the lost {what} {key(*lost[0])}")
+            elif len(lost) <= 8:
+                parts.append(f"the {len(lost)} lost {what}s "
+                             f"{join_words([key(*p) for p in lost])}")
+            elif lost:
+                parts.append(f"the {len(lost):,} lost {what}s ("
+                             f"{', '.join(key(*p) for p in lost[:3])} and {len(lost) - 3:,} "
+                             "more)")
         step.say(("The unknowns: " + "; ".join(parts) + ".") if parts else
                  "Nothing is unknown: the solution only checks that the data agree.")
 
@@ -125,7 +136,7 @@ class Report:
 
     def single(self, atom: Atom, value: Fraction, _equation: object) -> None:
         if self._single is None:
-            self._single = self.d.step(self._heading("Lost inputs, one window at a time"))
+            self._single = self.step(self._heading("Lost inputs, one window at a time"))
             self._single.say("With the kernel and bias known, a window is linear in the lost "
                              "inputs it covers; a window with a single unknown gives it "
                              "directly:")
@@ -140,21 +151,20 @@ class Report:
         if const and c != 1:
             chain += ["⇒", term_expr(c, sym), "=", y - const]
         chain += ["⇒", sym, "=", value]
-        expanded = self.note.expansion(w)
-        if expanded is not None:
-            self._single.math(eq(self.note.out_symbol(w), expanded, y))
+        if self.note.expansion(w) is not None:
+            for line in self.note.window_lines(w, y):
+                self._single.math(line)
         else:
             chain = [self.note.out_symbol(w), "=", *chain]
         self._single.math(rel(*chain))  # type: ignore[arg-type]
 
     def group(self, group: Group) -> None:
         if self._group is None:
-            self._group = self.d.step(self._heading("Unknowns that several windows fix "
+            self._group = self.step(self._heading("Unknowns that several windows fix "
                                                     "together"))
-            self._group.say("Some windows hold two or more unknowns each, shared between "
-                            "them. Each such group is solved exactly as one system; a value "
-                            "counts as found only if it is the same in every solution (rank "
-                            "test).")
+            self._group.say("Each window left holds two or more unknowns, so no single "
+                            "window gives a value. Windows that share their unknowns are "
+                            "solved together, as one system of equations.")
         self._counts[1] += 1
         if self._counts[1] > SHOW_GROUPS:
             return
@@ -163,42 +173,65 @@ class Report:
         if n == len(atoms) == group.reduced.rank <= 4 and not any(map(is_product, atoms)):
             # a small square system: solve it in writing, as the key does
             windows = set().union(*(e.windows for e in group.equations))
+            every = "both values" if n == 2 else f"all {n} values"
             step.say(f"The windows {self.note.windows_text(windows)} share "
-                     f"{self._atoms_text(atoms)}: {n} equations, {n} unknowns.")
+                     f"{self._atoms_text(atoms)}: {n} equations in {n} unknowns, which "
+                     f"together fix {every}.")
             rows = []
             for e in group.equations:
-                (w,) = tuple(e.windows)
-                expanded = self.note.expansion(w)
                 label = self.next_label()
-                if expanded is not None:
-                    step.math(eq(self.note.out_symbol(w), expanded, self.spec.y[w[0]][w[1]]))
-                step.math(eq(linear_expr(e.terms, self.note.symbol, self.system.order), e.rhs),
-                          label)
+                self._window_equation(step, e, label)
                 rows.append((label, e.terms, e.rhs))
             Eliminator(step, self.note.symbol, self.system.order, self.next_label).run(rows)
             return
         self._show_group(step, group)
-        step.say("Solving them together:")
+        plain = [a for a in atoms if not is_product(a)]
+        step.say("Together they fix " + ("every one of them:" if len(group.found) == len(plain)
+                                         else "only these (the rest stay open):"))
         for atom, value in group.found:
             step.math(eq(self.note.symbol(atom), value))
+
+    def _window_equation(self, step: StepBuilder, e: LinEq, label: str | None = None) -> None:
+        """A window with everything known substituted, then the equation it gives in its
+        unknowns, as step 3 writes one (`Y[2] = 1·3 + 2·X[2] + 3·X[3] = 2`, then
+        `2X[2] + 3X[3] + 3 = 2 ⇒ 2X[2] + 3X[3] = −1`)."""
+        (w,) = tuple(e.windows)
+        y = self.spec.y[w[0]][w[1]]
+        relation = [linear_expr(e.terms, self.note.symbol, self.system.order), "=", e.rhs]
+        lines: list[Expr] = []
+        if self.note.expansion(w) is not None:
+            lines = self.note.window_lines(w, y)
+            terms, const = self.system.window_terms(*w)
+            if const or terms != e.terms:  # the known part moves over (or a factor goes)
+                relation = [linear_expr(terms, self.note.symbol, self.system.order, const),
+                            "=", y, "⇒", *relation]
+        else:
+            relation = [self.note.out_symbol(w), "=", *relation]
+        lines.append(rel(*relation))  # type: ignore[arg-type]
+        for line in lines[:-1]:
+            step.math(line)
+        step.math(lines[-1], label)
 
     def _show_group(self, step: StepBuilder, group: Group) -> None:
         windows = set().union(*(e.windows for e in group.equations))
         atoms = group.reduced.atoms
-        step.say(f"The windows {self.note.windows_text(windows)} involve "
-                 f"{self._atoms_text(atoms)}: {len(group.equations)} equations in "
-                 f"{len(atoms)} unknowns, rank {group.reduced.rank}.")
+        n, m, rank = len(group.equations), len(atoms), group.reduced.rank
+        count = f"{n} equation{'s' if n != 1 else ''} in {m} unknowns"
+        if rank < n:
+            count += f", only {rank} of them independent (the others follow from these)"
+        elif rank < m:
+            short = m - rank
+            count += f", {'one' if short == 1 else short} too few to fix them all"
+        step.say(f"The windows {self.note.windows_text(windows)} cover "
+                 f"{self._atoms_text(atoms)}: {count}.")
         for e in group.equations[:SHOW_EQUATIONS]:
             terms, rhs = scaled_to_integers(e.terms, e.rhs)
-            (w,) = tuple(e.windows)
-            step.math(eq(linear_expr(terms, self.note.symbol, self.system.order), rhs),
-                      f"({self.note.window_name(w)})")
+            self._window_equation(step, LinEq(terms, rhs, e.windows))
         if len(group.equations) > SHOW_EQUATIONS:
             step.say(f"… and {len(group.equations) - SHOW_EQUATIONS} more equations.")
 
     def _atoms_text(self, atoms: list[Atom]) -> str:
-        names = [self.note.text(a) for a in atoms[:8]]
-        return join_words(names) + (f" and {len(atoms) - 8} more" if len(atoms) > 8 else "")
+        return self.note.keys_text(atoms)  # the key is the symbol: X[4,1]
 
     def end_pass(self) -> None:
         singles, groups = self._counts
@@ -214,7 +247,7 @@ class Report:
         if not sysm.lost_outputs:
             return
         by_atom = {a: g for g in open_groups for a in g.reduced.atoms}
-        step = self.d.step("The lost outputs")
+        step = self.step("The lost outputs")
         step.say("Each lost output is its window's sum with everything found substituted:")
         shown = 0
         for w in sysm.lost_outputs:
@@ -264,21 +297,25 @@ class Report:
             return
         warnings: list[str] = []
         in_group: set = set()
-        step = self.d.step("What the data leave open") if undetermined else None
+        step = self.step("What the data leave open") if undetermined else None
+        where = f" (step {self.steps})" if step is not None else ""
         for k, group in enumerate(open_groups):
             atoms = [a for a in group.reduced.atoms if not is_product(a)]
             in_group.update(group.reduced.atoms)
-            relations = [self.note.relation_text(*scaled_to_integers(e.terms, e.rhs))
-                         for e in group.equations]
+            scaled = [scaled_to_integers(e.terms, e.rhs) for e in group.equations]
+            relations = [self.note.relation_text(*r) for r in scaled]
             if atoms:
+                more = len(relations) - 3
                 warnings.append(
                     f"{self.note.keys_text(atoms)} {'is' if len(atoms) == 1 else 'are'} not "
-                    f"determined: the data only fix {'; '.join(relations[:4])}"
-                    + (f" (and {len(relations) - 4} more relations)" if len(relations) > 4
-                       else ""))
+                    f"determined{where}; the data fix only "
+                    + (join_words(relations) if more <= 0 else
+                       ", ".join(relations[:3]) + f" and {more} more relation"
+                       + ("s" if more > 1 else "")))
             if step is not None and k < SHOW_OPEN:
                 self._show_group(step, group)
-                self._show_freedom(step, group.reduced)
+                sums = all(c == 1 for terms, _ in scaled for c in terms.values())
+                self._show_freedom(step, group.reduced, "sums" if sums else "combinations")
         if step is not None and len(open_groups) > SHOW_OPEN:
             step.say(f"… and {len(open_groups) - SHOW_OPEN} more such groups.")
         lonely = [a for a in undetermined if a not in in_group]
@@ -301,12 +338,14 @@ class Report:
             self.d.warn(f"… and {len(warnings) - MAX_WARNINGS} more groups of undetermined "
                         "values (their answers are null)")
 
-    def _show_freedom(self, step: StepBuilder, reduced: Reduced) -> None:
-        """x = particular + t·direction, when the group is small enough to read."""
+    def _show_freedom(self, step: StepBuilder, reduced: Reduced, what: str) -> None:
+        """x = particular + t·direction, when the group is small enough to read; `what` the
+        relations are (`sums`, `combinations`)."""
         atoms = reduced.atoms
         directions = reduced.null_directions()
+        fixed = f"only these {what} are fixed; no single value is."
         if any(is_product(a) for a in atoms) or len(atoms) > 8 or not 0 < len(directions) <= 2:
-            step.say("So none of these is determined by the data.")
+            step.say(fixed[0].upper() + fixed[1:])
             return
         particular = [reduced.rows[a].rhs if a in reduced.rows else Fraction(0) for a in atoms]
         params = ["t", "s"][:len(directions)]
@@ -315,7 +354,7 @@ class Report:
             parts.append(mul(Sym(t), row([d.get(a, Fraction(0)) for a in atoms]), op=""))
         step.say("Every solution has the form (for any " + " and ".join(params) + "):")
         step.math(eq(row([self.note.symbol(a) for a in atoms]), add(*parts)))
-        step.say("so these windows cannot tell the values apart: none of them is determined.")
+        step.say("so " + fixed)
 
     # ---- the answers --------------------------------------------------------------------
     def answers(self) -> None:
@@ -327,9 +366,18 @@ class Report:
             values[spec.input_key(r, c)] = sysm.known.get((r, c))
         for w in sysm.lost_outputs:
             values[spec.output_key(*w)] = self.output_values.get(w)
-        order = [*spec.find, *(k for k in values if k not in spec.find)]
+        rest = [k for k in values if k not in spec.find]
+        # what is found first, the undetermined last: they read as one group
+        order = [*spec.find, *(k for k in rest if values[k] is not None),
+                 *(k for k in rest if values[k] is None)]
         box_all = not spec.find and len(values) <= MAX_BOXED
         for key in order:
             boxed = key in spec.find or box_all or (not spec.find and key in sysm.names)
             self.d.answer(key, values[key], boxed=boxed)
 
+
+def _index_set(n: int, base: int) -> str:
+    """The indices of n taps: {1, 2, 3}, or {1, …, 7} when long."""
+    if n <= 4:
+        return "{" + ", ".join(str(base + k) for k in range(n)) + "}"
+    return "{" + f"{base}, …, {base + n - 1}" + "}"

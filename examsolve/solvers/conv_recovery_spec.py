@@ -60,11 +60,6 @@ class ConvSpec:
     def output_key(self, i: int, j: int) -> str:
         return _key("Y", i, j, self.one_d, self.common.indexing)
 
-    def index_text(self, r: int, c: int) -> str:
-        """`4,1` (or `4` in 1-D) in the spec's indexing, for subscripts."""
-        base = self.common.indexing
-        return str(c + base) if self.one_d else f"{r + base},{c + base}"
-
     def answer_keys(self) -> list[str]:
         """Every answer this problem produces, in the order the derivation finds them."""
         keys = list(self.names)

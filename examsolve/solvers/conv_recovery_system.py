@@ -189,6 +189,11 @@ class ConvSystem:
                         out.append((u, v, r, c))
         return out
 
+    def window_taps(self, i: int, j: int) -> list[tuple[int, int, int, int]]:
+        """(u, v, r, c) for every tap of window (i, j); (r, c) outside X is padding (0)."""
+        return [(u, v, self.stride * i + u - self.ph, self.stride * j + v - self.pw)
+                for u in range(self.kh) for v in range(self.kw)]
+
     def windows_of(self, r: int, c: int) -> list[tuple[int, int, int, int]]:
         """(i, j, u, v): the windows that cover input (r, c), and through which tap."""
         out = []
