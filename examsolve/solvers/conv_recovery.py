@@ -9,9 +9,9 @@ does, but generally:
    the bias. An independent set of them is chosen, shown ("3 equations, 3 unknowns: windows
    at …") and solved by exact elimination; the other complete windows are checked.
 2. With the kernel known, a window with lost inputs is linear in them: one window with one
-   unknown gives it at once ("… + 2·x₄,₁ + … = 3 ⇒ x₄,₁ = 1"); groups of windows sharing
-   unknowns are solved jointly with a rank test (a value is determined iff it is the same in
-   every solution). Steps 1–2 repeat while anything new is found.
+   unknown gives it at once ("… + 2·X[4,1] + … = 3 ⇒ X[4,1] = 1"); groups of windows sharing
+   unknowns are solved jointly (exact row reduction: a value is determined iff it is the
+   same in every solution of the group). Steps 1–2 repeat while anything new is found.
 3. Lost outputs are computed from their windows.
 
 What the data do not pin down is reported (answer None plus a warning naming the relations
@@ -209,9 +209,10 @@ class _Solver:
         involved = set()
         for w in windows:
             involved |= {a for a in self.system.window_terms(*w)[0]}
+        unknowns = self.note.keys_text(sorted(involved, key=self.system.order))
         raise UnsolvableError(
             f"the data are inconsistent: the windows {self.note.windows_text(windows, 12)} "
-            f"contradict each other (no values of {self.note.keys_text(sorted(involved, key=self.system.order)) or 'the unknowns'} "
+            f"contradict each other (no values of {unknowns or 'the unknowns'} "
             f"satisfy all of their equations){self._sources_text(windows)}")
 
     def _window_mismatch(self, w: tuple[int, int]) -> str:
