@@ -22,6 +22,7 @@ class CheckRow:
     got: AnswerValue
     reason: str = ""
     expected_text: str | None = None  # a scalar as the spec wrote it (2.0794, not 10397/5000)
+    error: SpecError | None = None  # the expected key names no answer (bad input)
 
 
 def expected_value(node: SpecNode) -> object:
@@ -112,10 +113,14 @@ def check(problem: Problem, derivation: Derivation) -> list[CheckRow]:
     answers = derivation.answer_map()
     rows = []
     for key, node in problem.common.expected:
-        if key not in answers:
-            raise SpecError(f"no answer named '{key}'; this problem answers: "
-                            f"{', '.join(answers)}", node.file, node.line, f"expected.{key}")
         want = expected_value(node)
+        if key not in answers:
+            # Bad input, but the other answers are still worth checking: a row that fails,
+            # carrying the error the CLI reports (exit 2).
+            error = SpecError(f"no answer named '{key}'; this problem answers: "
+                              f"{', '.join(answers)}", node.file, node.line, f"expected.{key}")
+            rows.append(CheckRow(key, False, want, None, "no such answer", None, error))
+            continue
         ok, reason = compare(want, answers[key], problem.common.tolerance)
         text = node.node.value.strip() if node.is_scalar and not node.is_null else None
         rows.append(CheckRow(key, ok, want, answers[key], reason, text))

@@ -43,15 +43,32 @@ def _stderr() -> "Console":
 
 
 @contextmanager
-def _boundary(debug: bool) -> Iterator[None]:
-    """Known errors → `examsolve: <message>` and their exit code, no traceback."""
+def _boundary(debug: bool, file: Path | None = None) -> Iterator[None]:
+    """Known errors → `examsolve: <message>` and their exit code, no traceback.
+
+    A message that does not name its spec file gets it in front (several specs may run in
+    one command). Anything else is a bug: one line saying so, exit 1, and `--debug` shows it.
+    """
     try:
         yield
     except ExamsolveError as exc:
         if debug:
             raise
-        _stderr().print(f"examsolve: {exc}", markup=False)
+        message = str(exc)
+        if file is not None and not message.startswith(str(file)):
+            message = f"{file}: {message}"
+        _stderr().print(f"examsolve: {message}", markup=False)
         raise typer.Exit(int(exc.exit_status)) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 — the last line of defence, reported as a bug
+        if debug:
+            raise
+        where = f"{file}: " if file is not None else ""
+        _stderr().print(f"examsolve: {where}internal error ({type(exc).__name__}: {exc}); "
+                        "this is a bug in examsolve: --debug shows the traceback",
+                        markup=False)
+        raise typer.Exit(int(ExitStatus.FAILED)) from None
 
 
 class UsageError(ExamsolveError):
@@ -116,7 +133,7 @@ def run(
     solved = []
     for file in files:
         try:
-            with _boundary(debug):
+            with _boundary(debug, file):
                 derivation = solve(load(file))
         except typer.Exit as exc:
             status = max(status, ExitStatus(exc.exit_code))
@@ -151,6 +168,17 @@ def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
         _stderr().print(f"Wrote {output}", markup=False)
 
 
+def _default_problems() -> Path:
+    """./problems when there is one, else the examples installed with examsolve."""
+    from examsolve.errors import SpecError
+    from examsolve.problem import examples_dir
+
+    folder = Path("problems") if Path("problems").is_dir() else examples_dir()
+    if folder is None:
+        raise SpecError("no problems/ folder here and no installed examples")
+    return folder
+
+
 @app.command("list")
 def list_(
     folder: Optional[Path] = typer.Argument(
@@ -159,31 +187,33 @@ def list_(
 ) -> None:
     """Show the specs in a folder: file, kind, title, source."""
     from rich.table import Table
+    from rich.text import Text
 
     from examsolve.errors import SpecError
-    from examsolve.problem import examples_dir, read_common, spec_files
+    from examsolve.problem import read_common, spec_files
     from examsolve.spec import compose_file
 
     with _boundary(debug):
-        if folder is None:
-            folder = Path("problems") if Path("problems").is_dir() else examples_dir()
-            if folder is None:
-                raise SpecError("no problems/ folder here and no installed examples")
-        table = Table("file", "kind", "title", "source")
+        folder = folder or _default_problems()
+        table = Table(title=str(folder), title_justify="left")
+        table.add_column("file", no_wrap=True)
+        table.add_column("kind", no_wrap=True)
+        table.add_column("title")
+        table.add_column("source")
         status = ExitStatus.OK
         for file in spec_files([folder]):
             try:
                 common = read_common(compose_file(file))
                 table.add_row(file.name, common.kind, common.title, common.source or "")
             except SpecError as exc:
-                table.add_row(file.name, "[red]invalid[/red]", str(exc), "")
+                table.add_row(file.name, Text("invalid", style="red"), Text(str(exc)), "")
                 status = ExitStatus.BAD_INPUT
     _stdout().print(table)
     raise typer.Exit(int(status))
 
 
 @app.command()
-def kinds() -> None:
+def kinds(debug: bool = DebugOption) -> None:
     """List the problem kinds examsolve solves."""
     from rich.table import Table
 
@@ -198,7 +228,7 @@ def kinds() -> None:
 @app.command()
 def check(
     paths: Optional[List[Path]] = typer.Argument(
-        None, help="Spec files or folders (default: ./problems)."),
+        None, help="Spec files or folders (default: ./problems, else the installed examples)."),
     debug: bool = DebugOption,
 ) -> None:
     """Solve every spec with `expected` answers and compare; exit 1 on any mismatch."""
@@ -225,10 +255,11 @@ def check(
     table = Table("", "file", "answer", "expected", "got")
     counts = [0, 0]
     with _boundary(debug):
-        files = spec_files(paths or [Path("problems")])
+        files = spec_files(paths or [_default_problems()])
+    checked = 0
     for file in files:
         try:
-            with _boundary(debug):
+            with _boundary(debug, file):
                 problem = load(file)
                 if not problem.common.expected:
                     continue
@@ -236,17 +267,26 @@ def check(
         except typer.Exit as exc:
             status = max(status, ExitStatus(exc.exit_code))
             continue
+        checked += 1
         for row in rows:
+            if row.error is not None:
+                _stderr().print(f"examsolve: {row.error}", markup=False)
+                status = max(status, ExitStatus.BAD_INPUT)
             counts[0 if row.ok else 1] += 1
             mark = Text("✓", style="green") if row.ok else Text("✗", style="bold red")
-            got = show(row.got) + (f"  ({row.reason})" if row.reason else "")
+            got = ("—" if row.error else show(row.got)) + \
+                (f"  ({row.reason})" if row.reason else "")
             expected = row.expected_text.replace("-", "−") if row.expected_text else \
                 show(row.expected)
             table.add_row(mark, file.name, row.key, expected, got)
             if not row.ok:
                 status = max(status, ExitStatus.FAILED)
     console = _stdout()
-    console.print(table)
+    if checked:
+        console.print(table)
+    else:
+        console.print(f"nothing to check: none of the {len(files)} spec(s) has `expected` "
+                      "answers", markup=False)
     # The plain closing line CI reads: 'N passed, N failed' (answers, not tests).
     console.print(f"check: {counts[0]} passed, {counts[1]} failed")
     raise typer.Exit(int(status))

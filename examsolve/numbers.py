@@ -8,6 +8,7 @@ as `1/3`, floats to 4 significant digits.
 from __future__ import annotations
 
 import math
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from numbers import Integral, Real
 
@@ -17,6 +18,9 @@ Scalar = int | Fraction | float
 
 # A terminating decimal longer than this is written as a fraction instead.
 _MAX_DECIMAL_DIGITS = 8
+# A fraction with more digits than this (numerator and denominator together) is written in
+# scientific notation, as a float would be: exactness no reader can use is noise.
+_MAX_EXACT_DIGITS = 24
 
 
 def parse_number(text: str) -> Fraction | float:
@@ -59,6 +63,8 @@ def format_number(value: object, digits: int = 4) -> str:
     """Write a number the way a model solution does (see the module docstring)."""
     if isinstance(value, (Fraction, Integral, np.integer, bool, np.bool_)):
         q = Fraction(int(value)) if not isinstance(value, Fraction) else value
+        if len(str(abs(q.numerator))) + len(str(q.denominator)) > _MAX_EXACT_DIGITS:
+            return _scientific(q, digits)
         if q.denominator == 1:
             return str(q.numerator)
         if is_terminating(q):
@@ -80,6 +86,16 @@ def format_number(value: object, digits: int = 4) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa}e{int(exponent)}"
     return text
+
+
+def _scientific(q: Fraction, digits: int) -> str:
+    """A huge or very fine exact number to `digits` significant digits: 1.235e300."""
+    with localcontext() as ctx:
+        ctx.prec = digits
+        d = Decimal(q.numerator) / Decimal(q.denominator)
+    mantissa, _, exponent = f"{d:.{digits}e}".partition("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}" if int(exponent) else mantissa
 
 
 def _decimal(q: Fraction) -> str:

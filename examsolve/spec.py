@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -267,9 +268,10 @@ class SpecNode:
         if self.node.tag == "tag:yaml.org,2002:bool":
             raise self.error(f"expected a number, got a boolean ({self.node.value})")
         try:
-            return parse_number(self.node.value)
+            q = parse_number(self.node.value)
         except (ValueError, ZeroDivisionError):
             raise self.error(f"expected a number, got '{self.node.value}'") from None
+        return _within_float_range(q, self.error)
 
     def integer(self, minimum: int | None = None, maximum: int | None = None) -> int:
         q = self.number()
@@ -386,9 +388,20 @@ class SpecNode:
                                 f"{lengths[0]}", self.file, line, path)
 
 
+# Exact numbers are kept as fractions, but every kind may need them as floats (exp, log,
+# plots), so a spec's numbers must fit in float64: 1e400 is refused here, not a crash later.
+_FLOAT_MAX = Fraction(sys.float_info.max)
+
+
+def _within_float_range(q: Fraction | float, fail) -> Fraction | float:  # type: ignore[no-untyped-def]
+    if isinstance(q, Fraction) and abs(q) > _FLOAT_MAX:
+        raise fail("too large: numbers must fit in float64 (|x| ≤ 1.8e308)")
+    return q
+
+
 def _parse_entry(text: str, unknown: bool, names: bool, what: str, fail) -> Entry:  # type: ignore[no-untyped-def]
     try:
-        return Fraction(text)  # the common case, fast: 2, -1/2, 0.125, 1e-3
+        return _within_float_range(Fraction(text), fail)  # fast: 2, -1/2, 0.125, 1e-3
     except (ValueError, ZeroDivisionError, TypeError):
         pass
     cell = str(text).strip()
@@ -397,9 +410,11 @@ def _parse_entry(text: str, unknown: bool, names: bool, what: str, fail) -> Entr
             return UNKNOWN
         raise fail(f"expected {what}, got an unknown (?)")
     try:
-        return parse_number(cell)
+        q = parse_number(cell)
     except (ValueError, ZeroDivisionError):
-        pass
+        q = None
+    if q is not None:
+        return _within_float_range(q, fail)
     if names and NAME_RE.match(cell):
         return cell
     raise fail(f"expected {what}, got '{cell}'")

@@ -126,3 +126,45 @@ def test_list_defaults_to_problems_and_shows_sources():
     result = runner.invoke(app, ["list"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "2-conv-recovery.yaml" in result.output and "Midterm, problem 2" in result.output
+
+
+def test_unsolvable_errors_name_their_file(tmp_path):
+    spec = write(tmp_path, "incons.yaml", "kind: conv-recovery\ntitle: t\n"
+                 "input: [[1, 2, 3]]\noutput: [[3, 6]]\nkernel: [[a, a]]\n")
+    result = runner.invoke(app, ["run", str(spec)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"examsolve: {spec}: ")
+
+
+def test_an_internal_error_is_one_line_exit_1(tmp_path, monkeypatch):
+    import examsolve.problem
+
+    def broken(problem):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(examsolve.problem, "solve", broken)
+    spec = write(tmp_path, "x.yaml", open("problems/2-conv-recovery.yaml").read())
+    result = runner.invoke(app, ["run", str(spec)])
+    assert result.exit_code == 1
+    assert result.output == (f"examsolve: {spec}: internal error (ZeroDivisionError: boom); "
+                             "this is a bug in examsolve: --debug shows the traceback\n")
+
+
+def test_check_keeps_checking_after_an_unknown_expected_key(tmp_path):
+    text = open("problems/2-conv-recovery.yaml").read()
+    bad = write(tmp_path, "bad.yaml", text.replace("expected: {", "expected: {g: 3, "))
+    result = runner.invoke(app, ["check", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.rstrip().endswith("check: 6 passed, 1 failed")
+
+
+def test_check_says_when_there_is_nothing_to_check(tmp_path):
+    text = open("problems/2-conv-recovery.yaml").read()
+    spec = write(tmp_path, "plain.yaml", text[:text.index("expected:")])
+    result = runner.invoke(app, ["check", str(spec)])
+    assert result.exit_code == 0
+    assert "nothing to check" in result.output
+
+
+def test_every_command_takes_debug():
+    assert runner.invoke(app, ["kinds", "--debug"]).exit_code == 0

@@ -15,7 +15,8 @@ from examsolve.numbers import format_number, parse_number
     (Fraction(1, 3), "1/3"), (Fraction(-7, 6), "-7/6"), (Fraction(1, 2**20), "1/1048576"),
     (2.0794415416798357, "2.079"), (0.5, "0.5"), (3.0, "3"), (-0.0, "0"),
     (float("inf"), "inf"), (float("-inf"), "-inf"), (float("nan"), "nan"),
-    (1e308, "1e308"), (1.234e-7, "1.234e-7"), (np.float64(0.1), "0.1"), (np.int64(-3), "-3"),
+    (1e308, "1e308"), (Fraction(10**300), "1e300"), (Fraction(-12345 * 10**296), "-1.234e300"),
+    (Fraction(1, 3 * 10**30), "3.333e-31"), (Fraction(2**64), "18446744073709551616"), (1.234e-7, "1.234e-7"), (np.float64(0.1), "0.1"), (np.int64(-3), "-3"),
 ])
 def test_format_number(value, text):
     assert format_number(value) == text

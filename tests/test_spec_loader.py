@@ -121,3 +121,19 @@ def test_alias_bomb_is_refused_quickly():
     with pytest.raises(SpecError, match="aliases"):
         load_string(text, "bomb.yaml")
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("text, path", [
+    ("m: [1, 1e400]\n", "m[2]"),
+    ("m: |\n  1 -2e999\n", "m[1][2]"),
+    ("m: 1e309\n", "m[1][1]"),  # YAML reads 1e309 as a string: a one-entry block
+])
+def test_numbers_beyond_float64_are_refused(text, path):
+    with pytest.raises(SpecError) as err:
+        grid_of(text)
+    assert err.value.path == path and "too large" in err.value.message
+
+
+def test_number_beyond_float64_is_refused():
+    with pytest.raises(SpecError, match="too large"):
+        node_of('n: "1e400"\n')["n"].number()
