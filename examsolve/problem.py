@@ -48,6 +48,10 @@ class Problem:
 def read_common(node: SpecNode) -> Common:
     from examsolve.solvers import KINDS
 
+    if "kind" not in node:  # a misspelt `kind` says so, rather than "missing 'kind'"
+        for key, child in node.items():
+            if difflib.get_close_matches(key.lower(), ["kind"], n=1, cutoff=0.75):
+                raise child.error(f"unknown key '{key}'; did you mean 'kind'?")
     kind_node = node["kind"]
     kind = kind_node.string().strip()
     if kind not in KINDS:

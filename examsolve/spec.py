@@ -73,6 +73,15 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# PyYAML's wording for the slips people make most, with what to do about them.
+_YAML_HINTS = (
+    ("'\\t'", " (indent with spaces: YAML does not allow tabs there)"),
+    ("mapping values are not allowed", " (a value containing ': ' must be quoted)"),
+    ("expected ',' or ']'", " (quote entries with brackets or commas, e.g. \"X[4,1]\")"),
+    ("expected <block end>", " (check the indentation of this line against the ones above)"),
+)
+
+
 def compose_file(path: Path) -> "SpecNode":
     """Parse a spec file into a SpecNode (a mapping), or raise SpecError."""
     file = str(path)
@@ -109,7 +118,8 @@ def compose_text(text: str, file: str = "<spec>") -> "SpecNode":
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise SpecError(f"invalid YAML: {problem}", file, line) from None
+        hint = next((h for pattern, h in _YAML_HINTS if pattern in problem), "")
+        raise SpecError(f"invalid YAML: {problem}{hint}", file, line) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"invalid YAML: {exc}", file) from None
     finally:

@@ -137,3 +137,20 @@ def test_numbers_beyond_float64_are_refused(text, path):
 def test_number_beyond_float64_is_refused():
     with pytest.raises(SpecError, match="too large"):
         node_of('n: "1e400"\n')["n"].number()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("kind: backprop\ntitle: t\nx:\n\t- 1\n", "(indent with spaces: YAML does not allow tabs there)"),
+    ("kind: backprop\ntitle: t: with colon\n", "(a value containing ': ' must be quoted)"),
+    ("kind: conv-recovery\ntitle: t\nfind: [e, X[4,1]]\n", 'e.g. "X[4,1]"'),
+])
+def test_common_yaml_slips_get_a_hint(text, message):
+    with pytest.raises(SpecError) as err:
+        load_string(text, "p.yaml")
+    assert message in str(err.value)
+
+
+def test_a_misspelt_kind_key_is_named():
+    with pytest.raises(SpecError) as err:
+        load_string("Kind: backprop\ntitle: t\n", "p.yaml")
+    assert str(err.value) == "p.yaml:1: Kind: unknown key 'Kind'; did you mean 'kind'?"

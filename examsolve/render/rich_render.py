@@ -95,16 +95,18 @@ class RichPrinter:
         return Padding(text, (0, 0, 0, INDENT), expand=False)
 
     def _print_Table(self, b: Table) -> RenderableType:
-        table = RichTable(*b.headers, title=b.caption, title_justify="left",
-                          show_edge=True, pad_edge=True)
+        table = RichTable(title=b.caption, title_justify="left", show_edge=True, pad_edge=True)
+        for header in b.headers:
+            table.add_column(header, overflow="fold")  # a narrow terminal folds, never crops
         for r in b.rows:
             table.add_row(*[Text(linear(c)) if isinstance(c, Expr) else Text(str(c))
                             for c in r])
         return table
 
     def _print_Code(self, b: Code) -> RenderableType:
+        # word_wrap: on a narrow terminal a long line wraps rather than losing its end.
         return Syntax(b.source, b.language, theme="ansi_dark", background_color="default",
-                      word_wrap=False)
+                      word_wrap=True)
 
     def _print_Figure(self, b: Figure) -> RenderableType:
         parts: list[RenderableType] = [Text(b.text, no_wrap=True, overflow="ignore")]
