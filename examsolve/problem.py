@@ -115,7 +115,7 @@ def spec_files(paths: list[Path]) -> list[Path]:
             found = sorted(p for p in path.iterdir()
                            if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
-                raise SpecError("no *.yaml specs in this folder", str(path))
+                raise SpecError("no *.yaml or *.yml specs in this folder", str(path))
             files.extend(found)
         elif path.exists():
             files.append(path)

@@ -49,7 +49,7 @@ def test_missing_file_exit_2(tmp_path):
 def test_empty_folder_exit_2(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path)])
     assert result.exit_code == 2
-    assert "no *.yaml specs in this folder" in result.output
+    assert "no *.yaml or *.yml specs in this folder" in result.output
 
 
 def test_debug_re_raises(tmp_path):
