@@ -1,20 +1,21 @@
 """A construction that always classifies every point: one ReLU per class change on a line.
 
-1. Pick a direction u (small integers) on which points of different classes never project to
-   the same t = u·x; among the candidates take the one with the fewest class changes along
-   the sorted projections (then the simplest u). On the moment curve u = (1, r, r², …) all
+1. Pick a direction d (small integers) on which points of different classes never project to
+   the same t = d·x; among the candidates take the one with the fewest class changes along
+   the sorted projections (then the simplest d). On the moment curve d = (1, r, r², …) all
    but finitely many r qualify, so a direction always exists.
-2. Along t the classes form runs R_1, R_2, …, R_{k+1}, y_j = ±1 the sign of run j. Let a_j be
-   the last projection of run j and b_j the first of run j + 1 (a_j < b_j). Build
+2. Along t the classes form runs R_1, R_2, …, R_{k+1}, y_j = ±1 the sign of run j. Let t_j be
+   the last projection of run j and t_j⁺ the first of run j + 1 (t_j < t_j⁺). Build
 
-       s(t) = y_1 + Σ_{j=1..k} v_j ReLU(t − a_j)
+       s(t) = y_1 + Σ_{j=1..k} v_j ReLU(t − t_j)
 
-   piece by piece: s = y_1 on run 1; on [a_j, a_{j+1}] s is the line through (a_j, s(a_j))
-   and (b_j, y_{j+1}), with slope σ_j = (y_{j+1} − s(a_j)) / (b_j − a_j), so v_j = σ_j − σ_{j−1}
-   (σ_0 = 0). From b_j on that line moves away from 0 on the side of y_{j+1}, so every point of
-   run j + 1 has y_{j+1}·s ≥ 1; the last piece runs on forever in the same way.
+   piece by piece: s = y_1 on run 1; on [t_j, t_{j+1}] s is the line through (t_j, s(t_j))
+   and (t_j⁺, y_{j+1}), with slope m_j = (y_{j+1} − s(t_j)) / (t_j⁺ − t_j), so
+   v_j = m_j − m_{j−1} (m_0 = 0). From t_j⁺ on that line moves away from 0 on the side of
+   y_{j+1}, so every point of run j + 1 has y_{j+1}·s ≥ 1; the last piece runs on forever in
+   the same way.
 
-Hidden unit j is ReLU(u·x − a_j): W1 has k equal rows u, b1 = −a, w2 = v, b2 = y_1.
+Hidden unit j is ReLU(d·x − t_j): W1 has k equal rows d, b1 = −t, w2 = v, b2 = y_1.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ MAX_DIRECTIONS = 200  # small-integer directions tried before the moment curve
 class Construction:
     """The pieces of the construction, for the derivation."""
 
-    direction: tuple[int, ...]
+    direction: tuple[int, ...]  # d
     changes: int
-    kinks: tuple[Fraction, ...]  # a_j
-    next_firsts: tuple[Fraction, ...]  # b_j
-    values_at_kinks: tuple[Fraction, ...]  # s(a_j)
-    slopes: tuple[Fraction, ...]  # σ_j
+    kinks: tuple[Fraction, ...]  # t_j
+    next_firsts: tuple[Fraction, ...]  # t_j⁺
+    values_at_kinks: tuple[Fraction, ...]  # s(t_j)
+    slopes: tuple[Fraction, ...]  # m_j
     start: int  # y_1
     model: Model
 
@@ -113,7 +114,7 @@ def construct(xs: list[Vector], ys: list[int]) -> Construction:
     for j in range(len(runs) - 1):
         a, b, target = runs[j][2], runs[j + 1][1], Fraction(runs[j + 1][0])
         if j > 0:
-            value += slope * (a - kinks[-1])  # s(a_j) along the previous piece
+            value += slope * (a - kinks[-1])  # s(t_j) along the previous piece
         new_slope = (target - value) / (b - a)
         kinks.append(a)
         firsts.append(b)

@@ -1,0 +1,321 @@
+"""classifier-design's explanations: every formula the derivation displays is evaluated here by
+a small evaluator of the math nodes and compared with a numpy forward pass written in the test
+(never the solver's), and the wording claims only what was searched or proved."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from examsolve import mathmodel as m
+from examsolve.problem import load, load_string, solve
+from examsolve.render.textmath import linear
+
+TEMPLATE = "examsolve/templates/classifier-design.yaml"
+
+
+def value(node, env):
+    """The number (or numpy array) a math node stands for; symbols from env[(name, sub)]."""
+    if isinstance(node, m.Num):
+        return float(node.value)
+    if isinstance(node, m.Sym):
+        return env[(node.name, node.sub)]
+    if isinstance(node, m.Add):
+        return sum(value(t, env) for t in node.terms)
+    if isinstance(node, m.Neg):
+        return -value(node.arg, env)
+    if isinstance(node, m.Mul):
+        out = value(node.factors[0], env)
+        for f in node.factors[1:]:
+            v = value(f, env)
+            out = out @ v if isinstance(out, np.ndarray) and isinstance(v, np.ndarray) and \
+                out.shape[-1] == v.shape[0] and out.ndim == 2 and out.shape[1] > 1 else out * v
+        return out
+    if isinstance(node, m.Mat):
+        return np.array([[value(e, env) for e in row] for row in node.rows], dtype=float)
+    if isinstance(node, m.Call):
+        arg = value(node.args[0], env)
+        return {"abs": np.abs, "ReLU": lambda v: np.maximum(v, 0),
+                "σ": lambda v: 1 / (1 + np.exp(-v))}[node.fn](arg)
+    raise TypeError(type(node).__name__)
+
+
+def numpy_s(answers, x):
+    W1 = np.array(answers["W1"], dtype=float)
+    b1 = np.array(answers["b1"], dtype=float).reshape(-1)
+    w2 = np.array(answers["w2"], dtype=float).reshape(-1)
+    h = np.maximum(W1 @ np.array(x, dtype=float) + b1, 0)
+    return float(w2 @ h + float(answers["b2"]))
+
+
+def blocks(derivation, kind):
+    return [(s.heading, b) for s in derivation.steps for b in s.blocks
+            if type(b).__name__ == kind]
+
+
+def prose(derivation) -> str:
+    return " ".join(b.text for _, b in blocks(derivation, "Para"))
+
+
+def coordinate_env(x, names=("x",)):
+    if len(x) == 1:
+        return {("x", None): float(x[0])}
+    return {("x", str(k + 1)): float(v) for k, v in enumerate(x)}
+
+
+# ---- finding 1: what the network computes -----------------------------------------------
+
+def test_exam_net_is_twice_an_absolute_difference_minus_one():
+    derivation = solve(load("problems/1-classifier-design.yaml"))
+    answers = derivation.answer_map()
+    rels = [b.expr for _, b in blocks(derivation, "Equation")
+            if isinstance(b.expr, m.Rel) and b.expr.parts[0] == m.Sym("s")
+            and any(isinstance(f, m.Call) and f.fn == "abs"
+                    for t in getattr(b.expr.parts[1], "terms", ())
+                    for f in getattr(t, "factors", (t,)))]
+    assert len(rels) == 1 and linear(rels[0]) == "s = 2abs(x₁ − x₂) − 1"
+    rng = np.random.default_rng(0)
+    for x in rng.uniform(-3, 3, size=(50, 2)):
+        assert value(rels[0].parts[1], coordinate_env(x)) == pytest.approx(numpy_s(answers, x))
+    assert "0 at points 1, 2 and 3 (s = −1) and 1 at points 4 and 5 (s = 1)" in \
+        prose(derivation)
+
+
+def piecewise_table(derivation):
+    return next(b for _, b in blocks(derivation, "Table") if b.headers[1:] == ("s",))
+
+
+@pytest.mark.parametrize("path, direction", [
+    ("problems/1b-classifier-check.yaml", (1, 1)),
+])
+def test_piecewise_table_matches_the_network(path, direction):
+    derivation = solve(load(path))
+    answers = derivation.answer_map()
+    table = piecewise_table(derivation)
+    rng = np.random.default_rng(1)
+    for where, s_expr in table.rows:
+        bounds = [value(p, {}) for p in where.parts if isinstance(p, m.Num)]
+        lo = bounds[0] if where.ops[0] == "≤" and len(bounds) == 2 or where.ops[0] == "≥" \
+            else bounds[0] - 5
+        hi = bounds[-1] if where.ops[-1] == "≤" else lo + 5
+        for t in rng.uniform(lo, hi, 20):
+            # a point with d·x = t: x = t·d/|d|²
+            d = np.array(direction, dtype=float)
+            x = t * d / (d @ d)
+            assert value(s_expr, {("t", None): t}) == pytest.approx(numpy_s(answers, x))
+    text = prose(derivation)
+    # By hand: s = t − 0.5 on [0, 1] and 1.5 − t beyond, so cross exactly for 0.5 < t < 1.5.
+    assert any(linear(b.expr) == "0.5 < t < 1.5" for _, b in blocks(derivation, "Equation"))
+    assert "Points 3 (`circle`) and 4 (`cross`) have the same hidden activations h" in text
+
+
+def test_one_dimensional_construction_pieces_match_numpy():
+    points = "\n".join(f"  {i} {'odd' if bin(i).count('1') % 2 else 'even'}" for i in range(8))
+    derivation = solve(load_string(f"kind: classifier-design\ntitle: t\npoints: |\n{points}\n"
+                                   "positive: odd\n"))
+    answers = derivation.answer_map()
+    table = piecewise_table(derivation)
+    assert len(table.rows) == answers["hidden"] + 1
+    for where, s_expr in table.rows:
+        nums = [value(p, {}) for p in where.parts if isinstance(p, m.Num)]
+        for t in np.linspace(nums[0] - (3 if where.ops == ("≤",) else 0),
+                             nums[-1] + (3 if where.ops == ("≥",) else 0), 7):
+            assert value(s_expr, {("x", None): t}) == pytest.approx(numpy_s(answers, [t]))
+
+
+def test_generic_net_says_which_way_each_unit_pushes():
+    model = "model:\n  W1: [[1, 0], [0, 1]]\n  b1: [0, 0]\n  w2: [1, -1]\n  b2: -1\n"
+    spec = "kind: classifier-design\ntitle: t\npoints: \"0 0 a; 2 0 b; 0 2 a\"\n" + model
+    text = prose(solve(load_string(spec)))
+    assert "Where no unit is active s = b₂ = −1 (`a`)" in text
+    assert "h₁ pushes s toward `b`, h₂ pushes s toward `a`" in text
+
+
+# ---- finding 2: one point substituted in full --------------------------------------------
+
+@pytest.mark.parametrize("path", ["problems/1-classifier-design.yaml",
+                                  "problems/1b-classifier-check.yaml", TEMPLATE])
+def test_worked_point_chains_are_true(path):
+    derivation = solve(load(path))
+    answers = derivation.answer_map()
+    text = prose(derivation)
+    number = int(re.search(r"(?:For example, point|In full for point) (\d+),", text).group(1))
+    step = next(s for s in derivation.steps if s.heading == "Every point through the network")
+    eqs = [b.expr for b in step.blocks if type(b).__name__ == "Equation"]
+    z_chain, h_chain, s_chain, p_chain = eqs[:4]
+    x = np.array([float(Fraction(v)) for v in derivation_points(path)[number - 1]])
+    z = np.array(answers["W1"], dtype=float) @ x + np.array(answers["b1"], dtype=float)
+    for part in z_chain.parts[2:]:  # the substituted forms and the result
+        assert value(part, {}).reshape(-1) == pytest.approx(z)
+    assert value(h_chain.parts[-1], {}).reshape(-1) == pytest.approx(np.maximum(z, 0))
+    s = numpy_s(answers, x)
+    for part in s_chain.parts[2:]:
+        assert value(part, {}) == pytest.approx(s)
+    assert value(p_chain.parts[2], {}) == pytest.approx(1 / (1 + math.exp(-s)), rel=1e-3)
+
+
+def derivation_points(path):
+    import yaml
+
+    with open(path) as f:
+        text = yaml.safe_load(f)["points"]
+    return [line.split()[:-1] for line in text.strip().splitlines()]
+
+
+def test_exam_worked_point_is_point_four_as_a_student_writes_it():
+    derivation = solve(load("problems/1-classifier-design.yaml"))
+    step = next(s for s in derivation.steps if s.heading == "Every point through the network")
+    lines = [linear(b.expr) for b in step.blocks if type(b).__name__ == "Equation"]
+    assert lines[2] == "s = w₂·h + b₂ = 2·0 + 2·1 − 1 = 1"
+    assert lines[3] == "p = σ(1) = 0.7311 > 0.5 ⇒ cross"
+    assert "For example, point 4, x = (0, 1):" in prose(derivation)
+
+
+# ---- findings 3, 4, 8: claims, table headers, captions -----------------------------------
+
+def test_search_text_claims_only_what_was_searched():
+    derivation = solve(load("problems/1-classifier-design.yaml"))
+    text = prose(derivation)
+    assert "The winner has the smallest largest" not in text
+    assert "stops at the first grid" in text
+    search = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "H")
+    halves_for_two = any(r[0] == "2" and r[1].startswith("halves") for r in search.rows)
+    assert not halves_for_two and "Halves were not tried for H = 2" in text
+    # The sentence is needed: a net with largest parameter 1.5 exists (checked in numpy).
+    answers = {"W1": [[1.5, -1.5], [-1.5, 1.5]], "b1": [0, 0], "w2": [1.5, 1.5], "b2": -1}
+    for x, y in [((0, 0), -1), ((1, 1), -1), ((0.5, 0.5), -1), ((0, 1), 1), ((1, 0), 1)]:
+        assert y * numpy_s(answers, x) >= 1
+    assert "No network with 1 hidden unit" not in text
+    assert "One hidden unit is impossible" in text and "So H = 2 is the fewest possible" in text
+
+
+def test_table_headers_and_caption():
+    derivation = solve(load("problems/1b-classifier-check.yaml"))
+    table = next(b for _, b in blocks(derivation, "Table") if "predicted" in b.headers)
+    assert table.headers[-1] == "ok"
+    assert "Every point (z and h written as rows):" in prose(derivation)
+    (_, figure), = blocks(derivation, "Figure")
+    assert "`" not in figure.caption
+    assert "; " not in " ".join(b.text for _, b in blocks(derivation, "Para")
+                                if "s = 0 (p = 0.5)" in b.text)
+
+
+# ---- finding 5: the hull proof is math, in every format ----------------------------------
+
+@pytest.mark.parametrize("path, line", [
+    (TEMPLATE, "0 = 0.5·(−1) + 0.5·1"),
+    ("problems/1-classifier-design.yaml", "0.5[0; 1] + 0.5[1; 0] = [0.5; 0.5] = "
+                                          "0.5[0; 0] + 0.5[1; 1]"),
+])
+def test_hull_proof_is_built_from_math_nodes(path, line):
+    derivation = solve(load(path))
+    step = next(s for s in derivation.steps if s.heading.startswith("Searching"))
+    eqs = [b.expr for b in step.blocks if type(b).__name__ == "Equation"]
+    assert [linear(e) for e in eqs] == [line]
+    assert not any(isinstance(n, m.Text) for n in walk(eqs[0]))
+    parts = [value(p, {}) for p in eqs[0].parts]  # the averages really agree
+    for p in parts[1:]:
+        assert np.allclose(p, parts[0])
+
+
+def walk(node):
+    yield node
+    for child in (getattr(node, "parts", ()) or getattr(node, "terms", ()) or
+                  getattr(node, "factors", ()) or getattr(node, "args", ())):
+        yield from walk(child)
+    for row in getattr(node, "rows", ()):
+        for e in row:
+            yield from walk(e)
+
+
+# ---- finding 6: unit sides normalised ----------------------------------------------------
+
+def test_template_unit_table_reads_x_less_than_zero():
+    derivation = solve(load(TEMPLATE))
+    table = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "unit")
+    assert [(linear(r[1]), linear(r[2])) for r in table.rows] == [("x = 0", "x > 0"),
+                                                                 ("x = 0", "x < 0")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=2, max_size=2).filter(any),
+       st.integers(-4, 4))
+def test_unit_sides_hold_exactly_where_the_unit_is_active(w, b):
+    from examsolve.solvers.classifier_design_derive import unit_sides
+
+    names = [m.Sym("x", "1"), m.Sym("x", "2")]
+    _, side = unit_sides(tuple(Fraction(v) for v in w), Fraction(b), names)
+    lhs, op, rhs = side.parts[0], side.ops[0], side.parts[1]
+    for x in np.random.default_rng(abs(b) + 7).uniform(-3, 3, size=(30, 2)):
+        env = coordinate_env(x)
+        holds = value(lhs, env) > value(rhs, env) if op == ">" else \
+            value(lhs, env) < value(rhs, env)
+        assert holds == (np.dot(w, x) + b > 0)
+
+
+# ---- finding 7: the construction's names and the lower bound -----------------------------
+
+def test_construction_names_and_lower_bound_warning():
+    points = "\n".join(f"  {i} {2 * i} {'odd' if bin(i).count('1') % 2 else 'even'}"
+                       for i in range(8))
+    derivation = solve(load_string(f"kind: classifier-design\ntitle: t\npoints: |\n{points}\n"
+                                   "positive: odd\n"))
+    table = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "j")
+    assert table.headers[1].startswith("tⱼ") and "σ" not in " ".join(table.headers)
+    assert not any("a_j" in h or "b_j" in h for h in table.headers)
+    text = prose(derivation)
+    assert "direction d = " in text and "every row of W₁ is d" in text
+    # Collinear points, labels change 5 times along the line: H + 1 pieces ≥ 5, so H ≥ 4.
+    assert derivation.warnings and "at least 4 hidden units" in derivation.warnings[0]
+
+
+def test_lower_bound_lemma_sign_changes_at_most_h_plus_one():
+    """Along a line s has at most H kinks, so at most H + 1 sign changes: checked on random
+    1-D nets by dense sampling, and H = 3 reaching 4 (so the bound H ≥ k − 1 is sharp)."""
+    rng = np.random.default_rng(3)
+    t = np.linspace(-20, 20, 40001)
+    for _ in range(300):
+        H = int(rng.integers(1, 5))
+        a, c, v = rng.normal(size=H), rng.normal(size=H) * 5, rng.normal(size=H)
+        s = np.maximum(np.outer(t, a) + c, 0) @ v + rng.normal()
+        signs = np.sign(s[np.abs(s) > 1e-9])
+        assert np.count_nonzero(np.diff(signs)) <= H + 1
+    # One right-facing and two left-facing units (worked by hand): slopes +½, −½, +1, −1
+    # with s(0) = 1, s(4) = −1, s(6) = 1.
+    s = -np.maximum(t, 0) + 1.5 * np.maximum(4 - t, 0) - 2 * np.maximum(6 - t, 0) + 7
+    assert np.count_nonzero(np.diff(np.sign(s[np.abs(s) > 1e-9]))) == 4
+
+
+def test_line_lower_bound_brute_force():
+    from examsolve.solvers.classifier_design_derive_search import line_lower_bound
+    from examsolve.solvers.classifier_design_net import Point
+
+    rng = np.random.default_rng(5)
+    for _ in range(100):
+        ts = sorted(set(int(v) for v in rng.integers(-9, 9, size=6)))
+        labels = [str(rng.integers(0, 2)) for _ in ts]
+        pts = [Point((Fraction(t), Fraction(3 * t + 1)), lab, 0) for t, lab in zip(ts, labels)]
+        changes = sum(a != b for a, b in zip(labels, labels[1:]))
+        assert line_lower_bound(pts) == (changes, max(1, changes - 1))
+    off_line = [Point((Fraction(0), Fraction(0)), "a", 0), Point((Fraction(1), Fraction(0)), "b", 0),
+                Point((Fraction(0), Fraction(1)), "a", 0)]
+    assert line_lower_bound(off_line) is None
+
+
+# ---- finding 9: why a student's net fails, from the numbers -----------------------------
+
+def test_check_mode_says_which_units_are_active_at_a_wrong_point():
+    text = prose(solve(load("problems/1b-classifier-check.yaml")))
+    assert "Point 3 (0.5, 0.5) is `circle`, but only h₁ is active there and s = 0.5 > 0" in \
+        text
+    model = "model:\n  W1: [[1]]\n  b1: [-5]\n  w2: [1]\n  b2: 1\n"
+    spec = "kind: classifier-design\ntitle: t\npoints: \"0 a; 9 b\"\n" + model
+    text = prose(solve(load_string(spec)))
+    # By hand: at x = 0 the unit is off (0 − 5 < 0), so s = b₂ = 1 > 0: predicted b.
+    assert "Point 1 0 is `a`, but no unit is active there, so s = b₂ and s = 1 > 0" in text
