@@ -148,7 +148,7 @@ given: {x: [1, 2]}
 parameters: {w: [[1, -1]]}
 model:
   - p = sigmoid(w @ x)
-  - L = bce(p, 1)
+  - L = mse(p, 1)
 """)
     assert any(w.startswith("self-check failed") for w in d.warnings)
     steps = {s.heading: s for s in d.steps}

@@ -10,6 +10,13 @@ rule: given g = ∂L/∂out it returns ∂L/∂child for each child (None for a 
 gradient, such as a label). `LOCAL` explains each op's local derivative in words.
 `backward(loss)` walks the nodes in reverse creation order, a valid reverse topological
 order, summing the contributions of every consumer (a value used twice sums its branches).
+
+A loss that reads a probability p = σ(s) or p = softmax(s) (bce, nll) may hand back a
+`Through`: ∂L/∂p for the record, plus ∂L/∂s directly (the key's shortcuts p − y and
+p − onehot). When p rounds to exactly 0 or 1 in float64, ∂L/∂p overflows and p's local
+derivative underflows to 0, but their product, the shortcut, is finite: the p node then
+passes only its other consumers' gradient through its local derivative and adds the
+shortcut for s.
 """
 
 from __future__ import annotations
@@ -28,6 +35,15 @@ HALF = Fraction(1, 2)
 
 class DomainError(ArithmeticError):
     """log of a non-positive number, and the like: the problem's data make the loss undefined."""
+
+
+@dataclass(frozen=True)
+class Through:
+    """A fused loss's gradient for its input p = f(s): `dp` = ∂L/∂p (may be ±inf when p
+    rounds to 0 or 1) and `ds` = ∂L/∂s, computed without dp."""
+
+    dp: np.ndarray
+    ds: np.ndarray
 
 
 @dataclass
@@ -67,7 +83,7 @@ class Node:
     """A value in the graph, the op that made it and how to push a gradient through it."""
 
     __slots__ = ("value", "children", "op", "info", "backward_fn", "grad", "contribs", "index",
-                 "name")
+                 "name", "plain", "through")
 
     def __init__(self, ctx: Context, value: np.ndarray, children: tuple["Node", ...] = (),
                  op: str = "leaf", info: dict | None = None) -> None:
@@ -79,6 +95,8 @@ class Node:
             lambda g: ()
         self.grad: np.ndarray | None = None
         self.contribs: tuple[np.ndarray | None, ...] = ()
+        self.plain: np.ndarray | None = None  # the part of grad not delivered as a Through
+        self.through: np.ndarray | None = None  # ∂L/∂child delivered by fused consumers
         self.index = len(ctx.nodes)
         self.name: str | None = None
         ctx.nodes.append(self)
@@ -95,15 +113,28 @@ def backward(ctx: Context, loss: Node) -> None:
     """∂loss/∂node for every node the loss depends on (node.grad), and each consumer's
     contribution to its children (node.contribs)."""
     for node in ctx.nodes:
-        node.grad, node.contribs = None, ()
-    loss.grad = ctx.full(loss.shape, 1)
+        node.grad, node.contribs, node.plain, node.through = None, (), None, None
+    loss.grad = loss.plain = ctx.full(loss.shape, 1)
     for node in reversed(ctx.nodes[: loss.index + 1]):
         if node.grad is None or not node.children:
             continue
-        node.contribs = node.backward_fn(node.grad)
-        for child, c in zip(node.children, node.contribs):
+        if node.through is None:
+            contribs = node.backward_fn(node.grad)
+        else:  # only the other consumers' gradient meets the local derivative
+            rest = node.backward_fn(node.plain) if node.plain is not None else (None,)
+            contribs = (node.through if rest[0] is None else rest[0] + node.through,
+                        *rest[1:])
+        records = []
+        for child, c in zip(node.children, contribs):
+            if isinstance(c, Through):
+                child.through = c.ds if child.through is None else child.through + c.ds
+                c = c.dp
+            elif c is not None:
+                child.plain = c if child.plain is None else child.plain + c
             if c is not None:
                 child.grad = c if child.grad is None else child.grad + c
+            records.append(c)
+        node.contribs = tuple(records)
 
 
 # ---- exact-aware elementwise functions --------------------------------------------------------
@@ -278,8 +309,11 @@ def relu(ctx: Context, z: Node) -> Node:
 
 
 def sigmoid(ctx: Context, z: Node) -> Node:
+    """p = σ(z); its local derivative p(1 − p) takes 1 − p as σ(−z), which keeps its digits
+    where p rounds to 1."""
     p = sigmoid_(z.value)
-    out = Node(ctx, p, (z,), "sigmoid", {"local": p * (1 - p)})
+    q = sigmoid_(-z.value)
+    out = Node(ctx, p, (z,), "sigmoid", {"local": p * q, "q": q})
     out.backward_fn = lambda g: (g * out.info["local"],)
     return out
 

@@ -96,6 +96,7 @@ def evaluate(spec: BackpropSpec, values: dict[str, np.ndarray], ctx: eng.Context
         if perturb is not None and perturb[0] == line.name:
             node.value = node.value.copy()  # the node's children may share its array
             node.value.reshape(-1)[perturb[1]] += perturb[2]
+            node.info["perturbed"] = True  # a fused loss must read the value, not the score
         node.name = line.name
         ev.named[line.name] = node
     return ev

@@ -9,14 +9,15 @@ gradient), ∂L/∂b = Σ_i ∂L/∂s[i], and ∂L/∂x̃[i·stride + k] collect
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from examsolve import numerics
-from examsolve.solvers.backprop_engine import (Context, DomainError, Node, log_,
-                                               softmax_values, total, unbroadcast)
+from examsolve.solvers.backprop_engine import (Context, Node, Through, log_, softmax_values,
+                                               total, unbroadcast)
 from examsolve.solvers.backprop_parse import conv_padding
 
 LOCAL = {
@@ -147,16 +148,33 @@ def maxpool(ctx: Context, x: Node, size: int, stride: int | None, two_d: bool) -
     return out
 
 
-def nll(ctx: Context, p: Node, cls: int) -> Node:
-    """−log p_c."""
-    pf = p.value.reshape(-1)
-    value = -log_(pf[cls: cls + 1].reshape(1, 1))
-    out = Node(ctx, value, (p,), "nll", {"cls": cls})
+def _fused(p: Node, op: str) -> bool:
+    """Whether p came straight from `op` (softmax, sigmoid) and was not perturbed since."""
+    return p.op == op and not p.info.get("perturbed")
 
-    def backward_fn(g: np.ndarray) -> tuple[np.ndarray]:
+
+def nll(ctx: Context, p: Node, cls: int) -> Node:
+    """−log p_c; for p = softmax(s) in float, −log_softmax(s)_c = logsumexp(s) − s_c, which
+    stays finite where p_c underflows to 0, and the gradient at s is p − onehot(c)."""
+    pf = p.value.reshape(-1)
+    fused = _fused(p, "softmax")
+    stable = fused and not isinstance(pf[cls], Fraction)
+    if stable:
+        s = p.children[0].value.reshape(-1).astype(float)
+        value = ctx.array([[-float(numerics.log_softmax(s, axis=0)[cls])]])
+    else:
+        value = -log_(pf[cls: cls + 1].reshape(1, 1))
+    out = Node(ctx, value, (p,), "nll", {"cls": cls, "stable": stable})
+
+    def backward_fn(g: np.ndarray) -> tuple[np.ndarray | Through]:
         dp = ctx.full((pf.size,), 0)
-        dp[cls] = -g[0, 0] / pf[cls]
-        return (dp.reshape(p.shape),)
+        dp[cls] = -g[0, 0] / pf[cls] if pf[cls] != 0 else -math.inf  # inf: fused only
+        dp = dp.reshape(p.shape)
+        if not fused:
+            return (dp,)
+        onehot = ctx.full((pf.size,), 0)
+        onehot[cls] = onehot[cls] + 1
+        return (Through(dp, (p.value - onehot.reshape(p.shape)) * g[0, 0]),)
 
     out.backward_fn = backward_fn
     return out
@@ -179,27 +197,58 @@ def cross_entropy(ctx: Context, s: Node, cls: int) -> Node:
     return out
 
 
+def _softplus(z: float) -> float:
+    """log(1 + e^z) = max(z, 0) + log(1 + e^(−|z|)): never overflows."""
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+def _bce_slope(p: object, q: object, y: object) -> object:
+    """∂/∂p of −[y log p + (1 − y) log q], q = 1 − p, dropping a term of weight 0."""
+    slope: object = 0
+    if y != 0:
+        slope = slope - (y / p if p != 0 else math.inf)  # type: ignore[operator]
+    if y != 1:
+        slope = slope + ((1 - y) / q if q != 0 else math.inf)  # type: ignore[operator]
+    return slope
+
+
 def bce(ctx: Context, p: Node, y: Node) -> Node:
     """(1/n) Σ −[y log p + (1 − y) log(1 − p)]; a 0 weight drops its log (so y ∈ {0, 1}
-    never meets 0·log 0)."""
+    never meets 0·log 0).
+
+    For p = σ(s) in float the terms are taken from the score: −log σ(s) = softplus(−s) and
+    −log(1 − σ(s)) = softplus(s), finite where p rounds to 0 or 1; the gradient at s is then
+    (p − y)/n with 1 − p taken as σ(−s)."""
     yv = np.broadcast_to(y.value, p.shape)
     n = Fraction(p.value.size) if ctx.exact else float(p.value.size)
+    fused = _fused(p, "sigmoid")
+    stable = fused and any(not isinstance(v, Fraction) for v in p.value.reshape(-1))
+    q = p.info["q"] if fused else 1 - p.value  # 1 − p
     terms = []
-    for pi, yi in zip(p.value.reshape(-1), yv.reshape(-1)):
-        term = 0
-        if yi != 0:
-            term = term - yi * log_(np.array([[pi]], dtype=p.value.dtype))[0, 0]
-        if yi != 1:
-            term = term - (1 - yi) * log_(np.array([[1 - pi]], dtype=p.value.dtype))[0, 0]
-        terms.append(term)
+    if stable:
+        for si, yi in zip(p.children[0].value.reshape(-1), yv.reshape(-1)):
+            s_f = float(si)
+            terms.append(float(yi) * _softplus(-s_f) + float(1 - yi) * _softplus(s_f))
+    else:
+        for pi, qi, yi in zip(p.value.reshape(-1), q.reshape(-1), yv.reshape(-1)):
+            term = 0
+            if yi != 0:
+                term = term - yi * log_(np.array([[pi]], dtype=p.value.dtype))[0, 0]
+            if yi != 1:
+                term = term - (1 - yi) * log_(np.array([[qi]], dtype=p.value.dtype))[0, 0]
+            terms.append(term)
     value = ctx.array([[sum(terms) / n]])
-    out = Node(ctx, value, (p, y), "bce", {"n": p.value.size})
+    out = Node(ctx, value, (p, y), "bce", {"n": p.value.size, "stable": stable})
 
-    def backward_fn(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        denominator = p.value * (1 - p.value)
-        if np.any(denominator == 0):
-            raise DomainError("bce's gradient at p = 0 or 1")
-        return (g[0, 0] * (p.value - yv) / denominator / n, None)
+    def backward_fn(g: np.ndarray) -> tuple[np.ndarray | Through | None, ...]:
+        # ∂/∂p = (−y/p + (1 − y)/(1 − p))/n, a 0 weight dropping its term (p = 1 with y = 1
+        # has gradient −1, not 0/0); ±inf only in the fused case, where the shortcut is used.
+        flat = [_bce_slope(pi, qi, yi) for pi, qi, yi in
+                zip(p.value.reshape(-1), q.reshape(-1), yv.reshape(-1))]
+        dp = ctx.array(flat).reshape(p.shape) * g[0, 0] / n
+        if not fused:
+            return (dp, None)
+        return (Through(dp, g[0, 0] * ((1 - yv) * p.value - yv * q) / n), None)
 
     out.backward_fn = backward_fn
     return out
