@@ -111,19 +111,42 @@ def test_key_torch_snippet_corrected_agrees(problem3):
     np.testing.assert_allclose(W.grad.numpy(), arr(answers["dL/dW"]), atol=1e-12)
 
 
+def all_text(derivation, heading: str | None = None) -> str:
+    doc = to_json(derivation, "p")
+    return "\n".join(b.get("text", "") for s in doc["steps"] for b in s["blocks"]
+                     if heading is None or s["heading"] == heading)
+
+
 def test_problem3_derivation_reads_like_the_key(problem3):
-    doc = to_json(problem3, "p3")
-    text = "\n".join(b.get("text", "") for s in doc["steps"] for b in s["blocks"])
+    text = all_text(problem3)
+    assert "Indices count from 1." in text
     assert "k = W·x + b = [1  1  0; 0  0  1]·[1; 2; 3] + [0; 0] = [3; 3]" in text
     assert "p₁ = softmax(s₁) = softmax([3; 3; 3; 3]) = [0.25; 0.25; 0.25; 0.25]" in text
-    assert "L = −log(0.25) − log(1 − 0.5) = 1.386 + 0.6931 = 2.079" in text
+    # (a) asks for the predictions: a 4-way tie, and p₂ exactly on the boundary
+    assert "p₁ is a 4-way tie (0.25 each): no class (sanguine, choleric, melancholic, " \
+        "phlegmatic) is preferred" in text
+    assert "p₂ = 0.5 is exactly on the decision boundary" in text
+    # the loss: c named, natural log, the label substituted before simplifying, exact logs
+    assert "nll(p₁, sanguine) = −log p₁[c] with c = 1 (sanguine)" in text
+    assert "never negative" in text and "log is the natural logarithm" in text
+    assert "= −log(p₁[1]) − (0·log(p₂) + 1·log(1 − p₂)) = −log(p₁[1]) − log(1 − p₂)" in text
+    assert "L = −log(0.25) − log(1 − 0.5) = log(4) + log(2) = log(8) = 2.079" in text
+    # the backward pass: shortcuts explained before they are used, column-form chain rule
+    assert "∂L/∂L" not in text
+    assert "∂L/∂s₂ = ∂L/∂p₂·∂p₂/∂s₂ = p₂ − y = 0.5 − 0 = 0.5" in text
+    assert text.index("leaving p − y") < text.index("∂L/∂s₂ = ")
+    assert text.index("collapses to p − onehot(c)") < text.index("∂L/∂s₁ = ")
     assert "p₁ − onehot(sanguine) = [0.25; 0.25; 0.25; 0.25] − [1; 0; 0; 0]" in text
-    assert "∂L/∂s₂ = ∂L/∂p₂·∂p₂/∂s₂ = p₂ − 0 = 0.5 − 0 = 0.5" in text
+    assert "(∂s₁/∂h)ᵀ·∂L/∂s₁ = W₁ᵀ·∂L/∂s₁ = [1  1  0  1; 0  0  1  0]" in text
+    assert "∂L/∂s₁·∂s₁/∂h" not in text
+    assert "h is used twice" in text
     assert "∂L/∂h = W₁ᵀ·∂L/∂s₁ + ∂L/∂s₂·W₂ᵀ = [−0.25; 0.25] + [0.5; −0.5] = [0.25; −0.25]" in text
     assert "∂L/∂h ⊙ ReLU'(k) = [0.25; −0.25] ⊙ [1; 1]" in text
-    assert "∂L/∂W = ∂L/∂k·∂k/∂W = ∂L/∂k·xᵀ = [0.25; −0.25]·[1  2  3]" in text
+    assert "∂L/∂W = ∂L/∂k·xᵀ = [0.25; −0.25]·[1  2  3]" in text
     assert "outer product" in text
-    headings = [s["heading"] for s in doc["steps"]]
+    # the self-check's step is ε, not h (h is the hidden layer here)
+    assert "(L(θ + ε) − L(θ − ε))/(2ε)" in text and "at ∂L/∂W[" in text
+    headings = [s.heading for s in problem3.steps]
     assert headings[:3] == ["Forward pass", "Loss", "Backward pass"]
     assert headings[-1] == "Self-check with finite differences"
 
@@ -158,21 +181,85 @@ def test_problem5_relu_at_zero_note_matches_torch_with_the_other_convention(prob
     oracle = torch_problem5(1)
     np.testing.assert_allclose(oracle["w1"].numpy(), [0.0, 2.0, 0.0])
     np.testing.assert_allclose(oracle["b1"].numpy(), [1.0])
-    doc = to_json(problem5, "p5")
-    step = next(s for s in doc["steps"] if s["heading"] == "ReLU inputs at exactly 0")
-    text = "\n".join(b["text"] for b in step["blocks"])
-    assert "s₁[2] is exactly 0" in text and "ReLU'(0) = 0 (PyTorch's choice)" in text
+    text = all_text(problem5, "ReLU inputs at exactly 0")
+    assert "s₁[2] is exactly 0" in text and "With ReLU'(0) = 1 instead" in text
+    # the changed upstream gradient that produces the other answers
+    assert "∂L/∂s₁ = ∂L/∂h₁ ⊙ ReLU'(s₁) = [1; 0.5; −0.5; 0.5] ⊙ [1; 1; 1; 0] = " \
+        "[1; 0.5; −0.5; 0]" in text
     assert "∂L/∂w₁ = [0; 2; 0]" in text and "∂L/∂b₁ = 1" in text
     assert "∂L/∂w₂ stays the same" in text
+    # the convention is stated once, where the backward pass uses it
+    everything = all_text(problem5)
+    assert everything.count("ReLU'(0) = 0 (PyTorch's choice)") == 1
+    # and travels with the answers
+    assert problem5.warnings == ("∂L/∂w₁ and ∂L/∂b₁ assume ReLU'(0) = 0 (s₁[2] is exactly 0); "
+                                 "with ReLU'(0) = 1 they are [0, 2, 0] and 1.",)
+
+
+def problem5_loss(w1: np.ndarray, b1: float) -> float:
+    """Problem 5's loss written with numpy (−log(1 − σ(s₂)) for y = 0), for finite
+    differences that know nothing about conventions."""
+    x = np.array([0.0, 1, 1, -1, 1, 0])  # padded
+    s1 = np.array([x[i: i + 3] @ w1 for i in range(4)]) + b1
+    s2 = np.array([2.0, 1, -1, 1]) @ np.maximum(s1, 0)
+    return float(np.log1p(np.exp(s2)))
+
+
+def test_problem5_self_check_explains_the_kink_with_the_plain_central_difference(problem5):
+    w1, b1, eps = np.array([1.0, 0, 1]), 0.0, 1e-6
+    plain_w = [(problem5_loss(w1 + eps * e, b1) - problem5_loss(w1 - eps * e, b1)) / (2 * eps)
+               for e in np.eye(3)]
+    plain_b = (problem5_loss(w1, b1 + eps) - problem5_loss(w1, b1 - eps)) / (2 * eps)
+    np.testing.assert_allclose(plain_w, [-0.25, 1.75, 0.25], atol=1e-6)
+    assert plain_b == pytest.approx(0.75, abs=1e-6)
+    # the average of torch's two conventions, as the derivation says
+    np.testing.assert_allclose((torch_problem5(0)["w1"] + torch_problem5(1)["w1"]).numpy() / 2,
+                               plain_w, atol=1e-6)
+    text = all_text(problem5, "Self-check with finite differences")
+    assert "(L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = 1e-6·max(1, |θ|)" in text
+    assert "average of the two one-sided slopes" in text
+    assert "∂L/∂w₁ ≈ [−0.25; 1.75; 0.25]" in text and "∂L/∂b₁ ≈ 0.75" in text
+    assert "holds the ReLU at s₁[2] on its piece with slope ReLU'(0) = 0" in text
+    assert "dL/dw1" not in text and "at ∂L/∂w₁[" in text
 
 
 def test_problem5_convolution_gradient_is_the_correlation_with_the_padded_input(problem5):
-    doc = to_json(problem5, "p5")
-    text = "\n".join(b.get("text", "") for s in doc["steps"] for b in s["blocks"])
+    text = all_text(problem5)
+    assert "s₁[i] = Σ_k pad(x)[i + k − 1]·w₁[k] + b₁" in text
+    assert "The last term of each sum below is the bias b₁ = 0." in text
+    assert "conv2D" not in text
     assert "pad(x)ᵀ = [0  1  1  −1  1  0]" in text
+    assert "∂L/∂w₁[k] = Σ_i ∂L/∂s₁[i]·pad(x)[i + k − 1]" in text
+    assert "corr(pad(x), ∂L/∂s₁) is the cross-correlation" in text
     assert "∂L/∂w₁[1] = 1·0 + 0·1 + (−0.5)·1 + 0·(−1) = −0.5" in text
-    assert "∂L/∂b₁ = ∂L/∂s₁·∂s₁/∂b₁ = sum(∂L/∂s₁) = 1 + 0 − 0.5 + 0 = 0.5" in text
+    assert "∂L/∂b₁ = (∂s₁/∂b₁)ᵀ·∂L/∂s₁ = sum(∂L/∂s₁) = 1 + 0 − 0.5 + 0 = 0.5" in text
     assert "s₁[2] = 1·1 + 1·0 + (−1)·1 + 0 = 0" in text
+    assert "L = bce(p, y) = −(0·log(p) + 1·log(1 − p)) = −log(1 − p)" in text
+    assert "L = −log(1 − 0.5) = log(2) = 0.6931" in text
+    assert "∂L/∂s₂ = ∂L/∂p·∂p/∂s₂ = p − y = 0.5 − 0 = 0.5" in text
+
+
+def test_problem5_printed_sums_follow_the_printed_formula(problem5):
+    """Every printed s₁[i] and ∂L/∂w₁[k] sum uses the padded entries its own formula names
+    (1-based: pad(x)[i + k − 1]), read back from the text."""
+    import re
+
+    text = all_text(problem5)
+    pad = [0, 1, 1, -1, 1, 0]  # pad(x)[1..6] at list index 0..5
+    w1 = [1, 0, 1]
+    for i in range(1, 5):
+        line = re.search(rf"s₁\[{i}\] = (.*) = ", text).group(1)
+        factors = re.findall(r"\(?(−?\d+)\)?·(\d+)", line)
+        assert [int(a.replace("−", "-")) for a, _ in factors] == \
+            [pad[i + k - 1 - 1] for k in range(1, 4)]
+        assert [int(b) for _, b in factors] == w1
+    grad_s1 = [1, 0, -0.5, 0]
+    for k in range(1, 4):
+        line = re.search(rf"∂L/∂w₁\[{k}\] = (.*) = ", text).group(1)
+        pairs = re.findall(r"\(?(−?[\d.]+)\)?·\(?(−?\d+)\)?", line)
+        assert [float(a.replace("−", "-")) for a, _ in pairs] == grad_s1
+        assert [int(b.replace("−", "-")) for _, b in pairs] == \
+            [pad[i + k - 1 - 1] for i in range(1, 5)]
 
 
 def test_exact_arithmetic_where_rational(problem3, problem5):

@@ -151,7 +151,8 @@ def solve(spec: BackpropSpec) -> Derivation:
 
     from examsolve.errors import UnsolvableError
     from examsolve.solvers import backprop_engine as eng
-    from examsolve.solvers.backprop_check import finite_differences, other_convention
+    from examsolve.solvers.backprop_check import (finite_differences, other_convention,
+                                                  plain_differences)
     from examsolve.solvers.backprop_explain import explain
     from examsolve.solvers.backprop_model import evaluate, leaf_arrays
 
@@ -172,4 +173,7 @@ def solve(spec: BackpropSpec) -> Derivation:
     alternative = other_convention(spec, grads) if zero_relus else None
     check = finite_differences(spec, grads, ctx.recorded, floats and
                                {k: v.copy() for k, v in floats.items()})
-    return explain(spec, ev, grads, alternative, check)
+    # What a naive central difference gives on the gradients the kink decides.
+    plain = plain_differences(spec, list(alternative.changed)) \
+        if alternative and alternative.changed else None
+    return explain(spec, ev, grads, alternative, check, plain)

@@ -116,11 +116,10 @@ class BackwardWriter:
 
     # ---- blocks ----------------------------------------------------------------------------
     def write(self) -> None:
-        step, loss_sym = self.step, symbol(self.spec.loss)
-        step.say("Gradients are written in the shape of their quantity (a column for a column "
-                 "vector), so for s = A·h the chain rule reads ∂L/∂h = Aᵀ·∂L/∂s and "
-                 "∂L/∂A = ∂L/∂s·hᵀ.")
-        step.eq(grad_symbol(self.spec.loss, loss_sym), 1)
+        self.step.say("Gradients are written in the shape of their quantity (a column for a "
+                      "column vector), so the chain rule multiplies the transposed Jacobian "
+                      "into the upstream gradient: for s = A·h, ∂L/∂h = (∂s/∂h)ᵀ·∂L/∂s = "
+                      "Aᵀ·∂L/∂s, and ∂L/∂A = ∂L/∂s·hᵀ (an outer product).")
         for node in self.order():
             self.block(node)
 
@@ -134,33 +133,47 @@ class BackwardWriter:
         if len(branches) == 1:
             n, pos = branches[0]
             sym, num, note = self.branch(n, pos, v)
-            self.step.eq(*self._chain(gv, n, v, sym, num, n.contribs[pos]))
-            if note:
+            if note:  # the reason comes before the equation that uses it
                 self.step.say(note)
+            self.step.eq(*self._chain(gv, n, v, sym, num, n.contribs[pos]))
             return
-        parts, values, notes = [], [], []
+        rows, parts, values, notes = [], [], [], []
         for n, pos in branches:
             sym, num, note = self.branch(n, pos, v)
             h = self.head(n)
-            head = m.Mul((self.G(h), m.Deriv(self.disp(self.target(h)), self.disp(v))), "·")
-            self.step.eq(*[p for p in (head, sym, num, value(n.contribs[pos])) if p is not None])
+            head = self.chain_head(h, self.target(h), v)
+            rows.append([p for p in (head, sym, num, value(n.contribs[pos])) if p is not None])
             parts.append(sym)
             values.append(value(n.contribs[pos]))
             if note:
                 notes.append(note)
         for note in dict.fromkeys(notes):
             self.step.say(note)
-        self.step.say(f"{linear(self.disp(v))} is used {len(branches)} times, so its branches "
-                      "add up:")
+        for row in rows:
+            self.step.eq(*row)
+        times = {2: "twice"}.get(len(branches), f"{len(branches)} times")
+        self.step.say(f"{linear(self.disp(v))} is used {times}, so its branches add up:")
         self.step.eq(gv, m.Add(tuple(parts)), m.Add(tuple(values)), value(v.grad))
+
+    def chain_head(self, n: Node, t: Node, v: Node) -> m.Expr | None:
+        """The chain rule's general form for ∂L/∂v through t: ∂L/∂t·∂t/∂v when t is a
+        number, (∂t/∂v)ᵀ·∂L/∂t (the transposed Jacobian, as the column convention
+        multiplies) between vectors, and nothing when t or v is a matrix (the Jacobian would
+        be a 3- or 4-index array: the rule is written directly)."""
+        deriv = m.Deriv(self.disp(t), self.disp(v))
+        if is_scalar(t.value):
+            return m.Mul((self.G(n), deriv), "·")
+        if 1 in t.shape and 1 in v.shape:
+            return m.Mul((m.Transpose(m.Paren(deriv)), self.G(n)), "·")
+        return None
 
     def _chain(self, gv: m.Expr, n: Node, v: Node, sym: m.Expr, num: m.Expr | None,
                result: np.ndarray) -> list[m.Expr]:
         parts: list[m.Expr] = [gv]
         n = self.head(n)
         t = self.target(n)
-        if t is not self.loss:
-            parts.append(m.Mul((self.G(n), m.Deriv(self.disp(t), self.disp(v))), "·"))
+        if t is not self.loss and (head := self.chain_head(n, t, v)) is not None:
+            parts.append(head)
         parts.append(sym)
         if num is not None:
             parts.append(num)
@@ -205,8 +218,8 @@ class BackwardWriter:
             if pos == 0:
                 note = ""
                 if b.shape[1] == 1 and v.shape[0] > 1 and v.shape[1] > 1:
-                    note = (f"An outer product: ∂L/∂{linear(self.disp(v))} has "
-                            f"{linear(self.disp(v))}'s shape, {v.shape[0]}×{v.shape[1]}.")
+                    note = (f"∂L/∂{linear(self.disp(v))} is an outer product, in "
+                            f"{linear(self.disp(v))}'s shape ({v.shape[0]}×{v.shape[1]}):")
                 b_sym, b_val = self.transposed(b)
                 return m.Mul((U, b_sym), "·"), m.Mul((u, b_val), "·"), note
             a_sym, a_val = self.transposed(a)

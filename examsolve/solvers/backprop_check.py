@@ -1,10 +1,11 @@
 """Checks of the chain-rule gradients: central finite differences, and ReLU'(0) = 1.
 
-Finite differences: ∂L/∂θ ≈ (L(θ + h) − L(θ − h)) / 2h in float64 with h = 1e-6·max(1, |θ|),
+Finite differences: ∂L/∂θ ≈ (L(θ + ε) − L(θ − ε))/(2ε) in float64 with ε = 1e-6·max(1, |θ|),
 on every coordinate of the `wrt` tensors or, past SAMPLE coordinates, on a seeded sample.
-Where a ReLU input is exactly 0 the loss has no derivative; there the perturbed runs follow
-the branch the convention picks (the ReLU's mask is pinned), so the check measures exactly
-the gradient the derivation claims. A perturbation that pushes some other input across a
+Where a ReLU input is exactly 0 the loss has no derivative, and a plain central difference
+gives the average of the two one-sided slopes; there both perturbed runs stay on the
+convention's side of the kink (the ReLU's mask is pinned), so each difference is the
+one-sided slope the derivation claims. A perturbation that pushes some other input across a
 kink is retried with a smaller step and, failing that, left out and counted.
 """
 
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from examsolve.render.textmath import linear
 from examsolve.solvers import backprop_engine as eng
+from examsolve.solvers.backprop_display import grad_symbol, symbol
 from examsolve.solvers.backprop_model import BackpropSpec, evaluate, leaf_arrays
 
 SAMPLE = 200
@@ -27,7 +30,7 @@ class FiniteDifferenceCheck:
     checked: int  # coordinates compared
     total: int  # coordinates in the wrt tensors
     largest: float  # the largest |numeric − chain rule|
-    worst: str  # where it occurred, e.g. "dL/dW[1,2]"
+    worst: str  # where it occurred, e.g. "∂L/∂W[1,2]"
     failures: tuple[str, ...]  # coordinates outside the tolerance
     skipped: int  # coordinates whose step crossed a kink
     pinned: bool  # some ReLU/max-pool tie was followed along the convention's branch
@@ -77,8 +80,8 @@ def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
     for name, index in coords:
         theta = float(base.named[name].value.reshape(-1)[index])
         numeric = None
-        for h in (STEP * max(1.0, abs(theta)), STEP * 1e-3 * max(1.0, abs(theta))):
-            numeric = _central(spec, values, pins, (name, index), h)
+        for eps in (STEP * max(1.0, abs(theta)), STEP * 1e-3 * max(1.0, abs(theta))):
+            numeric = _central(spec, values, pins, (name, index), eps)
             if numeric is not None:
                 break
         if numeric is None:
@@ -86,8 +89,9 @@ def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
             continue
         analytic = float(grads[name].reshape(-1)[index])
         diff = abs(numeric - analytic)
-        rounding = 8 * np.finfo(float).eps * max(1.0, abs(loss0)) / h  # type: ignore[misc]
-        label = f"d{spec.loss}/d{name}{entry_label(shapes[name], index, spec.common.indexing)}"
+        rounding = 8 * np.finfo(float).eps * max(1.0, abs(loss0)) / eps  # type: ignore[misc]
+        label = linear(grad_symbol(spec.loss, symbol(name))) + \
+            entry_label(shapes[name], index, spec.common.indexing)
         if not diff <= 1e-6 + 1e-4 * abs(analytic) + rounding:
             failures.append(f"{label}: chain rule {analytic:.6g}, finite difference "
                             f"{numeric:.6g}")
@@ -100,12 +104,12 @@ def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
 
 
 def _central(spec: BackpropSpec, values: dict[str, np.ndarray], pins: dict[int, np.ndarray],
-             coordinate: tuple[str, int], h: float) -> float | None:
-    """(L(θ + h) − L(θ − h)) / 2h, or None when a step crossed a kink or left log's domain."""
+             coordinate: tuple[str, int], eps: float) -> float | None:
+    """(L(θ + ε) − L(θ − ε))/(2ε), or None when a step crossed a kink or left log's domain."""
     name, index = coordinate
     leaf = values.get(name)
     losses = []
-    for delta in (h, -h):
+    for delta in (eps, -eps):
         ctx = eng.Context(exact=False, relu_grad_at_zero=spec.relu_grad_at_zero, pins=pins)
         original = leaf.reshape(-1)[index] if leaf is not None else 0.0
         try:
@@ -122,11 +126,23 @@ def _central(spec: BackpropSpec, values: dict[str, np.ndarray], pins: dict[int, 
         if ctx.crossed:
             return None
         losses.append(float(ev.named[spec.loss].value[0, 0]))
-    return (losses[0] - losses[1]) / (2 * h)
+    return (losses[0] - losses[1]) / (2 * eps)
 
 
-def other_convention(spec: BackpropSpec, grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The wrt gradients that change when ReLU'(0) takes the other value (0 ↔ 1)."""
+@dataclass(frozen=True)
+class OtherConvention:
+    """The backward pass redone with ReLU'(0) taking the other value (0 ↔ 1).
+
+    `changed`: the wrt gradients that differ; `relus`: for each ReLU with an input exactly 0,
+    (its node index, ∂L/∂output, the new mask, the new ∂L/∂input)."""
+
+    changed: dict[str, np.ndarray]
+    relus: tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray], ...]
+
+
+def other_convention(spec: BackpropSpec, grads: dict[str, np.ndarray]) -> OtherConvention:
+    """The wrt gradients that change when ReLU'(0) takes the other value, and the ReLU
+    steps that change them."""
     ctx = eng.Context(exact=spec.exact, relu_grad_at_zero=1 - spec.relu_grad_at_zero)
     ev = evaluate(spec, leaf_arrays(spec, spec.exact), ctx)
     eng.backward(ctx, ev.named[spec.loss])
@@ -136,4 +152,47 @@ def other_convention(spec: BackpropSpec, grads: dict[str, np.ndarray]) -> dict[s
         other = node.grad if node.grad is not None else ctx.full(node.shape, 0)
         if np.any(np.asarray(other != grads[name], dtype=bool)):
             changed[name] = other
-    return changed
+    relus = tuple((n.index, n.grad, n.info["mask"], n.contribs[0]) for n in ctx.nodes
+                  if n.op == "relu" and np.any(n.info["zero"]) and n.grad is not None)
+    return OtherConvention(changed, relus)
+
+
+def plain_differences(spec: BackpropSpec, names: list[str],
+                      limit: int = 50) -> dict[str, np.ndarray] | None:
+    """Central differences without following any convention at the kinks (every coordinate
+    of `names`, at most `limit` in all): what a naive check would measure there."""
+    try:
+        return _plain_differences(spec, names, limit)
+    except eng.DomainError:  # a step left log's domain: no naive figure to show
+        return None
+
+
+def _plain_differences(spec: BackpropSpec, names: list[str],
+                       limit: int) -> dict[str, np.ndarray] | None:
+    values = leaf_arrays(spec, exact=False)
+    ctx0 = eng.Context(exact=False, relu_grad_at_zero=spec.relu_grad_at_zero)
+    base = evaluate(spec, values, ctx0)
+    shapes = {name: base.named[name].shape for name in names}
+    if sum(int(np.prod(s)) for s in shapes.values()) > limit:
+        return None
+    out = {}
+    for name in names:
+        flat = []
+        for index in range(int(np.prod(shapes[name]))):
+            theta = float(base.named[name].value.reshape(-1)[index])
+            eps = STEP * max(1.0, abs(theta))
+            losses = []
+            for delta in (eps, -eps):
+                ctx = eng.Context(exact=False, relu_grad_at_zero=spec.relu_grad_at_zero)
+                leaf = values.get(name)
+                if leaf is not None:
+                    original = leaf.reshape(-1)[index]
+                    leaf.reshape(-1)[index] = original + delta
+                    ev = evaluate(spec, values, ctx)
+                    leaf.reshape(-1)[index] = original
+                else:
+                    ev = evaluate(spec, values, ctx, perturb=(name, index, delta))
+                losses.append(float(ev.named[spec.loss].value[0, 0]))
+            flat.append((losses[0] - losses[1]) / (2 * eps))
+        out[name] = np.array(flat).reshape(shapes[name])
+    return out

@@ -43,6 +43,14 @@ def entry(name_expr: m.Expr, shape: tuple[int, int], flat_index: int, base: int)
     return m.Sym(f"{linear(name_expr)}[{index}]")
 
 
+def window_index(i: str, k: str, stride: int, base: int) -> str:
+    """The padded input's index under output i and kernel tap k, counted per `indexing`:
+    from 0 it is i·stride + k; from 1 it is (i − 1)·stride + k, i + k − 1 at stride 1."""
+    if base == 0:
+        return f"{i} + {k}" if stride == 1 else f"{stride}{i} + {k}"
+    return f"{i} + {k} − 1" if stride == 1 else f"{stride}({i} − 1) + {k}"
+
+
 def value(arr: np.ndarray) -> m.Expr:
     """A number for a 1×1 value, else a (summarised) matrix."""
     if arr.shape == (1, 1):

@@ -7,6 +7,8 @@ gradients in reverse order (backprop_backward), then the checks.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from examsolve import mathmodel as m
@@ -14,10 +16,12 @@ from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.numbers import format_number
 from examsolve.render.textmath import linear
 from examsolve.solvers.backprop_backward import BackwardWriter
-from examsolve.solvers.backprop_check import FiniteDifferenceCheck
-from examsolve.solvers.backprop_display import entry, expr_display, grad_symbol, symbol, value
+from examsolve.solvers.backprop_check import FiniteDifferenceCheck, OtherConvention
+from examsolve.solvers.backprop_display import (entry, expr_display, grad_symbol, symbol,
+                                                value, window_index)
+from examsolve.solvers.backprop_loss import LossWriter, applies, dedupe
 from examsolve.solvers.backprop_model import BackpropSpec, Evaluation, contains_loss
-from examsolve.solvers.backprop_parse import LOSSES, Apply, Node_, Ref
+from examsolve.solvers.backprop_parse import LOSSES, Apply, Const, Node_, Ref
 
 
 class Explainer:
@@ -60,24 +64,110 @@ class Explainer:
     # ---- forward -------------------------------------------------------------------------------
     def forward(self, d: DerivationBuilder) -> None:
         step = d.step("Forward pass")
+        count = "Indices count from 1." if self.base == 1 else "Indices count from 0."
         if self.spec.exact:
             step.say("Each line with its numbers substituted; arithmetic stays exact while it "
-                     "is rational, and exp/log results are shown to 4 significant digits.")
+                     "is rational, and exp/log results are shown to 4 significant digits. "
+                     + count)
         else:
-            count = sum(len(mx) * len(mx[0]) for _, mx in self.spec.leaves)
-            step.say(f"The network holds {count:,} numbers, so the work is done in float64 "
-                     "(exact fractions would be slow); big matrices are shown summarised.")
-        ops = {a.op for line in self.spec.lines for a in _applies(line.expr)}
-        if ops & {"conv1d", "conv2d"}:
-            step.say("conv1D/conv2D are cross-correlations (the kernel is not flipped), as in "
-                     "PyTorch: s[i] = Σ_k pad(x)[i·stride + k]·w[k] + b, pad(x) being the zero-padded input.")
+            total = sum(len(mx) * len(mx[0]) for _, mx in self.spec.leaves)
+            step.say(f"The network holds {total:,} numbers, so the work is done in float64 "
+                     "(exact fractions would be slow); big matrices are shown summarised. "
+                     + count)
+        heads = self.heads()
         for line in self.spec.lines:
             if contains_loss(line.expr):
                 continue
+            for a in applies(line.expr):
+                if a.op in ("conv1d", "conv2d"):
+                    step.say(self.conv_sentence(a))
             self.line_equation(step, line.name, line.expr)
-            for a in _applies(line.expr):
+            for a in applies(line.expr):
                 if a.op == "conv1d":
                     self.conv1d_sums(step, a)
+            if line.name in heads:
+                sentence = self.prediction(line.name, heads[line.name])
+                if sentence:
+                    step.say(sentence)
+
+    def conv_sentence(self, a: Apply) -> str:
+        """The convolution's formula with this problem's names, per `indexing`."""
+        node = self.ev.node(a)
+        stride = node.info["stride"]
+        out = linear(symbol(node.name)) if node.name else ("s" if a.op == "conv1d" else "S")
+        x, w, b = (linear(self.display(arg)) for arg in a.args)
+        bias = linear(m.as_expr(node.children[2].value[0, 0]))
+        plus = "" if not self.conv_has_bias(a) else f" + {b}"
+        if a.op == "conv1d":
+            formula = (f"{out}[i] = Σ_k pad({x})[{window_index('i', 'k', stride, self.base)}]·"
+                       f"{w}[k]{plus}")
+            before, after = node.info["pad"]
+            padded = (f"pad({x}) is {x} with {_zeros(before)} before and {_zeros(after)} after"
+                      if (before, after) != (0, 0) else f"pad({x}) = {x} (no padding)")
+        else:
+            formula = (f"{out}[i,j] = Σ_u Σ_v pad({x})[{window_index('i', 'u', stride, self.base)}"
+                       f", {window_index('j', 'v', stride, self.base)}]·{w}[u,v]{plus}")
+            top, left = node.info["pad"]
+            padded = (f"pad({x}) is {x} with {_zeros(top)} above and {_zeros(left)} to the left "
+                      "(and as needed below and right)" if (top, left) != (0, 0)
+                      else f"pad({x}) = {x} (no padding)")
+        text = (f"{formula}, a cross-correlation (the kernel is not flipped, as in PyTorch); "
+                f"{padded}.")
+        if plus and a.op == "conv1d" and self.conv1d_small(a):
+            text += f" The last term of each sum below is the bias {b}" + \
+                ("." if b == bias else f" = {bias}.")
+        return text
+
+    def conv_has_bias(self, a: Apply) -> bool:
+        """A bias term is written unless the bias is the default 0 left out."""
+        return not (isinstance(a.args[2], Const) and a.args[2].value == 0)
+
+    def conv1d_small(self, a: Apply) -> bool:
+        node = self.ev.node(a)
+        return node.value.size * node.children[1].value.size <= 40
+
+    def heads(self) -> dict[str, Apply]:
+        """Lines read by a loss as probabilities or scores (a network's outputs), with the
+        loss that reads them."""
+        out: dict[str, Apply] = {}
+        for line in self.spec.lines:
+            for a in applies(line.expr):
+                if a.op in ("nll", "bce", "cross_entropy") and isinstance(a.args[0], Ref):
+                    out.setdefault(a.args[0].name, a)
+        return out
+
+    def prediction(self, name: str, loss: Apply) -> str | None:
+        """The model's prediction: the argmax class (or a tie) of a softmax head or of the
+        scores under cross_entropy, the 0.5-thresholded label of a single sigmoid output."""
+        val = self.ev.named[name].value.reshape(-1)
+        sym = linear(symbol(name))
+        if loss.op == "bce":
+            if val.size != 1:
+                return None
+            p = val[0]
+            if p == Fraction(1, 2):
+                return (f"Prediction: {sym} = 0.5 is exactly on the decision boundary "
+                        f"({sym} > 0.5 predicts label 1, {sym} < 0.5 label 0): neither label is "
+                        "preferred.")
+            label, side = (1, ">") if p > Fraction(1, 2) else (0, "<")
+            return f"Prediction: {sym} {side} 0.5, so the predicted label is {label}."
+        names = self.spec.class_names(name)
+        top = max(val)
+        best = [i for i, v in enumerate(val) if v == top]
+        what = "probability" if loss.op == "nll" else "score"
+
+        def called(i: int) -> str:
+            return names[i] if names else f"class {i + self.base}"
+
+        if len(best) == val.size:
+            among = f" ({', '.join(names)})" if names else ""
+            return (f"Prediction: {sym} is a {val.size}-way tie ({linear(m.as_expr(top))} each):"
+                    f" no class{among} is preferred.")
+        if len(best) > 1:
+            return (f"Prediction: the largest {what}, {linear(m.as_expr(top))}, is shared by "
+                    f"{', '.join(called(i) for i in best)}: a tie.")
+        return (f"Prediction: the largest {what} is {linear(entry(symbol(name), (val.size, 1), best[0], self.base))}"
+                f" = {linear(m.as_expr(top))}, so the predicted class is {called(best[0])}.")
 
     def conv1d_sums(self, step, a: Apply) -> None:  # type: ignore[no-untyped-def]
         """Each output of a small conv1D as its sum of products (the padded input first)."""
@@ -85,7 +175,7 @@ class Explainer:
         padded, stride = node.info["padded"], node.info["stride"]
         w = node.children[1].value.reshape(-1)
         out = node.value.reshape(-1)
-        if out.size * w.size > 40:
+        if not self.conv1d_small(a):
             return
         x_sym = self.display(a.args[0])
         pad_sym = m.Call("pad", (x_sym,))
@@ -96,122 +186,96 @@ class Explainer:
         for i in range(out.size):
             terms = [m.Mul((m.as_expr(padded[i * stride + k]), m.as_expr(w[k])), "·")
                      for k in range(w.size)]
-            step.eq(entry(name, node.shape, i, self.base), m.Add((*terms, m.as_expr(bias))),
+            if self.conv_has_bias(a):
+                terms.append(m.as_expr(bias))
+            step.eq(entry(name, node.shape, i, self.base), m.Add(tuple(terms)),
                     m.as_expr(out[i]))
 
     def line_equation(self, step, name: str, expr: Node_, extra=()) -> None:  # type: ignore[no-untyped-def]
         parts = [symbol(name), self.display(expr), self.display(expr, numbers=True), *extra,
                  value(self.ev.named[name].value)]
-        step.eq(*_dedupe(parts))
-
-    # ---- loss ----------------------------------------------------------------------------------
-    def loss(self, d: DerivationBuilder) -> None:
-        lines = [ln for ln in self.spec.lines if contains_loss(ln.expr)]
-        if not lines:
-            return
-        step = d.step("Loss")
-        for line in lines:
-            terms = [a for a in _applies(line.expr) if a.op in LOSSES]
-            for a in terms:
-                step.say(self.loss_sentence(a))
-            written = self.display(line.expr, replace=lambda e: self.formula(e, False))
-            numbers = self.display(line.expr, numbers=True,
-                                   replace=lambda e: self.formula(e, True))
-            each = self.display(line.expr, numbers=True, replace=lambda e: (
-                value(self.node(e).value) if isinstance(e, Apply) and e.op in LOSSES else None))
-            name = symbol(line.name)
-            step.eq(*_dedupe([name, self.display(line.expr), written]))
-            step.eq(*_dedupe([name, numbers, each, value(self.ev.named[line.name].value)]))
-
-    def loss_sentence(self, a: Apply) -> str:
-        target = linear(self.display(a.args[0]))
-        if a.op == "nll":
-            return (f"nll({target}, {self.class_text(a)}) = −log {target}[c], the negative "
-                    f"log-likelihood of class {self.class_text(a)} (entry "
-                    f"{int(a.option('cls')) + self.base}).")  # type: ignore[call-overload]
-        if a.op == "cross_entropy":
-            return (f"cross_entropy({target}, {self.class_text(a)}) = log Σ_j exp({target}_j) − "
-                    f"{target}[c], computed as a logsumexp (shifted by the maximum).")
-        if a.op == "bce":
-            mean = ", averaged over the entries" if self.node(a.args[0]).value.size > 1 else ""
-            return (f"bce({target}, y) = −[y·log {target} + (1 − y)·log(1 − {target})]{mean}, "
-                    "the negative log-likelihood of the label y.")
-        return f"mse = the mean of the squared differences ({target} − y)²."
-
-    def formula(self, e: Node_, numbers: bool) -> m.Expr | None:
-        """A loss term written out (−log p₁[1]), or with its numbers (−log(0.25))."""
-        if not isinstance(e, Apply) or e.op not in LOSSES:
-            return None
-        arg = e.args[0]
-        node = self.node(arg)
-        shape = node.shape
-        target = self.display(arg, numbers=numbers)
-        if e.op == "nll":
-            c = int(e.option("cls"))  # type: ignore[call-overload]
-            pc = m.as_expr(node.value.reshape(-1)[c]) if numbers else \
-                entry(self.display(arg), shape, c, self.base)
-            return m.Neg(m.Call("log", (pc,)))
-        if e.op == "cross_entropy":
-            c = int(e.option("cls"))  # type: ignore[call-overload]
-            sc = m.as_expr(node.value.reshape(-1)[c]) if numbers else \
-                entry(self.display(arg), shape, c, self.base)
-            lse = m.as_expr(self.node(e).info["lse"]) if numbers else m.Call("logsumexp",
-                                                                               (target,))
-            return m.Add((m.Neg(sc), lse))
-        y = e.args[1]
-        if shape != (1, 1):
-            return None
-        ys = self.display(y, numbers=numbers)
-        if e.op == "mse":
-            return m.Pow(m.Paren(m.Add((target, m.Neg(ys)))), m.num(2))
-        yv = self.node(y).value[0, 0]
-        one_minus = m.Call("log", (m.Add((m.num(1), m.Neg(target))),))
-        if yv == 0:
-            return m.Neg(one_minus)
-        if yv == 1:
-            return m.Neg(m.Call("log", (target,)))
-        return m.Neg(m.Paren(m.Add((m.Mul((ys, m.Call("log", (target,))), "·"),
-                                    m.Mul((m.Paren(m.Add((m.num(1), m.Neg(ys)))), one_minus),
-                                          "·")))))
+        step.eq(*dedupe(parts))
 
     # ---- ReLU'(0) and the self-check -------------------------------------------------------------
-    def relu_zeros(self, d: DerivationBuilder, alternative: dict[str, np.ndarray] | None) -> None:
+    def zero_inputs(self) -> list[str]:
+        """The ReLU inputs that are exactly 0, as entries (s₁[2])."""
         zeros = []
         for n in self.ev.ctx.nodes:
             if n.op == "relu" and np.any(n.info["zero"]):
                 z = n.children[0]
-                z_sym = symbol(z.name) if z.name else self.display(self.ev.ir_of[z.index])
+                z_sym = self.node_symbol(z)
                 zeros += [linear(entry(z_sym, z.shape, int(i), self.base))
                           for i in np.argwhere(n.info["zero"].reshape(-1)).reshape(-1)]
-        if not zeros:
+        return zeros
+
+    def node_symbol(self, node) -> m.Expr:  # type: ignore[no-untyped-def]
+        return symbol(node.name) if node.name else self.display(self.ev.ir_of[node.index])
+
+    def relu_zeros(self, d: DerivationBuilder, other: OtherConvention | None) -> None:
+        """Which inputs sit on the kink, and what the other ReLU'(0) would change (also a
+        warning, so the convention travels with the answers)."""
+        zeros = self.zero_inputs()
+        if not zeros or other is None:
             return
-        g0 = self.spec.relu_grad_at_zero
+        g0, g1 = self.spec.relu_grad_at_zero, 1 - self.spec.relu_grad_at_zero
         step = d.step("ReLU inputs at exactly 0")
-        step.say(f"{', '.join(zeros)} {'is' if len(zeros) == 1 else 'are'} exactly 0, where ReLU "
-                 f"has no derivative (its one-sided slopes are 0 and 1). This solution takes "
-                 f"ReLU'(0) = {g0}" + (" (PyTorch's choice)." if g0 == 0 else "."))
-        if not alternative:
-            step.say(f"With ReLU'(0) = {1 - g0} instead no final gradient changes.")
+        where = f"{', '.join(zeros)} {'is' if len(zeros) == 1 else 'are'} exactly 0"
+        if not other.changed:
+            step.say(f"{where}, where ReLU's one-sided slopes are 0 and 1. With ReLU'(0) = "
+                     f"{g1} instead no final gradient changes.")
             return
-        unchanged = [n for n in self.spec.wrt if n not in alternative]
-        step.say(f"With ReLU'(0) = {1 - g0} instead these gradients change:")
-        for name, grad in alternative.items():
-            step.eq(grad_symbol(self.spec.loss, symbol(name)), value(grad))
+        step.say(f"{where}, where ReLU's one-sided slopes are 0 and 1. With ReLU'(0) = {g1} "
+                 "instead the mask changes there:")
+        loss = self.spec.loss
+        for index, upstream, mask, grad_in in other.relus:
+            relu = self.ev.ctx.nodes[index]
+            z_sym = self.node_symbol(relu.children[0])
+            mark = "·" if relu.shape == (1, 1) else "⊙"
+            step.eq(grad_symbol(loss, z_sym),
+                    m.Mul((grad_symbol(loss, self.node_symbol(relu)),
+                           m.Call("ReLU'", (z_sym,))), mark),
+                    m.Mul((value(upstream), value(mask)), mark), value(grad_in))
+        step.say("and so these gradients change:")
+        for name, grad in other.changed.items():
+            step.eq(grad_symbol(loss, symbol(name)), value(grad))
+        unchanged = [n for n in self.spec.wrt if n not in other.changed]
         if unchanged:
-            step.say("while " + ", ".join(f"∂{self.spec.loss}/∂{linear(symbol(n))}"
+            step.say("while " + ", ".join(linear(grad_symbol(loss, symbol(n)))
                                           for n in unchanged) +
                      (" stays" if len(unchanged) == 1 else " stay") + " the same.")
+        names = [linear(grad_symbol(loss, symbol(n))) for n in other.changed]
+        values = [_prose(g) for g in other.changed.values()]
+        both = len(names) > 1
+        d.warn(f"{_and(names)} assume{'' if both else 's'} ReLU'(0) = {g0} ({', '.join(zeros)} "
+               f"{'is' if len(zeros) == 1 else 'are'} exactly 0); with ReLU'(0) = {g1} "
+               f"{'they are' if both else 'it is'} {_and(values)}.")
 
-    def self_check(self, d: DerivationBuilder, check: FiniteDifferenceCheck) -> None:
+    def self_check(self, d: DerivationBuilder, check: FiniteDifferenceCheck,
+                   plain: dict[str, np.ndarray] | None) -> None:
         step = d.step("Self-check with finite differences")
         share = "every coordinate" if check.checked + check.skipped == check.total else \
             f"a seeded sample of {check.checked + check.skipped} of the {check.total:,} coordinates"
-        step.say(f"Central differences (L(θ + h) − L(θ − h))/2h in float64, h = 1e-6·max(1, |θ|), "
-                 f"on {share} of " + ", ".join(linear(symbol(n)) for n in self.spec.wrt) + ".")
-        if check.pinned:
-            step.say("At the ReLU inputs that are exactly 0 the perturbed runs follow the branch "
-                     "the convention picks, so the differences measure the gradient claimed "
-                     "above.")
+        step.say(f"Central differences (L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = "
+                 f"1e-6·max(1, |θ|), on {share} of " +
+                 ", ".join(linear(symbol(n)) for n in self.spec.wrt) + ".")
+        zeros = self.zero_inputs() if check.pinned else []
+        if zeros:
+            g0 = self.spec.relu_grad_at_zero
+            hold = (f"So the check holds the ReLU at {', '.join(zeros)} on its piece with slope "
+                    f"ReLU'(0) = {g0} in both perturbed runs: the differences are then "
+                    "one-sided slopes, and they measure the gradient claimed above.")
+            if plain:
+                step.say("At a kink a plain central difference gives the average of the two "
+                         "one-sided slopes; here it would give")
+                for name, grad in plain.items():
+                    step.rel(grad_symbol(self.spec.loss, symbol(name)), "≈", value(grad))
+                step.say("which is neither ReLU'(0) = 0's answer nor ReLU'(0) = 1's. " + hold)
+            else:
+                step.say("At a kink a plain central difference gives the average of the two "
+                         "one-sided slopes. " + hold)
+        if any(n.op.startswith("maxpool") and np.any(n.info["ties"]) for n in self.ev.ctx.nodes):
+            step.say("Where a pooling window's maximum is tied, both perturbed runs keep the "
+                     "first maximum, as the backward pass does.")
         if check.skipped:
             step.say(f"{check.skipped} coordinate(s) sit so close to a ReLU kink that every step "
                      "crossed it; they are left out.")
@@ -224,7 +288,7 @@ class Explainer:
 
     # ---- answers -------------------------------------------------------------------------------
     def answers(self, d: DerivationBuilder, grads: dict[str, np.ndarray]) -> None:
-        outputs = {a.args[0].name for ln in self.spec.lines for a in _applies(ln.expr)
+        outputs = {a.args[0].name for ln in self.spec.lines for a in applies(ln.expr)
                    if a.op in LOSSES and isinstance(a.args[0], Ref)}
         for line in self.spec.lines:
             val = self.ev.named[line.name].value
@@ -246,33 +310,33 @@ def answer_of(arr: np.ndarray) -> object:
     return arr
 
 
-def _applies(expr: Node_) -> list[Apply]:
-    if not isinstance(expr, Apply):
-        return []
-    out = [expr]
-    for a in expr.args:
-        out += _applies(a)
-    return out
+def _prose(arr: np.ndarray) -> str:
+    """A value in a sentence: 1, [0, 2, 0] (a vector), [[1, 2], [3, 4]] (rows)."""
+    if arr.shape == (1, 1):
+        return format_number(arr[0, 0])
+    if 1 in arr.shape:
+        return "[" + ", ".join(format_number(v) for v in arr.reshape(-1)) + "]"
+    return "[" + ", ".join(_prose(row.reshape(1, -1)) for row in arr) + "]"
 
 
-def _dedupe(parts: list[m.Expr]) -> list[m.Expr]:
-    out: list[m.Expr] = []
-    for p in parts:
-        if not out or linear(out[-1]) != linear(p):
-            out.append(p)
-    return out
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _zeros(n: int) -> str:
+    return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
 
 
 def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
-            alternative: dict[str, np.ndarray] | None,
-            check: FiniteDifferenceCheck) -> Derivation:
+            alternative: OtherConvention | None, check: FiniteDifferenceCheck,
+            plain: dict[str, np.ndarray] | None = None) -> Derivation:
     common = spec.common
     d = DerivationBuilder(common.kind, common.title, common.statement, common.source)
     ex = Explainer(spec, ev)
     ex.forward(d)
-    ex.loss(d)
+    LossWriter(ex).write(d)
     BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text).write()
     ex.relu_zeros(d, alternative)
-    ex.self_check(d, check)
+    ex.self_check(d, check, plain)
     ex.answers(d, grads)
     return d.build()

@@ -1,8 +1,9 @@
 """Backward steps of the elementwise, softmax, convolution, pooling and loss ops, written out.
 
 Each function returns (symbolic, with numbers, note) for ∂L/∂n·∂n/∂v; BackwardWriter adds
-the chain-rule head and the result. Convolutions first write the padded input x̃ and, when
-small, every kernel entry's sum ∂L/∂w[k] = Σ_i ∂L/∂s[i]·x̃[i·stride + k].
+the chain-rule head and the result. Convolutions first write the padded input pad(x) and,
+when small, every kernel entry's sum ∂L/∂w[k] = Σ_i ∂L/∂s[i]·pad(x)[i + k − 1] (indices
+per `indexing`: (i − 1)·stride + k from 1, i·stride + k from 0).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from examsolve import mathmodel as m
 from examsolve.render.textmath import linear
-from examsolve.solvers.backprop_display import entry, is_scalar, value
+from examsolve.solvers.backprop_display import entry, is_scalar, value, window_index
 from examsolve.solvers.backprop_engine import Node
 
 if TYPE_CHECKING:
@@ -39,9 +40,11 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         if zero.size:
             where = ", ".join(linear(entry(vs, v.shape, int(i), w.spec.common.indexing))
                               for i in zero)
+            g0 = w.spec.relu_grad_at_zero
             note += (f"; {where} {'is' if zero.size == 1 else 'are'} exactly 0, where ReLU has "
-                     f"no derivative: the convention ReLU'(0) = {w.spec.relu_grad_at_zero} "
-                     "is used")
+                     f"no derivative: this solution takes ReLU'(0) = {g0}"
+                     + (" (PyTorch's choice)" if g0 == 0 else "")
+                     + f", and the next step shows what ReLU'(0) = {1 - g0} would change")
         sym, num = _times(U, u, m.Call("ReLU'", (vs,)), value(n.info["mask"]), scalar)
         return sym, num, note + "."
     if op == "sigmoid":
@@ -134,7 +137,9 @@ def _softmax_nll(w: "BackwardWriter", p: Node, nll: Node) -> Result:
 def _sigmoid_bce(w: "BackwardWriter", p: Node, bce: Node) -> Result:
     """σ followed by bce: ∂/∂s of −[y log σ(s) + (1 − y) log(1 − σ(s))] is σ(s) − y."""
     y = bce.children[1]
-    ps, ys = w.disp(p), w.disp(y)
+    # A label written as a number in the model (bce(p₂, 0)) is still called y here: the
+    # loss step said y = 0, and p₂ − y reads as the shortcut, p₂ − 0 as a typo.
+    ps, ys = w.disp(p), (m.Sym("y") if y.op == "const" else w.disp(y))
     sym: m.Expr = m.Add((ps, m.Neg(ys)))
     num: m.Expr = m.Add((value(p.value), m.Neg(value(np.broadcast_to(y.value, p.shape)))))
     if bce.info["n"] > 1:
@@ -169,16 +174,21 @@ def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr)
         num = m.Add(tuple(m.as_expr(gi) for gi in g)) if g.size <= ENTRYWISE_LIMIT else None
         return m.Call("sum", (U,)), num, "The bias is added to every output, so it collects " \
             "their sum."
-    pad = n.info["pad"]
+    U_text, pad_text = linear(U), linear(padded_sym)
+    k_name = linear(w.disp(n.children[1]))
     if pos == 0:
+        where = window_index("i", "k", stride, base) if n.op == "conv1d" else \
+            f"{window_index('i', 'u', stride, base)}, {window_index('j', 'v', stride, base)}"
+        out, tap = ("[i]", "[k]") if n.op == "conv1d" else ("[i,j]", "[u,v]")
         return m.Call("conv_transpose", (U, w.disp(n.children[1]))), None, (
-            "Each output spreads ∂L/∂s[i]·w[k] back onto x̃[i·stride + k] (a transposed "
-            "convolution); cutting off the padding leaves ∂L/∂x.")
+            f"Each output spreads {U_text}{out}·{k_name}{tap} back onto {pad_text}[{where}] "
+            "(a transposed convolution); cutting off the padding leaves the input's gradient.")
     padded = n.info["padded"]
+    G_text = linear(_gsym(w, v))
     if n.op == "conv1d":
-        step.say(f"{linear(padded_sym)} is {linear(x_name)} with {_zeros(pad[0])} before and "
-                 f"{_zeros(pad[1])} after; ∂L/∂w[k] = Σ_i ∂L/∂s[i]·{linear(padded_sym)}"
-                 f"[{_at('i', stride, 'k')}] correlates it with the upstream gradient.")
+        step.say(f"corr({pad_text}, {U_text}) is the cross-correlation of the padded input "
+                 f"with the upstream gradient: {G_text}[k] = Σ_i {U_text}[i]·{pad_text}"
+                 f"[{window_index('i', 'k', stride, base)}].")
         step.eq(m.Transpose(padded_sym), m.row(padded))
         g = n.grad.reshape(-1)
         k = v.value.size
@@ -189,10 +199,10 @@ def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr)
                 step.eq(m.Sym(f"{linear(_gsym(w, v))}[{j + base}]"),
                         m.Add(terms), m.as_expr(n.contribs[1].reshape(-1)[j]))
     else:
-        step.say(f"{linear(padded_sym)} is {linear(x_name)} with {_zeros(pad[0])} above and "
-                 f"{_zeros(pad[1])} to the left (and as needed below and right); ∂L/∂K[a,b] = "
-                 f"Σ_ij ∂L/∂S[i,j]·{linear(padded_sym)}[{_at('i', stride, 'a')}, "
-                 f"{_at('j', stride, 'b')}].")
+        step.say(f"corr({pad_text}, {U_text}) is the cross-correlation of the padded input "
+                 f"with the upstream gradient: {G_text}[u,v] = Σ_i Σ_j {U_text}[i,j]·"
+                 f"{pad_text}[{window_index('i', 'u', stride, base)}, "
+                 f"{window_index('j', 'v', stride, base)}].")
         step.eq(padded_sym, value(padded))
         g = n.grad
         kh, kw = v.shape
@@ -211,11 +221,3 @@ def _gsym(w: "BackwardWriter", v: Node) -> m.Expr:
     from examsolve.solvers.backprop_display import grad_symbol
 
     return grad_symbol(w.spec.loss, w.disp(v))
-
-
-def _zeros(n: int) -> str:
-    return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
-
-
-def _at(i: str, stride: int, k: str) -> str:
-    return f"{i} + {k}" if stride == 1 else f"{stride}{i} + {k}"
