@@ -43,12 +43,12 @@ class Construction:
     model: Model
 
 
-def changes_along(xs: list[Vector], ys: list[int], u: tuple[int, ...]) -> int | None:
-    """Class changes along the sorted projections u·x, or None when two points of different
+def changes_along(xs: list[Vector], ys: list[int], d: tuple[int, ...]) -> int | None:
+    """Class changes along the sorted projections d·x, or None when two points of different
     classes share a projection."""
     by_t: dict[Fraction, int] = {}
     for x, y in zip(xs, ys):
-        t = sum((ui * xi for ui, xi in zip(u, x)), Fraction(0))
+        t = sum((ui * xi for ui, xi in zip(d, x)), Fraction(0))
         if by_t.setdefault(t, y) != y:
             return None
     labels = [by_t[t] for t in sorted(by_t)]
@@ -56,7 +56,7 @@ def changes_along(xs: list[Vector], ys: list[int], u: tuple[int, ...]) -> int | 
 
 
 def _directions(dim: int) -> list[tuple[int, ...]]:
-    """Small-integer directions, first nonzero entry positive (u and −u are the same line),
+    """Small-integer directions, first nonzero entry positive (d and −d are the same line),
     sparsest and smallest first."""
     if dim == 1:
         return [(1,)]
@@ -66,44 +66,44 @@ def _directions(dim: int) -> list[tuple[int, ...]]:
             for values in itertools.product((1, -1, 2, -2), repeat=nnz):
                 if values[0] < 0:
                     continue
-                u = [0] * dim
+                d = [0] * dim
                 for p, v in zip(positions, values):
-                    u[p] = v
-                found.append(tuple(u))
+                    d[p] = v
+                found.append(tuple(d))
                 if len(found) >= MAX_DIRECTIONS:
                     break
             if len(found) >= MAX_DIRECTIONS:
                 break
         if len(found) >= MAX_DIRECTIONS:
             break
-    found.sort(key=lambda u: (sum(1 for v in u if v), max(map(abs, u)), sum(map(abs, u))))
+    found.sort(key=lambda d: (sum(1 for v in d if v), max(map(abs, d)), sum(map(abs, d))))
     return found
 
 
 def best_direction(xs: list[Vector], ys: list[int]) -> tuple[tuple[int, ...], int]:
-    """(u, class changes along u): fewest changes among the small directions, else the first
+    """(d, class changes along d): fewest changes among the small directions, else the first
     r = 3, 4, … on the moment curve that separates the projections of the two classes."""
     best: tuple[tuple[int, ...], int] | None = None
-    for u in _directions(len(xs[0])):
-        changes = changes_along(xs, ys, u)
+    for d in _directions(len(xs[0])):
+        changes = changes_along(xs, ys, d)
         if changes is not None and (best is None or changes < best[1]):
-            best = (u, changes)
+            best = (d, changes)
     if best is not None:
         return best
     r = 3
     while True:
-        u = tuple(r ** i for i in range(len(xs[0])))
-        changes = changes_along(xs, ys, u)
+        d = tuple(r ** i for i in range(len(xs[0])))
+        changes = changes_along(xs, ys, d)
         if changes is not None:
-            return u, changes
+            return d, changes
         r += 1
 
 
 def construct(xs: list[Vector], ys: list[int]) -> Construction:
     """The network of the module docstring; every point gets y·s ≥ 1."""
-    u, changes = best_direction(xs, ys)
+    d, changes = best_direction(xs, ys)
     runs: list[tuple[int, Fraction, Fraction]] = []  # (sign, first t, last t)
-    for t, y in sorted({sum((a * b for a, b in zip(u, x)), Fraction(0)): y
+    for t, y in sorted({sum((a * b for a, b in zip(d, x)), Fraction(0)): y
                         for x, y in zip(xs, ys)}.items()):
         if runs and runs[-1][0] == y:
             runs[-1] = (y, runs[-1][1], t)
@@ -122,8 +122,8 @@ def construct(xs: list[Vector], ys: list[int]) -> Construction:
         slopes.append(new_slope)
         weights.append(new_slope - slope)
         slope = new_slope
-    row = tuple(Fraction(v) for v in u)
+    row = tuple(Fraction(v) for v in d)
     model = Model(W1=tuple(row for _ in kinks), b1=tuple(-a for a in kinks),
                   w2=tuple(weights), b2=Fraction(runs[0][0]))
-    return Construction(u, changes, tuple(kinks), tuple(firsts), tuple(values), tuple(slopes),
+    return Construction(d, changes, tuple(kinks), tuple(firsts), tuple(values), tuple(slopes),
                         runs[0][0], model)
