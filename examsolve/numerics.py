@@ -120,7 +120,7 @@ def naive_softmax_cross_entropy(x: np.ndarray, y: int, W: np.ndarray,
 
     Kept to show what goes wrong: exp overflows, and log meets 0.
     """
-    s = W @ x + b
-    e = np.exp(s)
-    p = e / np.sum(e)
-    return -np.log(p[y - 1, 0])
+    s = W @ x + b                  # line 1
+    e = np.exp(s)                  # line 2
+    p = e / np.sum(e)              # line 3
+    return -np.log(p[y - 1, 0])    # line 4

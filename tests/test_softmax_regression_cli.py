@@ -35,7 +35,7 @@ def line_of(path: Path, key: str) -> int:
     (dict(x="[[1, 2]]"), "x", "x: x must be a column (D×1); got a 1×2 matrix — write it as "
                               "a flat list like [1, 2]"),
     (dict(x="[1, .inf]"), "x", "x[2]: expected a finite number, got inf"),
-    (dict(x="[1, 1e400]"), "x", "x[2]: too large: beyond float64's largest number (≈1.798e308)"),
+    (dict(x="[1, 1e400]"), "x", "x[2]: too large: numbers must fit in float64 (|x| ≤ 1.8e308)"),
     (dict(W="[[1, 0, 2], [0, 1, 2]]"), "W", "W: W must be C×D with D = 2 (the length of "
                                              "x); got 2×3"),
     (dict(W="[1, 2, 3]"), "W", "W: W must be C×D with D = 2 (the length of x); got 3×1 "

@@ -2,11 +2,12 @@
 
 s = W x + b (C scores), p = softmax(s), L = −log p_y = logsumexp(s) − s_y. The derivation
 gives the shapes, runs the direct code in the spec's dtype to show what it really returns
-(overflow in exp, inf/inf = nan, log 0 = −inf), ties each hazard to its line, computes the
-robust form step by step, then the gradients dL/dW = (p − onehot(y)) xᵀ, dL/db = p − onehot(y),
+(overflow in exp, inf/inf = NaN, log 0 = −inf), ties each hazard to its line, computes the
+robust form step by step, then the gradients ∂L/∂W = (p − onehot(y)) xᵀ, ∂L/∂b = p − onehot(y),
 and prints the library's source (examsolve.numerics) as the reference implementation.
 
-The scores are rational (exact Fractions); everything after exp is a float in the dtype.
+The scores are rational (exact Fractions); everything after exp is a float in the dtype,
+written so that no rounded float looks exact (softmax_regression_digits).
 """
 
 from __future__ import annotations
@@ -142,8 +143,10 @@ def load(node: SpecNode, common: Common) -> SoftmaxRegressionSpec:
 
 def solve(spec: SoftmaxRegressionSpec) -> Derivation:
     # Imported here so that runs of other kinds do not pay for the steps module at start-up.
-    from examsolve.solvers.softmax_regression_steps import (Numbers, column, direct_step,
-                                                            gradient_step, hazards_step,
+    from examsolve.mathmodel import Num, deriv, mat, mul
+    from examsolve.solvers.softmax_regression_digits import honest, honest_all
+    from examsolve.solvers.softmax_regression_hazards import direct_step, hazards_step
+    from examsolve.solvers.softmax_regression_steps import (Numbers, column, gradient_step,
                                                             reference_step, robust_step,
                                                             shapes_step, shown)
 
@@ -162,11 +165,14 @@ def solve(spec: SoftmaxRegressionSpec) -> Derivation:
     d.answer("W.shape", (C, D), eq(Text("W.shape"), Text(f"({C}, {D})")))
     d.answer("b.shape", (C, 1), eq(Text("b.shape"), Text(f"({C}, 1)")))
     d.answer("s", list(n.s_exact), eq(Sym("s"), column(shown(n.s_exact))))
-    d.answer("p", n.p.ravel())
-    d.answer("loss", n.loss)
-    d.answer("naive.loss", n.naive.loss)
-    d.answer("dL/dW", n.dW)
-    d.answer("dL/db", n.db.ravel())
+    # The keys are the issue's; the displays read as the derivation does (∂L/∂W, L).
+    d.answer("p", n.p.ravel(), eq(Sym("p"), column(honest_all(n.p))))
+    d.answer("loss", n.loss, eq(Sym("L"), Num(n.loss_written)))
+    naive = n.loss_written if n.naive.loss == n.loss else honest(n.naive.loss)
+    d.answer("naive.loss", n.naive.loss, eq(mul(Sym("L"), Text(" (direct code)"), op=""),
+                                                Num(naive)))
+    d.answer("dL/dW", n.dW, eq(deriv("L", "W"), mat(honest_all(n.dW))))
+    d.answer("dL/db", n.db.ravel(), eq(deriv("L", "b"), column(honest_all(n.db))))
     for warning in n.warnings:
         d.warn(warning)
     return d.build()

@@ -1,8 +1,11 @@
-"""The steps of a softmax-regression derivation, from the numbers computed once in `Numbers`.
+"""Steps 1, 4, 5 and 6 of a softmax-regression derivation (shapes, the robust computation,
+gradients, the reference code), from the numbers computed once in `Numbers`; steps 2 and 3
+are in softmax_regression_hazards.
 
 Exact Fractions for x, W, b and s = W x + b; floats in the spec's dtype from exp onwards.
 Every number after exp comes from examsolve.numerics (the code printed in the last step) or
-from the line-by-line run of the direct code (softmax_regression_direct).
+from the line-by-line run of the direct code (softmax_regression_direct), and is written by
+softmax_regression_digits' rules (never rounded so as to look exact).
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from typing import Callable
 import numpy as np
 
 from examsolve import numerics
-from examsolve.derivation import DerivationBuilder, StepBuilder
+from examsolve.derivation import DerivationBuilder
 from examsolve.mathmodel import (Div, Expr, Neg, Num, Paren, Sym, Transpose, add, call, deriv,
                                  mat, mul, row)
 from examsolve.numbers import format_number
-from examsolve.solvers.softmax_regression_direct import (NAIVE_LINES, Limits, NaiveTrace,
-                                                         limits, trace_naive, true_exp)
+from examsolve.solvers.softmax_regression_digits import honest_all, log_pair, loss_written
+from examsolve.solvers.softmax_regression_direct import (Limits, NaiveTrace, limits,
+                                                         trace_naive, true_exp)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,11 @@ class Numbers:
     dW: np.ndarray
     db: np.ndarray  # = dL/ds = p − onehot(y)
     warnings: tuple[str, ...]
+    # Z, log Z and L as the derivation writes them (softmax_regression_digits): each
+    # printed step of L = log Z − (s_y − m) checks by hand.
+    Z_written: Expr
+    log_Z_written: Fraction | float
+    loss_written: Fraction | float
 
     @property
     def C(self) -> int:
@@ -117,8 +126,11 @@ class Numbers:
             Z = float(np.sum(e))
             p = numerics.softmax(s)
         notes += [f"numpy warned in the robust computation: {w.message}" for w in caught]
+        Z_written, log_Z_written = log_pair(Z, np.dtype(work).type)
+        z_y = shown(s_exact[y - 1] - max(s_exact))
         return Numbers(dtype, limits(dtype), indexing, classes, y, x, W, b, s_exact, naive,
-                       work, s, e, Z, p, loss, dW, db, tuple(notes))
+                       work, s, e, Z, p, loss, dW, db, tuple(notes), Z_written,
+                       log_Z_written, loss_written(log_Z_written, z_y, loss))
 
 
 def source(*functions: Callable[..., object]) -> str:
@@ -149,21 +161,6 @@ def column(values: object) -> Expr:
     return mat(np.asarray(values, dtype=object).reshape(-1))
 
 
-def quoted(messages: tuple[str, ...]) -> str:
-    return "; ".join(f"“{m}”" for m in messages)
-
-
-def heard(st: StepBuilder, n: Numbers, line: int) -> None:
-    said = n.naive.said[NAIVE_LINES[line]]
-    if said:
-        st.say(f"numpy warns: {quoted(said)}.")
-
-
-def listing(n: Numbers, positions: list[int], name: str = "s") -> str:
-    return ", ".join(f"{name}{_sub(n.label(i))} = {fmt(n.naive.s[i, 0])}"
-                     for i in positions)
-
-
 def shown(value: object) -> object:
     """Exact numbers as printed: in full up to 15 digits, past that as a float's 4
     significant digits (10³⁹ reads better as 1e39 than as forty digits). Nested lists too.
@@ -177,8 +174,9 @@ def shown(value: object) -> object:
 
 
 def fmt(value: object) -> str:
-    """A number in prose, written as in the math (typographic minus)."""
-    return format_number(value).replace("-", "−")
+    """A number in prose, written as in the math (typographic minus); NaN by its name."""
+    text = format_number(value).replace("-", "−")
+    return "NaN" if text == "nan" else text
 
 
 def minus(value: float, places: int) -> str:
@@ -186,7 +184,7 @@ def minus(value: float, places: int) -> str:
     return f"{value:.{places}f}".replace("-", "−")
 
 
-def _sub(text: str) -> str:
+def subscript(text: str) -> str:
     return text.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
@@ -210,98 +208,13 @@ def shapes_step(d: DerivationBuilder, n: Numbers) -> None:
           add(mul(mat(shown(n.W)), column(shown(n.x)), op=""), column(shown(n.b))),
           column(shown(n.s_exact)))
     name = f" ({n.classes[n.y - 1]})" if n.classes else ""
-    code_y = "" if n.indexing == 1 else f", so it is given y = {n.y}"
-    st.say(f"The true class is y = {n.y_label}{name}, counting classes from {n.indexing} "
-           f"(`indexing: {n.indexing}`). The code below takes y in [1, C], as the exam "
-           f"does{code_y}.")
-
-
-# ---- 2. the direct code, evaluated ---------------------------------------------------------
-
-def direct_step(d: DerivationBuilder, n: Numbers) -> None:
-    t, lim, C = n.naive, n.lim, n.C
-    st = d.step(f"The direct implementation, run in {n.dtype}")
-    st.say("Typed in straight from p_i = exp(s_i) / Σ_j exp(s_j) and L = −log p_y:")
-    st.code(source(numerics.naive_softmax_cross_entropy))
-    st.say(f"Run on these numbers in {n.dtype}, one line at a time, with numpy's floating-"
-           f"point warnings recorded:")
-
-    st.say(f"`{NAIVE_LINES[0]}`:")
-    st.eq("s", mat(t.s))
-    if not np.all(np.isfinite(t.s)):
-        st.say(f"The scores (or x, W, b themselves) do not fit in {n.dtype}, whose "
-               f"largest number is {fmt(lim.max)}: they are ±inf before any exp is "
-               f"taken, and no rewriting of the softmax can repair that.")
-    heard(st, n, 0)
-
-    st.say(f"`{NAIVE_LINES[1]}`:")
-    st.eq("e", mat([call("exp", v) for v in t.s.ravel()]), mat(t.e))
-    over = [i for i in range(C) if t.s[i, 0] > lim.overflow]
-    zero = [i for i in range(C) if t.e[i, 0] == 0]
-    if over:
-        st.say(f"exp overflows to inf wherever s_i > ln({fmt(lim.max)}) ≈ "
-               f"{lim.overflow:.2f}, the largest exponent {n.dtype} can hold: here "
-               f"{listing(n, over)}.")
-    if zero:
-        st.say(f"exp underflows to 0 wherever s_i < ≈ {minus(lim.zero, 1)}: here "
-               f"{listing(n, zero)}.")
-    heard(st, n, 1)
-
-    st.say(f"`{NAIVE_LINES[2]}`:")
-    st.eq(mul(Sym("Σ", sub="j"), Sym("e", "j"), op=""), t.total)
-    st.eq("p", mat([Div(Num(float(v)), Num(t.total)) for v in t.e.ravel()]), mat(t.p))
-    reasons = []
-    if math.isinf(t.total):
-        cases = ["an inf entry gives inf/inf = nan" if np.any(np.isinf(t.e)) else "",
-                 "a finite entry gives finite/inf = 0" if np.any(np.isfinite(t.e)) else ""]
-        reasons.append("the sum is inf, so " + " and ".join(c for c in cases if c))
-    if t.total == 0:
-        reasons.append("every exp underflowed, so the sum is 0 and each p_i = 0/0 = nan")
-    if reasons:
-        st.say("Here " + "; ".join(reasons) + ".")
-    heard(st, n, 2)
-
-    y = n.y_label
-    st.say(f"`{NAIVE_LINES[3]}`:")
-    st.eq("L", Neg(call("log", Sym("p", y))), Neg(call("log", t.p_y)), t.loss)
-    if t.p_y == 0:
-        st.say("log(0) = −inf, so the loss comes out as +inf.")
-    elif math.isnan(t.p_y):
-        st.say(f"p{_sub(y)} is already nan, and nan passes through log unchanged.")
-    heard(st, n, 3)
-
-    if math.isfinite(t.loss) and math.isclose(t.loss, n.loss, rel_tol=1e-4, abs_tol=1e-6):
-        st.say(f"Here the direct code gives the right loss, {fmt(t.loss)}, only "
-               f"because every score is well inside the limits of exp in {n.dtype}.")
+    if n.indexing == 1:
+        st.say(f"The true class is y = {n.y_label}{name}; classes count from 1, as in the "
+               f"exam and in the code below.")
     else:
-        st.say(f"The direct code returns {fmt(t.loss)} with no error raised — a "
-               f"silently wrong answer: the true loss is {fmt(n.loss)} "
-               f"(step 4).")
-
-
-# ---- 3. the hazards in general ------------------------------------------------------------
-
-def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
-    lim = n.lim
-    st = d.step("Where the direct code can fail, in general")
-    st.table(["line", "what goes wrong", f"when ({n.dtype})"], [
-        [NAIVE_LINES[0], "the scores themselves overflow to ±inf; no rewriting of the "
-                         "softmax can repair that",
-         f"|s_i| > {fmt(lim.max)}"],
-        [NAIVE_LINES[1], "overflow: exp(s_i) = inf", f"s_i > ln(max) ≈ {lim.overflow:.2f}"],
-        [NAIVE_LINES[1], "underflow: exp(s_i) = 0 (harmless alone)",
-         f"s_i < ≈ {minus(lim.zero, 1)}"],
-        [NAIVE_LINES[2], "inf/inf = nan; finite/inf = 0", "any exp(s_j) overflowed"],
-        [NAIVE_LINES[2], "0/0 = nan", "every exp(s_j) underflowed"],
-        [NAIVE_LINES[3], "log(0) = −inf, so L = +inf", "p_y underflowed or was finite/inf"],
-        [NAIVE_LINES[3], "nan propagates", "p_y = nan"],
-    ])
-    st.say("Both have one cure. Subtracting m = max_j s_j from every score leaves p unchanged "
-           "(the factor exp(−m) cancels between numerator and denominator), makes every "
-           "exponent ≤ 0, so no exp overflows, and makes the largest term exp(0) = 1, so the "
-           "sum lies in [1, C] and is never 0. And the loss never takes log p_y: since "
-           "log p_y = s_y − logsumexp(s), L = logsumexp(s) − s_y = log Σ_j exp(s_j − m) "
-           "− (s_y − m).")
+        st.say(f"The true class is y = {n.y_label}{name}; classes count from {n.indexing} "
+               f"here, but the code below counts them from 1, as the exam does, so it is "
+               f"given y = {n.y}.")
 
 
 # ---- 4. the robust computation ------------------------------------------------------------
@@ -313,8 +226,9 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
     st = d.step(f"The robust computation, in {n.work_dtype}")
     st.eq("m", call("max", Sym("s", "i")), Sym("s", n.label(k)), m_)
     st.eq(add("s", Neg(Sym("m"))), mat([add(s, Neg(Num(m_))) for s in s_]), column(z_))
+    e = honest_all(n.e)
     st.rel(call("exp", add("s", Neg(Sym("m")))), "=", mat([call("exp", v) for v in z_]),
-           "≈", mat(n.e))
+           approx(n.e, e), mat(e))
     lost = [i for i in range(C) if n.e[i, 0] == 0]
     if lost:
         pieces = []
@@ -327,22 +241,43 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
                f"stored as 0 — harmless, since it is far below the rounding of the 1 it is "
                f"added to.")
     Z = mul(Sym("Σ", sub="j"), call("exp", add(Sym("s", "j"), Neg(Sym("m")))), op="")
+    Z_ = n.Z_written
     if C > 1:
-        st.rel("Z", "=", Z, "=", add(*[Num(float(v)) for v in n.e.ravel()]), "≈", n.Z)
+        st.rel("Z", "=", Z, "=", add(*[Num(v) for v in e.ravel()]), "≈" if n.Z != 1 else "=",
+               Z_)
     else:
-        st.rel("Z", "=", Z, "=", n.Z)
+        st.rel("Z", "=", Z, "=", Z_)
     st.say(f"The term exp(0) = 1, from class {n.class_label(k)}, keeps Z ≥ 1, so log Z ≥ 0 is "
            f"finite.")
+    log_Z = n.log_Z_written
     st.rel(call("logsumexp", "s"), "=", add("m", call("log", "Z")),
-           "=", add(Num(m_), call("log", Num(n.Z))), "=", add(Num(m_), Num(math.log(n.Z))))
+           "=", add(Num(m_), call("log", Z_)), "≈" if n.Z != 1 else "=",
+           add(Num(m_), Num(log_Z)))
     y = n.y_label
     zy = z_[n.y - 1]
+    # `=` at the end when L as written is exactly log Z as written − (s_y − m)
+    by_hand = isinstance(log_Z, Fraction) and isinstance(zy, (int, Fraction)) and \
+        n.loss_written == log_Z - zy
     st.rel("L", "=", add(call("logsumexp", "s"), Neg(Sym("s", y))),
            "=", add(call("log", "Z"), Neg(Paren(add(Sym("s", y), Neg(Sym("m")))))),
-           "=", add(Num(math.log(n.Z)), Neg(Paren(Num(zy)) if zy < 0 else Num(zy))),
-           "≈", n.loss)
-    st.rel("p", "=", Div(call("exp", add("s", Neg(Sym("m")))), Sym("Z")), "≈", mat(n.p))
-    st.say(f"Every intermediate stayed finite: L = {fmt(n.loss)}.")
+           approx([math.log(n.Z)], [log_Z]),
+           add(Num(log_Z), Neg(Paren(Num(zy)) if zy < 0 else Num(zy))),
+           "=" if by_hand else "≈", n.loss_written)
+    p = honest_all(n.p)
+    st.rel("p", "=", Div(call("exp", add("s", Neg(Sym("m")))), Sym("Z")), approx(n.p, p),
+           mat(p))
+    st.say(f"Every intermediate stayed finite: L ≈ {fmt(n.loss_written)}.")
+
+
+def approx(values: object, written: object) -> str:
+    """`=` when every number as printed is the value itself (1, 0, inf, nan), else `≈`."""
+    def same(v: float, w: object) -> bool:
+        printed = float(format_number(w))
+        return printed == v or (math.isnan(v) and math.isnan(printed))
+
+    return "=" if all(same(v, w) for v, w in zip(np.ravel(np.asarray(values, dtype=float)),
+                                                 np.ravel(np.asarray(written, dtype=object)))
+                      ) else "≈"
 
 
 # ---- 5. gradients -------------------------------------------------------------------------
@@ -350,26 +285,38 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
 def gradient_step(d: DerivationBuilder, n: Numbers) -> None:
     y = n.y_label
     onehot = [Fraction(int(i == n.y - 1)) for i in range(n.C)]
-    g = n.db.ravel()
+    p, g, dW = honest_all(n.p), honest_all(n.db.ravel()), honest_all(n.dW)
     st = d.step("Gradients")
     st.say(f"From L = logsumexp(s) − s_y: ∂logsumexp/∂s_i = exp(s_i)/Σ_j exp(s_j) = p_i and "
            f"∂s_y/∂s_i = [i = y], so ∂L/∂s = p − onehot(y) (onehot(y) has its 1 at "
            f"position {y}). With s = W x + b, ∂s_i/∂W_ij = x_j and ∂s_i/∂b_i = 1:")
     p_minus = add("p", Neg(call("onehot", "y")))
-    st.eq(deriv("L", "s"), p_minus, add(mat(n.p), Neg(column(onehot))), mat(g))
-    st.eq(deriv("L", "W"), mul(Paren(p_minus), Transpose(Sym("x")), op=""),
-          mul(mat(g), row(shown(n.x)), op=""), mat(n.dW))
-    st.eq(deriv("L", "b"), p_minus, mat(g))
+    st.rel(deriv("L", "s"), "=", p_minus, "=", add(mat(p), Neg(column(onehot))),
+           approx(n.db, g), mat(g))
+    st.rel(deriv("L", "W"), "=", mul(Paren(p_minus), Transpose(Sym("x")), op=""),
+           "=", mul(mat(g), row(shown(n.x)), op=""), approx(n.dW, dW), mat(dW))
+    st.rel(deriv("L", "b"), "=", p_minus, approx(n.db, g), mat(g))
     st.say(f"∂L/∂W is (C×1)(1×D) = {n.C}×{n.D}, the shape of W; ∂L/∂b is {n.C}×1, the shape "
            f"of b.")
 
 
 # ---- 6. the reference implementation ------------------------------------------------------
 
+TESTED_UP_TO = {"float64": "±1e308", "float32": "±3e38"}  # the huge logits of test_numerics
+
+
 def reference_step(d: DerivationBuilder, n: Numbers) -> None:
     st = d.step("The reference implementation")
-    st.say("The robust code, from examsolve.numerics: exactly what computed steps 4 and 5, and "
-           "what the tests check against PyTorch (float64 and float32, logits up to ±1e308).")
+    st.say("The robust code, from examsolve.numerics. softmax_cross_entropy takes L = −log p_y "
+           "from log_softmax, which computes log p_y = (s_y − m) − log Σ_j exp(s_j − m) "
+           "without ever forming p_y: L = log Z − (s_y − m), the last form of L in step 4 (m "
+           "cancels, so the loss needs no logsumexp(s) = m + log Z, which numerics also "
+           "provides). The gradients use softmax, as in step 5.")
     st.code("import numpy as np\n\n\n" + source(
-        numerics.logsumexp, numerics.log_softmax, numerics.softmax, numerics.check_point,
-        numerics.softmax_cross_entropy, numerics.softmax_cross_entropy_gradients))
+        numerics.log_softmax, numerics.softmax, numerics.softmax_cross_entropy,
+        numerics.softmax_cross_entropy_gradients))
+    st.say("check_point(x, y, W, b), called first by both functions, raises a ValueError "
+           "that names the problem unless x is D×1, W is C×D, b is C×1 and y is a whole "
+           "number in [1, C]. The tests check these functions against PyTorch in "
+           + ", and in ".join(f"{dtype}, with logits up to {size}"
+                              for dtype, size in TESTED_UP_TO.items()) + ".")
