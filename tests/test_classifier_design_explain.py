@@ -79,7 +79,10 @@ def test_exam_net_is_twice_an_absolute_difference_minus_one():
             and any(isinstance(f, m.Call) and f.fn == "abs"
                     for t in getattr(b.expr.parts[1], "terms", ())
                     for f in getattr(t, "factors", (t,)))]
-    assert len(rels) == 1 and linear(rels[0]) == "s = 2abs(x₁ − x₂) − 1"
+    assert len(rels) == 1
+    two_abs, minus_one = rels[0].parts[1].terms
+    assert two_abs.factors[0] == m.Num(2) and linear(two_abs.factors[1].args[0]) == "x₁ − x₂"
+    assert minus_one == m.Num(-1)
     rng = np.random.default_rng(0)
     for x in rng.uniform(-3, 3, size=(50, 2)):
         assert value(rels[0].parts[1], coordinate_env(x)) == pytest.approx(numpy_s(answers, x))
@@ -319,3 +322,52 @@ def test_check_mode_says_which_units_are_active_at_a_wrong_point():
     text = prose(solve(load_string(spec)))
     # By hand: at x = 0 the unit is off (0 − 5 < 0), so s = b₂ = 1 > 0: predicted b.
     assert "Point 1 0 is `a`, but no unit is active there, so s = b₂ and s = 1 > 0" in text
+
+
+# ---- every displayed formula for s is true, on random sets -------------------------------
+
+coordinate = st.integers(-6, 6).map(lambda k: Fraction(k, 2))
+
+
+@st.composite
+def labelled_sets(draw):
+    dim = draw(st.sampled_from((1, 2)))
+    xs = draw(st.lists(st.tuples(*[coordinate] * dim), min_size=2, max_size=9, unique=True))
+    labels = draw(st.lists(st.sampled_from(["a", "b"]), min_size=len(xs), max_size=len(xs)))
+    labels[0], labels[1] = "a", "b"
+    return xs, labels
+
+
+@settings(max_examples=25, deadline=None)
+@given(labelled_sets())
+def test_displayed_formulas_for_s_agree_with_numpy(data):
+    xs, labels = data
+    lines = "\n".join("  " + " ".join(str(v) for v in x) + " " + lab for x, lab in zip(xs, labels))
+    derivation = solve(load_string(f"kind: classifier-design\ntitle: t\npoints: |\n{lines}\n"))
+    answers = derivation.answer_map()
+    dim = len(xs[0])
+    step = next(s for s in derivation.steps if s.heading == "What each hidden unit responds to")
+    eqs = [b.expr for b in step.blocks if type(b).__name__ == "Equation"]
+    rng = np.random.default_rng(len(xs))
+    samples = rng.uniform(-4, 4, size=(20, dim))
+    for e in eqs:
+        if e.parts[0] == m.Sym("s"):  # s = 2|x₁ − x₂| − 1 and the like
+            for x in samples:
+                assert value(e.parts[1], coordinate_env(x)) == pytest.approx(numpy_s(answers, x))
+    t_eq = next((e for e in eqs if e.parts[0] == m.Sym("t")), None)
+    tables = [b for b in step.blocks if type(b).__name__ == "Table" and b.headers[1:] == ("s",)]
+    if not tables:
+        return
+    if t_eq is None:
+        d = np.ones(1)
+        name = ("x", None)
+    else:
+        d = np.array([value(t_eq.parts[1], coordinate_env(np.eye(dim)[k])) for k in range(dim)])
+        name = ("t", None)
+    for where, s_expr in tables[0].rows:
+        nums = [value(p, {}) for p in where.parts if isinstance(p, m.Num)]
+        lo = nums[0] if where.ops != ("≤",) else nums[0] - 3
+        hi = nums[-1] if where.ops != ("≥",) else nums[-1] + 3
+        for t in np.linspace(lo, hi, 5):
+            x = t * d / (d @ d)
+            assert value(s_expr, {name: t}) == pytest.approx(numpy_s(answers, x), abs=1e-9)

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from examsolve.derivation import StepBuilder
@@ -25,6 +26,7 @@ from examsolve.solvers.classifier_design_net import Model, Vector, forward
 
 MAX_PIECES = 12  # a longer piecewise table is no longer a summary
 MAX_EXPANDED = 12  # entries of W₁ beyond which z = W₁x + b₁ is not written entry by entry
+MAX_SHOWN_UNITS = 6  # more hidden units: the example shows z without W₁ and b₁ again
 
 
 def describe_network(st: StepBuilder, spec, model: Model, forms, unit_names) -> None:
@@ -90,7 +92,10 @@ def _common_direction(model: Model, live: list[int]) -> tuple[Fraction, ...] | N
     """d with every live row of W₁ a multiple of d (first nonzero entry of d positive)."""
     first = model.W1[live[0]]
     lead = next(k for k, v in enumerate(first) if v != 0)
-    d = tuple(v / abs(first[lead]) * (1 if first[lead] > 0 else -1) for v in first)
+    # The smallest integer multiple with a positive first entry: t = 2x₁ + x₂, not x₁ + 0.5x₂.
+    scale = Fraction(math.lcm(*(v.denominator for v in first)),
+                     math.gcd(*(v.numerator for v in first))) * (1 if first[lead] > 0 else -1)
+    d = tuple(v * scale for v in first)
     for j in live:
         c = model.W1[j][lead] / d[lead]
         if any(a != c * b for a, b in zip(model.W1[j], d)):
@@ -214,9 +219,10 @@ def worked_point(st: StepBuilder, spec, model: Model, i: int) -> None:
     r = forward(model, x)
     z, h, s_ = Sym("z"), Sym("h"), Sym("s")
     W1, b1, w2, b2 = Sym("W", "1"), Sym("b", "1"), Sym("w", "2"), Sym("b", "2")
-    chain: list[Expr] = [z, add(mul(W1, Sym("x"), op=""), b1),
-                         add(mul(mat(model.W1, summarise=False), mat(x), op=""),
-                             mat(model.b1, summarise=False))]
+    chain: list[Expr] = [z, add(mul(W1, Sym("x"), op=""), b1)]
+    if model.hidden <= MAX_SHOWN_UNITS:
+        chain.append(add(mul(mat(model.W1, summarise=False), mat(x), op=""),
+                         mat(model.b1, summarise=False)))
     if model.hidden * len(x) <= MAX_EXPANDED:
         chain.append(mat([[_dot(model.W1[j], x, model.b1[j])] for j in range(model.hidden)],
                          summarise=False))
@@ -262,6 +268,8 @@ def linear_form(weights: Vector, bias: Fraction, names: list[Expr]) -> Expr:
             terms.append(name)
         elif w == -1:
             terms.append(Neg(name))
+        elif w < 0:  # −(8/9)t, never −8/9t
+            terms.append(Neg(Mul((Num(-w), name), "")))
         else:
             terms.append(Mul((Num(w), name), ""))
     if bias > 0 and pairs and all(w < 0 for w, _ in pairs):
