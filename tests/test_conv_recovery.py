@@ -325,8 +325,8 @@ def test_inconsistent_after_the_kernel(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", str(path)])
     assert result.exit_code == 1, result.output
     assert result.output == (
-        "examsolve: the data are inconsistent: window Y[3,3] computes 4 with e = 1, f = 2, "
-        "b = −1 (found from Y[2,1], Y[2,3] and Y[3,2]), but Y[3,3] = −2 is given\n")
+        f"examsolve: {path}: the data are inconsistent: window Y[3,3] computes 4 with e = 1, "
+        "f = 2, b = −1 (found from Y[2,1], Y[2,3] and Y[3,2]), but Y[3,3] = −2 is given\n")
 
 
 def test_a_complete_window_that_disagrees_with_the_kernel(tmp_path: Path) -> None:
