@@ -140,7 +140,7 @@ def _pad(model: Model, hidden: int, result: SearchResult) -> Model:
         tried = "the search and " if result.attempts else ""
         raise UnsolvableError(f"no network with exactly {hidden} hidden unit"
                               f"{'s' if hidden > 1 else ''} found: {tried}the construction "
-                              f"(which needs {model.hidden}) both fail; drop `hidden:` to get "
+                              f"(which needs {model.hidden}) both fail. Drop `hidden:` to get "
                               "the fewest found")
     extra = hidden - model.hidden
     return Model(model.W1 + (model.W1[-1],) * extra, model.b1 + (model.b1[-1],) * extra,
