@@ -259,3 +259,13 @@ def test_template_expected_answers_are_torch_float32() -> None:
     np.testing.assert_array_max_ulp(f32(want["loss"]), f32(loss.item()), 1)
     np.testing.assert_array_max_ulp(f32(want["dL/dW"]), Wt.grad.numpy(), 1)
     np.testing.assert_array_max_ulp(f32(want["dL/db"]), bt.grad.numpy(), 1)
+
+
+def test_an_underflowed_exp_is_not_written_as_equal_to_0() -> None:
+    text = ("kind: softmax-regression\ntitle: t\nx: [1000, 2000]\n"
+            "W: [[1, 0], [0, 1], [1, 1]]\ny: 2\n")
+    lines = texts(text, 4)
+    assert "exp(s − m) = [exp(−2000); exp(−1000); exp(0)] ≈ [0; 0; 1]" in lines
+    assert "p = exp(s − m)/Z ≈ [0; 0; 1]" in lines  # e^−1000/Z is tiny, not 0
+    assert lines[-2].endswith("= 0 − (−1000) = 1000")  # log 1 = 0 exactly
+    assert texts(text, 5)[0].endswith("≈ [0; −1; 1]")

@@ -49,6 +49,8 @@ def honest(value: object, dtype: type = float) -> Fraction | float:
     (in its dtype), else at least 4 significant digits that are not dropped zeros, and at
     least every digit of its whole part."""
     value = float(value)  # type: ignore[arg-type]
+    if value == 0:
+        return Fraction(0)  # exact, so that 0 − (−1000) = 1000 checks by hand
     # Never round into the whole part: 10006 must not read 10010.
     whole = len(str(int(abs(value)))) if math.isfinite(value) and abs(value) >= 1 else 0
     for digits in range(max(AT_LEAST, whole), max(AT_MOST, whole) + 1):

@@ -227,9 +227,9 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
     st.eq("m", call("max", Sym("s", "i")), Sym("s", n.label(k)), m_)
     st.eq(add("s", Neg(Sym("m"))), mat([add(s, Neg(Num(m_))) for s in s_]), column(z_))
     e = honest_all(n.e)
-    st.rel(call("exp", add("s", Neg(Sym("m")))), "=", mat([call("exp", v) for v in z_]),
-           approx(n.e, e), mat(e))
     lost = [i for i in range(C) if n.e[i, 0] == 0]
+    st.rel(call("exp", add("s", Neg(Sym("m")))), "=", mat([call("exp", v) for v in z_]),
+           "≈" if lost else approx(n.e, e), mat(e))
     if lost:
         pieces = []
         for i in lost:
@@ -264,9 +264,10 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
            add(Num(log_Z), Neg(Paren(Num(zy)) if zy < 0 else Num(zy))),
            "=" if by_hand else "≈", n.loss_written)
     p = honest_all(n.p)
-    st.rel("p", "=", Div(call("exp", add("s", Neg(Sym("m")))), Sym("Z")), approx(n.p, p),
-           mat(p))
-    st.say(f"Every intermediate stayed finite: L ≈ {fmt(n.loss_written)}.")
+    st.rel("p", "=", Div(call("exp", add("s", Neg(Sym("m")))), Sym("Z")),
+           "≈" if lost else approx(n.p, p), mat(p))
+    st.say(f"Every intermediate stayed finite: L {approx([n.loss], [n.loss_written])} "
+           f"{fmt(n.loss_written)}.")
 
 
 def approx(values: object, written: object) -> str:
@@ -286,16 +287,21 @@ def gradient_step(d: DerivationBuilder, n: Numbers) -> None:
     y = n.y_label
     onehot = [Fraction(int(i == n.y - 1)) for i in range(n.C)]
     p, g, dW = honest_all(n.p), honest_all(n.db.ravel()), honest_all(n.dW)
+    lost = bool(np.any(n.p == 0))  # a probability stored as 0 is really a tiny positive
+
+    def sign(values: np.ndarray, written: np.ndarray) -> str:
+        return "≈" if lost else approx(values, written)
+
     st = d.step("Gradients")
     st.say(f"From L = logsumexp(s) − s_y: ∂logsumexp/∂s_i = exp(s_i)/Σ_j exp(s_j) = p_i and "
            f"∂s_y/∂s_i = [i = y], so ∂L/∂s = p − onehot(y) (onehot(y) has its 1 at "
            f"position {y}). With s = W x + b, ∂s_i/∂W_ij = x_j and ∂s_i/∂b_i = 1:")
     p_minus = add("p", Neg(call("onehot", "y")))
     st.rel(deriv("L", "s"), "=", p_minus, "=", add(mat(p), Neg(column(onehot))),
-           approx(n.db, g), mat(g))
+           sign(n.db, g), mat(g))
     st.rel(deriv("L", "W"), "=", mul(Paren(p_minus), Transpose(Sym("x")), op=""),
-           "=", mul(mat(g), row(shown(n.x)), op=""), approx(n.dW, dW), mat(dW))
-    st.rel(deriv("L", "b"), "=", p_minus, approx(n.db, g), mat(g))
+           "=", mul(mat(g), row(shown(n.x)), op=""), sign(n.dW, dW), mat(dW))
+    st.rel(deriv("L", "b"), "=", p_minus, sign(n.db, g), mat(g))
     st.say(f"∂L/∂W is (C×1)(1×D) = {n.C}×{n.D}, the shape of W; ∂L/∂b is {n.C}×1, the shape "
            f"of b.")
 
