@@ -165,3 +165,62 @@ def test_big_network_samples_at_most_about_200_coordinates():
     check = next(s for s in d.steps if s.heading.startswith("Self-check"))
     assert "a seeded sample of 200 of the 1,200 coordinates" in check.blocks[0].text
     assert not d.warnings
+
+
+CONV = """\
+kind: backprop
+title: indices
+indexing: {base}
+given:
+  x: [1, 0, 2, -1, 1]
+  X: [[1, 2, 0], [0, 1, -1], [2, 0, 1]]
+parameters:
+  w: [1, -1]
+  K: [[1, 0], [0, -1]]
+model:
+  - z = conv1d(x, w, stride=2)
+  - S = conv2d(X, K, padding=1)
+  - L = sum(z) + sum(S)
+"""
+
+
+@pytest.mark.parametrize("base, conv1d, grad1d, conv2d", [
+    (1, "z[i] = Σ_k pad(x)[2(i − 1) + k]·w[k]", "∂L/∂w[k] = Σ_i ∂L/∂z[i]·pad(x)[2(i − 1) + k]",
+     "S[i,j] = Σ_u Σ_v pad(X)[i + u − 1, j + v − 1]·K[u,v]"),
+    (0, "z[i] = Σ_k pad(x)[2i + k]·w[k]", "∂L/∂w[k] = Σ_i ∂L/∂z[i]·pad(x)[2i + k]",
+     "S[i,j] = Σ_u Σ_v pad(X)[i + u, j + v]·K[u,v]"),
+])
+def test_index_formulas_follow_indexing(base, conv1d, grad1d, conv2d):
+    """The printed formulas use the spec's index base (stated once), and each printed sum
+    z[i] = a·b + c·d takes its padded entries where the formula says."""
+    import re
+
+    from examsolve.render.json_render import to_json
+
+    d = solve_text(CONV.format(base=base))
+    doc = to_json(d, "c")
+    text = "\n".join(b.get("text", "") for s in doc["steps"] for b in s["blocks"])
+    assert text.count(f"Indices count from {base}.") == 1
+    assert conv1d + "," in text  # no bias term: the default 0 was left out
+    assert grad1d in text and conv2d in text
+    x = [1, 0, 2, -1, 1]
+    for i in range(2):  # outputs z[base], z[base + 1]
+        line = re.search(rf"z\[{i + base}\] = (.*) = ", text).group(1)
+        firsts = [int(a.replace("−", "-")) for a in re.findall(r"\(?(−?\d+)\)?·", line)]
+        assert firsts == [x[2 * i + k] for k in range(2)]  # x[2i + k], 0-based, in numpy terms
+
+
+def test_prediction_names_the_argmax_class():
+    d = solve_text("""\
+kind: backprop
+title: argmax
+given: {x: [1]}
+parameters: {W: [[0], [2], [1]]}
+classes: {p: [cat, dog, bird]}
+model:
+  - p = softmax(W @ x)
+  - L = nll(p, "cat")
+""")
+    forward = next(s for s in d.steps if s.heading == "Forward pass")
+    text = " ".join(getattr(b, "text", "") for b in forward.blocks)
+    assert "the largest probability is p[2] = 0.6652, so the predicted class is dog" in text

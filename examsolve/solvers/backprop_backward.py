@@ -21,6 +21,7 @@ from examsolve.render.textmath import linear
 from examsolve.solvers.backprop_display import (expr_display, grad_symbol, is_scalar,
                                                 symbol, value)
 from examsolve.solvers.backprop_engine import Node
+from examsolve.solvers.backprop_loss import dedupe
 from examsolve.solvers.backprop_model import BackpropSpec, Evaluation
 
 
@@ -160,6 +161,9 @@ class BackwardWriter:
         number, (∂t/∂v)ᵀ·∂L/∂t (the transposed Jacobian, as the column convention
         multiplies) between vectors, and nothing when t or v is a matrix (the Jacobian would
         be a 3- or 4-index array: the rule is written directly)."""
+        if t is self.loss:  # a term of the loss: its own derivative, ∂(mse(g, t))/∂g
+            term = self.disp(n)
+            return m.Deriv(term if isinstance(term, m.Sym) else m.Paren(term), self.disp(v))
         deriv = m.Deriv(self.disp(t), self.disp(v))
         if is_scalar(t.value):
             return m.Mul((self.G(n), deriv), "·")
@@ -177,10 +181,8 @@ class BackwardWriter:
         parts.append(sym)
         if num is not None:
             parts.append(num)
-        res = value(result)
-        if linear(parts[-1]) != linear(res):
-            parts.append(res)
-        return parts
+        parts.append(value(result))
+        return dedupe(parts)
 
     def upstream(self, n: Node, expr: m.Expr, num: m.Expr | None,
                  op: str = "·") -> tuple[m.Expr, m.Expr | None]:
@@ -212,6 +214,8 @@ class BackwardWriter:
             if v.shape != n.shape:
                 return m.Call("sum", (m.Mul((U, o_sym), "⊙"),)), \
                     m.Call("sum", (m.Mul((u, o_val), "⊙"),)), ""
+            if self.target(n) is self.loss:  # 1·a is a
+                return o_sym, o_val, ""
             return m.Mul((U, o_sym), mark), m.Mul((u, o_val), mark), ""
         if op == "matmul":
             a, b = n.children

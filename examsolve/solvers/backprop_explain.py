@@ -157,7 +157,7 @@ class Explainer:
         what = "probability" if loss.op == "nll" else "score"
 
         def called(i: int) -> str:
-            return names[i] if names else f"class {i + self.base}"
+            return names[i] if names else f"{i + self.base}"
 
         if len(best) == val.size:
             among = f" ({', '.join(names)})" if names else ""
@@ -165,7 +165,7 @@ class Explainer:
                     f" no class{among} is preferred.")
         if len(best) > 1:
             return (f"Prediction: the largest {what}, {linear(m.as_expr(top))}, is shared by "
-                    f"{', '.join(called(i) for i in best)}: a tie.")
+                    f"{_and([called(i) for i in best])}: a tie.")
         return (f"Prediction: the largest {what} is {linear(entry(symbol(name), (val.size, 1), best[0], self.base))}"
                 f" = {linear(m.as_expr(top))}, so the predicted class is {called(best[0])}.")
 

@@ -92,7 +92,9 @@ class LossWriter:
                      else "the labels y")
             return (f"bce({target}, y) = −[y·log {target} + (1 − y)·log(1 − {target})]{mean}: "
                     f"the negative log-likelihood of {label}, never negative.")
-        return f"mse = the mean of the squared differences ({target} − y)²."
+        y = linear(ex.display(a.args[1]))
+        return (f"mse({target}, {y}) = the mean of the squared differences "
+                f"({target} − {y})², never negative.")
 
     def score_sentence(self, a: Apply) -> str:
         """Why a term is written from the score, and how that is computed."""
