@@ -18,6 +18,8 @@ from examsolve.render.textmath import layout_text, linear
     (m.eq(m.add(m.mul(3, 1), m.mul(-1, 1), m.mul(2, m.sym("x", "4,1")), m.mul(2, 0), -1), 3),
      "3·1 + (−1)·1 + 2·x₄,₁ + 2·0 − 1 = 3"),
     (m.mul(2, -1), "2·(−1)"),
+    (m.add(m.mul(2, m.call("abs", m.add(m.sym("x", 1), m.Neg(m.sym("x", 2))))), -1),
+     "2·|x₁ − x₂| − 1"),
     (m.add("x", m.Neg(m.num(-1))), "x − (−1)"),
     (m.add("x", m.Neg(m.Neg(m.Sym("y")))), "x − (−y)"),
     (m.add("a", m.mul(-3, "e", op="")), "a − 3e"),

@@ -174,6 +174,8 @@ class LinearPrinter:
         return self.paren(node.base, PREC_ATOM) + "^" + self.paren(node.exp, PREC_ATOM)
 
     def _print_Call(self, node: m.Call) -> str:
+        if node.fn == "abs" and len(node.args) == 1:  # |x|, as written by hand
+            return "|" + self.doprint(node.args[0]) + "|"
         return node.fn + "(" + ", ".join(self.doprint(a) for a in node.args) + ")"
 
     def _print_Deriv(self, node: m.Deriv) -> str:
@@ -314,6 +316,11 @@ class LayoutPrinter(LinearPrinter):
         return hjoin(*parts)
 
     def _box_Call(self, node: m.Call) -> Box:
+        if node.fn == "abs" and len(node.args) == 1:
+            inner = self.box(node.args[0])
+            bar = Box(("│",) * inner.height, inner.baseline) if inner.height > 1 else \
+                Box.text("|")
+            return hjoin(bar, inner, bar)
         args = []
         for i, a in enumerate(node.args):
             if i:
