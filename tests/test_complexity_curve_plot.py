@@ -3,10 +3,12 @@ matplotlib files from `write_figure`, and a solver that works with neither libra
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from examsolve.derivation import Figure
@@ -63,10 +65,39 @@ def test_text_fallback_without_plotext(monkeypatch):
 
 
 def test_log_ticks_and_labels():
-    low, high, exponents, labels = log_ticks([0.03, 8e8])
-    assert (low, high) == (-2, 9)
-    assert labels[0] == "0.01" and exponents == list(range(-2, 10, 2))
+    ticks, labels = log_ticks(-2, 9)
+    assert labels[0] == "0.01" and ticks == list(range(-2, 10, 2))
     assert [decade_label(k) for k in (-3, 0, 2, 4)] == ["0.001", "1", "100", "1e4"]
+    ticks, labels = log_ticks(math.log10(0.098), math.log10(1.2))  # narrow: 1-2-5 steps
+    assert labels == ["0.1", "0.2", "0.5", "1"]
+    np.testing.assert_allclose(ticks, np.log10([0.1, 0.2, 0.5, 1]))
+
+
+def test_axis_is_clipped_a_few_decades_above_the_lowest_test_error():
+    """Finding 5: 500 is shown off scale as ↑, not by stretching the axis over 5 decades."""
+    wide = Chart("t", (0, 1, 2, 3, 4),
+                 (Series("training MSE", "o", (0.5, 0.2, 0.05, 0.03, 0.01), training=True),
+                  Series("test MSE", "x", (0.6, 0.3, 0.1, 2.0, 5e8))))
+    low, high = wide.limits()
+    assert (low, high) == (-2, 2)  # from 0.01 to 10^(ceil(log10 0.1) + ... ) = 100
+    assert wide.off_scale()
+    for text in (terminal_chart(wide), text_chart(wide)):
+        lines = text.splitlines()
+        assert "↑" in text and lines[-1].endswith("↑ off scale (> 100)")
+        assert not any(label in text for label in ("1e4", "1e8"))
+        # the legend is under the plot (after the x-axis labels), never inside the frame
+        axis = max(i for i, ln in enumerate(lines) if "polynomial degree d" in ln)
+        assert all("test MSE" not in ln for ln in lines[:axis])
+
+
+def test_strategy_curves_stay_apart_on_a_narrow_axis():
+    """Finding 5: curves between 0.1 and 0.3 land on different rows of the strategies chart."""
+    narrow = Chart("t", (0, 1, 2), (Series("a", "x", (0.1, 0.11, 5.0)),
+                                     Series("b", "+", (0.2, 0.2, 0.2)),
+                                     Series("c", "*", (0.3, 0.3, 0.3))), decades=1.0)
+    rows = {m: {i for i, ln in enumerate(text_chart(narrow).splitlines()[1:-4])
+                if m in ln.split("┤")[-1]} for m in "x+*"}
+    assert rows["x"].isdisjoint(rows["+"]) and rows["+"].isdisjoint(rows["*"])
 
 
 def test_derivation_figures(derivation, capsys):
@@ -118,8 +149,9 @@ def test_charts_from_answers(derivation):
     curve, strategies = charts_from_answers(derivation.answer_map())
     answers = derivation.answer_map()
     assert curve.series[1].values == tuple(float(v) for v in answers["test_mse"])
-    assert [s.label for s in strategies.series] == [
-        "test MSE, least squares", "test MSE, ridge λ = 0.01", "test MSE, n = 48 training points"]
+    assert [s.label for s in strategies.series] == ["least squares", "ridge λ = 0.01", "n₂ = 48"]
+    assert len({s.marker for s in strategies.series}) == 3
+    assert curve.series[2].values == tuple(float(v) for v in answers["test_mse_median"])
     if answers["underfitting"] != "none":
         assert max(answers["underfitting"]) < curve.underfit_end < answers["best_degree"]
     if answers["overfitting"] != "none":

@@ -3,6 +3,8 @@
 The exam asks four things — draw training and generalisation error against complexity; what
 are over- and underfitting; what are bias and variance; how to prevent overfitting — and each
 answer here points at the degrees, columns and curves of the experiment that was just run.
+Nothing is asserted that the columns do not show: claims about the shape of the curves, the
+balance of bias² and variance, ties and shifts of the best degree are computed, not written in.
 """
 
 from __future__ import annotations
@@ -11,18 +13,37 @@ import numpy as np
 
 from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.mathmodel import (Add, Call, Div, Ellipsis_, Expr, Mul, Neg, Num, Paren, Pow,
-                                 Sym, add, call, eq, mat, mul, num, sym)
+                                 Sym, Text, add, call, eq, mat, mul, sym)
 from examsolve.numbers import format_number
 from examsolve.problem import Common
-from examsolve.solvers.complexity_curve_experiment import (GOOD_FIT_BAND, Experiment, regions,
-                                                           simplest_best)
+from examsolve.solvers.complexity_curve_experiment import (GOOD_FIT_BAND, Curve, Experiment,
+                                                           regions, simplest_best)
 from examsolve.solvers.complexity_curve_plot import charts_from_answers, terminal_chart
 
 KIND = "complexity-curve"
+# A mean resting on one training set is not a stable estimate: flag degrees where the worst
+# single training set gives more than this share of the mean test MSE.
+DOMINATED_SHARE = 1 / 3
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def fmt(value: float) -> str:
-    return format_number(float(value))
+    """A number for prose: 4 significant digits, 8.25×10⁸ rather than 8.25e8."""
+    text = format_number(float(value))
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}×10{superscript(int(exponent))}"
+
+
+def superscript(n: int) -> str:
+    """2 → ², −1 → ⁻¹: an exponent in prose, as the math shows it."""
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def cell(value: float | None) -> Expr | str:
+    """A table entry as math, so document renderers typeset 8.25 × 10⁸; None is `—`."""
+    return "—" if value is None else Num(float(value))
 
 
 def degree_list(degrees: tuple[int, ...]) -> str:
@@ -41,19 +62,35 @@ def mse_sum(count: str, index: str, y: Expr, p: Expr) -> Mul:
     return Mul((Div(Num(1), Sym(count)), Sym("Σ", index), squared(Paren(Add((y, Neg(p)))))), "")
 
 
+D_STAR = Sym("d", sup="*")
+
+
+def bias2_values(curve: Curve) -> tuple[float | None, ...]:
+    """The bias² estimates, None where unresolved (below their sampling error)."""
+    return tuple(float(b) if ok else None for b, ok in zip(curve.bias2, curve.resolved))
+
+
 def write_solution(common: Common, exp: Experiment) -> Derivation:
+    from examsolve.solvers.complexity_curve_bias import write_bias_and_variance
+    from examsolve.solvers.complexity_curve_prevention import write_method, write_prevention
+
     b = DerivationBuilder(KIND, common.title, common.statement, common.source)
     degrees = exp.design.degrees
     under, over = regions(exp.plain, degrees)
     answers = answer_values(exp, under, over)
     _experiment(b, exp)
     _measurements(b, exp, under, over)
-    _graph(b, answers, under, over)
-    _decomposition(b, exp)
+    _graph(b, exp, answers, under, over)
     _over_and_underfitting(b, exp, under, over)
-    _bias_and_variance(b, exp, under, over)
-    _prevention(b, exp, answers)
-    _answers(b, answers)
+    write_bias_and_variance(b, exp)
+    write_prevention(b, exp, answers)
+    write_method(b, exp)
+    _answers(b, exp, answers)
+    unresolved = tuple(d for d, ok in zip(degrees, exp.plain.resolved) if not ok)
+    if unresolved:
+        b.warn(f"bias² is unresolved at d = {degree_list(unresolved)}: its estimate is below "
+               f"its own sampling error variance/R (R = {exp.design.repeats}); those entries "
+               "are — (null in JSON).")
     return b.build()
 
 
@@ -64,7 +101,8 @@ def answer_values(exp: Experiment, under: tuple[int, ...],
     values: dict[str, object] = {
         "best_degree": degrees[c.best_index()],
         "train_mse": tuple(c.train_mse), "test_mse": tuple(c.test_mse),
-        "bias2": tuple(c.bias2), "variance": tuple(c.variance),
+        "test_mse_median": tuple(c.test_mse_median),
+        "bias2": bias2_values(c), "variance": tuple(c.variance),
         "degrees": degrees, "noise": exp.noise,
         "underfitting": under or "none", "overfitting": over or "none",
     }
@@ -85,212 +123,154 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
     design, task = exp.design, exp.design.task
     a, z = task.domain
     s = b.step("The experiment: measure the curves instead of sketching them")
-    s.say("A sketch from memory is what the question expects; here the curves are measured. "
-          "The task is 1-D regression with a known truth: targets are a function of x plus "
+    s.say("The task is 1-D regression with a known truth: targets are a function of x plus "
           "Gaussian noise,")
     s.eq(Sym("y"), add(call("f", "x"), Sym("ε")))
     s.eq(call("f", "x"), task.function.expr)
-    s.say(f"with x uniform on [{fmt(a)}, {fmt(z)}] and ε ~ N(0, σ²), σ = {fmt(task.noise)} "
-          f"(σ² = {fmt(task.noise ** 2)}: the noise no model can predict). Data: n = "
-          f"{task.train} training points, and one held-out test set of m = {task.test} points "
-          f"kept fixed; the training set is drawn afresh R = {design.repeats} times to see how "
-          f"the fits vary. Everything comes from numpy's `default_rng({task.seed})` (test set "
-          "first, then the training sets), so the numbers below are reproducible.")
-    scale, shift = 2 / (z - a), -(a + z) / (z - a)
-    t_expr: Expr = mul(num(scale), "x", op="") if scale != 1 else Sym("x")
-    if shift != 0:
-        t_expr = add(t_expr, num(shift))
-    terms = [Mul((sym("c", k), call(f"P{'₀₁'[k]}", "t")), "") for k in (0, 1)]
-    s.say(f"Model complexity is the polynomial degree d = {degree_list(design.degrees)} "
-          "(d + 1 coefficients). Each polynomial is fitted by least squares, written in the "
-          "Legendre basis P_k of t ∈ [−1, 1] — the same functions as 1, x, …, x^d, so the "
-          "same fit, but a design matrix that stays well conditioned at high degree:")
-    s.eq(call("p", "x"), Add((*terms, Ellipsis_(), Mul((sym("c", "d"), call("P_d", "t")), ""))))
-    s.eq(Sym("t"), t_expr)
+    more = (f" (and {design.repeats} more of n₂ = {design.more_train}, for step 6)"
+            if design.more_train else "")
+    s.say(f"with x uniform on [{fmt(a)}, {fmt(z)}] and ε ~ N(0, σ²), σ = {fmt(task.noise)}: "
+          f"σ² = {fmt(task.noise ** 2)} is the error no model can avoid. R = "
+          f"{design.repeats} training sets of n = {task.train} points are drawn "
+          f"independently{more}; one test set of m = {task.test} points stays fixed. The "
+          f"complexity is the polynomial degree d = {degree_list(design.degrees)} "
+          "(d + 1 coefficients), fitted by least squares:")
+    s.eq(call("p", "x"), Add((sym("c", 0), mul(sym("c", 1), "x", op=""), Ellipsis_(),
+                              Mul((sym("c", "d"), Sym("x", sup="d")), ""))))
     s.eq(Sym("ĉ"), Call("argmin_c", (mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),)))
-    s.say("solved with a QR factorisation of the design matrix Φ (never inverting ΦᵀΦ, "
-          "whose condition number is the square of Φ's), so high degrees stay finite and "
-          "accurate. The errors are the mean squared errors on the training points and on "
-          "the test points, averaged over the R training sets:")
+    s.say("The errors are the mean squared errors on the training and on the test points:")
     s.eq(Sym("MSE", "train"), mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))))
     s.eq(Sym("MSE", "test"), mse_sum("m", "j", sym("y", "j"), call("p", sym("x", "j"))))
     interpolating = [d for d in design.degrees if d + 1 >= task.train]
     if interpolating:
         s.say(f"Degrees {degree_list(tuple(interpolating))} have d + 1 ≥ n = {task.train} "
               "coefficients: they pass through every training point (training MSE ≈ 0, up to "
-              "rounding); for them the SVD pseudo-inverse picks the interpolant with the "
-              "smallest coefficients.")
+              "rounding).")
 
 
 def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
                   over: tuple[int, ...]) -> None:
-    c, degrees = exp.plain, exp.design.degrees
-    best = c.best_index()
-    s = b.step(f"Measured errors (means over the {exp.design.repeats} training sets)")
-    rows = []
+    c, degrees, repeats = exp.plain, exp.design.degrees, exp.design.repeats
+    best, median = c.best_index(), c.test_mse_median
+    s = b.step(f"Measured errors over the {repeats} training sets")
+    rows: list[list[Expr | str]] = []
+    bias2 = bias2_values(c)
     for i, d in enumerate(degrees):
         region = "underfit" if d in under else "overfit" if d in over else \
             "best" if i == best else "good fit"
-        total = c.bias2[i] + c.variance[i] + exp.noise
-        rows.append([str(d), fmt(c.train_mse[i]), fmt(c.test_mse[i]), fmt(c.bias2[i]),
-                     fmt(c.variance[i]), fmt(total), region])
-    s.table(["d", "train MSE", "test MSE", "bias²", "variance", "sum", "region"], rows,
-            caption=f"sum = bias² + variance + noise, noise = {fmt(exp.noise)} (σ² realised "
-                    "on the test set)")
+        rows.append([str(d), cell(c.train_mse[i]), cell(c.test_mse[i]), cell(median[i]),
+                     cell(bias2[i]), cell(c.variance[i]), region])
+    s.table(["d", "train MSE", "test MSE", "median", "bias²", "variance", "region"], rows,
+            caption="means over the training sets; median: of the test MSE; —: unresolved "
+                    "(step 5)")
     falls = bool(np.all(np.diff(c.train_mse) <= 1e-12 * max(1.0, float(c.train_mse[0]))))
-    s.say(f"Training MSE goes from {fmt(c.train_mse[0])} at d = {degrees[0]} down to "
+    s.say(f"Training MSE falls from {fmt(c.train_mse[0])} at d = {degrees[0]} to "
           f"{fmt(c.train_mse[-1])} at d = {degrees[-1]}"
-          + (" and never increases: each degree's models contain the previous degree's, and "
-             "least squares on the same points can only fit them at least as well."
-             if falls else "."))
-    shape = f"Test MSE is lowest, {fmt(c.test_mse[best])}, at d = {degrees[best]}. "
-    shape += (f"Below that it is higher ({fmt(c.test_mse[0])} at d = {degrees[0]}); " if under
-              else "No smaller degree is measurably worse; ")
-    shape += (f"above, it climbs to {fmt(c.test_mse[-1])} at d = {degrees[-1]}." if over
-              else f"up to d = {degrees[-1]} no larger degree is measurably worse.")
-    shape += (" That is the U shape." if under and over else
-              " Only part of the U shape lies in this range of degrees.")
-    s.say(shape + f" Convention for the regions: a degree below the best whose test MSE is "
-          f"more than {GOOD_FIT_BAND:.0%} above the minimum underfits; such a degree above "
-          "the best overfits.")
-    s.eq(Sym("d*"), degrees[best])
+          + (" and never increases: each degree's models contain the previous degree's, so "
+             "least squares on the same points fits at least as well." if falls else "."))
+    text = (f"Test MSE is lowest at d* = {degrees[best]} (mean {fmt(c.test_mse[best])}, "
+            f"median {fmt(median[best])})")
+    text += (" and higher at every smaller degree. " if best and
+             np.all(c.test_mse[:best] > c.test_mse[best]) else ". ")
+    last = len(degrees) - 1
+    if over:
+        steady = " steadily" if np.all(np.diff(median[best:]) > 0) else ""
+        text += (f"Above d*, the median climbs{steady} to {fmt(median[last])} at d = "
+                 f"{degrees[last]}" + (": the U shape." if under else "."))
+    else:
+        text += f"Up to d = {degrees[last]} no larger degree is measurably worse."
+    s.say(text)
+    s.eq(D_STAR, degrees[best])
+    dominated = tuple(d for d, share in zip(degrees, c.worst_share()) if share > DOMINATED_SHARE)
+    if dominated and degrees[last] in dominated:
+        share = c.worst_share()[last]
+        worst = int(np.argmax(c.set_test_mse[last]))
+        lo, hi = c.x_span[worst]
+        a, z = exp.design.task.domain
+        s.say(f"The mean climbs far faster: at high degree it is dominated by a few training "
+              f"sets. At d = {degrees[last]} one of the {repeats} gives {share:.0%} of it; its "
+              f"points cover only x ∈ [{lo:.3g}, {hi:.3g}] of [{fmt(a)}, {fmt(z)}], and "
+              "the fit extrapolates wildly to test points outside. At d = "
+              f"{degree_list(dominated)} the worst single set gives more than a third of the "
+              "mean, so those means are not stable estimates; the median is.")
+    s.say(f"Regions (a convention): below d*, a test MSE more than {GOOD_FIT_BAND:.0%} above "
+          "the minimum is underfitting; above d*, overfitting.")
 
 
-def _graph(b: DerivationBuilder, answers: dict[str, object], under: tuple[int, ...],
-           over: tuple[int, ...]) -> None:
+def _graph(b: DerivationBuilder, exp: Experiment, answers: dict[str, object],
+           under: tuple[int, ...], over: tuple[int, ...]) -> None:
     curve, _ = charts_from_answers(answers)
     s = b.step("The graph: training and generalisation error against complexity")
     marks = []
     if under:
-        marks.append(f"underfitting at d = {degree_list(under)} (left of its dotted line)")
+        marks.append(f"underfitting at d = {degree_list(under)}")
     if over:
-        marks.append(f"overfitting at d = {degree_list(over)} (right of its dotted line)")
-    s.figure(terminal_chart(curve),
-             caption="o training MSE, x test (generalisation) MSE, log error axis"
-             + ("; " + ", ".join(marks) if marks else "") + ".")
+        marks.append(f"overfitting at d = {degree_list(over)}")
+    s.figure(terminal_chart(curve), caption="Log error axis; dotted lines: "
+             + (", ".join(marks) if marks else "no region") + ".")
+    best = exp.design.degrees[exp.plain.best_index()]
     s.say("The shape to draw: training error falls steadily with complexity; generalisation "
-          "error first falls with it, reaches a minimum, then rises again as the gap between "
-          "the two curves opens.")
-
-
-def _decomposition(b: DerivationBuilder, exp: Experiment) -> None:
-    c, degrees = exp.plain, exp.design.degrees
-    s = b.step("Bias² + variance + noise = test MSE (the check)")
-    s.say("For a test point x with target y = f(x) + ε, averaging over training sets D "
-          "(p̂ is the model fitted to D, p̄(x) its mean over D):")
-    p_hat, p_bar = call("p̂", "x"), call("p̄", "x")
-    s.eq(Call("E_D", (squared(Paren(add("y", Neg(p_hat)))),)),
-         add(squared(Paren(add(p_bar, Neg(call("f", "x"))))),
-             Call("E_D", (squared(Paren(add(p_hat, Neg(p_bar)))),)), squared(Sym("σ"))))
-    s.say(f"bias² is the first term and variance the second, each averaged over the {exp.design.task.test} "
-          f"test points, with p̄ estimated as the mean of the R = {exp.design.repeats} fits and "
-          "the variance taken over the fits (divided by R). In place of σ² the check uses the "
-          f"noise actually realised on the test points, mean (y_j − f(x_j))² = {fmt(exp.noise)} "
-          f"(σ² = {fmt(exp.design.task.noise ** 2)}). Measured this way the identity is exact "
-          "up to one cross term,")
-    s.eq(add(Sym("MSE", "test"), Neg(Paren(add("bias²", "variance", "noise")))),
-         mul(2, Call("mean_j", (Mul((Paren(add(sym("y", "j"), Neg(call("f", sym("x", "j"))))),
-                                     Paren(add(call("f", sym("x", "j")),
-                                               Neg(call("p̄", sym("x", "j")))))), ""),))))
-    gap = np.abs(c.bias2 + c.variance + exp.noise - c.test_mse) / c.test_mse
-    worst = int(np.argmax(gap))
-    s.say(f"which has mean 0 and shrinks like 1/√m. Here the column sum matches "
-          f"test MSE to within {gap[worst]:.2%} at every degree (largest at d = "
-          f"{degrees[worst]}: {fmt(c.bias2[worst] + c.variance[worst] + exp.noise)} against "
-          f"{fmt(c.test_mse[worst])}).")
-    sampling = c.variance / exp.design.repeats
-    low = c.best_index()
-    if c.bias2[-1] > 2 * c.bias2[low] and sampling[-1] > 0.25 * c.bias2[-1]:
-        s.say(f"The bias² column grows at high degree for a reason of measurement: p̄ is "
-              f"a mean of only R = {exp.design.repeats} fits, so its estimate carries about "
-              f"variance/R of sampling error — {fmt(sampling[low])} at d = {degrees[low]} but "
-              f"{fmt(sampling[-1])} at d = {degrees[-1]}. More repeats shrink it.")
+          f"(test) error falls, reaches its minimum (here at d* = {best}), then rises as the "
+          "gap between the two curves opens.")
 
 
 def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
                            over: tuple[int, ...]) -> None:
-    c, degrees, noise = exp.plain, exp.design.degrees, exp.noise
-    n = exp.design.task.train
+    c, degrees = exp.plain, exp.design.degrees
+    sigma2 = exp.design.task.noise ** 2
     at = {d: i for i, d in enumerate(degrees)}
-    best = c.best_index()
     s = b.step("What is underfitting? What is overfitting?")
-    text = ("Underfitting: the model is too simple to represent the true function, so it "
-            "fits the training data badly and new data just as badly — both errors are high "
-            "and close to each other. ")
+    text = ("Underfitting: the model is too simple to represent the true function, so "
+            "training and test error are both high and close to each other. ")
     if under:
         i = at[under[0]]
-        text += (f"Here at d = {degree_list(under)}: at d = {under[0]} the training MSE is "
+        text += (f"Here d = {degree_list(under)}: at d = {under[0]} the training MSE is "
                  f"{fmt(c.train_mse[i])} and the test MSE {fmt(c.test_mse[i])}"
-                 + (f", both far above the noise level {fmt(noise)}."
-                    if min(c.train_mse[i], c.test_mse[i]) > 2 * noise else "."))
+                 + (f", both far above σ² = {fmt(sigma2)}."
+                    if min(c.train_mse[i], c.test_mse[i]) > 2 * sigma2 else "."))
     else:
         text += f"No degree from {degrees[0]} up underfits measurably on this task."
     s.say(text)
     text = ("Overfitting: the model is flexible enough to fit the noise of its particular "
-            "training set, so training error keeps falling while test error rises — the gap "
-            "between them opens. ")
+            "training set, so training error keeps falling while test error rises. ")
     if over:
         i = at[over[-1]]
-        fits_noise = (f" is below the noise level {fmt(noise)} — with only n = {n} points "
-                      "the model is fitting the noise —" if c.train_mse[i] < noise else "")
-        text += (f"Here at d = {degree_list(over)}: at d = {over[-1]} the training MSE "
-                 f"{fmt(c.train_mse[i])}{fits_noise} while the test MSE is "
-                 f"{fmt(c.test_mse[i])}.")
+        below = c.train_mse[i] < sigma2
+        text += (f"Here d = {degree_list(over)}: at d = {over[-1]} the training MSE "
+                 f"{fmt(c.train_mse[i])} is "
+                 + (f"below σ² = {fmt(sigma2)}, the noise no model can predict, so the fit "
+                    "follows the noise; " if below else "low; ")
+                 + f"the test MSE has median {fmt(c.test_mse_median[i])}.")
     else:
         text += f"No degree up to {degrees[-1]} overfits measurably on this task."
     s.say(text)
-    s.say(f"{'Between them ' if under and over else ''}d = {degrees[best]} generalises best "
-          f"(test MSE {fmt(c.test_mse[best])}, training MSE {fmt(c.train_mse[best])}).")
 
 
-def _bias_and_variance(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
-                       over: tuple[int, ...]) -> None:
-    c, degrees = exp.plain, exp.design.degrees
-    best = c.best_index()
-    first, last = 0, len(degrees) - 1
-    s = b.step("What is model bias? What is model variance?")
-    bias = f"{fmt(c.bias2[first])} at d = {degrees[first]}"
-    if degrees[first] in under:
-        bias += (f" ({_simplest(degrees[first])} cannot follow f(x): high bias means "
-                 "underfitting)")
-    if best != first:
-        bias += f", {fmt(c.bias2[best])} at d = {degrees[best]}"
-    s.say("Bias is the error of the model class itself: how far the average fitted model "
-          "p̄(x) — averaged over all training sets one could have drawn — is from the truth "
-          f"f(x). It is the bias² column: {bias}.")
-    variance = ", ".join(f"{fmt(c.variance[i])} at d = {degrees[i]}"
-                         for i in sorted({first, best, last}))
-    if degrees[last] in over:
-        variance += (" (a flexible model follows the noise of each training set: high "
-                     "variance means overfitting)")
-    s.say("Variance is how much the fitted model changes from one training set to another: "
-          f"the spread of p̂(x) around p̄(x). It is the variance column: {variance}.")
-    s.say("Their sum with the noise is the expected test error, so lowering one by changing "
-          "the complexity raises the other: the bias–variance trade-off. The best degree is "
-          "where their sum is smallest.")
-
-
-def _simplest(degree: int) -> str:
-    return {0: "a constant", 1: "a straight line", 2: "a parabola"}.get(
-        degree, f"a degree-{degree} polynomial")
-
-
-def _prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, object]) -> None:
-    from examsolve.solvers.complexity_curve_prevention import write_prevention
-
-    write_prevention(b, exp, answers)
-
-
-def _answers(b: DerivationBuilder, values: dict[str, object]) -> None:
-    for key in ("best_degree", "train_mse", "test_mse", "bias2", "variance"):
+def _answers(b: DerivationBuilder, exp: Experiment, values: dict[str, object]) -> None:
+    """Boxed: the issue's keys and the median; each display reads as math, not as a key."""
+    mse_test = Sym("MSE", "test")
+    displays: dict[str, Expr] = {
+        "best_degree": D_STAR, "train_mse": Sym("MSE", "train"), "test_mse": mse_test,
+        "test_mse_median": Call("median", (mse_test,)), "bias2": Sym("bias²"),
+        "variance": Sym("variance"), "degrees": Sym("d"), "noise": Text("realised noise"),
+        "underfitting": Text("underfitting at d"), "overfitting": Text("overfitting at d"),
+        "ridge_strengths": Sym("λ"), "ridge_test_mse": Sym("MSE", "test, ridge"),
+        "ridge_best_degree": Sym("d", "ridge", "*"),
+        "more_data_train": Sym("n", "2"), "more_data_test_mse": Sym("MSE", "test, n₂"),
+        "more_data_best_degree": Sym("d", "n₂", "*"), "cv_degree": Sym("d", "CV", "*"),
+    }
+    boxed = ("best_degree", "train_mse", "test_mse", "test_mse_median", "bias2", "variance")
+    for key in (*boxed, *(k for k in values if k not in boxed)):
         value = values[key]
-        display = None
-        if isinstance(value, tuple):
-            display = eq(Sym(key), mat(np.array(value, dtype=float).reshape(1, -1)))
-        b.answer(key, value, display)
-    for key, value in values.items():
-        if key not in ("best_degree", "train_mse", "test_mse", "bias2", "variance"):
-            flat = isinstance(value, tuple) and not isinstance(value[0], tuple)
-            display = eq(Sym(key), mat(np.array(value, dtype=object).reshape(1, -1))) \
-                if flat else None
-            b.answer(key, value, display, boxed=False)
+        b.answer(key, value, eq(displays[key], _value_expr(value)), boxed=key in boxed)
+
+
+def _value_expr(value: object) -> Expr:
+    """A number, a word, a row of numbers (— for None) or rows of them."""
+    if isinstance(value, str):
+        return Text(value)
+    if not isinstance(value, tuple):
+        return Num(value if isinstance(value, int) else float(value))  # type: ignore[arg-type]
+    rows = value if value and isinstance(value[0], tuple) else (value,)
+    entries = [[Text("—") if v is None else Num(v) for v in row] for row in rows]
+    return mat(np.array(entries, dtype=object))

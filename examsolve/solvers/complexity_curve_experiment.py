@@ -21,12 +21,15 @@ penalised), solved as the least-squares problem [Φ/√n; √λ·D] c ≈ [y/√
 the SVD pseudo-inverse (the minimum-norm interpolant) when d + 1 > n.
 
 Estimates over the R repeats, with p̄(x) = mean_r p_r(x) and averages over the m test points:
-    test MSE  = mean_{r,j} (y_j − p_r(x_j))²
-    bias²     = mean_j (p̄(x_j) − f(x_j))²
-    variance  = mean_j mean_r (p_r(x_j) − p̄(x_j))²          (population variance, ddof = 0)
+    test MSE  = mean_{r,j} (y_j − p_r(x_j))²                 (its median over r is also kept)
+    variance  = mean_j (1/(R − 1)) Σ_r (p_r(x_j) − p̄(x_j))²   (unbiased for Var p̂)
+    bias²     = mean_j (p̄(x_j) − f(x_j))² − variance/R      (unbiased for (E p̂ − f)²)
     noise     = mean_j (y_j − f(x_j))²                       (σ² realised on the test set)
-and exactly   test MSE = bias² + variance + noise + 2·mean_j (y_j − f(x_j))(f(x_j) − p̄(x_j)):
-the last (cross) term has mean 0 and shrinks like 1/√m.
+(p̄ − f)² alone overstates bias² by the sampling variance of p̄, Var p̂ / R; subtracting it
+leaves bias² + variance unchanged, so exactly
+    test MSE = bias² + variance + noise + 2·mean_j (y_j − f(x_j))(f(x_j) − p̄(x_j)),
+and the last (cross) term has mean 0 and shrinks like 1/√m. A bias² estimate below its own
+correction variance/R is reported as unresolved: it is sampling noise, not bias.
 
 Cross-validation (plain least squares only): each training set is split into K = 5 folds,
 point i in fold i mod K (the points are i.i.d., so this is a random split); every fold is
@@ -92,9 +95,11 @@ class Curve:
     strength: float
     train_mse: np.ndarray
     test_mse: np.ndarray
-    bias2: np.ndarray
-    variance: np.ndarray
+    bias2: np.ndarray  # corrected (unbiased) estimate; may be < 0 where unresolved
+    variance: np.ndarray  # unbiased (R − 1) estimate
     cross: np.ndarray  # 2·mean (y − f)(f − p̄): what separates the decomposition from test MSE
+    set_test_mse: np.ndarray  # (degrees, R): the test MSE of each training set's fit
+    x_span: np.ndarray  # (R, 2): the smallest and largest x of each training set
     cv_mse: np.ndarray | None = None  # (degrees, R): K-fold cross-validation MSE
 
     floor: float = 0.0  # errors closer than this are equal up to rounding (see simplest_best)
@@ -102,6 +107,27 @@ class Curve:
     def best_index(self) -> int:
         """The degree index of the lowest test MSE (the simplest model on a rounding tie)."""
         return simplest_best(self.test_mse, self.floor)
+
+    @property
+    def test_mse_median(self) -> np.ndarray:
+        return np.median(self.set_test_mse, axis=1)
+
+    @property
+    def resolved(self) -> np.ndarray:
+        """Where the bias² estimate exceeds its own sampling error variance/R."""
+        return self.bias2 >= self.variance / self.set_test_mse.shape[1]
+
+    def worst_share(self) -> np.ndarray:
+        """Per degree, the fraction of the mean test MSE that the worst training set gives."""
+        total = self.set_test_mse.sum(axis=1)
+        return np.divide(self.set_test_mse.max(axis=1), total, out=np.zeros_like(total),
+                         where=total > 0)
+
+    def tied(self, band: float) -> tuple[int, ...]:
+        """Indices whose test MSE is within `band` (a fraction) of the minimum."""
+        low = float(np.min(self.test_mse))
+        return tuple(int(i) for i in np.flatnonzero(self.test_mse <= low * (1 + band)
+                                                     + self.floor))
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,23 +211,27 @@ def measure(design: Design, data: Data, train: tuple[np.ndarray, np.ndarray],
     top = max(design.degrees)
     phi_train = legendre_features(x, top, design.task.domain)
     phi_test = legendre_features(data.x_test, top, design.task.domain)
-    rows: dict[str, list] = {k: [] for k in ("train", "test", "bias2", "var", "cross")}
+    repeats = x.shape[0]
+    rows: dict[str, list] = {k: [] for k in ("train", "sets", "bias2", "var", "cross")}
     residual_noise = data.y_test - data.f_test
     fits = fit_degrees(phi_train, y, strength, design.degrees)
     for d, coef in zip(design.degrees, fits):
         train_resid = y - np.einsum("rnk,rk->rn", phi_train[..., : d + 1], coef)
         predictions = coef @ phi_test[:, : d + 1].T  # (R, m)
         mean_prediction = predictions.mean(axis=0)
+        spread = np.mean((predictions - mean_prediction) ** 2) * repeats / (repeats - 1)
         rows["train"].append(np.mean(train_resid ** 2))
-        rows["test"].append(np.mean((data.y_test - predictions) ** 2))
-        rows["bias2"].append(np.mean((mean_prediction - data.f_test) ** 2))
-        rows["var"].append(np.mean((predictions - mean_prediction) ** 2))
+        rows["sets"].append(np.mean((data.y_test - predictions) ** 2, axis=1))
+        rows["bias2"].append(np.mean((mean_prediction - data.f_test) ** 2) - spread / repeats)
+        rows["var"].append(spread)
         rows["cross"].append(2 * np.mean(residual_noise * (data.f_test - mean_prediction)))
+    sets = np.array(rows["sets"])
     return Curve(
         train_size=n, strength=strength,
-        train_mse=np.array(rows["train"]), test_mse=np.array(rows["test"]),
+        train_mse=np.array(rows["train"]), test_mse=sets.mean(axis=1),
         bias2=np.array(rows["bias2"]), variance=np.array(rows["var"]),
-        cross=np.array(rows["cross"]),
+        cross=np.array(rows["cross"]), set_test_mse=sets,
+        x_span=np.stack([x.min(axis=1), x.max(axis=1)], axis=1),
         cv_mse=_cross_validate(phi_train, y, design.degrees) if cross_validate else None,
         floor=ROUNDING_FLOOR * float(np.mean(data.y_test ** 2)),
     )
@@ -257,3 +287,24 @@ def regions(curve: Curve, degrees: tuple[int, ...]) -> tuple[tuple[int, ...], tu
     under = tuple(d for i, d in enumerate(degrees) if i < best and curve.test_mse[i] > limit)
     over = tuple(d for i, d in enumerate(degrees) if i > best and curve.test_mse[i] > limit)
     return under, over
+
+
+def parity_about_centre(task: Task) -> str | None:
+    """"odd" when f(a + b − x) = −f(x) on the domain, "even" when f(a + b − x) = f(x), else None.
+
+    P_k(t) is even in t for even k and odd for odd k, and t ↦ −t is x ↦ a + b − x: an odd f
+    is orthogonal to every even P_k, so an even term cannot reduce its bias (and vice versa).
+    Checked on a grid to rounding accuracy.
+    """
+    a, b = task.domain
+    x = np.linspace(a, b, 257)
+    f, mirrored = task.function(x), task.function(a + b - x)
+    scale = float(np.max(np.abs(f)))
+    if scale == 0:
+        return None
+    tolerance = 1e-9 * scale
+    if np.max(np.abs(f + mirrored)) <= tolerance:
+        return "odd"
+    if np.max(np.abs(f - mirrored)) <= tolerance:
+        return "even"
+    return None

@@ -2,8 +2,10 @@
 
 Both plotting libraries are optional (the `plot` extra). Without plotext the terminal figure
 is a small character grid drawn here; without matplotlib `write_figure` says how to install
-it. The error axis is logarithmic: test MSE spans many decades once high degrees overfit.
-Charts are built from the answer values of a derivation, so a figure written later from a
+it. The error axis is logarithmic and clipped: once high degrees overfit, test MSE spans many
+decades and an axis showing all of them flattens the U into the bottom rows, so each chart
+shows a few decades above its lowest test error and marks points above with ↑ (off scale).
+The legend stands under the plot, never over the data. Charts are built from the answer values of a derivation, so a figure written later from a
 Derivation shows exactly the numbers the derivation printed.
 """
 
@@ -16,9 +18,11 @@ from typing import Mapping
 
 from examsolve.derivation import Derivation
 from examsolve.errors import SpecError
+from examsolve.numbers import format_number
 
-WIDTH, HEIGHT = 76, 22
+WIDTH, HEIGHT = 76, 18
 FIGURE_FORMATS = (".svg", ".png", ".pdf")
+OFF_SCALE = "↑"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Series:
     label: str
     marker: str  # one character, also used by the text fallback
     values: tuple[float, ...]
+    training: bool = False  # training error: not what the axis range is chosen for
 
 
 @dataclass(frozen=True)
@@ -37,30 +42,53 @@ class Chart:
     series: tuple[Series, ...]
     underfit_end: float | None = None  # x of the boundary after the last underfitting degree
     overfit_start: float | None = None  # x of the boundary before the first overfitting degree
+    decades: float = 3.0  # how far above the lowest test error the axis reaches (log10 units)
+
+    def limits(self) -> tuple[float, float]:
+        """(low, high) of the log10 axis: from the lowest value up to `decades` above the
+        lowest test error (or the highest value, if lower); whole decades on a wide axis."""
+        values = [v for s in self.series for v in s.values if v > 0 and math.isfinite(v)]
+        tests = [v for s in self.series if not s.training for v in s.values
+                 if v > 0 and math.isfinite(v)] or values
+        if not values:
+            return -2.0, 0.0
+        low = math.log10(min(values))
+        high = min(math.log10(max(values)), math.log10(min(tests)) + self.decades)
+        if self.decades >= 2:
+            low, high = math.floor(low), math.ceil(high)
+        else:
+            low, high = low - 0.05, high + 0.05
+        return low, max(high, low + 0.3)
+
+    def off_scale(self) -> bool:
+        high = self.limits()[1]
+        return any(_log(v) > high + 1e-12 for s in self.series for v in s.values)
 
 
 def charts_from_answers(answers: Mapping[str, object]) -> tuple[Chart, Chart]:
     """The two charts of the kind from its answer values: the complexity curve (training and
     test MSE, regions marked) and the strategies (test MSE with ridge and with more data)."""
     degrees = tuple(int(d) for d in answers["degrees"])  # type: ignore[union-attr]
+    series = [Series("training MSE", "o", _floats(answers["train_mse"]), training=True),
+              Series("test MSE (mean)", "x", _floats(answers["test_mse"]))]
+    if answers.get("test_mse_median") is not None:
+        series.append(Series("test MSE (median)", "•", _floats(answers["test_mse_median"])))
     curve = Chart(
-        "Training and test MSE vs polynomial degree (log scale)", degrees,
-        (Series("training MSE", "o", _floats(answers["train_mse"])),
-         Series("test MSE", "x", _floats(answers["test_mse"]))),
+        "Training and test MSE vs polynomial degree (log scale)", degrees, tuple(series),
         _boundary(degrees, answers.get("underfitting"), last=True),
         _boundary(degrees, answers.get("overfitting"), last=False),
     )
-    strategies = [Series("test MSE, least squares", "x", _floats(answers["test_mse"]))]
+    strategies = [Series("least squares", "x", _floats(answers["test_mse"]))]
     ridge_markers = "+*#%&"
     strengths = answers.get("ridge_strengths") or ()
     for i, (lam, row) in enumerate(zip(strengths, answers.get("ridge_test_mse") or ())):  # type: ignore[arg-type]
-        strategies.append(Series(f"test MSE, ridge λ = {float(lam):g}",
+        strategies.append(Series(f"ridge λ = {float(lam):g}",
                                  ridge_markers[i % len(ridge_markers)], _floats(row)))
     if answers.get("more_data_test_mse") is not None:
-        strategies.append(Series(f"test MSE, n = {answers['more_data_train']} training points",
-                                 "@", _floats(answers["more_data_test_mse"])))
-    return curve, Chart("Preventing overfitting: test MSE vs degree (log scale)", degrees,
-                        tuple(strategies))
+        strategies.append(Series(f"n₂ = {answers['more_data_train']}", "@",
+                                 _floats(answers["more_data_test_mse"])))
+    return curve, Chart("Preventing overfitting: mean test MSE vs degree (log scale)", degrees,
+                        tuple(strategies), decades=1.0)
 
 
 def _floats(values: object) -> tuple[float, ...]:
@@ -78,14 +106,22 @@ def _boundary(degrees: tuple[int, ...], marked: object, last: bool) -> float | N
     return (degrees[edge] + degrees[neighbour]) / 2
 
 
-def log_ticks(values: list[float]) -> tuple[int, int, list[int], list[str]]:
-    """Decades spanning the values: (low, high, tick exponents, tick labels)."""
-    logs = [math.log10(v) for v in values if v > 0 and math.isfinite(v)]
-    low, high = (math.floor(min(logs)), math.ceil(max(logs))) if logs else (-2, 0)
-    high = max(high, low + 1)
+def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    """Tick positions (log10 units) and labels between low and high: whole decades on a wide
+    axis, 1-2-5 steps on an axis narrower than two decades."""
+    if high - low < 2:
+        ticks = [k + math.log10(f) for k in range(math.floor(low), math.ceil(high) + 1)
+                 for f in (1, 2, 5)]
+        ticks = [t for t in ticks if low - 1e-9 <= t <= high + 1e-9]
+        return ticks, [tick_label(10 ** t) for t in ticks]
     step = max(1, math.ceil((high - low) / 6))
-    exponents = list(range(low, high + 1, step))
-    return low, high, exponents, [decade_label(k) for k in exponents]
+    exponents = list(range(math.ceil(low), math.floor(high) + 1, step))
+    return [float(k) for k in exponents], [decade_label(k) for k in exponents]
+
+
+def tick_label(value: float) -> str:
+    """0.2, 5, 20: a 1-2-5 tick as a model answer writes it."""
+    return f"{value:.{max(0, -math.floor(math.log10(value) + 1e-9))}f}"
 
 
 def decade_label(k: int) -> str:
@@ -110,44 +146,79 @@ def plotext_chart(plotext, chart: Chart, width: int, height: int) -> str:  # typ
     """plotext's figure, built (never shown) and returned without colour codes.
 
     plotext keeps one global figure: it is cleared before and after, so the result depends
-    on the chart alone. The y axis plots log10(MSE) with decade labels (plotext's own log
-    scale mislays explicit ticks).
+    on the chart alone. The y axis plots log10(MSE) with its own labels (plotext's log scale
+    mislays explicit ticks). Each series is drawn as its in-range runs; a point above the
+    axis is an ↑ on the top edge. The legend is a line under the plot.
     """
     fig = plotext.figure
     fig.clear()
+    low, high = chart.limits()
     try:
-        fig.plot_size(width, height)
+        fig.plot_size(width, height - 1)
         xs = list(chart.degrees)
         for s in chart.series:
-            fig.draw(fig.signal(xs, [_log(v) for v in s.values], marker=s.marker)
-                     .lines().label(s.label))
-        low, high, exponents, labels = log_ticks([v for s in chart.series for v in s.values])
+            for run in _in_range_runs(s.values, high):
+                fig.draw(fig.signal([xs[i] for i in run], [_log(s.values[i]) for i in run],
+                                    marker=s.marker).lines())
+            above = [xs[i] for i, v in enumerate(s.values) if _log(v) > high + 1e-12]
+            if above:
+                fig.draw(fig.signal(above, [high] * len(above), marker=OFF_SCALE))
+        ticks, labels = log_ticks(low, high)
         fig.ruler("y").lim(low, high)
-        fig.ruler("y").ticks(exponents, labels)
+        fig.ruler("y").ticks(ticks, labels)
         fig.ruler("x").ticks(xs)
-        top = high - 0.02 * (high - low)
+        bottom = low + 0.03 * (high - low)
         if chart.underfit_end is not None:
             fig.line(chart.underfit_end, orientation="v", style="dotted")
-            fig.draw(fig.text(xs[0], top, "underfitting"))
+            fig.draw(fig.text(xs[0], bottom, "underfitting"))
         if chart.overfit_start is not None:
             fig.line(chart.overfit_start, orientation="v", style="dotted")
-            fig.draw(fig.text(chart.overfit_start + 0.2, top, "overfitting"))
-        fig.legend(x=xs[-1], y=high - 0.15 * (high - low), ha="right", relative=True)
+            fig.draw(fig.text(chart.overfit_start + 0.2, bottom, "overfitting"))
         fig.title(chart.title)
         fig.label("polynomial degree d", axis="x")
         text = fig.build().string(colorless=True)
     finally:
         fig.clear()
-    return "\n".join(line.rstrip() for line in text.splitlines())
+    lines = [line.rstrip() for line in text.splitlines()]
+    return "\n".join(lines + [legend_line(chart, width)])
+
+
+def legend_line(chart: Chart, width: int = WIDTH) -> str:
+    """`o training MSE   x test MSE …   ↑ off scale (> 1000)` under the plot, wrapped to
+    the plot's width."""
+    items = [f"{s.marker} {s.label}" for s in chart.series]
+    if chart.off_scale():
+        top = format_number(float(f"{10 ** chart.limits()[1]:.2g}"))
+        items.append(f"{OFF_SCALE} off scale (> {top})")
+    lines = [items[0]]
+    for item in items[1:]:
+        if len(lines[-1]) + 3 + len(item) > width:
+            lines.append(item)
+        else:
+            lines[-1] += "   " + item
+    return "\n".join(lines)
+
+
+def _in_range_runs(values: tuple[float, ...], high: float) -> list[list[int]]:
+    """Maximal runs of consecutive indices whose value lies on the axis."""
+    runs: list[list[int]] = []
+    for i, v in enumerate(values):
+        if _log(v) <= high + 1e-12:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    return runs
 
 
 def text_chart(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
     """A character grid: one column group per degree, rows are log10(MSE) bands.
 
     Markers that land in the same cell show as the later series'; `┊` marks the region
-    boundaries. The fallback when plotext is not installed.
+    boundaries; a point above the axis is an ↑ in the top row. The fallback when plotext is not installed.
     """
-    low, high, exponents, labels = log_ticks([v for s in chart.series for v in s.values])
+    low, high = chart.limits()
+    ticks, labels = log_ticks(low, high)
     rows = max(8, height - 6)
     label_width = max(len(t) for t in labels) + 1
     step = max(2, (width - label_width - 2) // max(1, len(chart.degrees)))
@@ -164,8 +235,9 @@ def text_chart(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
                     grid[r][i * step + step - 1] = "┊"
     for s in chart.series:
         for i, v in enumerate(s.values):
-            grid[row_of(_log(v))][i * step + step // 2] = s.marker
-    tick_rows = {row_of(k): t for k, t in zip(exponents, labels)}
+            off = _log(v) > high + 1e-12
+            grid[row_of(_log(v))][i * step + step // 2] = OFF_SCALE if off else s.marker
+    tick_rows = {row_of(k): t for k, t in zip(ticks, labels)}
     lines = [chart.title]
     for r in range(rows):
         lines.append(tick_rows.get(r, "").rjust(label_width) + "┤" + "".join(grid[r]).rstrip())
@@ -173,7 +245,7 @@ def text_chart(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
     lines.append(" " * (label_width + 1) + "".join(
         str(d).center(step) for d in chart.degrees).rstrip())
     lines.append(" " * (label_width + 1) + "polynomial degree d")
-    lines.append("   ".join(f"{s.marker} {s.label}" for s in chart.series))
+    lines.append(legend_line(chart, width))
     return "\n".join(lines)
 
 
@@ -198,7 +270,7 @@ def write_figure(source: Derivation | Mapping[str, object], path: str | Path) ->
     except ImportError:
         raise SpecError("writing a figure needs matplotlib: pip install 'examsolve[plot]'",
                         str(target)) from None
-    figure = Figure(figsize=(11, 4.5), layout="constrained")
+    figure = Figure(figsize=(11, 5), layout="constrained")
     FigureCanvasAgg(figure)
     for axes, chart in zip(figure.subplots(1, 2), charts_from_answers(answers)):
         _draw(axes, chart)
@@ -209,22 +281,31 @@ def write_figure(source: Derivation | Mapping[str, object], path: str | Path) ->
 
 
 def _draw(axes, chart: Chart) -> None:  # type: ignore[no-untyped-def]
-    styles = {"o": "o-", "x": "x-", "@": "s--"}
+    """One chart on matplotlib axes, with the terminal chart's clipped log axis."""
+    styles = {"o": "o-", "x": "x-", "•": ".-", "@": "s--"}
+    low, high = chart.limits()
+    top = 10 ** high
     for s in chart.series:
-        axes.plot(chart.degrees, s.values, styles.get(s.marker, "^:"), label=s.label)
+        shown = [v if _log(v) <= high + 1e-12 else float("nan") for v in s.values]
+        (line,) = axes.plot(chart.degrees, shown, styles.get(s.marker, "^:"), label=s.label)
+        above = [d for d, v in zip(chart.degrees, s.values) if _log(v) > high + 1e-12]
+        if above:
+            axes.plot(above, [top] * len(above), "^", color=line.get_color(), clip_on=False)
     axes.set_yscale("log")
+    axes.set_ylim(10 ** low, top)
     lo, hi = chart.degrees[0] - 0.5, chart.degrees[-1] + 0.5
     if chart.underfit_end is not None:
         axes.axvspan(lo, chart.underfit_end, color="tab:blue", alpha=0.08)
-        axes.text(lo + 0.1, 0.97, "underfitting", transform=axes.get_xaxis_transform(),
-                  va="top")
+        axes.text(lo + 0.1, 0.03, "underfitting", transform=axes.get_xaxis_transform())
     if chart.overfit_start is not None:
         axes.axvspan(chart.overfit_start, hi, color="tab:red", alpha=0.08)
-        axes.text(chart.overfit_start + 0.1, 0.97, "overfitting",
-                  transform=axes.get_xaxis_transform(), va="top")
+        axes.text(chart.overfit_start + 0.1, 0.03, "overfitting",
+                  transform=axes.get_xaxis_transform())
     axes.set_xlim(lo, hi)
     axes.set_xticks(chart.degrees)
     axes.set_xlabel("polynomial degree d")
-    axes.set_ylabel("mean squared error")
+    axes.set_ylabel("mean squared error" + ("  (▲ off scale)" if chart.off_scale() else ""))
     axes.set_title(chart.title, fontsize="medium")
-    axes.legend(fontsize="small", loc="center left")  # the curves leave that corner free
+    # Under the axes, never over the data.
+    axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2,
+                frameon=False)
