@@ -158,3 +158,27 @@ def test_a_saturated_sigmoid_exits_0_through_the_cli(tmp_path):
     result = CliRunner().invoke(app, ["run", str(path)])
     assert result.exit_code == 0, result.output
     assert "softplus" in result.output
+
+
+def test_bce_of_a_saturated_sigmoid_vector_matches_bce_from_logits():
+    d = solve_text("""\
+kind: backprop
+title: vector bce
+given:
+  x: [1]
+  y: [0, 1]
+parameters:
+  W: [[40], [1]]
+model:
+  - p = sigmoid(W @ x)
+  - L = bce(p, y)
+""")
+    W = torch.tensor([[40.0], [1.0]], dtype=torch.float64, requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(W @ torch.ones(1, 1, dtype=torch.float64),
+                                              torch.tensor([[0.0], [1.0]], dtype=torch.float64))
+    loss.backward()
+    answers = d.answer_map()
+    assert float(answers["L"]) == pytest.approx(float(loss.detach()), rel=1e-12)
+    np.testing.assert_allclose(np.array(answers["dL/dW"], dtype=float).reshape(-1),
+                               W.grad.numpy().reshape(-1), atol=1e-12)
+    assert "Some entries of p = σ(W·x) are within 1e-3 of 1" in text_of(d)

@@ -107,7 +107,10 @@ class LossWriter:
                     "(log-softmax; logsumexp shifted by the maximum never overflows). The "
                     "gradient keeps the shortcut p − onehot(c), which is finite.")
         q = float(p_node.info["q"].reshape(-1)[0])
-        if float(p_node.value.reshape(-1)[0]) == 1:
+        if p_node.value.size > 1:
+            where = (f"Some entries of {p} = σ({s}) are within 1e-3 of 1 or underflow to 0, "
+                     "where log p or log(1 − p) cannot be written from p's digits")
+        elif float(p_node.value.reshape(-1)[0]) == 1:
             where = f"{p} = σ({s}) is within {q:.1e} of 1 (in float64 it is exactly 1)"
         elif q < CLOSE_TO_ONE:
             where = (f"{p} = σ({s}) is within {q:.1e} of 1, so 1 − {p} cannot be written "
@@ -128,11 +131,10 @@ class LossWriter:
         p = self.ex.node(a.args[0]).value.reshape(-1)
         if a.op == "nll":
             return float(p[int(a.option("cls"))]) < TINY  # type: ignore[call-overload]
-        if p.size != 1:
-            return False
-        y = self.ex.node(a.args[1]).value[0, 0]
-        q = float(self.ex.node(a.args[0]).info["q"][0, 0])
-        return (y != 1 and q < CLOSE_TO_ONE) or (y != 0 and float(p[0]) < TINY)
+        ys = np.broadcast_to(self.ex.node(a.args[1]).value, (p.size, 1)).reshape(-1)
+        qs = self.ex.node(a.args[0]).info["q"].reshape(-1)
+        return any((y != 1 and float(q) < CLOSE_TO_ONE) or (y != 0 and float(pi) < TINY)
+                   for pi, q, y in zip(p, qs, ys))
 
     def form(self, e: Node_, stage: str) -> m.Expr | None:
         """A loss term at one stage: `weights` (label substituted), `simple`, `score` (from
@@ -165,7 +167,7 @@ class LossWriter:
             target = ex.display(arg)
             return m.Add((m.Call("logsumexp", (target,)),
                           m.Neg(entry(target, node.shape, c, self.base))))
-        if node.shape != (1, 1):
+        if node.shape != (1, 1):  # a vector's terms are not written one by one
             return None
         target = ex.display(arg, numbers=numbers)
         if e.op == "mse":
