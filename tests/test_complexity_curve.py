@@ -445,7 +445,8 @@ def test_ties_are_reported_not_a_shift(derivation, example_oracle):
     tied = [d for d in range(7) if more[d] <= 1.02 * more.min()]
     assert tied == [3, 4, 5, 6] and int(np.argmin(more)) == 5
     text = _prose(derivation, "What strategies")
-    assert "d = 3–6 are within 2% of it, so the best degree has not measurably moved" in text
+    assert ("is shared within 2% by d = 3–6, which include d* = 3: the best degree has not "
+            "measurably moved") in text
     assert "supports a more complex model" not in text
 
 

@@ -23,7 +23,7 @@ X = np.linspace(0.05, 0.95, 19)
     ("exp(-x)*cos(6*x)", lambda x: np.exp(-x) * np.cos(6 * x), "exp(−x)·cos(6·x)"),
     ("sqrt(abs(x - 0.5)) + log(x) + tanh(e*x)",
      lambda x: np.sqrt(np.abs(x - 0.5)) + np.log(x) + np.tanh(math.e * x),
-     "sqrt(abs(x − 0.5)) + log(x) + tanh(e·x)"),
+     "sqrt(|x − 0.5|) + log(x) + tanh(e·x)"),
     ("2**x**2", lambda x: 2 ** (x ** 2), "2^(x^2)"),
     ("1e-3*x", lambda x: 1e-3 * x, "0.001·x"),
     ("3", lambda x: np.full_like(x, 3.0), "3"),

@@ -65,7 +65,8 @@ def _balance(s, exp: Experiment) -> None:  # type: ignore[no-untyped-def]
     if best < last and np.all(~ok[best + 1:] | (bias2[best + 1:] < var[best + 1:])):
         small = [bias2[i] for i in range(best, last + 1) if ok[i]]
         bound = (f"bias² stays at most {fmt(max(small))}" if small else "bias² is unresolved")
-        parts.append(f"From d* on {bound} while variance grows from {fmt(var[best])} to "
+        grows = "grows" if np.all(np.diff(var[best:]) > 0) else "goes"
+        parts.append(f"From d* on {bound} while variance {grows} from {fmt(var[best])} to "
                      f"{fmt(var[last])} at d = {degrees[last]}: high variance is overfitting.")
     total = np.where(ok, bias2, np.inf) + var
     balanced = bool(np.all(ok[: best + 1]) and int(np.argmin(total)) == best)

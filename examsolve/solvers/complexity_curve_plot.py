@@ -31,6 +31,7 @@ class Series:
     marker: str  # one character, also used by the text fallback
     values: tuple[float, ...]
     training: bool = False  # training error: not what the axis range is chosen for
+    whole: bool = False  # extend the axis (a little) to show every value of this curve
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,11 @@ class Chart:
         if not values:
             return -2.0, 0.0
         low = math.log10(min(values))
-        high = min(math.log10(max(values)), math.log10(min(tests)) + self.decades)
+        reach = math.log10(min(tests)) + self.decades
+        shown = [v for s in self.series if s.whole for v in s.values if v > 0 and math.isfinite(v)]
+        if shown:  # curves to show whole, as far as one decade more
+            reach = max(reach, min(math.log10(max(shown)), reach + 1))
+        high = min(math.log10(max(values)), reach)
         if self.decades >= 2:
             low, high = math.floor(low), math.ceil(high)
         else:
@@ -83,10 +88,10 @@ def charts_from_answers(answers: Mapping[str, object]) -> tuple[Chart, Chart]:
     strengths = answers.get("ridge_strengths") or ()
     for i, (lam, row) in enumerate(zip(strengths, answers.get("ridge_test_mse") or ())):  # type: ignore[arg-type]
         strategies.append(Series(f"ridge λ = {float(lam):g}",
-                                 ridge_markers[i % len(ridge_markers)], _floats(row)))
+                                 ridge_markers[i % len(ridge_markers)], _floats(row), whole=True))
     if answers.get("more_data_test_mse") is not None:
         strategies.append(Series(f"n₂ = {answers['more_data_train']}", "@",
-                                 _floats(answers["more_data_test_mse"])))
+                                 _floats(answers["more_data_test_mse"]), whole=True))
     return curve, Chart("Preventing overfitting: mean test MSE vs degree (log scale)", degrees,
                         tuple(strategies), decades=1.0)
 

@@ -97,11 +97,12 @@ def _more_data(exp: Experiment, m: Curve) -> str:
              f"{fmt(c.variance[last])}: more points pin a flexible model down. ")
     tied = m.tied(TIE_BAND)
     if len(tied) > 1:
-        text += (f"Its minimum, {fmt(m.test_mse[m_best])} at d = {degrees[m_best]}, is a tie: "
-                 f"d = {_tie_text(m, degrees)} are within {TIE_BAND:.0%} of it")
-        text += (", so the best degree has not measurably moved." if best in tied else
-                 f", all above d* = {degrees[best]}: more data supports a more complex model."
-                 if min(tied) > best else ".")
+        text += (f"Its minimum, {fmt(m.test_mse[m_best])} at d = {degrees[m_best]}, is shared "
+                 f"within {TIE_BAND:.0%} by d = {_tie_text(m, degrees)}")
+        text += (f", which include d* = {degrees[best]}: the best degree has not measurably "
+                 "moved." if best in tied else
+                 f", all above d* = {degrees[best]}, so more data supports a more complex "
+                 "model." if min(tied) > best else ".")
     elif m_best != best:
         text += (f"The best degree moves from {degrees[best]} to {degrees[m_best]} (test MSE "
                  f"{fmt(m.test_mse[m_best])}).")
