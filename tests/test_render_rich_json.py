@@ -116,4 +116,12 @@ def test_long_answer_lists_wrap_instead_of_being_cropped():
     text = out.getvalue()
     assert "1.111" in text  # the last entry, 9 × 0.123456, is still there
     assert all(len(line) <= 60 for line in text.splitlines())
-    assert "w = ⎡1  2⎤" in text  # what fits stays two-dimensional
+    assert "w = ⎡1  2⎤" in text and "    ⎣3  4⎦" in text  # what fits stays 2-D
+
+
+def test_a_tall_matrix_answer_stays_two_dimensional():
+    d = DerivationBuilder("demo", "Tall")
+    d.answer("W", [[Fraction(12345, 100) * (i + j) for j in range(3)] for i in range(6)])
+    out = io.StringIO()
+    render(d.build(), Console(file=out, width=60, color_system=None), answers_only=True)
+    assert "⎣617.25  740.7  864.15⎦" in out.getvalue()

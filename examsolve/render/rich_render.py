@@ -55,6 +55,11 @@ def math_text(expr: Expr, label: str | None = None, width: int | None = None) ->
     return Text("\n".join(lines), style="", no_wrap=True, overflow="ignore")
 
 
+def text_width(text: Text) -> int:
+    """The width of the widest line (Text.cell_len counts every line together)."""
+    return max((line.cell_len for line in text.split("\n")), default=0)
+
+
 def _broken_chain(expr: Expr, width: int) -> list[Box]:
     whole = layout(expr)
     if whole.width <= width or not isinstance(expr, Rel):
@@ -88,7 +93,7 @@ class RichPrinter:
 
     def _print_Equation(self, b: Equation) -> RenderableType:
         text = math_text(b.expr, b.label, self.console.width - INDENT)
-        if text.cell_len + INDENT > self.console.width:
+        if text_width(text) + INDENT > self.console.width:
             # Still too wide (one huge part): indent by hand and let it run on rather than
             # crop it (printed with soft_wrap, which Padding would not honour).
             return Text("\n").join(Text(" " * INDENT) + line for line in text.split("\n"))
@@ -124,7 +129,7 @@ def answer_text(expr: Expr, width: int) -> Text:
     """A boxed answer: two-dimensional when it fits, else one line of text that wraps
     (a long list of numbers must never be cropped at the panel's edge)."""
     text = math_text(expr, width=width)
-    if text.cell_len <= width:
+    if text_width(text) <= width:
         return text
     return Text(linear(expr))
 
