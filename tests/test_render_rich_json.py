@@ -124,4 +124,4 @@ def test_a_tall_matrix_answer_stays_two_dimensional():
     d.answer("W", [[Fraction(12345, 100) * (i + j) for j in range(3)] for i in range(6)])
     out = io.StringIO()
     render(d.build(), Console(file=out, width=60, color_system=None), answers_only=True)
-    assert "⎣617.25  740.7  864.15⎦" in out.getvalue()
+    assert "⎣617.25   740.7  864.15⎦" in out.getvalue()  # columns right-aligned
