@@ -154,3 +154,12 @@ def test_a_misspelt_kind_key_is_named():
     with pytest.raises(SpecError) as err:
         load_string("Kind: backprop\ntitle: t\n", "p.yaml")
     assert str(err.value) == "p.yaml:1: Kind: unknown key 'Kind'; did you mean 'kind'?"
+
+
+@pytest.mark.parametrize("cell, value", [
+    ("12.375", Fraction(12375, 1000)), ("-0.05", Fraction(-1, 20)), ("+3", Fraction(3)),
+    ("7.", Fraction(7)), ("-.5", Fraction(-1, 2)), ("1e-3", Fraction(1, 1000)),
+    ("3/4", Fraction(3, 4)), ("−2", Fraction(-2)),
+])
+def test_every_number_spelling_in_a_block_is_exact(cell, value):
+    assert grid_of(f'm: "{cell} 0"').rows == ((value, 0),)
