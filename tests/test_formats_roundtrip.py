@@ -26,7 +26,7 @@ from examsolve.render import Format, document
 from examsolve.render.textmath import symbol_text
 from examsolve.solvers import KINDS
 
-from test_render_latex import compile_latex, pdflatex_reason
+from test_render_latex import compile_latex, overfull, pdflatex_reason
 from test_render_markdown import test_math_survives_a_math_unaware_commonmark_parser
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
@@ -117,11 +117,19 @@ def markdown_answers(derivation, doc: str) -> dict[str, str]:
     return answers_by_key(derivation, [boxed_tex(b) for b in boxed], also)
 
 
+_GATHER = re.compile(r"\\begin\{gather\*\}\n(.*?)\n\\end\{gather\*\}", re.S)
+
+
 def latex_answers(derivation, doc: str) -> dict[str, str]:
+    """Boxed answers one to a line of the first gather*; the unboxed ones after `Also:` in a
+    second, several to a line (separated by \\qquad)."""
     section = doc.split("\\subsection*{Answers}", 1)[1]
-    gather = re.search(r"\\begin\{gather\*\}\n(.*?)\n\\end\{gather\*\}", section, re.S)
+    boxed_part, _, also_part = section.partition("Also:")
+    gather = _GATHER.search(boxed_part)
     boxed = gather.group(1).split(" \\\\\n") if gather else []
-    also = re.findall(r"\$(.+?)\$", section.split("Also: ", 1)[1]) if "Also: " in section else []
+    also_gather = _GATHER.search(also_part)
+    also = [item for line in also_gather.group(1).split(" \\\\\n")
+            for item in line.split(r" \qquad ")] if also_gather else []
     return answers_by_key(derivation, [boxed_tex(b) for b in boxed], also)
 
 
@@ -209,8 +217,10 @@ def test_every_spec_markdown_survives_a_math_unaware_parser(spec):
 @pytest.mark.skipif(pdflatex_reason() is not None, reason=str(pdflatex_reason()))
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_every_spec_compiles_with_pdflatex(spec, tmp_path):
-    compile_latex(document(Format.latex, [(solve(load(spec)), str(spec))], standalone=True),
-                  tmp_path)
+    """…and nothing runs into the margin: equations, answers, code and tables all fit."""
+    log = compile_latex(document(Format.latex, [(solve(load(spec)), str(spec))],
+                                 standalone=True), tmp_path)
+    assert overfull(log) == []
 
 
 # ---- the CLI ----------------------------------------------------------------------------------
@@ -269,9 +279,11 @@ def test_folder_is_one_document_in_file_order(demo_kind, tmp_path):
     assert result.exit_code == 0, result.output
     tex = out.read_text()
     assert tex.startswith("\\documentclass") and tex.count("\\documentclass") == 1
-    titles = re.findall(r"\\section\*\{(\w+)\}", tex)
-    assert titles == ["Alpha", "Charlie", "Bravo"]  # file-name order, as `list` shows them
-    assert tex.count("\\begin{gather*}") == 3
+    titles = re.findall(r"\\section\*\{Problem (\d+): (\w+)\}", tex)
+    # file-name order, as `list` shows them, numbered in that order
+    assert titles == [("1", "Alpha"), ("2", "Charlie"), ("3", "Bravo")]
+    assert "{\\LARGE\\bfseries Solutions}" in tex
+    assert tex.count("\\subsection*{Answers}") == 3 and tex.count("\\boxed{\\mathrm{third}") == 3
 
 
 def test_a_failing_spec_is_reported_and_the_rest_written(demo_kind, tmp_path):

@@ -3,6 +3,7 @@ derivation, escaping of prose, and a real pdflatex run over every character it m
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from fractions import Fraction
@@ -13,9 +14,10 @@ import pytest
 from examsolve import mathmodel as m
 from examsolve.derivation import DerivationBuilder
 from examsolve.render import UnknownNodeError
-from examsolve.render import latex_math as lm
+from examsolve.render import latex_text as lm
 from examsolve.render.latex import render_derivation, render_document
-from examsolve.render.latex_math import escape_text, latex_math, verbatim_ascii
+from examsolve.render.latex_math import latex_math
+from examsolve.render.latex_text import escape_text, verbatim_ascii
 
 
 @pytest.mark.parametrize("expr, tex", [
@@ -46,7 +48,16 @@ from examsolve.render.latex_math import escape_text, latex_math, verbatim_ascii
     (m.call("tanh", "h"), r"\tanh(h)"),
     (m.call("argmin_c", "x"), r"\operatorname{argmin}\limits_{c}(x)"),
     (m.call("mode_c", "x"), r"\mathop{\mathrm{mode}}\limits_{c}(x)"),
-    (m.Sym("Σ", "i∈F_k"), r"\Sigma_{i\in F_{k}}"),
+    (m.Sym("Σ", "i∈F_k"), r"\sum_{i\in F_{k}}"),
+    (m.mul(m.Sym("Σ"), m.Sym("e", "j"), op=""), r"\sum e_{j}"),
+    (m.mul(m.Sym("Σ"), m.Sym("e", "j")), r"\Sigma \cdot e_{j}"),
+    (m.Sym("Σ"), r"\Sigma"),
+    # A one-letter function with an index is a name with a subscript, not an operator.
+    (m.mul(m.sym("c", "d"), m.call("P_d", "t"), op=""), r"c_{d} P_{d}(t)"),
+    (m.call("E_D", m.Pow(m.Sym("e"), m.num(2))), r"E_{D}(e^{2})"),
+    (m.call("mean_j", "x"), r"\mathop{\mathrm{mean}}\limits_{j}(x)"),
+    (m.call("conv1D", "x", "w"), r"\operatorname{conv1D}(x, w)"),
+    (m.Sym("conv2d"), r"\mathrm{conv2d}"),
     (m.call("max_i", m.sym("s", "i")), r"\max_{i}(s_{i})"),
     (m.Sym("ĉ"), r"\hat c"),
     (m.call("abs", "x"), r"\left\lvert x \right\rvert"),
@@ -69,7 +80,8 @@ from examsolve.render.latex_math import escape_text, latex_math, verbatim_ascii
     (m.Sym("X[4,1]"), "X[4,1]"),
     (m.Sym("a_b%"), r"a_{b}\%"),
     (m.Sym("a_%"), r"a\_\%"),
-    (m.Text("class ✓"), r"\text{class } \surd"),
+    (m.Text("class ✓ ✗"), r"\text{class ok wrong}"),
+    (m.Text('padding="same"'), r"\text{padding=``same''}"),
     (m.Text("a & b_c"), r"\text{a \& b\_c}"),
     (m.Ellipsis_(), r"\cdots"),
 ])
@@ -105,11 +117,11 @@ def test_unknown_node_raises_never_str():
 
 @pytest.mark.parametrize("text, tex", [
     ("50% of #1 & $2", r"50\% of \#1 \& \ensuremath{\$}2"),
-    ("a_b {c} ~ ^ \\", r"a\_b \{c\} \textasciitilde{} \textasciicircum{} \textbackslash{}"),
+    ("a_b {c} ~ ^ \\", r"a\_b \{c\} \ensuremath{\sim} \texttt{\^{}} \textbackslash{}"),
+    ('"same" and \'same\', it\'s', r"``same'' and `same', it's"),
     ("<x|y>", r"\textless{}x\textbar{}y\textgreater{}"),
     ("σ(s₂) ≈ 0.5 × 3 ✓ ✗ ○ ∂", r"\ensuremath{\sigma}(s\textsubscript{2}) \ensuremath{\approx} "
-     r"0.5 \ensuremath{\times} 3 \ensuremath{\surd} \ensuremath{\times} \ensuremath{\circ} "
-     r"\ensuremath{\partial}"),
+     r"0.5 \ensuremath{\times} 3 ok wrong \ensuremath{\circ} \ensuremath{\partial}"),
     ("x² — “café”", r"x\textsuperscript{2} --- ``caf\'{e}''"),
     ("░ where p > 0.5, ─ and ⠁", r"\texttt{\#} where p \textgreater{} 0.5, \texttt{-} and \texttt{*}"),
     ("☃", "[U+2603]"),
@@ -141,7 +153,8 @@ def test_fragment_golden():
     assert render_derivation(small_derivation(), "t.yaml") == (
         "\\section*{Tiny}\n"
         "\n"
-        "\\noindent\\textit{demo \\ensuremath{\\cdot} Quiz 1 \\ensuremath{\\cdot} t.yaml}\\par\n"
+        "\\noindent\\textit{Quiz 1}{\\unskip\\nobreak\\hfil\\penalty50\\hskip1em\\hbox{}\\nobreak"
+        "\\hfil{\\footnotesize\\texttt{t.yaml}}\\parfillskip=0pt\\par}\n"
         "\n"
         "\\begin{quote}\n"
         "\\textbf{Problem.} Find e. Use \\texttt{b}.\n"
@@ -149,23 +162,24 @@ def test_fragment_golden():
         "\n"
         "\\subsection*{1. Solve}\n"
         "\n"
-        "Subtract \\texttt{b} from both sides:\n"
+        "\\noindent Subtract \\texttt{b} from both sides:\n"
         "\n"
         "\\begin{align*}\n"
         "3 e + b &= 7 \\tag*{(1)} \\\\\n"
         "k &= \\begin{bmatrix} 3 \\\\ 3 \\end{bmatrix}\n"
         "\\end{align*}\n"
         "\n"
+        "\\par\\medskip\n"
         "\\noindent\\textit{Sigmoid}\\par\\smallskip\n"
-        "\\par\\noindent\n"
-        "\\begin{tabular}{lc}\n"
+        "\\noindent\n"
+        "\\begin{tabular}{rr}\n"
         "\\hline\n"
         "\\textbf{x} & \\textbf{\\ensuremath{\\sigma}(x)} \\\\\n"
         "\\hline\n"
         "0 & $0.5$ \\\\\n"
         "\\hline\n"
         "\\end{tabular}\n"
-        "\\par\n"
+        "\\par\\medskip\n"
         "\n"
         "\\subsection*{Answers}\n"
         "\n"
@@ -174,7 +188,10 @@ def test_fragment_golden():
         "\\boxed{X[1,1] = \\mathrm{undetermined}}\n"
         "\\end{gather*}\n"
         "\n"
-        "Also: $L = \\infty$.\n"
+        "\\noindent Also:\n"
+        "\\begin{gather*}\n"
+        "L = \\infty\n"
+        "\\end{gather*}\n"
         "\n"
         "\\noindent\\textbf{Warning.} X[1,1] is not determined.\\par\n"
     )
@@ -246,15 +263,17 @@ def test_long_text_columns_wrap_and_math_columns_stay_centred():
     from examsolve.derivation import Table
     from examsolve.render.latex import column_spec
 
-    short = Table(("x", "y"), (("a", m.num(1)),))
-    assert column_spec(short) == "lc"
+    short = Table(("x", "y", "v", "n"), (("a", m.num(1), m.mat([1, 2]), "2.5e3"),
+                                         ("b", m.num(-2), m.mat([1, 2]), "−1")))
+    assert column_spec(short) == "lrcr"  # numbers to the right, math centred, text left
+    assert column_spec(Table(("f",), ((m.num(1),), (m.num(Fraction(1, 3)),)))) == "c"
     long = Table(("line", "what goes wrong", "f"),
                  (("e = np.exp(s)", "overflow: exp(s_i) = inf " * 3, m.num(1)),))
-    assert column_spec(long) == r"p{0.13\linewidth}p{0.72\linewidth}c"
+    assert column_spec(long) == r"p{0.13\linewidth}p{0.72\linewidth}r"
 
 
 def test_code_spells_symbols_out_and_art_keeps_its_columns():
-    from examsolve.render.latex_math import verbatim
+    from examsolve.render.latex_text import verbatim
 
     assert verbatim("log Σ_i exp(s_i) ≤ m") == \
         "\\begin{verbatim}\nlog S_i exp(s_i) < m\n\\end{verbatim}"
@@ -269,5 +288,130 @@ def test_wrapped_lines_join_but_items_keep_their_lines():
     text = "A network reads x\nthrough one layer:\n(a) run it,\n(b) find the loss\n\n- one\n- two"
     assert paragraphs(text) == [["A network reads x through one layer:", "(a) run it,",
                                  "(b) find the loss"], ["- one", "- two"]]
-    assert prose(text) == ("A network reads x through one layer: \\\\\n(a) run it, \\\\\n"
-                           "(b) find the loss\n\n- one \\\\\n- two")
+    assert prose(text) == ("\\noindent A network reads x through one layer: \\\\\n(a) run it, "
+                           "\\\\\n(b) find the loss\n\n\\noindent - one \\\\\n- two")
+
+
+@pytest.mark.parametrize("line, tex", [
+    ("w_j·x + b_j > 0", r"\ensuremath{w_{j}}\ensuremath{\cdot}x + \ensuremath{b_{j}} "
+     r"\textgreater{} 0"),
+    ("the Legendre basis P_k of t", r"the Legendre basis \ensuremath{P_{k}} of t"),
+    ("1, x, …, x^d and 2^k", r"1, x, \ldots{}, \ensuremath{x^{d}} and \ensuremath{2^{k}}"),
+    ("ε ~ N(0, σ²)", r"\ensuremath{\varepsilon} \ensuremath{\sim} N(0, "
+     r"\ensuremath{\sigma}\textsuperscript{2})"),
+    ("shrinks like 1/√m, or √(2π)", r"shrinks like 1/\ensuremath{\sqrt{m}}, or "
+     r"\ensuremath{\sqrt{2\pi}}"),
+    ("exp(s_i)/Σ_j exp(s_j), m = max_j s_j", r"exp(\ensuremath{s_{i}})/\ensuremath{\sum_{j}} "
+     r"exp(\ensuremath{s_{j}}), m = \ensuremath{\max_{j}} \ensuremath{s_{j}}"),
+    # Not math: identifiers, file names, code-like words keep their underscore.
+    ("best_degree, f_1.yaml, x_train, a_b_c", r"best\_degree, f\_1.yaml, x\_train, a\_b\_c"),
+    ('padding "same"', r"padding ``same''"),
+])
+def test_math_written_as_text_in_prose(line, tex):
+    from examsolve.render.latex import text
+
+    assert text(line) == tex
+
+
+def test_code_spans_stay_typewriter_in_prose_and_captions():
+    from examsolve.render.latex import inline
+
+    assert inline('predicted `cross` ("x_j ~ y")') == \
+        r"predicted \texttt{cross} (``\ensuremath{x_{j}} \ensuremath{\sim} y'')"
+    assert inline('`a_b ~ "c"`') == r'\texttt{a\_b \textasciitilde{} "c"}'
+    d = DerivationBuilder("demo", "Captions")
+    d.step("S").table(["a"], [["1"]], caption="where `cross` wins")
+    d.step("T").figure("+-+\n|x|\n+-+", caption="`x` = cross")
+    tex = render_derivation(d.build())
+    assert r"\textit{where \texttt{cross} wins}" in tex
+    assert r"\textit{\texttt{x} = cross}" in tex
+
+
+def test_greek_in_text_art_is_spelled_out_without_moving_columns():
+    from examsolve.render.latex_text import spell_greek
+
+    legend = "│ + ridge λ = 0.001        │"
+    assert spell_greek(legend) == "│ + ridge lambda = 0.001   │"
+    assert len(spell_greek(legend)) == len(legend)
+    assert spell_greek("x least squares  + ridge λ = 0.1") == \
+        "x least squares  + ridge lambda = 0.1"  # a legend line has no columns to keep
+    assert spell_greek("σ│⠁⠁ ⠁") == "s│⠁⠁ ⠁"  # no room: one letter, the plot stays put
+
+
+def test_figure_stays_on_one_page_and_long_code_is_set_smaller():
+    from examsolve.render.latex import LatexBlocks
+
+    d = DerivationBuilder("demo", "Verbatim")
+    s = d.step("S")
+    s.code("x = 1\n" + "y" * 84)
+    s.code("z = 2")
+    s.figure("+-+\n|λ|\n+-+", caption="Box")
+    code, short, figure = LatexBlocks().step(d.build().steps[0].blocks)
+    assert code.startswith("{\\small\n\\begin{verbatim}\n") and code.endswith("}")
+    assert short.startswith("\\begin{verbatim}")
+    assert "\\begin{minipage}{\\linewidth}\n\\begin{verbatim}" in figure
+    assert figure.index("\\textit{Box}") < figure.index("\\end{minipage}")
+
+
+def chain_derivation():
+    d = DerivationBuilder("demo", "Wide")
+    s = d.step("Chains")
+    big = m.mat([[Fraction(k, 7) for k in range(1, 9)]])
+    s.eq(m.sym("s", 1), m.call("conv1D", "x", "w"), m.call("conv1D", big, big), big, label="(3)")
+    s.eq("p", m.num(Fraction(1, 2)))
+    for k in range(12):
+        d.answer(f"extra_{k}", np.array([[Fraction(j, 7) for j in range(1, 9)]]) if k % 3 == 0
+                 else k, boxed=False)
+    return d.build()
+
+
+def test_a_wide_chain_breaks_before_a_relation_aligned_at_it():
+    tex = render_derivation(chain_derivation())
+    align = tex.split("\\begin{align*}\n")[1].split("\n\\end{align*}")[0].split(" \\\\\n")
+    assert align[0].startswith(r"s_{1} &= \operatorname{conv1D}(x, w)")
+    assert align[0].endswith(r"\tag*{(3)}")
+    assert len(align) > 3 and all(ln.startswith("&= ") for ln in align[1:-1])
+    assert align[-1] == "p &= 0.5"
+
+
+def test_unboxed_answers_are_a_display_several_to_a_line():
+    tex = render_derivation(chain_derivation())
+    also = tex.split("\\noindent Also:\n\\begin{gather*}\n")[1].split("\n\\end{gather*}")[0]
+    lines = also.split(" \\\\\n")
+    assert 1 < len(lines) < 12
+    assert sum(ln.count(r"\qquad") + 1 for ln in lines) == 12
+
+
+@pytest.mark.skipif(pdflatex_reason() is not None, reason=str(pdflatex_reason()))
+def test_wide_chains_and_answers_fit_the_page(tmp_path):
+    log = compile_latex(render_document([(chain_derivation(), None)], standalone=True),
+                        tmp_path)
+    assert overfull(log) == []
+
+
+def overfull(log: str, tolerance: float = 3.0) -> list[str]:
+    """Lines of the log about boxes wider than the line by more than `tolerance` pt."""
+    return [ln for ln in log.splitlines() if ln.startswith("Overfull \\hbox") and
+            float(re.search(r"\(([\d.]+)pt", ln).group(1)) > tolerance]
+
+
+def test_whole_exam_title_and_numbers():
+    from examsolve.render.latex import document_title
+
+    def titled(*sources):
+        items = []
+        for src in sources:
+            d = DerivationBuilder("demo", "T", source=src)
+            d.answer("e", 1)
+            items.append((d.build(), None))
+        return items
+
+    assert document_title(titled("Midterm, problem 1", "Midterm, problem 2 (b)")) == \
+        "Midterm: solutions"
+    assert document_title(titled("Midterm problem 1", "Midterm problem 2")) == \
+        "Midterm: solutions"
+    assert document_title(titled("Midterm, problem 1", "Variation on midterm")) == "Solutions"
+    assert document_title(titled("", "")) == "Solutions"
+    tex = render_document(titled("Quiz 3, q1", "Quiz 3, q2"))
+    assert tex.startswith("\\begin{center}\n{\\LARGE\\bfseries Quiz 3: solutions}")
+    assert "\\section*{Problem 1: T}" in tex and "\\section*{Problem 2: T}" in tex

@@ -73,7 +73,7 @@ def test_document_golden():
     assert render_derivation(small_derivation(), "t.yaml") == (
         "# Tiny\n"
         "\n"
-        "*demo · Quiz 1 · t.yaml*\n"
+        "*Quiz 1* · `t.yaml`\n"
         "\n"
         "> **Problem.** Find e. Use `b`.\n"
         "\n"
@@ -120,14 +120,15 @@ def test_document_golden():
         "\n"
         "Also: $L = \\infty$.\n"
         "\n"
-        "> **Warning:** X\\[1,1\\] is not determined.\n"
+        "> **Warning:** X[1,1] is not determined.\n"
     )
 
 
 def test_whole_exam_document_and_answers_only():
     doc = render_document([(small_derivation(), "a.yaml"), (small_derivation(), "b.yaml")],
                           answers_only=True)
-    assert doc.count("# Tiny\n") == 2 and "\n---\n\n# Tiny" in doc
+    assert doc.startswith("# Quiz 1: solutions\n\n## Problem 1: Tiny\n")
+    assert "\n---\n\n## Problem 2: Tiny\n" in doc
     assert "Subtract" not in doc and doc.count("\\boxed{e = 2}") == 2
 
 
@@ -182,7 +183,9 @@ def test_title_and_prose_read_back_as_written():
 
 @pytest.mark.parametrize("text", ["[a](b) and ![c](d)", "<http://x.y> <b>bold</b>", "1. one",
                                   "- item", "# h", "a\\b", "&copy; &#35;", "~~s~~ *e* _f_",
-                                  "`code | $x$` then $y$"])
+                                  "`code | $x$` then $y$", "[a]: http://x.y", "[a][b]",
+                                  "> quoted", "a~b~ c", "_a_b_", "a\\*b\\", "C# and #1",
+                                  "| --- | :-: |"])
 def test_escaped_markup_reads_back_unchanged(text):
     rendered = COMMONMARK.render(escape(text))
     plain = html.unescape(re.sub(r"</?(p|code)>", "", rendered)).strip()
@@ -197,3 +200,16 @@ def test_escaped_prose_reads_back_unchanged(text):
     if text:
         rendered = COMMONMARK.render(escape(text))
         assert html.unescape(re.sub(r"</?p>", "", rendered)).strip() == text
+
+
+@pytest.mark.parametrize("text, in_table, markdown", [
+    ("0.5561", True, "0.5561"),                  # a number in a cell is never a list item
+    ("1. one", True, "1. one"),
+    ("- two", True, "- two"),
+    ("|s| > 1", True, "\\|s\\| > 1"),           # a cell's own | must be escaped
+    ("|s| > 1, p < 0.5 and s_i = x[1,2]", False, "|s| > 1, p < 0.5 and s_i = x[1,2]"),
+    ("ε ~ N(0, σ²) & a_b", False, "ε ~ N(0, σ²) & a_b"),
+    ("max_j s_j: Σ_j e_j", False, "max_j s_j: Σ_j e_j"),
+])
+def test_escapes_only_what_markdown_would_read(text, in_table, markdown):
+    assert escape(text, in_table) == markdown

@@ -2,8 +2,11 @@
 document that needs nothing beyond `amsmath`.
 
 Each step's run of equations is one `align*` (aligned at the first relation, the key's labels
-as `\\tag*`), matrices are `bmatrix`, tables `tabular`, code and text-art figures `verbatim`;
-final answers are boxed in a `gather*`. The math itself comes from `latex_math.LatexMath`.
+as `\\tag*`); a chain too wide for the line continues on the next one, aligned at its `=`.
+Matrices are `bmatrix`, tables `tabular`, code and text-art figures `verbatim` (in a smaller
+size when their lines are long; a figure kept on one page); final answers are boxed in a
+`gather*`, the unboxed extras follow in a `gather*` of their own. The math comes from
+`latex_math.LatexMath`, the characters of text from `latex_text`.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import re
 from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
+from examsolve.numbers import format_number
 from examsolve.render import dispatch
+from examsolve.render.latex_math import FUNCTIONS, LatexMath, TexWidth
+from examsolve.render.latex_text import escape_text, verbatim, verbatim_ascii
 from examsolve.render.prose import paragraphs
-from examsolve.render.latex_math import (LatexMath, escape_text, verbatim,
-                                         verbatim_ascii)
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
@@ -32,49 +36,142 @@ PREAMBLE = (
     "\\begin{document}\n"
 )
 
+# ---- prose ----------------------------------------------------------------------------------
 
-def prose(text: str) -> str:
-    """Prose with `code` spans in \\texttt; paragraphs and items as `paragraphs` finds them."""
+# Math written as text in prose: w_j, P_k, x^d, 2^k, Σ_j, max_j. Conservative: a single letter
+# (or a number before ^) with a short index, standing alone (not inside best_degree or f_1.yaml).
+_MATHLIKE = re.compile(
+    r"(?<![\w\\.'])(?:(?P<op>max|min|argmax|argmin)(?=_)|(?P<base>[A-Za-zΑ-Ωα-ω]|\d+(?=\^)))"
+    r"(?:_(?P<sub>[A-Za-z0-9]{1,3}))?(?:\^(?P<sup>-?[A-Za-z0-9]{1,3}))?(?!\w|\.\w)")
+# √m, √(2π): a square root of something short.
+_ROOT = re.compile(r"√(?P<arg>[A-Za-z0-9]+|\([^()]{1,12}\))")
+
+
+def _mathlike(match: re.Match, math: LatexMath) -> str | None:
+    op, base, sub, sup = match.group("op", "base", "sub", "sup")
+    if sub is None and sup is None or op and sup is not None:
+        return None
+    if op:
+        return FUNCTIONS[op] + "_{" + math.name(sub) + "}"
+    return math.doprint(m.Sym(base, sub, sup))
+
+
+def text(line: str) -> str:
+    """One piece of prose for text mode: escaped, with the math written as text in it (w_j,
+    x^d, √m) set as math."""
+    math = LatexMath()
+    out, last = [], 0
+    for match in re.finditer(f"{_MATHLIKE.pattern}|{_ROOT.pattern}", line):
+        if match.group("arg"):
+            arg = match.group("arg")
+            tex: str | None = r"\sqrt{" + math.name(arg.strip("()"), words=False) + "}"
+        else:
+            tex = _mathlike(match, math)
+        if tex is not None:
+            out += [escape_text(line[last:match.start()]), r"\ensuremath{" + tex + "}"]
+            last = match.end()
+    out.append(escape_text(line[last:]))
+    return "".join(out)
+
+
+def inline(line: str) -> str:
+    """A line of prose with `code` spans in \\texttt."""
+    parts, last = [], 0
+    for match in _CODE_SPAN.finditer(line):
+        parts.append(text(line[last:match.start()]))
+        parts.append(r"\texttt{" + escape_text(match.group(1), code=True) + "}")
+        last = match.end()
+    parts.append(text(line[last:]))
+    return "".join(parts).strip()
+
+
+def prose(source: str, indent: bool = False) -> str:
+    """Paragraphs as `paragraphs` finds them, each an unindented block (`\\noindent`: most
+    follow a display, where an indent would read as a continued sentence)."""
     out = []
-    for para in paragraphs(text):
-        lines = []
-        for line in para:
-            parts, last = [], 0
-            for match in _CODE_SPAN.finditer(line):
-                parts.append(escape_text(line[last:match.start()]))
-                parts.append(r"\texttt{" + escape_text(match.group(1)) + "}")
-                last = match.end()
-            parts.append(escape_text(line[last:]))
-            lines.append("".join(parts).strip())
-        out.append(" \\\\\n".join(ln for ln in lines if ln))
-    return "\n\n".join(p for p in out if p)
+    for para in paragraphs(source):
+        body = " \\\\\n".join(ln for ln in map(inline, para) if ln)
+        if body:
+            out.append(body if indent else "\\noindent " + body)
+    return "\n\n".join(out)
 
+
+# ---- tables ---------------------------------------------------------------------------------
 
 # Text columns wider than this (in characters, all columns together) wrap in p{} columns.
 _TABLE_CHARS = 70
+_NUMBER = re.compile(r"[-−]?\d+(\.\d+)?(e[-+]?\d+)?(/\d+)?")
+
+
+def _numeric(cell: object) -> bool:
+    if isinstance(cell, m.Num):
+        return "/" not in format_number(cell.value)
+    return isinstance(cell, str) and bool(_NUMBER.fullmatch(cell.strip()))
 
 
 def column_spec(b: Table) -> str:
-    """`c` for math columns, `l` for text; long text columns become `p{..}` shares of the line,
-    since tabular never wraps an `l` column and would run off the page."""
+    """`r` for columns of plain numbers, `c` for math, `l` for text; long text columns become
+    `p{..}` shares of the line, since tabular never wraps an `l` column and would run off the
+    page."""
     ncols = max([len(b.headers)] + [len(r) for r in b.rows])
     cells = [[*r] + [""] * (ncols - len(r)) for r in b.rows]
-    math = [bool(cells) and all(isinstance(r[j], m.Expr) for r in cells) for j in range(ncols)]
+    kind = ["r" if cells and all(_numeric(r[j]) for r in cells) else
+            "c" if cells and all(isinstance(r[j], m.Expr) for r in cells) else "l"
+            for j in range(ncols)]
     width = [max([len(b.headers[j]) if j < len(b.headers) else 0] +
                  [len(str(r[j])) for r in cells if not isinstance(r[j], m.Expr)] + [1])
              for j in range(ncols)]
-    text_width = sum(w for w, is_math in zip(width, math) if not is_math)
+    text_width = sum(w for w, k in zip(width, kind) if k == "l")
     if text_width <= _TABLE_CHARS:
-        return "".join("c" if is_math else "l" for is_math in math)
-    return "".join("c" if is_math else f"p{{{0.85 * w / text_width:.2f}\\linewidth}}"
-                   for w, is_math in zip(width, math))
+        return "".join(kind)
+    return "".join(k if k != "l" else f"p{{{0.85 * w / text_width:.2f}\\linewidth}}"
+                   for w, k in zip(width, kind))
 
+
+# ---- verbatim -------------------------------------------------------------------------------
+
+# (longest line in characters, size) for verbatim at 11pt on a 16 cm line: 0.525 em a character.
+_VERBATIM_SIZES = ((79, ""), (86, "\\small"), (96, "\\footnotesize"), (108, "\\scriptsize"))
+_FIGURE_LINES = 60  # a figure shorter than this is kept on one page
+
+
+def sized(block: str) -> str:
+    """A verbatim block set small enough for its longest line to fit the text width."""
+    longest = max(len(ln) for ln in block.split("\n")[1:-1] or [""])
+    size = next((s for n, s in _VERBATIM_SIZES if longest <= n), "\\tiny")
+    return block if not size else "{" + size + "\n" + block + "}"
+
+
+# ---- equations ------------------------------------------------------------------------------
+
+# What an align* line may take, in pt: the 16 cm (455 pt) line, less a margin for the estimate.
+LINE_WIDTH = 420.0
+
+
+def _chain_lines(rel: m.Rel, math: LatexMath, measure: TexWidth, budget: float) -> list[str]:
+    """`lhs &= a = b = c`, broken before a relation sign wherever the rest would not fit in
+    `budget` pt: each continuation line starts with `&=`, under the first one."""
+    lines: list[str] = []
+    current, used = math.doprint(rel.parts[0]) + " &", 0.0
+    for i, (op, part) in enumerate(zip(rel.ops, rel.parts[1:])):
+        w = measure.REL + measure.width(part)
+        if i and used + w > budget:
+            lines.append(current)
+            current, used = "&", 0.0
+        current += ("" if current.endswith("&") else " ") + math.relations[op] + " " + \
+            math.doprint(part)
+        used += w
+    return lines + [current]
+
+
+# ---- blocks ---------------------------------------------------------------------------------
 
 class LatexBlocks:
     """The blocks of a step; runs of equations are grouped into one align* by `step`."""
 
     def __init__(self, math: LatexMath | None = None) -> None:
         self.math = math or LatexMath()
+        self.measure = TexWidth()
 
     def block(self, block: object) -> str:
         return dispatch(self, block)
@@ -86,40 +183,53 @@ class LatexBlocks:
         return self.equations([b])
 
     def equations(self, run: list[Equation]) -> str:
+        """One align*: all lines share the column of the first relation, so the widest left
+        side decides how much room every chain has on the right."""
+        lhs = [self.measure.width(eq.expr.parts[0]) for eq in run if isinstance(eq.expr, m.Rel)]
+        budget = LINE_WIDTH - max(lhs, default=0.0)
         lines = []
         for eq in run:
-            line = self.math.aligned(eq.expr)
+            if isinstance(eq.expr, m.Rel):
+                chain = _chain_lines(eq.expr, self.math, self.measure, budget)
+            else:
+                chain = [self.math.aligned(eq.expr)]
             if eq.label:
-                line += r" \tag*{" + escape_text(eq.label) + "}"
-            lines.append(line)
+                chain[0] += r" \tag*{" + escape_text(eq.label) + "}"
+            lines += chain
         return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
 
     def cell(self, cell: object) -> str:
         if isinstance(cell, m.Expr):
             return "$" + self.math.doprint(cell) + "$"
-        return escape_text(str(cell)).replace("\n", " ")
+        return " ".join(inline(ln) for ln in str(cell).splitlines())
 
     def _print_Table(self, b: Table) -> str:
         lines = [r"\begin{tabular}{" + column_spec(b) + "}", r"\hline"]
         if any(b.headers):
-            lines += [" & ".join(r"\textbf{" + escape_text(h) + "}" if h else ""
+            lines += [" & ".join(r"\textbf{" + inline(h) + "}" if h else ""
                                  for h in b.headers) + r" \\", r"\hline"]
         lines += [" & ".join(self.cell(c) for c in r) + r" \\" for r in b.rows]
         lines += [r"\hline", r"\end{tabular}"]
-        out = "\\par\\noindent\n" + "\n".join(lines) + "\n\\par"
+        out = "\n".join(lines) + "\n\\par\\medskip"
         if b.caption:
-            out = "\\noindent\\textit{" + escape_text(b.caption) + "}\\par\\smallskip\n" + out
-        return out
+            out = "\\noindent\\textit{" + inline(b.caption) + "}\\par\\smallskip\n\\noindent\n" \
+                + out
+        else:
+            out = "\\noindent\n" + out
+        return "\\par\\medskip\n" + out
 
     def _print_Code(self, b: Code) -> str:
-        return verbatim(b.source, code=True)
+        return sized(verbatim(b.source, code=True))
 
     def _print_Figure(self, b: Figure) -> str:
-        out = verbatim(b.text)
+        out = sized(verbatim(b.text))
         if b.image:
             out += "\n% image written alongside: " + verbatim_ascii(b.image)
         if b.caption:
-            out += "\n\\noindent\\textit{" + escape_text(b.caption) + "}\\par"
+            out += "\n\\noindent\\textit{" + inline(b.caption) + "}"
+        if b.text.count("\n") < _FIGURE_LINES:  # a minipage is never split across pages
+            out = "\\par\\noindent\n\\begin{minipage}{\\linewidth}\n" + out + \
+                "\n\\end{minipage}\\par\\medskip"
         return out
 
     def step(self, blocks: tuple[object, ...]) -> list[str]:
@@ -138,7 +248,10 @@ class LatexBlocks:
         return out
 
 
+# ---- answers and documents ------------------------------------------------------------------
+
 def answers(derivation: Derivation, math: LatexMath) -> list[str]:
+    """Boxed answers one to a line; the unboxed extras after them, as many to a line as fit."""
     boxed = [a for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed]
     out = []
@@ -147,33 +260,72 @@ def answers(derivation: Derivation, math: LatexMath) -> list[str]:
             r"\boxed{" + math.doprint(answer_display(a)) + "}" for a in boxed)
             + "\n\\end{gather*}")
     if rest:
-        out.append("Also: " + ", ".join("$" + math.doprint(answer_display(a)) + "$"
-                                        for a in rest) + ".")
+        measure, lines, used = TexWidth(), [[]], 0.0
+        for a in rest:
+            expr = answer_display(a)
+            w = measure.width(expr) + 30.0  # with the \qquad between
+            if lines[-1] and used + w > LINE_WIDTH:
+                lines.append([])
+                used = 0.0
+            lines[-1].append(math.doprint(expr))
+            used += w
+        out.append("\\noindent Also:\n\\begin{gather*}\n" + " \\\\\n".join(
+            r" \qquad ".join(line) for line in lines) + "\n\\end{gather*}")
     return out
 
 
 def render_derivation(derivation: Derivation, file: str | None = None,
-                      answers_only: bool = False) -> str:
-    """One problem as a LaTeX fragment: section, statement, numbered steps, boxed answers."""
+                      answers_only: bool = False, number: int | None = None) -> str:
+    """One problem as a LaTeX fragment: section, statement, numbered steps, boxed answers.
+    `number` is its place in a whole exam's document."""
     blocks = LatexBlocks()
-    out = [r"\section*{" + escape_text(derivation.title) + "}"]
-    meta = " \u00b7 ".join(x for x in (derivation.kind, derivation.source, file) if x)
-    out.append(r"\noindent\textit{" + escape_text(meta) + "}\\par")
+    title = inline(derivation.title)
+    out = [r"\section*{" + (f"Problem {number}: " if number else "") + title + "}"]
+    meta = r"\noindent\textit{" + inline(derivation.source) + "}" if derivation.source else \
+        r"\noindent"
+    if file:  # at the right of the line, or of the next one if it does not fit (TeXbook)
+        meta += r"{\unskip\nobreak\hfil\penalty50\hskip1em\hbox{}\nobreak\hfil" \
+            r"{\footnotesize\texttt{" + escape_text(file, code=True) + r"}}\parfillskip=0pt\par}"
+    out.append(meta if file else meta + "\\par")
     if not answers_only:
         if derivation.statement:
-            out.append("\\begin{quote}\n\\textbf{Problem.} " + prose(derivation.statement)
+            out.append("\\begin{quote}\n\\textbf{Problem.} " + prose(derivation.statement, True)
                        + "\n\\end{quote}")
-        for number, step in enumerate(derivation.steps, 1):
-            out.append(r"\subsection*{" + f"{number}. " + escape_text(step.heading) + "}")
+        for n, step in enumerate(derivation.steps, 1):
+            out.append(r"\subsection*{" + f"{n}. " + inline(step.heading) + "}")
             out += blocks.step(step.blocks)
         out.append(r"\subsection*{Answers}")
     out += answers(derivation, blocks.math)
-    out += [r"\noindent\textbf{Warning.} " + prose(w) + "\\par" for w in derivation.warnings]
+    out += [r"\noindent\textbf{Warning.} " + prose(w, True) + "\\par" for w in derivation.warnings]
     return "\n\n".join(out) + "\n"
+
+
+_NUMBERING_WORDS = {"problem", "problems", "question", "exercise", "part", "task", "no."}
+
+
+def document_title(items: list[tuple[Derivation, str | None]]) -> str:
+    """A whole exam's title: the words every problem's source starts with, less a trailing
+    `problem` (`Midterm, problem 1`, `Midterm, problem 2` → Midterm), else just Solutions."""
+    sources = [(d.source or "").split() for d, _ in items]
+    common = []
+    for words in zip(*sources):
+        if len(set(words)) > 1:
+            break
+        common.append(words[0])
+    while common and common[-1].lower() in _NUMBERING_WORDS:
+        common.pop()
+    head = " ".join(common).rstrip(",;:-– ")
+    return f"{head}: solutions" if head else "Solutions"
 
 
 def render_document(items: list[tuple[Derivation, str | None]], standalone: bool = False,
                     answers_only: bool = False) -> str:
-    """Problems in order as one fragment, or a complete document when `standalone`."""
-    body = "\n".join(render_derivation(d, f, answers_only) for d, f in items)
+    """Problems in order as one fragment, or a complete document when `standalone`; several
+    problems get a title and their numbers in file order."""
+    if len(items) == 1:
+        body = render_derivation(*items[0], answers_only)
+    else:
+        body = "\\begin{center}\n{\\LARGE\\bfseries " + text(document_title(items)) + \
+            "}\n\\end{center}\n\n" + "\n".join(
+                render_derivation(d, f, answers_only, n) for n, (d, f) in enumerate(items, 1))
     return PREAMBLE + "\n" + body + "\n\\end{document}\n" if standalone else body

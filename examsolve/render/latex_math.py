@@ -1,171 +1,22 @@
-"""Math nodes as LaTeX math-mode source, and the characters of LaTeX text.
+"""Math nodes as LaTeX math-mode source.
 
 `LatexMath` dispatches on the math model's node types (SymPy's printer pattern); the Markdown
-renderer subclasses it for MathJax. Everything written here is pure ASCII: TeX's specials are
-escaped and Unicode (σ, ✓, ≈, subscript digits, accented letters, …) is mapped to commands of
-the LaTeX kernel and amsmath, so pdflatex needs no other package. A character with no mapping
-is written visibly as [U+XXXX], never dropped.
+renderer subclasses it for MathJax. The characters of names come from `latex_text` (pure ASCII,
+nothing beyond amsmath). `TexWidth` estimates how wide a node sets, so that `latex` can break a
+chain of equations that would run past the margin.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from examsolve import mathmodel as m
 from examsolve.numbers import format_number
 from examsolve.render import dispatch
+from examsolve.render.latex_text import (_COMBINING, _HATS, _SUB, _SUP, _TEXT_SYMBOLS,
+                                         MATH_SYMBOLS, _accented, _math_accented, _script_runs,
+                                         escape_text, unknown_char)
 from examsolve.render.textmath import PREC_ATOM, PREC_MUL, PREC_NEG, factor_level, split_sign
-
-# ---- characters -----------------------------------------------------------------------------
-
-_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho "
-          "varsigma sigma tau upsilon phi chi psi omega").split()
-MATH_SYMBOLS: dict[str, str] = {
-    **{chr(0x3B1 + i): ("o" if g == "o" else "\\" + g) for i, g in enumerate(_GREEK)},
-    **{chr(0x391 + i): "\\" + g.capitalize() for i, g in enumerate(_GREEK)
-       if g.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
-                             "Upsilon", "Phi", "Psi", "Omega")},
-    "ϵ": r"\epsilon", "ε": r"\varepsilon", "ϕ": r"\phi", "φ": r"\varphi",
-    "∂": r"\partial", "∇": r"\nabla", "·": r"\cdot", "⋅": r"\cdot", "×": r"\times",
-    "÷": r"\div", "−": "-", "±": r"\pm", "…": r"\ldots", "⋯": r"\cdots", "⋮": r"\vdots",
-    "⋱": r"\ddots", "≈": r"\approx", "≠": r"\neq", "≤": r"\le", "≥": r"\ge", "→": r"\to",
-    "←": r"\leftarrow", "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "↦": r"\mapsto",
-    "∈": r"\in", "∉": r"\notin", "∑": r"\sum", "∏": r"\prod", "√": r"\surd", "∞": r"\infty",
-    "ℓ": r"\ell", "⊙": r"\odot", "⊗": r"\otimes", "∘": r"\circ", "⊤": r"\top", "ᵀ": r"^{\top}",
-    "‖": r"\Vert", "∝": r"\propto", "∀": r"\forall", "∃": r"\exists", "∅": r"\emptyset",
-    "ℝ": r"\mathbf{R}", "⟨": r"\langle", "⟩": r"\rangle", "°": r"^{\circ}",
-    "↑": r"\uparrow", "↓": r"\downarrow", "↔": r"\leftrightarrow",
-    # Marks in tables and decision grids; amssymb's \checkmark is not in plain amsmath.
-    "✓": r"\surd", "✔": r"\surd", "✗": r"\times", "✘": r"\times", "○": r"\circ",
-    "●": r"\bullet", "•": r"\bullet", "★": r"\star", "′": "'", "″": "''",
-    "⟦": "[", "⟧": "]",
-}
-_HATS = {"ŷ": r"\hat y", "ô": r"\hat o", "â": r"\hat a", "ȳ": r"\bar y", "ō": r"\bar o"}
-# Combining accents after a letter: x̂, x̄, x̃, ẋ, x⃗.
-_COMBINING = {"\u0302": r"\hat", "\u0304": r"\bar", "\u0303": r"\tilde", "\u0307": r"\dot",
-              "\u20d7": r"\vec"}
-_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", "0123456789+-=()aehijklmnoprstuvx"))
-_SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni"))
-_TEXT_SYMBOLS = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''",
-                 "…": r"\ldots{}", "\u00a0": "~", "ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}",
-                 "ø": r"\o{}", "Ø": r"\O{}", "å": r"\aa{}", "Å": r"\AA{}",
-                 # From math fonts: the text-mode forms need TS1 bitmap fonts built by mktexpk.
-                 "§": r"\ensuremath{\S}", "¶": r"\ensuremath{\P}", "•": r"\ensuremath{\bullet}",
-                 "·": r"\ensuremath{\cdot}"}
-_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
-            "\u0327": "c", "\u030c": "v", "\u030a": "r", "\u0304": "=", "\u0307": "."}
-# `\$` in text takes the dollar from a TS1 font that pdflatex would first build with METAFONT.
-_TEXT_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\ensuremath{\$}",
-                  "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
-                  "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
-                  "|": r"\textbar{}"}
-
-
-def unknown_char(c: str) -> str:
-    """A character with no LaTeX mapping: visible and compilable, never silently dropped."""
-    return f"[U+{ord(c):04X}]"
-
-
-def _accented(c: str) -> str | None:
-    """é → \\'{e} (pdflatex's default OT1 fonts build accents; the output stays ASCII)."""
-    parts = unicodedata.normalize("NFD", c)
-    if len(parts) == 2 and parts[0].isascii() and parts[1] in _ACCENTS:
-        return "\\" + _ACCENTS[parts[1]] + "{" + parts[0] + "}"
-    return None
-
-
-def _math_accented(c: str) -> str | None:
-    """ĉ → \\hat c: an accented letter in math is a math accent."""
-    parts = unicodedata.normalize("NFD", c)
-    if len(parts) == 2 and parts[0].isascii() and parts[1] in _COMBINING:
-        return _COMBINING[parts[1]] + " " + parts[0]
-    return None
-
-
-def _script_runs(text: str, table: dict[str, str], marker: str) -> str:
-    """Runs of Unicode sub/superscript characters (x₁₂, s²) as _{12} / ^{2}."""
-    pattern = "[" + re.escape("".join(table)) + "]+"
-    return re.sub(pattern, lambda mt: marker + "{" + "".join(table[c] for c in mt.group()) + "}",
-                  text)
-
-
-def escape_text(text: str) -> str:
-    """Prose for LaTeX's text mode: specials escaped, Unicode mapped, result pure ASCII."""
-    out = []
-    for i, c in enumerate(text):
-        if c in _ACCENTS and i and text[i - 1].isascii() and text[i - 1].isalpha():
-            continue  # a combining accent, already put on the letter before it
-        if text[i + 1:i + 2] in _ACCENTS and c.isascii() and c.isalpha():
-            out.append("\\" + _ACCENTS[text[i + 1]] + "{" + c + "}")  # p̂ → \^{p}
-        elif c in _TEXT_SPECIALS:
-            out.append(_TEXT_SPECIALS[c])
-        elif c.isascii():
-            out.append(c)
-        elif c in _TEXT_SYMBOLS:
-            out.append(_TEXT_SYMBOLS[c])
-        elif c in _SUB:
-            out.append(r"\textsubscript{" + _SUB[c] + "}")
-        elif c in _SUP:
-            out.append(r"\textsuperscript{" + _SUP[c] + "}")
-        elif c in MATH_SYMBOLS or c in _HATS:
-            out.append(r"\ensuremath{" + (MATH_SYMBOLS.get(c) or _HATS[c]) + "}")
-        elif c in _VERBATIM_ASCII or "\u2500" <= c <= "\u259f" or "\u2800" <= c <= "\u28ff":
-            # A legend for text art (░ where p > 0.5): the character the figure shows.
-            out.append(r"\texttt{" + escape_text(verbatim_ascii(c)) + "}")
-        else:
-            out.append(_accented(c) or unknown_char(c))
-    return "".join(out)
-
-
-_VERBATIM_ASCII = {**dict.fromkeys("─━═┄┈╌", "-"), **dict.fromkeys("│┃║┆┊╎", "|"),
-                   **dict.fromkeys("█▓▒░▀▄▌▐■", "#"), "●": "*", "•": "*", "○": "o",
-                   "✓": "v", "✔": "v", "✗": "x", "✘": "x", "×": "x", "·": ".", "⋅": ".",
-                   "…": ".", "−": "-", "⋮": ":", "→": ">", "←": "<", "↑": "^", "↓": "v",
-                   "≈": "~", "≤": "<", "≥": ">", "⎡": "[", "⎢": "[", "⎣": "[", "⎤": "]",
-                   "⎥": "]", "⎦": "]", "⎛": "(", "⎜": "(", "⎝": "(", "⎞": ")", "⎟": ")",
-                   "⎠": ")", "\u00a0": " "}
-
-
-def verbatim_ascii(text: str) -> str:
-    """Text art for `verbatim`, one ASCII character per character so columns stay aligned:
-    box drawing becomes -|+, braille plot dots become *, shades #."""
-    out = []
-    for c in text:
-        if c.isascii():
-            out.append(c)
-        elif c in _VERBATIM_ASCII:
-            out.append(_VERBATIM_ASCII[c])
-        elif "\u2500" <= c <= "\u257f":  # box-drawing corners and junctions
-            out.append("+")
-        elif "\u2580" <= c <= "\u259f":  # block elements: shading
-            out.append("#")
-        elif "\u2800" <= c <= "\u28ff":  # braille patterns: plotext's plot dots
-            out.append(" " if c == "\u2800" else "*")
-        else:
-            base = unicodedata.normalize("NFKD", c)[:1]
-            out.append(base if base.isascii() and base.isprintable() else "?")
-    return "".join(out)
-
-
-_GREEK_LATIN = {**{chr(0x3B1 + i): g[0] for i, g in enumerate(_GREEK)},
-                **{chr(0x391 + i): g[0].upper() for i, g in enumerate(_GREEK)}}
-_GREEK_NAMES = {**{chr(0x3B1 + i): g for i, g in enumerate(_GREEK)},
-                **{chr(0x391 + i): g.capitalize() for i, g in enumerate(_GREEK)}}
-_CODE_ASCII = {**_GREEK_NAMES, "−": "-", "×": "*", "≈": "~=", "≤": "<=", "≥": ">=", "≠": "!=",
-               "→": "->", "…": "...", "∂": "d", "∑": "sum", "√": "sqrt", "∞": "inf"}
-
-
-def verbatim(text: str, code: bool = False) -> str:
-    """A verbatim block in ASCII. Code spells symbols out (Σ → Sigma, ≤ → <=); text art keeps
-    one character per character so its columns stay aligned (σ → s)."""
-    if code:
-        text = "".join(_CODE_ASCII.get(c, c) for c in text)
-    else:
-        text = "".join(_GREEK_LATIN.get(c, c) for c in text)
-    body = verbatim_ascii(text).replace("\\end{verbatim}", "\\end {verbatim}")
-    return "\\begin{verbatim}\n" + body.rstrip("\n") + "\n\\end{verbatim}"
-
 
 # ---- math -----------------------------------------------------------------------------------
 
@@ -182,7 +33,10 @@ _FENCES = {"abs": (r"\left\lvert ", r" \right\rvert"), "norm": (r"\left\lVert ",
 RELATIONS = {"=": "=", "≈": r"\approx", "≠": r"\neq", "<": "<", ">": ">", "≤": r"\le",
              "≥": r"\ge", "⇒": r"\Rightarrow", "∈": r"\in", ":=": ":="}
 MUL_OPS = {"·": r" \cdot ", "": " ", "⊙": r" \odot ", "×": r" \times ", "*": r" \ast "}
-_WORD = re.compile(r"[A-Za-z]{2,}")
+# A word of a name, set upright: two or more letters, and digits inside it (conv1D, log2).
+_WORD = re.compile(r"[A-Za-z]{2,}(?:[0-9]+[A-Za-z]*)?")
+# Σ with an index, or followed by a term, is a summation sign.
+_SIGMA = ("Σ", "∑")
 
 
 _MATH_CHARS = "".join(c for c in {*MATH_SYMBOLS, *_HATS, *_SUB, *_SUP} if not c.isascii())
@@ -343,6 +197,8 @@ class LatexMath:
         return number_tex(node.value)
 
     def _print_Sym(self, node: m.Sym) -> str:
+        if node.name in _SIGMA and node.sub is not None:  # Σ_j e_j: a sum, not a matrix Σ
+            return self.script(r"\sum", node.sub, node.sup)
         return self.script(self.name(node.name), node.sub, node.sup)
 
     def _print_Text(self, node: m.Text) -> str:
@@ -392,8 +248,9 @@ class LatexMath:
                                 else PREC_MUL)
 
     def _print_Mul(self, node: m.Mul) -> str:
-        parts = [self.paren(f, factor_level(node, i), strict=False)
-                 for i, f in enumerate(node.factors)]
+        parts = [r"\sum" if f == m.Sym("Σ") and node.op == "" and i + 1 < len(node.factors)
+                 else self.paren(f, factor_level(node, i), strict=False)
+                 for i, f in enumerate(node.factors)]  # Σ e_j: Σ followed by a term is a sum
         return MUL_OPS.get(node.op, " " + self.name(node.op) + " ").join(parts)
 
     def _print_Div(self, node: m.Div) -> str:
@@ -405,8 +262,9 @@ class LatexMath:
     def _print_Call(self, node: m.Call) -> str:
         args = ", ".join(self.doprint(a) for a in node.args)
         fn, primes = node.fn.rstrip("'′"), node.fn[len(node.fn.rstrip("'′")):]
-        under = re.fullmatch(r"([A-Za-z]+)_(\w+)", fn)
-        if under and not primes:  # argmin_c, max_i: the index goes under the operator
+        under = re.fullmatch(r"([A-Za-z]{2,})_(\w+)", fn)
+        if under and not primes:  # argmin_c, max_i: the index goes under the operator;
+            # a one-letter function (P_d, E_D) is a name with a subscript.
             word, index = under.groups()
             head = FUNCTIONS.get(word) or r"\mathop{\mathrm{" + word + "}}"
             head += (r"\limits" if head.endswith("}") else "") + "_{" + self.name(index) + "}"
@@ -418,7 +276,7 @@ class LatexMath:
             head = FUNCTIONS[fn]
         elif fn == "sqrt" and not primes:
             return r"\sqrt{" + args + "}"
-        elif _WORD.fullmatch(fn):
+        elif _WORD.fullmatch(fn):  # relu, conv1D
             head = r"\operatorname{" + fn + "}"
         else:
             head = self.name(fn)
@@ -461,3 +319,85 @@ class LatexMath:
 def latex_math(node: m.Expr) -> str:
     """The LaTeX math-mode source of a math node."""
     return LatexMath().doprint(node)
+
+
+# ---- width ----------------------------------------------------------------------------------
+
+class TexWidth:
+    """About how wide (in pt, 11pt type, display style) a node sets: enough to tell whether a
+    line of `align*` fits the text width, never used for placing anything.
+
+    Flat math (no matrix or fraction in it) is costed per character of its one-line text form;
+    matrices, fractions and the nodes around them are built up from their parts.
+    """
+
+    CHAR = 5.2            # a letter or digit, with the spacing of operators averaged in
+    BIN = 13.4            # a binary operator with its medium spaces (+, −, ⊙)
+    REL = 14.6            # a relation with its thick spaces
+    FENCE = 7.5           # one tall \left( or \right], bracket of a matrix
+    COLSEP = 10.0         # between two matrix columns (2 × \arraycolsep)
+
+    def width(self, node: m.Expr, scale: float = 1.0) -> float:
+        if not self._tall(node):
+            from examsolve.render.textmath import linear
+
+            return self.CHAR * scale * len(linear(node))
+        return dispatch(self, node, "_w_") if scale == 1.0 else \
+            scale * dispatch(self, node, "_w_")
+
+    def _tall(self, node: m.Expr) -> bool:
+        if isinstance(node, (m.Mat, m.Div, m.Deriv)):
+            return True
+        if isinstance(node, m.Num):
+            return "/" in format_number(node.value)
+        children = getattr(node, "terms", None) or getattr(node, "factors", None) or \
+            getattr(node, "parts", None) or getattr(node, "args", None) or \
+            ((node.arg,) if hasattr(node, "arg") else ()) or \
+            ((node.base, node.exp) if isinstance(node, m.Pow) else ())
+        return any(self._tall(c) for c in children)
+
+    def _w_Num(self, node: m.Num) -> float:  # a fraction 1/3
+        num, den = format_number(node.value).lstrip("-").split("/")
+        return self.CHAR * max(len(num), len(den)) + 2 + \
+            (self.BIN if format_number(node.value).startswith("-") else 0)
+
+    def _w_Mat(self, node: m.Mat) -> float:
+        ncols = len(node.rows[0]) if node.rows else 0
+        cols = [max(self.width(r[j]) if not isinstance(r[j], m.Ellipsis_) else 13.0
+                    for r in node.rows) for j in range(ncols)]
+        return sum(cols) + self.COLSEP * max(ncols - 1, 0) + 2 * self.FENCE
+
+    def _w_Div(self, node: m.Div) -> float:
+        return max(self.width(node.num, 0.8), self.width(node.den, 0.8)) / 0.8 + 2
+
+    def _w_Deriv(self, node: m.Deriv) -> float:
+        return max(self.width(node.num), self.width(node.den)) + 8
+
+    def _w_Add(self, node: m.Add) -> float:
+        return sum(self.width(t) for t in node.terms) + self.BIN * (len(node.terms) - 1)
+
+    def _w_Neg(self, node: m.Neg) -> float:
+        return self.BIN + self.width(node.arg)
+
+    def _w_Mul(self, node: m.Mul) -> float:
+        sep = {"": 2.0, "·": 8.0}.get(node.op, self.BIN)
+        return sum(self.width(f) for f in node.factors) + sep * (len(node.factors) - 1)
+
+    def _w_Rel(self, node: m.Rel) -> float:
+        return sum(self.width(p) for p in node.parts) + self.REL * len(node.ops)
+
+    def _w_Call(self, node: m.Call) -> float:
+        return self.CHAR * len(node.fn) + 2 * self.FENCE + \
+            sum(self.width(a) for a in node.args) + 5.0 * (len(node.args) - 1)
+
+    def _w_Pow(self, node: m.Pow) -> float:
+        return self.width(node.base) + self.width(node.exp, 0.7)
+
+    def _w_Transpose(self, node: m.Transpose) -> float:
+        return self.width(node.arg) + 6.0
+
+    def _w_Paren(self, node: m.Paren) -> float:
+        return self.width(node.arg) + 2 * self.FENCE
+
+    def _w_Boxed(self, node: m.Boxed) -> float:
+        return self.width(node.arg) + 8.0

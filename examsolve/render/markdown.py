@@ -8,9 +8,14 @@ GitHub only partly, a plain CommonMark viewer not at all):
 - no backslash before ASCII punctuation, which Markdown would eat: matrix rows end in `\\cr`
   rather than `\\\\`, braces are `\\lbrace`/`\\rbrace`, no `\\,` spacing;
 - no `*` (emphasis), `|` (a table cell's end), `<`/`>` (HTML): `\\ast`, `\\vert`, `\\lt`, `\\gt`;
-- a `_` never follows a closing brace, where Markdown could read it as opening emphasis.
+- a `_` never follows a closing brace, where Markdown could read it as opening emphasis;
+- a literal underscore (the key `best_degree`) is drawn as `\\underline{\\hphantom{n}}`:
+  KaTeX refuses `_` inside `\\text`, MathJax has no `\\char`, and `\\_` loses its backslash.
 
-Prose escapes Markdown's specials; `code` spans, code and text-art figures are fenced.
+Prose escapes only what Markdown would read as markup there, so the source stays readable:
+`*` `$` and stray backticks always; `_` `~` `<` `&` `#` `]` `\\` by what stands next to them;
+`>`, list numbers, `-` `+` `=` at the start of a line; `|` in table cells. `code` spans stay
+as they are; code and text-art figures are fenced.
 """
 
 from __future__ import annotations
@@ -21,14 +26,18 @@ from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.render import dispatch
+from examsolve.render.latex import document_title
 from examsolve.render.latex_math import LatexMath
 from examsolve.render.prose import paragraphs
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
-# Inline specials of CommonMark/GFM, and `$`, MathJax's delimiter. (`\[` is safe: Jupyter
-# takes only `\\[` for display math, which Markdown turns into the `\[` MathJax sees.)
-_INLINE_SPECIAL = re.compile(r"([\\`*_<>|$~&#\[\]])")
-_LINE_START = re.compile(r"^(\s*)([=+-]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([=+>-]|\d+[.)])")
+# A line of only these (with a `-`) would be a table's delimiter row under the line before.
+_DELIMITER_ROW = re.compile(r"[\s|:\\-]*-[\s|:\\-]*")
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+UNDERSCORE = r"\underline{\hphantom{n}}"
 
 
 class MarkdownMath(LatexMath):
@@ -37,7 +46,7 @@ class MarkdownMath(LatexMath):
     row_sep = r" \cr "
     specials = {**LatexMath.specials, "{": r"\lbrace ", "}": r"\rbrace ", "<": r"\lt ",
                 ">": r"\gt ", "%": r"\text{%}", "&": r"\text{&}", "#": r"\text{#}",
-                "_": r"\text{_}"}
+                "_": UNDERSCORE}
     relations = {**LatexMath.relations, "<": r"\lt", ">": r"\gt"}
 
     def script(self, base: str, sub: str | None, sup: str | None) -> str:
@@ -51,7 +60,7 @@ class MarkdownMath(LatexMath):
     def text_run(self, text: str) -> str:
         out, run = [], []
         for c in text:
-            if c in "{}\\$*|<>":  # not literal inside MathJax's \text, or Markdown's
+            if c in "{}\\$*|<>_":  # not literal inside \text for MathJax/KaTeX, or Markdown
                 if run:
                     out.append(r"\text{" + "".join(run) + "}")
                     run = []
@@ -63,17 +72,49 @@ class MarkdownMath(LatexMath):
         return " ".join(out)
 
 
-def escape(text: str, in_table: bool = False) -> str:
+def _needs_escape(text: str, i: int, in_table: bool) -> bool:
+    """Whether text[i] would be read as Markdown (CommonMark + GFM) or as MathJax's `$`."""
+    c, before, after = text[i], text[i - 1:i], text[i + 1:i + 2]
+    if c in "*$`":
+        return True
+    if c == "_":  # between two letters or digits `_` can neither open nor close emphasis
+        return not (before.isalnum() and after.isalnum())
+    if c == "~":  # GFM strikethrough, unless it stands alone between spaces
+        return not ((not before or before.isspace()) and (not after or after.isspace()))
+    if c == "<":  # an HTML tag or an autolink
+        return after.isalpha() or after in ("/", "!", "?")
+    if c == "&":  # an entity: &copy; &#35;
+        return after.isalnum() or after == "#"
+    if c == "#":  # an ATX heading or its closing sequence
+        return not before or before.isspace()
+    if c == "]":  # an inline link [a](b), a reference [a][b] or a definition [a]: b
+        return after in ("(", "[", ":")
+    if c == "\\":  # a backslash escapes only punctuation, and breaks the line at its end
+        return not after or after in _PUNCTUATION
+    return c == "|" and in_table
+
+
+def _escape_run(text: str, start: int, end: int, in_table: bool) -> str:
+    return "".join("\\" + text[i] if _needs_escape(text, i, in_table) else text[i]
+                   for i in range(start, end))
+
+
+def escape(text: str, in_table: bool = False, line_start: bool = True) -> str:
     """One line of prose as Markdown text, `code` spans kept (in a table cell a code span's
-    `|` is escaped too: GFM splits cells before it looks for code)."""
+    `|` is escaped too: GFM splits cells before it looks for code). `line_start`: the text
+    begins a line, where `>`, `1.`, `-` … would start a block."""
     parts, last = [], 0
     for match in _CODE_SPAN.finditer(text):
-        parts.append(_INLINE_SPECIAL.sub(r"\\\1", text[last:match.start()]))
+        parts.append(_escape_run(text, last, match.start(), in_table))
         parts.append(match.group().replace("|", "\\|") if in_table else match.group())
         last = match.end()
-    parts.append(_INLINE_SPECIAL.sub(r"\\\1", text[last:]))
+    parts.append(_escape_run(text, last, len(text), in_table))
     line = "".join(parts)
-    # A line that starts like a heading, a list item or a setext underline stays prose.
+    if _DELIMITER_ROW.fullmatch(line):
+        line = line.replace("|", "\\|")
+    if in_table or not line_start:
+        return line
+    # A line that starts like a quote, a list item or a setext underline stays prose.
     return _LINE_START.sub(lambda mt: mt.group(1) + "\\" + mt.group(2)
                            if not mt.group(2)[0].isdigit()
                            else mt.group(1) + mt.group(2)[:-1] + "\\" + mt.group(2)[-1], line)
@@ -132,7 +173,7 @@ class MarkdownBlocks:
             cells = [self.cell(c) for c in r] + [" "] * (ncols - len(r))
             lines.append("| " + " | ".join(cells) + " |")
         table = "\n".join(lines)
-        return f"*{escape(b.caption)}*\n\n{table}" if b.caption else table
+        return f"*{escape(b.caption, line_start=False)}*\n\n{table}" if b.caption else table
 
     def _print_Code(self, b: Code) -> str:
         return fence(b.source, b.language)
@@ -140,26 +181,32 @@ class MarkdownBlocks:
     def _print_Figure(self, b: Figure) -> str:
         out = [fence(b.text, "text")]
         if b.image:
-            out.append(f"![{escape(b.caption or 'figure')}]({b.image})")
+            alt = escape(b.caption or "figure", line_start=False)
+            out.append("![" + alt.replace("[", "\\[").replace("]", "\\]") + f"]({b.image})")
         if b.caption:
-            out.append(f"*{escape(b.caption)}*")
+            out.append(f"*{escape(b.caption, line_start=False)}*")
         return "\n\n".join(out)
 
 
 def render_derivation(derivation: Derivation, file: str | None = None,
-                      answers_only: bool = False) -> str:
-    """One problem: title, statement, numbered steps, boxed answers, warnings."""
+                      answers_only: bool = False, number: int | None = None) -> str:
+    """One problem: title, statement, numbered steps, boxed answers, warnings. `number` is its
+    place in a whole exam's document, whose title is the one `#` heading."""
     blocks = MarkdownBlocks()
-    out = ["# " + escape(derivation.title)]
-    meta = " · ".join(x for x in (derivation.kind, derivation.source, file) if x)
-    out.append("*" + escape(meta) + "*")
+    h = "##" if number else "#"
+    out = [h + " " + (f"Problem {number}: " if number else "")
+           + escape(derivation.title, line_start=False)]
+    meta = [f"*{escape(derivation.source, line_start=False)}*" if derivation.source else "",
+            f"`{file}`" if file and "`" not in file else ""]
+    if any(meta):
+        out.append(" · ".join(x for x in meta if x))
     if not answers_only:
         if derivation.statement:
             out.append(quote("**Problem.** " + prose(derivation.statement)))
-        for number, step in enumerate(derivation.steps, 1):
-            out.append(f"## {number}. " + escape(step.heading))
+        for n, step in enumerate(derivation.steps, 1):
+            out.append(f"{h}# {n}. " + escape(step.heading, line_start=False))
             out += [blocks.block(b) for b in step.blocks]
-        out.append("## Answers")
+        out.append(f"{h}# Answers")
     out += [blocks.display(m.Boxed(answer_display(a))) for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed]
     if rest:
@@ -170,5 +217,9 @@ def render_derivation(derivation: Derivation, file: str | None = None,
 
 def render_document(items: list[tuple[Derivation, str | None]],
                     answers_only: bool = False) -> str:
-    """Problems in order, separated by rules: one document for a whole exam."""
-    return "\n---\n\n".join(render_derivation(d, f, answers_only) for d, f in items)
+    """Problems in order, separated by rules: one document for a whole exam, titled and with
+    the problems numbered when there are several."""
+    if len(items) == 1:
+        return render_derivation(*items[0], answers_only)
+    return f"# {escape(document_title(items), line_start=False)}\n\n" + "\n---\n\n".join(
+        render_derivation(d, f, answers_only, n) for n, (d, f) in enumerate(items, 1))
