@@ -287,7 +287,7 @@ def write_figure(source: Derivation | Mapping[str, object], path: str | Path) ->
 
 def _draw(axes, chart: Chart) -> None:  # type: ignore[no-untyped-def]
     """One chart on matplotlib axes, with the terminal chart's clipped log axis."""
-    styles = {"o": "o-", "x": "x-", "•": ".-", "@": "s--"}
+    styles = {"o": "o-", "x": "x-", "•": ".-", "@": "s--", "+": "P:", "*": "*:"}
     low, high = chart.limits()
     top = 10 ** high
     for s in chart.series:
