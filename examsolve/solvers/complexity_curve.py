@@ -6,8 +6,8 @@ fresh training sets to estimate bias² and variance (see complexity_curve_experi
 exact protocol), then writes the exam's answers anchored to the measured numbers.
 
 Modules: complexity_curve_expr (the whitelisted function parser), complexity_curve_experiment
-(the numerics), complexity_curve_derivation (the written solution), complexity_curve_plot
-(plotext terminal chart, matplotlib `write_figure`).
+(the numerics), complexity_curve_derivation, _bias and _prevention (the written solution),
+complexity_curve_plot (plotext terminal chart, matplotlib `write_figure`).
 """
 
 from __future__ import annotations
