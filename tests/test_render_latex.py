@@ -269,7 +269,18 @@ def test_long_text_columns_wrap_and_math_columns_stay_centred():
     assert column_spec(Table(("f",), ((m.num(1),), (m.num(Fraction(1, 3)),)))) == "c"
     long = Table(("line", "what goes wrong", "f"),
                  (("e = np.exp(s)", "overflow: exp(s_i) = inf " * 3, m.num(1)),))
-    assert column_spec(long) == r"p{0.13\linewidth}p{0.72\linewidth}r"
+    assert column_spec(long) == r"p{0.14\linewidth}p{0.70\linewidth}r"
+    # Each wrapped column has room for its longest word: np.sum(e) is not split over lines.
+    code = Table(("line", "what goes wrong", "when"),
+                 (("3: e / np.sum(e)", "inf/inf = NaN; finite/inf = 0 " * 3, "some exp(s_j) "
+                   "overflowed"),))
+    first = float(re.match(r"p\{([\d.]+)", column_spec(code)).group(1))
+    assert first * 455 / 5.5 >= len("np.sum(e)")  # 455 pt of line, 5.5 pt a character
+    d = DerivationBuilder("demo", "T")
+    d.step("S").table(*[list(x) for x in (code.headers,)], [list(code.rows[0])])
+    tex = render_derivation(d.build())
+    assert r"\raggedright 3: e / np.sum(e) & \raggedright inf/inf" in tex
+    assert tex.count(r"\tabularnewline") == 2 and r"\\" + "\n\\hline" not in tex
 
 
 def test_code_spells_symbols_out_and_art_keeps_its_columns():

@@ -112,20 +112,27 @@ def _numeric(cell: object) -> bool:
 def column_spec(b: Table) -> str:
     """`r` for columns of plain numbers, `c` for math, `l` for text; long text columns become
     `p{..}` shares of the line, since tabular never wraps an `l` column and would run off the
-    page."""
+    page. Each text column first gets room for its longest word (up to its longest cell), the
+    rest of the line goes to the columns that still want more, in proportion."""
     ncols = max([len(b.headers)] + [len(r) for r in b.rows])
-    cells = [[*r] + [""] * (ncols - len(r)) for r in b.rows]
+    rows = [list(b.headers) + [""] * (ncols - len(b.headers))] + \
+        [[*r] + [""] * (ncols - len(r)) for r in b.rows]
+    cells = rows[1:]
     kind = ["r" if cells and all(_numeric(r[j]) for r in cells) else
             "c" if cells and all(isinstance(r[j], m.Expr) for r in cells) else "l"
             for j in range(ncols)]
-    width = [max([len(b.headers[j]) if j < len(b.headers) else 0] +
-                 [len(str(r[j])) for r in cells if not isinstance(r[j], m.Expr)] + [1])
-             for j in range(ncols)]
+    texts = [[str(r[j]) for r in rows if not isinstance(r[j], m.Expr)] for j in range(ncols)]
+    width = [max([len(t) for t in col] + [1]) for col in texts]
+    word = [max([len(w) for t in col for w in t.split()] + [1]) for col in texts]
     text_width = sum(w for w, k in zip(width, kind) if k == "l")
     if text_width <= _TABLE_CHARS:
         return "".join(kind)
-    return "".join(k if k != "l" else f"p{{{0.85 * w / text_width:.2f}\\linewidth}}"
-                   for w, k in zip(width, kind))
+    floor = [min(w, wd) if k == "l" else 0 for w, wd, k in zip(width, word, kind)]
+    spare = max(text_width - sum(floor), 1)
+    room = max(_TABLE_CHARS - sum(floor), 0)
+    share = [f + room * (w - f) / spare for f, w in zip(floor, width)]
+    return "".join(k if k != "l" else f"p{{{0.85 * sh / sum(share):.2f}\\linewidth}}"
+                   for sh, k in zip(share, kind))
 
 
 # ---- verbatim -------------------------------------------------------------------------------
@@ -204,11 +211,21 @@ class LatexBlocks:
         return " ".join(inline(ln) for ln in str(cell).splitlines())
 
     def _print_Table(self, b: Table) -> str:
-        lines = [r"\begin{tabular}{" + column_spec(b) + "}", r"\hline"]
+        spec = column_spec(b)
+        # Wrapped columns are set ragged-right (justified, a narrow column gapes); after
+        # \raggedright a row must end in \tabularnewline, not \\.
+        ragged = [c == "p" for c in re.sub(r"\{[^}]*\}", "", spec)]
+        end = r" \tabularnewline" if any(ragged) else r" \\"
+
+        def row(cells: list[str]) -> str:
+            return " & ".join(r"\raggedright " + c if j < len(ragged) and ragged[j] and c
+                              else c for j, c in enumerate(cells)) + end
+
+        lines = [r"\begin{tabular}{" + spec + "}", r"\hline"]
         if any(b.headers):
-            lines += [" & ".join(r"\textbf{" + inline(h) + "}" if h else ""
-                                 for h in b.headers) + r" \\", r"\hline"]
-        lines += [" & ".join(self.cell(c) for c in r) + r" \\" for r in b.rows]
+            lines += [row([r"\textbf{" + inline(h) + "}" if h else "" for h in b.headers]),
+                      r"\hline"]
+        lines += [row([self.cell(c) for c in r]) for r in b.rows]
         lines += [r"\hline", r"\end{tabular}"]
         out = "\n".join(lines) + "\n\\par\\medskip"
         if b.caption:
