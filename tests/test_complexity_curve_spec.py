@@ -17,14 +17,14 @@ X = np.linspace(0.05, 0.95, 19)
 
 @pytest.mark.parametrize("text, reference, shown", [
     ("sin(2*pi*x)", lambda x: np.sin(2 * math.pi * x), "sin(2·π·x)"),
-    ("x**3 - x + 1", lambda x: x ** 3 - x + 1, "x^3 − x + 1"),
+    ("x**3 - x + 1", lambda x: x ** 3 - x + 1, "x³ − x + 1"),
     ("-x/2", lambda x: -x / 2, "−x/2"),
     ("+x - -1", lambda x: x + 1, "x − (−1)"),
     ("exp(-x)*cos(6*x)", lambda x: np.exp(-x) * np.cos(6 * x), "exp(−x)·cos(6·x)"),
     ("sqrt(abs(x - 0.5)) + log(x) + tanh(e*x)",
      lambda x: np.sqrt(np.abs(x - 0.5)) + np.log(x) + np.tanh(math.e * x),
      "sqrt(|x − 0.5|) + log(x) + tanh(e·x)"),
-    ("2**x**2", lambda x: 2 ** (x ** 2), "2^(x^2)"),
+    ("2**x**2", lambda x: 2 ** (x ** 2), "2^(x²)"),
     ("1e-3*x", lambda x: 1e-3 * x, "0.001·x"),
     ("3", lambda x: np.full_like(x, 3.0), "3"),
 ])

@@ -13,7 +13,7 @@ from examsolve.numbers import format_number
 from examsolve.render import dispatch
 
 _SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx,", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ,")
-_SUP = str.maketrans("0123456789+-=()niT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ")
+_SUP = str.maketrans("0123456789+-−=()niT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵀ")
 
 PREC_REL, PREC_ADD, PREC_MUL, PREC_NEG, PREC_POW, PREC_ATOM = range(6)
 
@@ -171,7 +171,13 @@ class LinearPrinter:
         return self.paren(node.num, PREC_MUL) + "/" + self.paren(node.den, PREC_MUL, strict=True)
 
     def _print_Pow(self, node: m.Pow) -> str:
-        return self.paren(node.base, PREC_ATOM) + "^" + self.paren(node.exp, PREC_ATOM)
+        base = self.paren(node.base, PREC_ATOM, strict=isinstance(node.base, m.Pow))
+        exponent = self.doprint(node.exp)
+        raised = exponent.translate(_SUP)
+        if isinstance(node.exp, (m.Num, m.Sym)) and all(c != o for c, o in zip(raised,
+                                                                                exponent)):
+            return base + raised  # (y − p)², x³, eⁿ: as written by hand
+        return base + "^" + self.paren(node.exp, PREC_ATOM)
 
     def _print_Call(self, node: m.Call) -> str:
         if node.fn == "abs" and len(node.args) == 1:  # |x|, as written by hand
