@@ -317,6 +317,7 @@ def test_wrapped_lines_join_but_items_keep_their_lines():
     # Not math: identifiers, file names, code-like words keep their underscore.
     ("best_degree, f_1.yaml, x_train, a_b_c", r"best\_degree, f\_1.yaml, x\_train, a\_b\_c"),
     ('padding "same"', r"padding ``same''"),
+    ('"w_j" and "x"', r"``\ensuremath{w_{j}}'' and ``x''"),  # quotes close after math too
 ])
 def test_math_written_as_text_in_prose(line, tex):
     from examsolve.render.latex import text
@@ -330,6 +331,7 @@ def test_code_spans_stay_typewriter_in_prose_and_captions():
     assert inline('predicted `cross` ("x_j ~ y")') == \
         r"predicted \texttt{cross} (``\ensuremath{x_{j}} \ensuremath{\sim} y'')"
     assert inline('`a_b ~ "c"`') == r'\texttt{a\_b \textasciitilde{} "c"}'
+    assert inline('"`cross`"') == r"``\texttt{cross}''"
     d = DerivationBuilder("demo", "Captions")
     d.step("S").table(["a"], [["1"]], caption="where `cross` wins")
     d.step("T").figure("+-+\n|x|\n+-+", caption="`x` = cross")
@@ -426,3 +428,19 @@ def test_whole_exam_title_and_numbers():
     tex = render_document(titled("Quiz 3, q1", "Quiz 3, q2"))
     assert tex.startswith("\\begin{center}\n{\\LARGE\\bfseries Quiz 3: solutions}")
     assert "\\section*{Problem 1: T}" in tex and "\\section*{Problem 2: T}" in tex
+
+
+def test_an_answer_too_wide_to_break_is_set_smaller(tmp_path):
+    d = DerivationBuilder("demo", "Long rows")
+    d.step("S").say("Only answers.")
+    row = np.array([[0.5005, 0.2073, 0.1621, 0.03098, 0.02724, 0.02258, 0.02033, 0.01768,
+                     0.01489]])
+    d.answer("test_mse_median", row)
+    d.answer("e", 2)
+    tex = render_derivation(d.build())
+    assert r"\boxed{\text{\small$\displaystyle \text{test\_mse\_median} = \begin{bmatrix}" in \
+        tex or r"\boxed{\text{\footnotesize$\displaystyle \text{test\_mse" in tex
+    assert r"\boxed{e = 2}" in tex
+    if pdflatex_reason() is None:
+        log = compile_latex(render_document([(d.build(), None)], standalone=True), tmp_path)
+        assert overfull(log) == []

@@ -56,9 +56,9 @@ def _mathlike(match: re.Match, math: LatexMath) -> str | None:
     return math.doprint(m.Sym(base, sub, sup))
 
 
-def text(line: str) -> str:
+def text(line: str, before: str = "") -> str:
     """One piece of prose for text mode: escaped, with the math written as text in it (w_j,
-    x^d, √m) set as math."""
+    x^d, √m) set as math. `before` is the text it follows (for quotes)."""
     math = LatexMath()
     out, last = [], 0
     for match in re.finditer(f"{_MATHLIKE.pattern}|{_ROOT.pattern}", line):
@@ -68,9 +68,10 @@ def text(line: str) -> str:
         else:
             tex = _mathlike(match, math)
         if tex is not None:
-            out += [escape_text(line[last:match.start()]), r"\ensuremath{" + tex + "}"]
+            out += [escape_text(line[last:match.start()], before=before + line[:last]),
+                    r"\ensuremath{" + tex + "}"]
             last = match.end()
-    out.append(escape_text(line[last:]))
+    out.append(escape_text(line[last:], before=before + line[:last]))
     return "".join(out)
 
 
@@ -78,10 +79,10 @@ def inline(line: str) -> str:
     """A line of prose with `code` spans in \\texttt."""
     parts, last = [], 0
     for match in _CODE_SPAN.finditer(line):
-        parts.append(text(line[last:match.start()]))
+        parts.append(text(line[last:match.start()], line[:last]))
         parts.append(r"\texttt{" + escape_text(match.group(1), code=True) + "}")
         last = match.end()
-    parts.append(text(line[last:]))
+    parts.append(text(line[last:], line[:last]))
     return "".join(parts).strip()
 
 
@@ -155,6 +156,19 @@ def sized(block: str) -> str:
 LINE_WIDTH = 420.0
 
 
+# Smaller sizes for math that cannot be broken (a long row vector): their width against 11pt.
+_MATH_SIZES = ((10 / 10.95, "\\small"), (9 / 10.95, "\\footnotesize"), (8 / 10.95, "\\scriptsize"))
+
+
+def fitted(tex: str, width: float, room: float) -> str:
+    """Display math `tex`, about `width` pt wide, set in a smaller size when it would not fit
+    in `room` (\\text{} with a size switch: amsmath has no other way to shrink a formula)."""
+    if width <= room:
+        return tex
+    size = next((s for f, s in _MATH_SIZES if width * f <= room), _MATH_SIZES[-1][1])
+    return r"\text{" + size + r"$\displaystyle " + tex + "$}"
+
+
 def _chain_lines(rel: m.Rel, math: LatexMath, measure: TexWidth, budget: float) -> list[str]:
     """`lhs &= a = b = c`, broken before a relation sign wherever the rest would not fit in
     `budget` pt: each continuation line starts with `&=`, under the first one."""
@@ -166,7 +180,7 @@ def _chain_lines(rel: m.Rel, math: LatexMath, measure: TexWidth, budget: float) 
             lines.append(current)
             current, used = "&", 0.0
         current += ("" if current.endswith("&") else " ") + math.relations[op] + " " + \
-            math.doprint(part)
+            fitted(math.doprint(part), w - measure.REL, budget - measure.REL)
         used += w
     return lines + [current]
 
@@ -271,20 +285,22 @@ def answers(derivation: Derivation, math: LatexMath) -> list[str]:
     """Boxed answers one to a line; the unboxed extras after them, as many to a line as fit."""
     boxed = [a for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed]
-    out = []
+    measure, out = TexWidth(), []
     if boxed:
         out.append("\\begin{gather*}\n" + " \\\\\n".join(
-            r"\boxed{" + math.doprint(answer_display(a)) + "}" for a in boxed)
-            + "\n\\end{gather*}")
+            r"\boxed{" + fitted(math.doprint(answer_display(a)),
+                                measure.width(answer_display(a)), LINE_WIDTH) + "}"
+            for a in boxed) + "\n\\end{gather*}")
     if rest:
-        measure, lines, used = TexWidth(), [[]], 0.0
+        lines: list[list[str]] = [[]]
+        used = 0.0
         for a in rest:
             expr = answer_display(a)
             w = measure.width(expr) + 30.0  # with the \qquad between
             if lines[-1] and used + w > LINE_WIDTH:
                 lines.append([])
                 used = 0.0
-            lines[-1].append(math.doprint(expr))
+            lines[-1].append(fitted(math.doprint(expr), w - 30.0, LINE_WIDTH))
             used += w
         out.append("\\noindent Also:\n\\begin{gather*}\n" + " \\\\\n".join(
             r" \qquad ".join(line) for line in lines) + "\n\\end{gather*}")
@@ -303,7 +319,8 @@ def render_derivation(derivation: Derivation, file: str | None = None,
     if file:  # at the right of the line, or of the next one if it does not fit (TeXbook)
         meta += r"{\unskip\nobreak\hfil\penalty50\hskip1em\hbox{}\nobreak\hfil" \
             r"{\footnotesize\texttt{" + escape_text(file, code=True) + r"}}\parfillskip=0pt\par}"
-    out.append(meta if file else meta + "\\par")
+    if file or derivation.source:
+        out.append(meta if file else meta + "\\par")
     if not answers_only:
         if derivation.statement:
             out.append("\\begin{quote}\n\\textbf{Problem.} " + prose(derivation.statement, True)

@@ -88,17 +88,20 @@ def _script_runs(text: str, table: dict[str, str], marker: str) -> str:
                   text)
 
 
-def _quote(text: str, i: int) -> str:
-    """A straight quote as the curly one it stands for: opening after a space, `(` or `=`."""
-    opening = i == 0 or text[i - 1].isspace() or text[i - 1] in "([{=/-"
+def _quote(text: str, i: int, before: str) -> str:
+    """A straight quote as the curly one it stands for: opening after a space, `(` or `=`.
+    `before` is what precedes `text` (nothing at the start of a line)."""
+    prev = text[i - 1] if i else before[-1:]
+    opening = not prev or prev.isspace() or prev in "([{=/-"
     if text[i] == '"':
         return "``" if opening else "''"
     return "`" if opening and text[i + 1:i + 2].strip() else "'"
 
 
-def escape_text(text: str, code: bool = False) -> str:
+def escape_text(text: str, code: bool = False, before: str = "") -> str:
     """Prose for LaTeX's text mode: specials escaped, Unicode mapped, result pure ASCII.
-    `code` is text for \\texttt, whose font has the ASCII quotes, ~ and ^ themselves."""
+    `code` is text for \\texttt, whose font has the ASCII quotes, ~ and ^ themselves; `before`
+    is the text this piece follows, which decides whether a quote opens or closes."""
     specials = _TEXT_SPECIALS if code else _PROSE_SPECIALS
     out = []
     for i, c in enumerate(text):
@@ -109,7 +112,7 @@ def escape_text(text: str, code: bool = False) -> str:
         elif c in specials:
             out.append(specials[c])
         elif c in "\"'" and not code:
-            out.append(_quote(text, i))
+            out.append(_quote(text, i, before))
         elif c.isascii():
             out.append(c)
         elif c in _TEXT_SYMBOLS:
