@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from examsolve.errors import SpecError
 from examsolve.problem import Common
 from examsolve.spec import NAME_RE, UNKNOWN, Grid, SpecNode
 
@@ -92,7 +93,8 @@ def load_conv(node: SpecNode, common: Common) -> ConvSpec:
         raise node["bias"].error(f"the bias name '{bias}' is also a kernel entry; "
                                  "give the bias its own name")
     padding, same = _padding(node.get("padding"), kernel, stride, one_d)
-    _check_shapes(x, y, kernel, stride, padding, one_d, y_node, k_node)
+    hint = _flat_hint({"input": x_grid, "output": y_grid, "kernel": k_grid}, one_d)
+    _check_shapes(x, y, kernel, stride, padding, one_d, y_node, k_node, hint)
     spec = ConvSpec(common, tuple(tuple(None if v is UNKNOWN else v for v in r) for r in x),
                     tuple(tuple(None if v is UNKNOWN else v for v in r) for r in y),
                     kernel, bias, stride, padding, same, one_d, ())
@@ -101,10 +103,31 @@ def load_conv(node: SpecNode, common: Common) -> ConvSpec:
 
 
 def _require_finite(grid: Grid, node: SpecNode) -> None:
-    for row in grid.rows:
-        for v in row:
+    """nan and ±inf (`.nan`, `inf`, …) parse as floats: refused at their own entry."""
+    for r, row in enumerate(grid.rows):
+        for c, v in enumerate(row):
             if isinstance(v, float):
-                raise node.error(f"expected finite numbers, got {v}")
+                raise _entry_error(node, grid, r, c, f"expected a finite number, got {v}")
+
+
+def _entry_error(node: SpecNode, grid: Grid, r: int, c: int, message: str) -> SpecError:
+    """The error for entry (r, c) of a grid, at that entry's line and path (`input[2][4]`,
+    1-based like SpecNode.grid's own errors). A block string's rows are found as grid()
+    reads them: one per non-blank line, or split by `;` when written on one line."""
+    if node.is_sequence:
+        items = node.seq()
+        return (items[r] if grid.flat else items[r].seq()[c]).error(message)
+    if not (node.is_scalar and isinstance(node.node.value, str)) or grid.scalar:
+        return node.error(message)
+    text: str = node.node.value
+    first = node.line + 1 if node.node.style in ("|", ">") else node.line
+    lines = text.split("\n")
+    if len([ln for ln in lines if ln.split("#")[0].strip()]) <= 1:
+        numbered = [(first, part) for part in text.split("#")[0].split(";")]
+    else:
+        numbered = [(first + k, ln) for k, ln in enumerate(lines)]
+    rows = [n for n, ln in numbered if ln.split("#")[0].strip()]
+    return SpecError(message, node.file, rows[r], f"{node.path}[{r + 1}][{c + 1}]")
 
 
 def _bias(node: SpecNode | None) -> Weight:
@@ -158,19 +181,43 @@ def _shape_text(rows: int, cols: int, one_d: bool) -> str:
 
 
 def _check_shapes(x: tuple, y: tuple, kernel: tuple, stride: int, padding: tuple[int, int],
-                  one_d: bool, y_node: SpecNode, k_node: SpecNode) -> None:
-    """Output shape = ⌊(n + 2p − k)/s⌋ + 1 along each axis, else bad input."""
+                  one_d: bool, y_node: SpecNode, k_node: SpecNode, hint: str = "") -> None:
+    """Output shape = ⌊(n + 2p − k)/s⌋ + 1 along each axis, else bad input (`hint` ends the
+    message: how flat lists were read)."""
     (h, w), (kh, kw), (oh, ow) = ((len(g), len(g[0])) for g in (x, kernel, y))
     ph, pw = padding
     what = (f"a {_shape_text(kh, kw, one_d)} kernel with stride {stride} and padding "
             f"{pw if one_d else ph if ph == pw else padding}")
     if h + 2 * ph < kh or w + 2 * pw < kw:
-        raise k_node.error(f"{what} does not fit in the {_shape_text(h, w, one_d)} input")
+        raise k_node.error(f"{what} does not fit in the {_shape_text(h, w, one_d)} input"
+                           + hint)
     want = ((h + 2 * ph - kh) // stride + 1, (w + 2 * pw - kw) // stride + 1)
     if (oh, ow) != want:
         raise y_node.error(f"the output is {_shape_text(oh, ow, one_d)}, but {what} over the "
                            f"{_shape_text(h, w, one_d)} input gives "
-                           f"{_shape_text(*want, one_d)}")
+                           f"{_shape_text(*want, one_d)}{hint}")
+
+
+def _flat_hint(grids: dict[str, Grid], one_d: bool) -> str:
+    """When a flat list meets a grid written otherwise, say that it was read as a column
+    (`output: [3, 5]` is 2×1) and how to write it as a row."""
+    flat = [(k, [row[0] for row in g.rows]) for k, g in grids.items() if g.flat]
+    if one_d or not flat:
+        return ""
+
+    def listed(values: list, brackets: str) -> str:  # type: ignore[type-arg]
+        body = ", ".join("?" if v is UNKNOWN else str(v) for v in values[:6])
+        return brackets[:len(brackets) // 2] + body + (", …" if len(values) > 6 else "") \
+            + brackets[len(brackets) // 2:]
+
+    shapes = join_and([f"{k}: {listed(v, '[]')} is {len(v)}×1" for k, v in flat])
+    rows = ", ".join(f"{k}: {listed(v, '[[]]')}" for k, v in flat)
+    return (f" (a flat list is a column vector, so {shapes}; write "
+            f"{'the row' if len(flat) == 1 else 'rows'} as {rows})")
+
+
+def join_and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _normal_key(text: str) -> str:
