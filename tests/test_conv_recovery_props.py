@@ -5,12 +5,17 @@ entries give Y by a direct numpy cross-correlation written here. Then:
 - every value the solver reports as determined equals the truth;
 - plugging the answers back into the same numpy correlation reproduces every known output
   (and every answered lost output), wherever the answers make the window computable;
-- when the problem is linear (numeric kernel, or no lost inputs) a numpy rank test decides
-  which values the data determine, and the solver must agree exactly (no guessing, no
-  missed value).
+- when the problem is linear (no window with a known output puts a named weight on a lost
+  input) a numpy rank test decides which values the data determine, and the solver must
+  agree exactly (no guessing, no missed value);
+- every undetermined value is explained once, and truly: a value said to be in no relation
+  ("no window with a known output covers it", "… multiplies it by 0") is in no known
+  window's equation, and a value whose relations are given is in one.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -148,6 +153,9 @@ def test_recovered_values_are_true_and_reproduce_the_data(pr: dict) -> None:
     want = {**{n: pr["truth"][n] for n in names},
             **{key("X", r, c, one_d): x[r, c] for r, c in lost_in},
             **{key("Y", i, j, one_d): y[i, j] for i, j in lost_out}}
+    if not want:  # nothing unknown: the one answer is that the data check
+        assert got == {"check": "nothing is unknown: every window checks"}
+        return
     assert set(got) == set(want)
     for k_, value in got.items():  # determined ⇒ true
         assert value is None or value == want[k_], (k_, value, want[k_])
@@ -171,8 +179,8 @@ def test_recovered_values_are_true_and_reproduce_the_data(pr: dict) -> None:
             assert value == y[i, j]
 
     # Linear problems: the rank test decides what is determined; the solver must agree.
-    if not lost_in or not names:
-        unknowns = sorted(names) if not lost_in else lost_in
+    if not any(product_taps(pr, i, j) for i, j in np.argwhere(~pr["lost_y"])):
+        unknowns = [*sorted(names), *lost_in]
         m, _ = window_matrix(pr, unknowns)
         rows = m[~pr["lost_y"]]
         for n, u in enumerate(unknowns):
@@ -181,4 +189,89 @@ def test_recovered_values_are_true_and_reproduce_the_data(pr: dict) -> None:
             e[n] = 1
             assert (got[k_] is not None) == determined(rows, e), k_
         for i, j in lost_out:
-            assert (got[key("Y", i, j, one_d)] is not None) == determined(rows, m[i, j]), (i, j)
+            if not product_taps(pr, i, j):  # else the window is not linear in the unknowns
+                assert (got[key("Y", i, j, one_d)] is not None) == \
+                    determined(rows, m[i, j]), (i, j)
+
+    check_reasons(pr, got, one_d, names, lost_in)
+
+
+def taps(pr: dict, i: int, j: int) -> list[tuple[object, int, int, bool]]:
+    """(weight as written, r, c, inside X) for each tap of window (i, j)."""
+    h, w = pr["x"].shape
+    out = []
+    for u, row in enumerate(pr["kernel"]):
+        for v, weight in enumerate(row):
+            r, c = pr["stride"] * i + u - pr["ph"], pr["stride"] * j + v - pr["pw"]
+            out.append((weight, r, c, 0 <= r < h and 0 <= c < w))
+    return out
+
+
+def product_taps(pr: dict, i: int, j: int) -> bool:
+    """Whether window (i, j) multiplies a named weight by a lost input."""
+    return any(isinstance(wt, str) and inside and pr["lost_x"][r, c]
+               for wt, r, c, inside in taps(pr, i, j))
+
+
+def involved(pr: dict, got: dict, one_d: str | None) -> set[str]:
+    """The undetermined keys that some known window's equation still involves, once every
+    determined value is substituted: a weight over a non-zero (or open) input, an input
+    under a non-zero (or open) weight, an open bias."""
+    out: set[str] = set()
+    open_ = lambda k: got.get(k, 0) is None  # noqa: E731
+    for i, j in np.argwhere(~pr["lost_y"]):
+        if pr["bias"] == "z" and open_("z"):
+            out.add("z")
+        coef: dict[str, float] = {}  # a weight's coefficient: the sum of its known inputs
+        for wt, r, c, inside in taps(pr, i, j):
+            xk = key("X", r, c, one_d) if inside and pr["lost_x"][r, c] else None
+            x = 0 if not inside else pr["x"][r, c] if xk is None else got[xk]
+            if isinstance(wt, str) and open_(wt):
+                if x is None:  # an open weight on an open input: both are involved
+                    out.add(wt)
+                else:
+                    coef[wt] = coef.get(wt, 0) + x
+            w_zero = (not isinstance(wt, str) and wt == 0) or \
+                (isinstance(wt, str) and got[wt] == 0)
+            if xk is not None and open_(xk) and not w_zero:
+                out.add(xk)
+        out.update(n for n, c in coef.items() if c != 0)
+    return out
+
+
+def named(subject: str) -> list[str] | None:
+    """The keys listed in `a, b and X[2]`; None when the list is cut short (… N more)."""
+    if " more" in subject:
+        return None
+    return [k for part in subject.split(", ") for k in part.split(" and ")]
+
+
+def check_reasons(pr: dict, got: dict, one_d: str | None, names: set, lost_in: list) -> None:
+    from_relations: dict[str, int] = {}
+    from_reasons: dict[str, int] = {}
+    live = involved(pr, got, one_d)
+    warnings = solve_warnings(pr)
+    for w in warnings:
+        assert "the data do not fix" not in w
+        m = re.match(r"(.*?) (?:is|are) not determined(?:, nor (?:is|are) (.*?))? \(step \d+\); "
+                     r"the data fix only ", w)
+        if m:
+            for part in filter(None, m.groups()):
+                for k in named(part) or []:
+                    assert k in live, (k, w)
+                    from_relations[k] = from_relations.get(k, 0) + 1
+            continue
+        m = re.match(r"(.*?) (?:is|are) not determined: (?:no window|every window|no output|"
+                     r"in every window)", w)
+        if m:
+            for k in named(m.group(1)) or []:
+                assert k not in live, (k, w)
+                from_reasons[k] = from_reasons.get(k, 0) + 1
+    if len(warnings) < 8 and not any(" more" in w for w in warnings):
+        for k in [*names, *(key("X", r, c, one_d) for r, c in lost_in)]:
+            counted = from_relations.get(k, 0) + from_reasons.get(k, 0)
+            assert counted == (1 if got[k] is None else 0), (k, warnings)
+
+
+def solve_warnings(pr: dict) -> tuple[str, ...]:
+    return solve(load_string(spec_text(pr), "random.yaml")).warnings

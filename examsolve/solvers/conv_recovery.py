@@ -86,7 +86,11 @@ class _Solver:
                 rnd = self.system.build()
                 self.check(rnd)
             self.report.begin_pass(passes)
-            propagator = Propagator(self.system, rnd.equations, self.report.single,
+            # While parameters stay open, the complete windows' relations between them join
+            # the windows with lost inputs: together they may fix what neither fixes alone.
+            equations = sorted([*rnd.equations, *self.open_kernel_relations(rnd)],
+                               key=lambda e: min(e.windows))  # in reading order
+            propagator = Propagator(self.system, equations, self.report.single,
                                     self.report.group, self.fail)
             propagator.run()
             self.report.end_pass()
@@ -106,14 +110,7 @@ class _Solver:
         complete = rnd.complete
         if not params or (passes > 1 and not complete):
             return False
-        mask = rnd.complete_mask
-        rows = np.stack([rnd.param_coef[n][mask].astype(object) for n in params], axis=1).tolist()
-        rhs = rnd.residual[mask].astype(object).tolist()  # Python ints, exact
-        chosen, contradiction = select_independent(rows, rhs, stop_at_rank=len(params))
-        if contradiction is not None:
-            self.fail(Contradiction(frozenset(complete[k] for k in contradiction.windows),
-                                    contradiction.rhs))
-        windows = [complete[k] for k in chosen]
+        windows = self.independent_complete(rnd, params)
         equations = []
         for w in windows:
             terms, const = self.system.window_terms(*w)
@@ -149,7 +146,8 @@ class _Solver:
             zero_based = (f" (position{'s' if len(windows) > 1 else ''} {positions} when "
                           "counted from 0)")
         step.say(f"{r} equation{'s' if r != 1 else ''}, {n} unknown{'s' if n != 1 else ''}: "
-                 f"windows at {self.note.windows_text(windows)}{zero_based}.")
+                 f"window{'s' if r != 1 else ''} at {self.note.windows_text(windows)}"
+                 f"{zero_based}.")
         labelled = []
         wide = n > MAX_SHOWN_ELIMINATION
         for w, terms, rhs_value, const in equations:
@@ -193,6 +191,33 @@ class _Solver:
         self.report.other_complete_windows(step, [w for w in complete
                                                   if w not in set(windows)], found)
         return bool(found)
+
+    def independent_complete(self, rnd: Round, params: list[str]) -> list[tuple[int, int]]:
+        """Complete windows, chosen row by row, whose equations are independent (the others
+        follow from them; a complete window that contradicts them is an error)."""
+        complete = rnd.complete
+        if not complete:
+            return []
+        mask = rnd.complete_mask
+        rows = np.stack([rnd.param_coef[n][mask].astype(object) for n in params], axis=1).tolist()
+        rhs = rnd.residual[mask].astype(object).tolist()  # Python ints, exact
+        chosen, contradiction = select_independent(rows, rhs, stop_at_rank=len(params))
+        if contradiction is not None:
+            self.fail(Contradiction(frozenset(complete[k] for k in contradiction.windows),
+                                    contradiction.rhs))
+        return [complete[k] for k in chosen]
+
+    def open_kernel_relations(self, rnd: Round) -> list[LinEq]:
+        """The independent complete windows' equations in the parameters still unknown."""
+        params = self.system.unknown_params()
+        if not params:
+            return []
+        out = []
+        for w in self.independent_complete(rnd, params):
+            terms, const = self.system.window_terms(*w)
+            out.append(LinEq(terms, Fraction(self.spec.y[w[0]][w[1]]) - const,
+                             frozenset([w])))
+        return out
 
     # ---- consistency --------------------------------------------------------------------
     def check(self, rnd: Round) -> None:

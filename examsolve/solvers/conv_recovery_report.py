@@ -12,11 +12,12 @@ from fractions import Fraction
 from typing import Callable, Hashable
 
 from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.mathmodel import Expr, Sym, add, eq, mul, rel, row
+from examsolve.mathmodel import Expr, Sym, Text, eq, rel
 from examsolve.solvers.conv_recovery_algebra import (Contradiction, LinEq, Reduced,
                                                      scaled_to_integers)
 from examsolve.solvers.conv_recovery_display import Notation, join_words
 from examsolve.solvers.conv_recovery_elimination import Eliminator, linear_expr, term_expr
+from examsolve.solvers.conv_recovery_open import factors
 from examsolve.solvers.conv_recovery_propagate import Group, is_product
 from examsolve.solvers.conv_recovery_spec import ConvSpec
 from examsolve.solvers.conv_recovery_system import ConvSystem, Round
@@ -26,10 +27,10 @@ SHOW_CHECKS = 2  # other complete windows shown as a check
 SHOW_SINGLE = 8  # single-window solutions shown per pass
 SHOW_GROUPS = 3  # jointly solved groups shown per pass
 SHOW_OUTPUTS = 6  # lost outputs shown
-SHOW_OPEN = 3  # undetermined groups shown
 SHOW_EQUATIONS = 4  # equations shown per group (each a window line and its relation)
-MAX_WARNINGS = 8
 MAX_BOXED = 12  # without `find`, box every answer only when there are at most this many
+SHOW_ALL_CHECKS = 4  # windows shown when nothing is unknown
+EVERY_WINDOW_CHECKS = "nothing is unknown: every window checks"
 
 
 class Report:
@@ -88,7 +89,7 @@ class Report:
                                 ("output", sysm.lost_outputs, spec.output_key)):
             if len(lost) == 1:
                 parts.append(f"the lost {what} {key(*lost[0])}")
-            elif len(lost) <= 8:
+            elif 1 < len(lost) <= 8:
                 parts.append(f"the {len(lost)} lost {what}s "
                              f"{join_words([key(*p) for p in lost])}")
             elif lost:
@@ -110,6 +111,9 @@ class Report:
             step.say(f"So {join_words([self.note.key(a) for a in found])} "
                      f"{'is' if len(found) == 1 else 'are'} fixed here; the rest may still "
                      "come from windows with lost inputs.")
+        else:
+            step.say("No single value is fixed yet; these relations are kept, and with the "
+                     "windows that have lost inputs they may fix more.")
 
     def other_complete_windows(self, step: StepBuilder, others: list[tuple[int, int]],
                                found: dict) -> None:
@@ -137,9 +141,12 @@ class Report:
     def single(self, atom: Atom, value: Fraction, _equation: object) -> None:
         if self._single is None:
             self._single = self.step(self._heading("Lost inputs, one window at a time"))
-            self._single.say("With the kernel and bias known, a window is linear in the lost "
-                             "inputs it covers; a window with a single unknown gives it "
-                             "directly:")
+            self._single.say(
+                "With the kernel and bias known, a window is linear in the lost inputs it "
+                "covers; a window with a single unknown gives it directly:"
+                if not self.system.unknown_params() else
+                "With everything found so far substituted, a window left with a single "
+                "unknown gives it directly:")
         self._counts[0] += 1
         if self._counts[0] > SHOW_SINGLE:
             return
@@ -150,7 +157,8 @@ class Report:
         chain: list[object] = [collected, "=", y]
         if const and c != 1:
             chain += ["⇒", term_expr(c, sym), "=", y - const]
-        chain += ["⇒", sym, "=", value]
+        if const or c != 1:  # else the line above already reads `X[2] = 0`
+            chain += ["⇒", sym, "=", value]
         if self.note.expansion(w) is not None:
             for line in self.note.window_lines(w, y):
                 self._single.math(line)
@@ -222,7 +230,8 @@ class Report:
         elif rank < m:
             short = m - rank
             count += f", {'one' if short == 1 else short} too few to fix them all"
-        step.say(f"The windows {self.note.windows_text(windows)} cover "
+        step.say(f"The window{'s' if len(windows) > 1 else ''} "
+                 f"{self.note.windows_text(windows)} cover{'' if len(windows) > 1 else 's'} "
                  f"{self._atoms_text(atoms)}: {count}.")
         for e in group.equations[:SHOW_EQUATIONS]:
             terms, rhs = scaled_to_integers(e.terms, e.rhs)
@@ -283,78 +292,17 @@ class Report:
         if terms and value is not None:
             step.say("The windows fix this combination even though its terms stay open.")
         elif value is None:
-            atoms = [a for a in terms if not is_product(a)] or list(terms)
+            atoms = sorted(factors(terms), key=self.system.order)
             step.say(f"Not determined: it depends on {self._atoms_text(atoms)}, which the "
                      "data leave open.")
 
     # ---- what stays open ----------------------------------------------------------------
     def open_values(self, open_groups: list[Group]) -> None:
-        sysm = self.system
-        candidates = [*sysm.names, *sysm.lost_inputs]
-        undetermined = [a for a in candidates if a not in sysm.known]
-        undetermined_out = [w for w, v in self.output_values.items() if v is None]
-        if not undetermined and not undetermined_out:
-            return
-        warnings: list[str] = []
-        in_group: set = set()
-        step = self.step("What the data leave open") if undetermined else None
-        where = f" (step {self.steps})" if step is not None else ""
-        for k, group in enumerate(open_groups):
-            atoms = [a for a in group.reduced.atoms if not is_product(a)]
-            in_group.update(group.reduced.atoms)
-            scaled = [scaled_to_integers(e.terms, e.rhs) for e in group.equations]
-            relations = [self.note.relation_text(*r) for r in scaled]
-            if atoms:
-                more = len(relations) - 3
-                warnings.append(
-                    f"{self.note.keys_text(atoms)} {'is' if len(atoms) == 1 else 'are'} not "
-                    f"determined{where}; the data fix only "
-                    + (join_words(relations) if more <= 0 else
-                       ", ".join(relations[:3]) + f" and {more} more relation"
-                       + ("s" if more > 1 else "")))
-            if step is not None and k < SHOW_OPEN:
-                self._show_group(step, group)
-                sums = all(c == 1 for terms, _ in scaled for c in terms.values())
-                self._show_freedom(step, group.reduced, "sums" if sums else "combinations")
-        if step is not None and len(open_groups) > SHOW_OPEN:
-            step.say(f"… and {len(open_groups) - SHOW_OPEN} more such groups.")
-        lonely = [a for a in undetermined if a not in in_group]
-        if lonely:
-            text = (f"{self.note.keys_text(lonely)} {'is' if len(lonely) == 1 else 'are'} not "
-                    "determined: no window with a known output depends on "
-                    f"{'it' if len(lonely) == 1 else 'them'}")
-            warnings.append(text)
-            if step is not None:
-                step.say(text[0].upper() + text[1:] + ".")
-        if undetermined_out:
-            keys = [self.note.window_name(w) for w in undetermined_out]
-            warnings.append(f"{join_words(keys[:8]) + (' …' if len(keys) > 8 else '')} "
-                            f"{'is' if len(keys) == 1 else 'are'} not determined: "
-                            f"{'it depends' if len(keys) == 1 else 'they depend'} on values "
-                            "the data leave open")
-        for text in warnings[:MAX_WARNINGS]:
-            self.d.warn(text)
-        if len(warnings) > MAX_WARNINGS:
-            self.d.warn(f"… and {len(warnings) - MAX_WARNINGS} more groups of undetermined "
-                        "values (their answers are null)")
+        """The undetermined values, each with the relations the data do fix (or, for a value
+        no relation involves, the literal reason why)."""
+        from examsolve.solvers.conv_recovery_open import OpenValues
 
-    def _show_freedom(self, step: StepBuilder, reduced: Reduced, what: str) -> None:
-        """x = particular + t·direction, when the group is small enough to read; `what` the
-        relations are (`sums`, `combinations`)."""
-        atoms = reduced.atoms
-        directions = reduced.null_directions()
-        fixed = f"only these {what} are fixed; no single value is."
-        if any(is_product(a) for a in atoms) or len(atoms) > 8 or not 0 < len(directions) <= 2:
-            step.say(fixed[0].upper() + fixed[1:])
-            return
-        particular = [reduced.rows[a].rhs if a in reduced.rows else Fraction(0) for a in atoms]
-        params = ["t", "s"][:len(directions)]
-        parts: list[Expr] = [row(particular)]
-        for t, d in zip(params, directions):
-            parts.append(mul(Sym(t), row([d.get(a, Fraction(0)) for a in atoms]), op=""))
-        step.say("Every solution has the form (for any " + " and ".join(params) + "):")
-        step.math(eq(row([self.note.symbol(a) for a in atoms]), add(*parts)))
-        step.say("so " + fixed)
+        OpenValues(self).run(open_groups)
 
     # ---- the answers --------------------------------------------------------------------
     def answers(self) -> None:
@@ -370,10 +318,28 @@ class Report:
         # what is found first, the undetermined last: they read as one group
         order = [*spec.find, *(k for k in rest if values[k] is not None),
                  *(k for k in rest if values[k] is None)]
+        if not values:
+            self.every_window_checks()
+            return
         box_all = not spec.find and len(values) <= MAX_BOXED
         for key in order:
             boxed = key in spec.find or box_all or (not spec.find and key in sysm.names)
             self.d.answer(key, values[key], boxed=boxed)
+
+    def every_window_checks(self) -> None:
+        """Nothing is unknown: the one result is that the data agree (the solver has
+        already checked every window exactly; a mismatch would have stopped it)."""
+        windows = [(i, j) for i in range(self.system.oh) for j in range(self.system.ow)]
+        n = len(windows)
+        step = self.step("Every window checks")
+        agree = {1: "It does:", 2: "Both do:"}.get(
+            n, f"All {n:,} do" + (":" if n <= SHOW_ALL_CHECKS else ", for example:"))
+        step.say("With nothing to solve, each window must reproduce its given output "
+                 f"exactly. {agree}")
+        for w in windows[:SHOW_ALL_CHECKS]:
+            for line in self.note.window_lines(w, self.system.window_terms(*w)[1]):
+                step.math(line)
+        self.d.answer("check", EVERY_WINDOW_CHECKS, display=Text(EVERY_WINDOW_CHECKS))
 
 
 def _index_set(n: int, base: int) -> str:
