@@ -120,8 +120,8 @@ def all_text(derivation, heading: str | None = None) -> str:
 def test_problem3_derivation_reads_like_the_key(problem3):
     text = all_text(problem3)
     assert "Indices count from 1." in text
-    assert "k = W·x + b = [1  1  0; 0  0  1]·[1; 2; 3] + [0; 0] = [3; 3]" in text
-    assert "p₁ = softmax(s₁) = softmax([3; 3; 3; 3]) = [0.25; 0.25; 0.25; 0.25]" in text
+    assert "k = W·x + b = [1  1  0; 0  0  1]·[1  2  3]ᵀ + [0  0]ᵀ = [3  3]ᵀ" in text
+    assert "p₁ = softmax(s₁) = softmax([3  3  3  3]ᵀ) = [0.25  0.25  0.25  0.25]ᵀ" in text
     # (a) asks for the predictions: a 4-way tie, and p₂ exactly on the boundary
     assert "p₁ is a 4-way tie (0.25 each): no class (sanguine, choleric, melancholic, " \
         "phlegmatic) is preferred" in text
@@ -136,13 +136,13 @@ def test_problem3_derivation_reads_like_the_key(problem3):
     assert "∂L/∂s₂ = ∂L/∂p₂·∂p₂/∂s₂ = p₂ − y = 0.5 − 0 = 0.5" in text
     assert text.index("leaving p − y") < text.index("∂L/∂s₂ = ")
     assert text.index("collapses to p − onehot(c)") < text.index("∂L/∂s₁ = ")
-    assert "p₁ − onehot(sanguine) = [0.25; 0.25; 0.25; 0.25] − [1; 0; 0; 0]" in text
+    assert "p₁ − onehot(sanguine) = [0.25  0.25  0.25  0.25]ᵀ − [1  0  0  0]ᵀ" in text
     assert "(∂s₁/∂h)ᵀ·∂L/∂s₁ = W₁ᵀ·∂L/∂s₁ = [1  1  0  1; 0  0  1  0]" in text
     assert "∂L/∂s₁·∂s₁/∂h" not in text
     assert "h is used twice" in text
-    assert "∂L/∂h = W₁ᵀ·∂L/∂s₁ + ∂L/∂s₂·W₂ᵀ = [−0.25; 0.25] + [0.5; −0.5] = [0.25; −0.25]" in text
-    assert "∂L/∂h ⊙ ReLU'(k) = [0.25; −0.25] ⊙ [1; 1]" in text
-    assert "∂L/∂W = ∂L/∂k·xᵀ = [0.25; −0.25]·[1  2  3]" in text
+    assert "∂L/∂h = W₁ᵀ·∂L/∂s₁ + ∂L/∂s₂·W₂ᵀ = [−0.25  0.25]ᵀ + [0.5  −0.5]ᵀ = [0.25  −0.25]ᵀ" in text
+    assert "∂L/∂h ⊙ ReLU'(k) = [0.25  −0.25]ᵀ ⊙ [1  1]ᵀ" in text
+    assert "∂L/∂W = ∂L/∂k·xᵀ = [0.25  −0.25]ᵀ·[1  2  3]" in text
     assert "outer product" in text
     # the self-check's step is ε, not h (h is the hidden layer here)
     assert "(L(θ + ε) − L(θ − ε))/(2ε)" in text and "at ∂L/∂W[" in text
@@ -184,9 +184,9 @@ def test_problem5_relu_at_zero_note_matches_torch_with_the_other_convention(prob
     text = all_text(problem5, "ReLU inputs at exactly 0")
     assert "s₁[2] is exactly 0" in text and "With ReLU'(0) = 1 instead" in text
     # the changed upstream gradient that produces the other answers
-    assert "∂L/∂s₁ = ∂L/∂h₁ ⊙ ReLU'(s₁) = [1; 0.5; −0.5; 0.5] ⊙ [1; 1; 1; 0] = " \
-        "[1; 0.5; −0.5; 0]" in text
-    assert "∂L/∂w₁ = [0; 2; 0]" in text and "∂L/∂b₁ = 1" in text
+    assert "∂L/∂s₁ = ∂L/∂h₁ ⊙ ReLU'(s₁) = [1  0.5  −0.5  0.5]ᵀ ⊙ [1  1  1  0]ᵀ = " \
+        "[1  0.5  −0.5  0]ᵀ" in text
+    assert "∂L/∂w₁ = [0  2  0]ᵀ" in text and "∂L/∂b₁ = 1" in text
     assert "∂L/∂w₂ stays the same" in text
     # the convention is stated once, where the backward pass uses it
     everything = all_text(problem5)
@@ -218,7 +218,7 @@ def test_problem5_self_check_explains_the_kink_with_the_plain_central_difference
     text = all_text(problem5, "Self-check with finite differences")
     assert "(L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = 1e-6·max(1, |θ|)" in text
     assert "average of the two one-sided slopes" in text
-    assert "∂L/∂w₁ ≈ [−0.25; 1.75; 0.25]" in text and "∂L/∂b₁ ≈ 0.75" in text
+    assert "∂L/∂w₁ ≈ [−0.25  1.75  0.25]ᵀ" in text and "∂L/∂b₁ ≈ 0.75" in text
     assert "holds the ReLU at s₁[2] on its piece with slope ReLU'(0) = 0" in text
     assert "dL/dw1" not in text and "at ∂L/∂w₁[" in text
 

@@ -213,8 +213,8 @@ def test_table_headers_and_caption():
 
 @pytest.mark.parametrize("path, line", [
     (TEMPLATE, "0 = 0.5·(−1) + 0.5·1"),
-    ("problems/1-classifier-design.yaml", "0.5[0; 1] + 0.5[1; 0] = [0.5; 0.5] = "
-                                          "0.5[0; 0] + 0.5[1; 1]"),
+    ("problems/1-classifier-design.yaml", "0.5[0  1]ᵀ + 0.5[1  0]ᵀ = [0.5  0.5]ᵀ = "
+                                          "0.5[0  0]ᵀ + 0.5[1  1]ᵀ"),
 ])
 def test_hull_proof_is_built_from_math_nodes(path, line):
     derivation = solve(load(path))

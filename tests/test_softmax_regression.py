@@ -197,7 +197,7 @@ def test_exam_derivation_names_what_overflows_and_why() -> None:
     assert "“divide by zero encountered in log”" in text
     assert "L = −log(p₂) = −log(0) = inf" in text
     assert "m = max(sᵢ) = s₃ = 715" in text
-    assert "s − m = [710 − 715; 705 − 715; 715 − 715] = [−5; −10; 0]" in text
+    assert "s − m = [710 − 715  705 − 715  715 − 715]ᵀ = [−5  −10  0]ᵀ" in text
     assert d.warnings == ()
 
 

@@ -176,7 +176,7 @@ def test_answers_keep_their_keys_and_read_like_the_derivation() -> None:
     assert shown["loss"] == "L = 10.0067604"
     assert shown["naive.loss"] == "L (direct code) = inf"
     assert shown["dL/dW"] == "∂L/∂W = [2.342  2.409; −349.98  −359.98; 347.6  357.6]"
-    assert shown["dL/db"] == "∂L/∂b = [0.006693; −0.99995; 0.9933]"
+    assert shown["dL/db"] == "∂L/∂b = [0.006693  −0.99995  0.9933]ᵀ"
 
 
 # ---- the words ------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def test_an_underflowed_exp_is_not_written_as_equal_to_0() -> None:
     text = ("kind: softmax-regression\ntitle: t\nx: [1000, 2000]\n"
             "W: [[1, 0], [0, 1], [1, 1]]\ny: 2\n")
     lines = texts(text, 4)
-    assert "exp(s − m) = [exp(−2000); exp(−1000); exp(0)] ≈ [0; 0; 1]" in lines
-    assert "p = exp(s − m)/Z ≈ [0; 0; 1]" in lines  # e^−1000/Z is tiny, not 0
+    assert "exp(s − m) = [exp(−2000)  exp(−1000)  exp(0)]ᵀ ≈ [0  0  1]ᵀ" in lines
+    assert "p = exp(s − m)/Z ≈ [0  0  1]ᵀ" in lines  # e^−1000/Z is tiny, not 0
     assert lines[-2].endswith("= 0 − (−1000) = 1000")  # log 1 = 0 exactly
-    assert texts(text, 5)[0].endswith("≈ [0; −1; 1]")
+    assert texts(text, 5)[0].endswith("≈ [0  −1  1]ᵀ")

@@ -33,7 +33,7 @@ from examsolve.render.textmath import layout_text, linear
     (m.deriv("L", m.sym("W", 1)), "∂L/∂W₁"),
     (m.Transpose(m.sym("w", 2)), "w₂ᵀ"),
     (m.call("log", m.add(1, m.Neg(m.num(0.5)))), "log(1 − 0.5)"),
-    (m.eq("k", m.mat([3, 3])), "k = [3; 3]"),
+    (m.eq("k", m.mat([3, 3])), "k = [3  3]ᵀ"),
     (m.row([Fraction(1, 4), -1]), "[0.25  −1]"),
     (m.Sym("x", "ij"), "xᵢⱼ"),
     (m.Sym("p", "sanguine"), "p_{sanguine}"),

@@ -134,10 +134,13 @@ class LinearPrinter:
         return "…"
 
     def _print_Mat(self, node: m.Mat) -> str:
+        """A column vector as a transposed row, [3  3]ᵀ (as textbooks write it in a line);
+        other matrices row by row, rows split by `;`: [1  1  0; 0  0  1]."""
+        if len(node.rows[0]) == 1 and len(node.rows) > 1:
+            return "[" + "  ".join(self.doprint(r[0]) if not isinstance(r[0], m.Ellipsis_)
+                                   else "…" for r in node.rows) + "]ᵀ"
         rows = ["  ".join(self.doprint(e) for e in r) if not all(
             isinstance(e, m.Ellipsis_) for e in r) else "⋮" for r in node.rows]
-        if node.shape[1] == 1 and node.shape[0] > 1 and node.full_shape is None:
-            return "[" + "; ".join(rows) + "]"
         return "[" + "; ".join(rows) + "]"
 
     def _print_Add(self, node: m.Add) -> str:
