@@ -125,7 +125,9 @@ def test_problem3_derivation_reads_like_the_key(problem3):
     # (a) asks for the predictions: a 4-way tie, and p₂ exactly on the boundary
     assert "p₁ is a 4-way tie (0.25 each): no class (sanguine, choleric, melancholic, " \
         "phlegmatic) is preferred" in text
-    assert "p₂ = 0.5 is exactly on the decision boundary" in text
+    assert "p₂ = 0.5 is exactly on the decision boundary (p₂ > 0.5 predicts loss (label 1), " \
+        "p₂ < 0.5 no loss (label 0))" in text
+    assert "the negative log-likelihood of the label y = 0 (no loss)" in text
     # the loss: c named, natural log, the label substituted before simplifying, exact logs
     assert "nll(p₁, sanguine) = −log p₁[c] with c = 1 (sanguine)" in text
     assert "never negative" in text and "log is the natural logarithm" in text
@@ -134,13 +136,16 @@ def test_problem3_derivation_reads_like_the_key(problem3):
     # the backward pass: shortcuts explained before they are used, column-form chain rule
     assert "∂L/∂L" not in text
     assert "∂L/∂s₂ = ∂L/∂p₂·∂p₂/∂s₂ = p₂ − y = 0.5 − 0 = 0.5" in text
-    assert text.index("leaving p − y") < text.index("∂L/∂s₂ = ")
-    assert text.index("collapses to p − onehot(c)") < text.index("∂L/∂s₁ = ")
+    assert text.index("∂bce(p₂, y)/∂s₂ = p₂ − y") < text.index("∂L/∂s₂ = ")
+    assert text.index("∂(−log p₁[c])/∂s₁ = p₁ − onehot(c)") < text.index("∂L/∂s₁ = ")
+    assert "p_c" not in text and "(p(1 − p))" not in text  # short notes, no ASCII subscripts
     assert "p₁ − onehot(sanguine) = [0.25  0.25  0.25  0.25]ᵀ − [1  0  0  0]ᵀ" in text
-    assert "(∂s₁/∂h)ᵀ·∂L/∂s₁ = W₁ᵀ·∂L/∂s₁ = [1  1  0  1; 0  0  1  0]" in text
-    assert "∂L/∂s₁·∂s₁/∂h" not in text
-    assert "h is used twice" in text
-    assert "∂L/∂h = W₁ᵀ·∂L/∂s₁ + ∂L/∂s₂·W₂ᵀ = [−0.25  0.25]ᵀ + [0.5  −0.5]ᵀ = [0.25  −0.25]ᵀ" in text
+    # each branch named, and in the stated convention (∂s/∂h)ᵀ·∂L/∂s, also for a number s₂
+    assert "∂L/∂h via s₁ = (∂s₁/∂h)ᵀ·∂L/∂s₁ = W₁ᵀ·∂L/∂s₁ = [1  1  0  1; 0  0  1  0]" in text
+    assert "∂L/∂h via s₂ = (∂s₂/∂h)ᵀ·∂L/∂s₂ = W₂ᵀ·∂L/∂s₂ = [1  −1]ᵀ·0.5 = [0.5  −0.5]ᵀ" in text
+    assert "∂L/∂s₁·∂s₁/∂h" not in text and "∂L/∂s₂·∂s₂/∂h" not in text
+    assert "h is used twice, by s₁ and s₂" in text
+    assert "∂L/∂h = W₁ᵀ·∂L/∂s₁ + W₂ᵀ·∂L/∂s₂ = [−0.25  0.25]ᵀ + [0.5  −0.5]ᵀ = [0.25  −0.25]ᵀ" in text
     assert "∂L/∂h ⊙ ReLU'(k) = [0.25  −0.25]ᵀ ⊙ [1  1]ᵀ" in text
     assert "∂L/∂W = ∂L/∂k·xᵀ = [0.25  −0.25]ᵀ·[1  2  3]" in text
     assert "outer product" in text
@@ -191,9 +196,13 @@ def test_problem5_relu_at_zero_note_matches_torch_with_the_other_convention(prob
     # the convention is stated once, where the backward pass uses it
     everything = all_text(problem5)
     assert everything.count("ReLU'(0) = 0 (PyTorch's choice)") == 1
-    # and travels with the answers
-    assert problem5.warnings == ("∂L/∂w₁ and ∂L/∂b₁ assume ReLU'(0) = 0 (s₁[2] is exactly 0); "
-                                 "with ReLU'(0) = 1 they are [0, 2, 0] and 1.",)
+    # pointers name the step that shows the other convention, by its number
+    number = 1 + [s.heading for s in problem5.steps].index("ReLU inputs at exactly 0")
+    assert f"step {number} shows what ReLU'(0) = 1 would change" in everything
+    # and it travels with the answers, as a pointer: where the 0 is was said in the steps
+    assert problem5.warnings == ("∂L/∂w₁ and ∂L/∂b₁ assume ReLU'(0) = 0; with ReLU'(0) = 1 "
+                                 f"they are [0, 2, 0] and 1 (step {number}).",)
+    assert everything.count("s₁[2] is exactly 0") == 2  # the backward note and its own step
 
 
 def problem5_loss(w1: np.ndarray, b1: float) -> float:
@@ -219,19 +228,21 @@ def test_problem5_self_check_explains_the_kink_with_the_plain_central_difference
     assert "(L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = 1e-6·max(1, |θ|)" in text
     assert "average of the two one-sided slopes" in text
     assert "∂L/∂w₁ ≈ [−0.25  1.75  0.25]ᵀ" in text and "∂L/∂b₁ ≈ 0.75" in text
-    assert "holds the ReLU at s₁[2] on its piece with slope ReLU'(0) = 0" in text
+    assert "keeps ReLU'(0) = 0, like the derivation: it checks the algebra, not the choice " \
+        "at the kink" in text
+    assert "s₁[2]" not in text  # said in steps 3 and 4 already
     assert "dL/dw1" not in text and "at ∂L/∂w₁[" in text
 
 
 def test_problem5_convolution_gradient_is_the_correlation_with_the_padded_input(problem5):
     text = all_text(problem5)
-    assert "s₁[i] = Σ_k pad(x)[i + k − 1]·w₁[k] + b₁" in text
+    assert "s₁[i] = Σₖ pad(x)[i + k − 1]·w₁[k] + b₁" in text
     assert "The last term of each sum below is the bias b₁ = 0." in text
     assert "conv2D" not in text
     assert "pad(x)ᵀ = [0  1  1  −1  1  0]" in text
-    assert "∂L/∂w₁[k] = Σ_i ∂L/∂s₁[i]·pad(x)[i + k − 1]" in text
+    assert "∂L/∂w₁[k] = Σᵢ pad(x)[i + k − 1]·∂L/∂s₁[i]" in text
     assert "corr(pad(x), ∂L/∂s₁) is the cross-correlation" in text
-    assert "∂L/∂w₁[1] = 1·0 + 0·1 + (−0.5)·1 + 0·(−1) = −0.5" in text
+    assert "∂L/∂w₁[1] = 0·1 + 1·0 + 1·(−0.5) + (−1)·0 = −0.5" in text
     assert "∂L/∂b₁ = (∂s₁/∂b₁)ᵀ·∂L/∂s₁ = sum(∂L/∂s₁) = 1 + 0 − 0.5 + 0 = 0.5" in text
     assert "s₁[2] = 1·1 + 1·0 + (−1)·1 + 0 = 0" in text
     assert "L = bce(p, y) = −(0·log(p) + 1·log(1 − p)) = −log(1 − p)" in text
@@ -253,13 +264,13 @@ def test_problem5_printed_sums_follow_the_printed_formula(problem5):
         assert [int(a.replace("−", "-")) for a, _ in factors] == \
             [pad[i + k - 1 - 1] for k in range(1, 4)]
         assert [int(b) for _, b in factors] == w1
-    grad_s1 = [1, 0, -0.5, 0]
-    for k in range(1, 4):
+    grad_s1 = [1, 0, -0.5, 0]  # ∂L/∂s₁ from torch with ReLU'(0) = 0, by hand
+    for k in range(1, 4):  # the same order as forward: padded input first
         line = re.search(rf"∂L/∂w₁\[{k}\] = (.*) = ", text).group(1)
-        pairs = re.findall(r"\(?(−?[\d.]+)\)?·\(?(−?\d+)\)?", line)
-        assert [float(a.replace("−", "-")) for a, _ in pairs] == grad_s1
-        assert [int(b.replace("−", "-")) for _, b in pairs] == \
+        pairs = re.findall(r"\(?(−?[\d.]+)\)?·\(?(−?[\d.]+)\)?", line)
+        assert [int(a.replace("−", "-")) for a, _ in pairs] == \
             [pad[i + k - 1 - 1] for i in range(1, 5)]
+        assert [float(b.replace("−", "-")) for _, b in pairs] == grad_s1
 
 
 def test_exact_arithmetic_where_rational(problem3, problem5):

@@ -67,7 +67,12 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         if name not in shapes:
             raise node["classes"][name].error(f"`{name}` is not a name in the model"
                                               f"{_hint(name, list(shapes))}")
-        if max(shapes[name]) != len(names) or min(shapes[name]) != 1:
+        if shapes[name] == (1, 1):  # one probability (a sigmoid): names for labels 0, 1
+            if len(names) != 2:
+                raise node["classes"][name].error(f"{name} is a single number, so it takes 2 "
+                                                  f"names (for labels 0 and 1), got "
+                                                  f"{len(names)}")
+        elif max(shapes[name]) != len(names) or min(shapes[name]) != 1:
             raise node["classes"][name].error(f"{len(names)} class names, but {name} is "
                                               f"{shape_text(shapes[name])}")
     relu0 = 0

@@ -27,8 +27,10 @@ from examsolve.solvers.backprop_model import BackpropSpec, Evaluation
 
 class BackwardWriter:
     def __init__(self, spec: BackpropSpec, ev: Evaluation, step: StepBuilder,
-                 class_text) -> None:  # type: ignore[no-untyped-def]
+                 class_text, number: int) -> None:  # type: ignore[no-untyped-def]
+        """`number` is the backward step's number in the derivation (notes point past it)."""
         self.spec, self.ev, self.step, self.class_text = spec, ev, step, class_text
+        self.number = number
         self.loss = ev.named[spec.loss]
         nodes = ev.ctx.nodes[: self.loss.index + 1]
         self.consumers: dict[int, list[tuple[Node, int]]] = {n.index: [] for n in nodes}
@@ -138,34 +140,41 @@ class BackwardWriter:
                 self.step.say(note)
             self.step.eq(*self._chain(gv, n, v, sym, num, n.contribs[pos]))
             return
-        rows, parts, values, notes = [], [], [], []
+        rows, parts, values, notes, through = [], [], [], [], []
         for n, pos in branches:
             sym, num, note = self.branch(n, pos, v)
             h = self.head(n)
-            head = self.chain_head(h, self.target(h), v)
-            rows.append([p for p in (head, sym, num, value(n.contribs[pos])) if p is not None])
+            t = self.target(h)
+            head = self.chain_head(h, t, v)
+            via = self.disp(t) if t is not self.loss else self.disp(h)
+            through.append(linear(via))
+            name = m.Mul((gv, m.Text(" via "), via), "")  # the branch's share: ∂L/∂h via s₁
+            rows.append([p for p in (name, head, sym, num, value(n.contribs[pos]))
+                         if p is not None])
             parts.append(sym)
             values.append(value(n.contribs[pos]))
             if note:
                 notes.append(note)
         for note in dict.fromkeys(notes):
             self.step.say(note)
+        times = {2: "twice"}.get(len(branches), f"{len(branches)} times")
+        self.step.say(f"{linear(self.disp(v))} is used {times}, by {_and(through)}, so "
+                      f"{linear(gv)} sums one branch via each:")
         for row in rows:
             self.step.eq(*row)
-        times = {2: "twice"}.get(len(branches), f"{len(branches)} times")
-        self.step.say(f"{linear(self.disp(v))} is used {times}, so its branches add up:")
         self.step.eq(gv, m.Add(tuple(parts)), m.Add(tuple(values)), value(v.grad))
 
     def chain_head(self, n: Node, t: Node, v: Node) -> m.Expr | None:
-        """The chain rule's general form for ∂L/∂v through t: ∂L/∂t·∂t/∂v when t is a
-        number, (∂t/∂v)ᵀ·∂L/∂t (the transposed Jacobian, as the column convention
-        multiplies) between vectors, and nothing when t or v is a matrix (the Jacobian would
-        be a 3- or 4-index array: the rule is written directly)."""
+        """The chain rule's general form for ∂L/∂v through t: (∂t/∂v)ᵀ·∂L/∂t (the
+        transposed Jacobian, as the column convention multiplies) when v is a column and t a
+        number or a vector, ∂L/∂t·∂t/∂v when t is a number and v is not a column, and
+        nothing when t or v is a matrix (the Jacobian would be a 3- or 4-index array: the
+        rule is written directly)."""
         if t is self.loss:  # a term of the loss: its own derivative, ∂(mse(g, t))/∂g
             term = self.disp(n)
             return m.Deriv(term if isinstance(term, m.Sym) else m.Paren(term), self.disp(v))
         deriv = m.Deriv(self.disp(t), self.disp(v))
-        if is_scalar(t.value):
+        if is_scalar(t.value) and not column(v.shape):
             return m.Mul((self.G(n), deriv), "·")
         if 1 in t.shape and 1 in v.shape:
             return m.Mul((m.Transpose(m.Paren(deriv)), self.G(n)), "·")
@@ -184,14 +193,22 @@ class BackwardWriter:
         parts.append(value(result))
         return dedupe(parts)
 
-    def upstream(self, n: Node, expr: m.Expr, num: m.Expr | None,
-                 op: str = "·") -> tuple[m.Expr, m.Expr | None]:
-        """Multiply by ∂L/∂n unless n's gradient is the loss's own (1)."""
+    def upstream(self, n: Node, expr: m.Expr, num: m.Expr | None, op: str = "·",
+                 shape: tuple[int, int] = (1, 1)) -> tuple[m.Expr, m.Expr | None]:
+        """Multiply by ∂L/∂n unless n's gradient is the loss's own (1); `shape` is the
+        result's (a column takes a number's ∂L/∂n on its right, as (∂n/∂v)ᵀ·∂L/∂n)."""
         if self.target(n) is self.loss or (is_scalar(n.grad) and n.grad[0, 0] == 1):
             return expr, num
-        u = value(n.grad)
-        return (m.Mul((self.G(n), expr), op),
-                None if num is None else m.Mul((u, num), op))
+        return self.scaled(self.G(n), value(n.grad), expr, num, shape, op)
+
+    @staticmethod
+    def scaled(U: m.Expr, u: m.Expr, expr: m.Expr, num: m.Expr | None,
+               shape: tuple[int, int], op: str = "·") -> tuple[m.Expr, m.Expr | None]:
+        """U·expr, or expr·U when U is a number and the result a column: the column
+        convention's (∂n/∂v)ᵀ·∂L/∂n, with the local derivative first."""
+        if column(shape) and op == "·":
+            return m.Mul((expr, U), op), None if num is None else m.Mul((num, u), op)
+        return m.Mul((U, expr), op), None if num is None else m.Mul((u, num), op)
 
     def branch(self, n: Node, pos: int, v: Node) -> tuple[m.Expr, m.Expr | None, str]:
         """(symbolic, with numbers or None, a note) for ∂L/∂n · ∂n/∂v."""
@@ -228,7 +245,7 @@ class BackwardWriter:
                 return m.Mul((U, b_sym), "·"), m.Mul((u, b_val), "·"), note
             a_sym, a_val = self.transposed(a)
             if scalar_u:
-                return m.Mul((U, a_sym), "·"), m.Mul((u, a_val), "·"), ""
+                return (*self.scaled(U, u, a_sym, a_val, v.shape), "")
             return m.Mul((a_sym, U), "·"), m.Mul((a_val, u), "·"), ""
         if op == "transpose":
             if self.hidden(n):
@@ -258,7 +275,7 @@ class BackwardWriter:
             o_sym, o_val = self.disp(other), value(other.value)
             if pos == 0:  # n = vᵀ·B: ∂L/∂v = B·(∂L/∂n)ᵀ
                 if is_scalar(n.grad):
-                    return m.Mul((U, o_sym), "·"), m.Mul((u, o_val), "·"), ""
+                    return (*self.scaled(U, u, o_sym, o_val, v.shape), "")
                 return m.Mul((o_sym, m.Transpose(U)), "·"), \
                     m.Mul((o_val, value(n.grad.T)), "·"), ""
             return m.Mul((m.Transpose(U), o_sym), "·"), \
@@ -271,3 +288,13 @@ class BackwardWriter:
         from examsolve.solvers import backprop_layers
 
         return backprop_layers.branch(self, n, pos, v, U, u)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def column(shape: tuple[int, int]) -> bool:
+    """A column vector of more than one entry: gradients into it are written
+    (∂t/∂v)ᵀ·∂L/∂t, the transposed Jacobian first."""
+    return shape[1] == 1 and shape[0] > 1

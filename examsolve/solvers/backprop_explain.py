@@ -7,6 +7,7 @@ gradients in reverse order (backprop_backward), then the checks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -24,10 +25,21 @@ from examsolve.solvers.backprop_model import BackpropSpec, Evaluation, contains_
 from examsolve.solvers.backprop_parse import LOSSES, Apply, Const, Node_, Ref
 
 
+@dataclass(frozen=True)
+class Prediction:
+    """A head's prediction: the forward pass's sentence, the answer's value (a class name,
+    a label, "tie" or "boundary") and its boxed line."""
+
+    sentence: str
+    value: str
+    boxed: str
+
+
 class Explainer:
     def __init__(self, spec: BackpropSpec, ev: Evaluation) -> None:
         self.spec, self.ev = spec, ev
         self.base = spec.common.indexing
+        self.predictions: dict[str, Prediction] = {}  # filled by the forward pass
 
     def node(self, expr: Node_):  # type: ignore[no-untyped-def]
         return self.ev.named[expr.name] if isinstance(expr, Ref) else self.ev.node(expr)
@@ -67,8 +79,8 @@ class Explainer:
         count = "Indices count from 1." if self.base == 1 else "Indices count from 0."
         if self.spec.exact:
             step.say("Each line with its numbers substituted; arithmetic stays exact while it "
-                     "is rational, and exp/log results are shown to 4 significant digits. "
-                     + count)
+                     "is rational, and exp/log results are rounded to 4 significant digits "
+                     "(trailing zeros dropped). " + count)
         else:
             total = sum(len(mx) * len(mx[0]) for _, mx in self.spec.leaves)
             step.say(f"The network holds {total:,} numbers, so the work is done in float64 "
@@ -81,14 +93,15 @@ class Explainer:
             for a in applies(line.expr):
                 if a.op in ("conv1d", "conv2d"):
                     step.say(self.conv_sentence(a))
-            self.line_equation(step, line.name, line.expr)
-            for a in applies(line.expr):
+            for a in applies(line.expr):  # the sums first, then the vector they make
                 if a.op == "conv1d":
                     self.conv1d_sums(step, a)
+            self.line_equation(step, line.name, line.expr)
             if line.name in heads:
-                sentence = self.prediction(line.name, heads[line.name])
-                if sentence:
-                    step.say(sentence)
+                guess = self.prediction(line.name, heads[line.name])
+                if guess:
+                    step.say(guess.sentence)
+                    self.predictions[line.name] = guess
 
     def conv_sentence(self, a: Apply) -> str:
         """The convolution's formula with this problem's names, per `indexing`."""
@@ -99,13 +112,13 @@ class Explainer:
         bias = linear(m.as_expr(node.children[2].value[0, 0]))
         plus = "" if not self.conv_has_bias(a) else f" + {b}"
         if a.op == "conv1d":
-            formula = (f"{out}[i] = Σ_k pad({x})[{window_index('i', 'k', stride, self.base)}]·"
+            formula = (f"{out}[i] = Σₖ pad({x})[{window_index('i', 'k', stride, self.base)}]·"
                        f"{w}[k]{plus}")
             before, after = node.info["pad"]
             padded = (f"pad({x}) is {x} with {_zeros(before)} before and {_zeros(after)} after"
                       if (before, after) != (0, 0) else f"pad({x}) = {x} (no padding)")
         else:
-            formula = (f"{out}[i,j] = Σ_u Σ_v pad({x})[{window_index('i', 'u', stride, self.base)}"
+            formula = (f"{out}[i,j] = Σᵤ,ᵥ pad({x})[{window_index('i', 'u', stride, self.base)}"
                        f", {window_index('j', 'v', stride, self.base)}]·{w}[u,v]{plus}")
             top, left = node.info["pad"]
             padded = (f"pad({x}) is {x} with {_zeros(top)} above and {_zeros(left)} to the left "
@@ -136,38 +149,50 @@ class Explainer:
                     out.setdefault(a.args[0].name, a)
         return out
 
-    def prediction(self, name: str, loss: Apply) -> str | None:
+    def prediction(self, name: str, loss: Apply) -> Prediction | None:
         """The model's prediction: the argmax class (or a tie) of a softmax head or of the
-        scores under cross_entropy, the 0.5-thresholded label of a single sigmoid output."""
+        scores under cross_entropy, the 0.5-thresholded label of a single sigmoid output
+        (named by `classes` when it names labels 0 and 1)."""
         val = self.ev.named[name].value.reshape(-1)
         sym = linear(symbol(name))
+        names = self.spec.class_names(name)
         if loss.op == "bce":
             if val.size != 1:
                 return None
             p = val[0]
+
+            def label(k: int) -> str:
+                return f"{names[k]} (label {k})" if names else f"label {k}"
+
             if p == Fraction(1, 2):
-                return (f"Prediction: {sym} = 0.5 is exactly on the decision boundary "
-                        f"({sym} > 0.5 predicts label 1, {sym} < 0.5 label 0): neither label is "
-                        "preferred.")
-            label, side = (1, ">") if p > Fraction(1, 2) else (0, "<")
-            return f"Prediction: {sym} {side} 0.5, so the predicted label is {label}."
-        names = self.spec.class_names(name)
+                return Prediction(
+                    f"Prediction: {sym} = 0.5 is exactly on the decision boundary ({sym} > 0.5 "
+                    f"predicts {label(1)}, {sym} < 0.5 {label(0)}): neither is preferred.",
+                    "boundary", f"{sym} predicts: neither label ({sym} = 0.5, on the boundary)")
+            k, side = (1, ">") if p > Fraction(1, 2) else (0, "<")
+            return Prediction(f"Prediction: {sym} {side} 0.5, so the prediction is {label(k)}.",
+                              names[k] if names else str(k), f"{sym} predicts: {label(k)}")
         top = max(val)
         best = [i for i, v in enumerate(val) if v == top]
         what = "probability" if loss.op == "nll" else "score"
+        top_text = linear(m.as_expr(top))
 
         def called(i: int) -> str:
             return names[i] if names else f"{i + self.base}"
 
         if len(best) == val.size:
             among = f" ({', '.join(names)})" if names else ""
-            return (f"Prediction: {sym} is a {val.size}-way tie ({linear(m.as_expr(top))} each):"
-                    f" no class{among} is preferred.")
+            return Prediction(f"Prediction: {sym} is a {val.size}-way tie ({top_text} each): no "
+                              f"class{among} is preferred.", "tie",
+                              f"{sym} predicts: no class (a {val.size}-way tie)")
         if len(best) > 1:
-            return (f"Prediction: the largest {what}, {linear(m.as_expr(top))}, is shared by "
-                    f"{_and([called(i) for i in best])}: a tie.")
-        return (f"Prediction: the largest {what} is {linear(entry(symbol(name), (val.size, 1), best[0], self.base))}"
-                f" = {linear(m.as_expr(top))}, so the predicted class is {called(best[0])}.")
+            tied = _and([called(i) for i in best])
+            return Prediction(f"Prediction: the largest {what}, {top_text}, is shared by "
+                              f"{tied}: a tie.", "tie", f"{sym} predicts: a tie of {tied}")
+        at = linear(entry(symbol(name), (val.size, 1), best[0], self.base))
+        return Prediction(f"Prediction: the largest {what} is {at} = {top_text}, so the "
+                          f"predicted class is {called(best[0])}.", called(best[0]),
+                          f"{sym} predicts: {called(best[0])} ({at} = {top_text})")
 
     def conv1d_sums(self, step, a: Apply) -> None:  # type: ignore[no-untyped-def]
         """Each output of a small conv1D as its sum of products (the padded input first)."""
@@ -192,7 +217,15 @@ class Explainer:
                     m.as_expr(out[i]))
 
     def line_equation(self, step, name: str, expr: Node_, extra=()) -> None:  # type: ignore[no-untyped-def]
-        parts = [symbol(name), self.display(expr), self.display(expr, numbers=True), *extra,
+        """name = expression = (numbers) = value; a small conv1D's sums were just written
+        out, so with the numbers it stands as its value, not conv1D(…) restated."""
+        def summed(e: Node_) -> m.Expr | None:
+            if isinstance(e, Apply) and e.op == "conv1d" and self.conv1d_small(e):
+                return value(self.ev.node(e).value)
+            return None
+
+        parts = [symbol(name), self.display(expr),
+                 self.display(expr, numbers=True, replace=summed), *extra,
                  value(self.ev.named[name].value)]
         step.eq(*dedupe(parts))
 
@@ -211,9 +244,11 @@ class Explainer:
     def node_symbol(self, node) -> m.Expr:  # type: ignore[no-untyped-def]
         return symbol(node.name) if node.name else self.display(self.ev.ir_of[node.index])
 
-    def relu_zeros(self, d: DerivationBuilder, other: OtherConvention | None) -> None:
+    def relu_zeros(self, d: DerivationBuilder, other: OtherConvention | None,
+                   number: int) -> None:
         """Which inputs sit on the kink, and what the other ReLU'(0) would change (also a
-        warning, so the convention travels with the answers)."""
+        warning pointing at this step, `number`, so the convention travels with the
+        answers)."""
         zeros = self.zero_inputs()
         if not zeros or other is None:
             return
@@ -246,9 +281,8 @@ class Explainer:
         names = [linear(grad_symbol(loss, symbol(n))) for n in other.changed]
         values = [_prose(g) for g in other.changed.values()]
         both = len(names) > 1
-        d.warn(f"{_and(names)} assume{'' if both else 's'} ReLU'(0) = {g0} ({', '.join(zeros)} "
-               f"{'is' if len(zeros) == 1 else 'are'} exactly 0); with ReLU'(0) = {g1} "
-               f"{'they are' if both else 'it is'} {_and(values)}.")
+        d.warn(f"{_and(names)} assume{'' if both else 's'} ReLU'(0) = {g0}; with ReLU'(0) = "
+               f"{g1} {'they are' if both else 'it is'} {_and(values)} (step {number}).")
 
     def self_check(self, d: DerivationBuilder, check: FiniteDifferenceCheck,
                    plain: dict[str, np.ndarray] | None) -> None:
@@ -261,18 +295,17 @@ class Explainer:
         zeros = self.zero_inputs() if check.pinned else []
         if zeros:
             g0 = self.spec.relu_grad_at_zero
-            hold = (f"So the check holds the ReLU at {', '.join(zeros)} on its piece with slope "
-                    f"ReLU'(0) = {g0} in both perturbed runs: the differences are then "
-                    "one-sided slopes, and they measure the gradient claimed above.")
+            hold = (f"so the numerical check keeps ReLU'(0) = {g0}, like the derivation"
+                    ": it checks the algebra, not the choice at the kink.")
             if plain:
                 step.say("At a kink a plain central difference gives the average of the two "
                          "one-sided slopes; here it would give")
                 for name, grad in plain.items():
                     step.rel(grad_symbol(self.spec.loss, symbol(name)), "≈", value(grad))
-                step.say("which is neither ReLU'(0) = 0's answer nor ReLU'(0) = 1's. " + hold)
+                step.say("which is neither ReLU'(0) = 0's answer nor ReLU'(0) = 1's, " + hold)
             else:
                 step.say("At a kink a plain central difference gives the average of the two "
-                         "one-sided slopes. " + hold)
+                         "one-sided slopes, " + hold)
         if any(n.op.startswith("maxpool") and np.any(n.info["ties"]) for n in self.ev.ctx.nodes):
             step.say("Where a pooling window's maximum is tied, both perturbed runs keep the "
                      "first maximum, as the backward pass does.")
@@ -295,6 +328,9 @@ class Explainer:
             d.answer(line.name, answer_of(val),
                      m.eq(symbol(line.name), value(val)),
                      boxed=line.name == self.spec.loss or line.name in outputs)
+            if line.name in self.predictions:  # the answer to "give the prediction"
+                guess = self.predictions[line.name]
+                d.answer(f"prediction({line.name})", guess.value, m.Text(guess.boxed))
         for name in self.spec.wrt:
             g = grads[name]
             d.answer(f"d{self.spec.loss}/d{name}", answer_of(g),
@@ -334,9 +370,9 @@ def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
     d = DerivationBuilder(common.kind, common.title, common.statement, common.source)
     ex = Explainer(spec, ev)
     ex.forward(d)
-    LossWriter(ex).write(d)
-    BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text).write()
-    ex.relu_zeros(d, alternative)
+    backward = 3 if LossWriter(ex).write(d) else 2  # the backward step's number
+    BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text, backward).write()
+    ex.relu_zeros(d, alternative, backward + 1)
     ex.self_check(d, check, plain)
     ex.answers(d, grads)
     return d.build()

@@ -2,7 +2,7 @@
 
 Each function returns (symbolic, with numbers, note) for ∂L/∂n·∂n/∂v; BackwardWriter adds
 the chain-rule head and the result. Convolutions first write the padded input pad(x) and,
-when small, every kernel entry's sum ∂L/∂w[k] = Σ_i ∂L/∂s[i]·pad(x)[i + k − 1] (indices
+when small, every kernel entry's sum ∂L/∂w[k] = Σᵢ pad(x)[i + k − 1]·∂L/∂s[i] (indices
 per `indexing`: (i − 1)·stride + k from 1, i·stride + k from 0).
 """
 
@@ -44,7 +44,8 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
             note += (f"; {where} {'is' if zero.size == 1 else 'are'} exactly 0, where ReLU has "
                      f"no derivative: this solution takes ReLU'(0) = {g0}"
                      + (" (PyTorch's choice)" if g0 == 0 else "")
-                     + f", and the next step shows what ReLU'(0) = {1 - g0} would change")
+                     + f", and step {w.number + 1} shows what ReLU'(0) = {1 - g0} would "
+                     "change")
         sym, num = _times(U, u, m.Call("ReLU'", (vs,)), value(n.info["mask"]), scalar)
         return sym, num, note + "."
     if op == "sigmoid":
@@ -73,7 +74,8 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         num = m.Mul((value(n.value), m.Paren(m.Add((u, m.Neg(m.as_expr(dot)))))), "⊙")
         return sym, num, "softmax's Jacobian is diag(p) − p·pᵀ, so ∂L/∂s = p ⊙ (∂L/∂p − pᵀ∂L/∂p)."
     if op == "sum":
-        return m.Mul((U, m.Call("ones", ())), "·"), None, "Every entry moves the sum by 1."
+        return (*w.scaled(U, u, m.Call("ones", ()), None, v.shape), "Every entry moves the "
+                "sum by 1.")
     if op == "mean":
         return m.Div(U, m.num(n.info["n"])), None, f"Every entry moves the mean by 1/{n.info['n']}."
     if op in ("conv1d", "conv2d"):
@@ -98,8 +100,9 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         num = m.Add((value(n.info["p"]), m.Neg(value(onehot))))
         if w.target(n) is not w.loss:
             sym, num = m.Paren(sym), m.Paren(num)
-        sym, num = w.upstream(n, sym, num)
-        return sym, num, "cross_entropy from scores: ∂L/∂s = softmax(s) − onehot(c)."
+        sym, num = w.upstream(n, sym, num, shape=v.shape)
+        return sym, num, (f"∂cross_entropy({linear(vs)}, c)/∂{linear(vs)} = "
+                          f"softmax({linear(vs)}) − onehot(c).")
     if op == "bce":
         y = n.children[1]
         p_sym, y_sym = vs, w.disp(y)
@@ -107,7 +110,7 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
             m.Add((m.num(1), m.Neg(p_sym))))), ""))
         if n.info["n"] > 1:
             sym = m.Div(sym, m.num(n.info["n"]))
-        sym, _ = w.upstream(n, sym, None)
+        sym, _ = w.upstream(n, sym, None, shape=v.shape)
         return sym, None, "∂bce/∂p = (p − y)/(p(1 − p)), averaged over the entries."
     if op == "mse":
         yhat, y = (w.disp(c) for c in n.children)
@@ -115,7 +118,7 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         sym = m.Mul((m.Div(m.num(2), m.num(n.info["n"])) if n.info["n"] > 1 else m.num(2),
                      diff), "·")
         sym = m.Neg(sym) if pos == 1 else sym
-        sym, _ = w.upstream(n, sym, None)
+        sym, _ = w.upstream(n, sym, None, shape=v.shape)
         return sym, None, "∂/∂ŷ (1/n)Σ(ŷ − y)² = 2(ŷ − y)/n."
     raise NotImplementedError(f"no backward explanation for {op}")  # every op has one above
 
@@ -129,9 +132,10 @@ def _softmax_nll(w: "BackwardWriter", p: Node, nll: Node) -> Result:
     sym = m.Add((ps, m.Neg(m.Call("onehot", (m.Text(cls),)))))
     num = m.Add((value(p.value), m.Neg(value(onehot))))
     sym, num = w.upstream(nll, sym if w.target(nll) is w.loss else m.Paren(sym),
-                          num if w.target(nll) is w.loss else m.Paren(num))
-    return sym, num, ("softmax followed by −log p_c: the softmax Jacobian diag(p) − p·pᵀ times "
-                      "−1/p_c at the class collapses to p − onehot(c).")
+                          num if w.target(nll) is w.loss else m.Paren(num), shape=p.shape)
+    p_text, s_text = linear(ps), linear(w.disp(p.children[0]))
+    return sym, num, (f"∂(−log {p_text}[c])/∂{s_text} = {p_text} − onehot(c), the standard "
+                      "softmax + NLL result.")
 
 
 def _sigmoid_bce(w: "BackwardWriter", p: Node, bce: Node) -> Result:
@@ -147,9 +151,11 @@ def _sigmoid_bce(w: "BackwardWriter", p: Node, bce: Node) -> Result:
                                                                    m.num(bce.info["n"]))
     if w.target(bce) is not w.loss:
         sym, num = m.Paren(sym), m.Paren(num)
-    sym, num = w.upstream(bce, sym, num)
-    return sym, num, ("σ followed by binary cross-entropy: σ'(s) = p(1 − p) cancels bce's "
-                      "(p − y)/(p(1 − p)), leaving p − y.")
+    sym, num = w.upstream(bce, sym, num, shape=p.shape)
+    p_text, s_text = linear(ps), linear(w.disp(p.children[0]))
+    mean = "" if bce.info["n"] == 1 else f" (averaged: divided by {bce.info['n']})"
+    return sym, num, (f"∂bce({p_text}, y)/∂{s_text} = {p_text} − y{mean}, the standard "
+                      "sigmoid + BCE result.")
 
 
 def _nll(w: "BackwardWriter", n: Node, v: Node, U: m.Expr, u: m.Expr) -> Result:
@@ -159,9 +165,10 @@ def _nll(w: "BackwardWriter", n: Node, v: Node, U: m.Expr, u: m.Expr) -> Result:
     unit = m.Sym("e", str(c + base))
     sym, num = w.upstream(n, m.Mul((m.Neg(m.Div(m.num(1), pc)), unit), "·"),
                           m.Mul((m.Neg(m.Div(m.num(1), m.as_expr(v.value.reshape(-1)[c]))),
-                                 unit), "·"))
-    return sym, num, (f"∂(−log p_c)/∂p is −1/p_c at the class (entry {c + base}) and 0 "
-                      f"elsewhere; e{c + base} is that unit vector.")
+                                 unit), "·"), shape=v.shape)
+    p_text = linear(w.disp(v))
+    return sym, num, (f"∂(−log {linear(pc)})/∂{p_text} is −1/{linear(pc)} at entry {c + base} "
+                      f"and 0 elsewhere; {linear(unit)} is that unit vector.")
 
 
 def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
@@ -187,30 +194,30 @@ def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr)
     G_text = linear(_gsym(w, v))
     if n.op == "conv1d":
         step.say(f"corr({pad_text}, {U_text}) is the cross-correlation of the padded input "
-                 f"with the upstream gradient: {G_text}[k] = Σ_i {U_text}[i]·{pad_text}"
-                 f"[{window_index('i', 'k', stride, base)}].")
+                 f"with the upstream gradient: {G_text}[k] = Σᵢ {pad_text}"
+                 f"[{window_index('i', 'k', stride, base)}]·{U_text}[i].")
         step.eq(m.Transpose(padded_sym), m.row(padded))
         g = n.grad.reshape(-1)
         k = v.value.size
         if k * g.size <= ENTRYWISE_LIMIT:
             for j in range(k):
-                terms = tuple(m.Mul((m.as_expr(g[i]), m.as_expr(padded[i * stride + j])), "·")
+                terms = tuple(m.Mul((m.as_expr(padded[i * stride + j]), m.as_expr(g[i])), "·")
                               for i in range(g.size))
                 step.eq(m.Sym(f"{linear(_gsym(w, v))}[{j + base}]"),
                         m.Add(terms), m.as_expr(n.contribs[1].reshape(-1)[j]))
     else:
         step.say(f"corr({pad_text}, {U_text}) is the cross-correlation of the padded input "
-                 f"with the upstream gradient: {G_text}[u,v] = Σ_i Σ_j {U_text}[i,j]·"
-                 f"{pad_text}[{window_index('i', 'u', stride, base)}, "
-                 f"{window_index('j', 'v', stride, base)}].")
+                 f"with the upstream gradient: {G_text}[u,v] = Σᵢ,ⱼ {pad_text}"
+                 f"[{window_index('i', 'u', stride, base)}, "
+                 f"{window_index('j', 'v', stride, base)}]·{U_text}[i,j].")
         step.eq(padded_sym, value(padded))
         g = n.grad
         kh, kw = v.shape
         if kh * kw * g.size <= ENTRYWISE_LIMIT:
             for a in range(kh):
                 for b in range(kw):
-                    terms = tuple(m.Mul((m.as_expr(g[i, j]), m.as_expr(
-                        padded[i * stride + a, j * stride + b])), "·")
+                    terms = tuple(m.Mul((m.as_expr(padded[i * stride + a, j * stride + b]),
+                                         m.as_expr(g[i, j])), "·")
                         for i in range(g.shape[0]) for j in range(g.shape[1]))
                     step.eq(m.Sym(f"{linear(_gsym(w, v))}[{a + base},{b + base}]"),
                             m.Add(terms), m.as_expr(n.contribs[1][a, b]))

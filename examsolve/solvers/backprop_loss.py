@@ -38,10 +38,11 @@ class LossWriter:
     def __init__(self, ex: Explainer) -> None:
         self.ex, self.spec, self.base = ex, ex.spec, ex.base
 
-    def write(self, d: DerivationBuilder) -> None:
+    def write(self, d: DerivationBuilder) -> bool:
+        """The Loss step; False when no line holds a loss term (no step written)."""
         lines = [ln for ln in self.spec.lines if contains_loss(ln.expr)]
         if not lines:
-            return
+            return False
         step = d.step("Loss")
         terms = [a for ln in lines for a in applies(ln.expr) if a.op in LOSSES]
         for sentence in dict.fromkeys(self.sentence(a) for a in terms):
@@ -53,6 +54,7 @@ class LossWriter:
                 step.say(self.score_sentence(a))
         for line in lines:
             self.line_rows(step, line.name, line.expr)
+        return True
 
     def line_rows(self, step: StepBuilder, name: str, expr: Node_) -> None:
         """L = expr = (label substituted) = (simplified) = (from the score), then
@@ -83,13 +85,17 @@ class LossWriter:
                     f"log-likelihood of the true class, never negative since {target}[c] ≤ 1.")
         if a.op == "cross_entropy":
             return (f"cross_entropy({target}, {ex.class_text(a)}) = logsumexp({target}) − "
-                    f"{target}[c], logsumexp({target}) = log Σ_j exp({target}[j]) computed "
+                    f"{target}[c], logsumexp({target}) = log Σⱼ exp({target}[j]) computed "
                     "shifted by the maximum, so no exp overflows.")
         if a.op == "bce":
             y = ex.node(a.args[1]).value
             mean = ", averaged over the entries" if ex.node(a.args[0]).value.size > 1 else ""
+            names = self.spec.class_names(a.args[0].name) if isinstance(a.args[0], Ref) \
+                else None
             label = (f"the label y = {linear(value(y))}" if y.shape == (1, 1)
                      else "the labels y")
+            if names and y.shape == (1, 1) and y[0, 0] in (0, 1):
+                label += f" ({names[int(y[0, 0])]})"
             return (f"bce({target}, y) = −[y·log {target} + (1 − y)·log(1 − {target})]{mean}: "
                     f"the negative log-likelihood of {label}, never negative.")
         y = linear(ex.display(a.args[1]))

@@ -261,6 +261,10 @@ class _Reader:
             if node.value not in names:
                 raise _LineError(f"unknown class \"{node.value}\"; the classes of "
                                  f"{target.name} are {', '.join(names)}")
+            if names.index(node.value) >= n:  # `classes` names the labels of a single p
+                raise _LineError(f"{op} needs a vector of class probabilities, but "
+                                 f"{target.name} is a single number (its names are labels "
+                                 "0 and 1)")
             return names.index(node.value)
         written = self.whole_number(node)
         if written is None and isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
