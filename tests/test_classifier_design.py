@@ -227,3 +227,39 @@ def test_check_mode_point_on_the_boundary_is_wrong():
     # s = −1, 0, 2: the middle point sits at p = 0.5 and counts for neither class.
     assert answers["correct"] == 2
     assert answers["p"][1] == 0.5
+
+
+# ---- the boxed verdict (r2 review): the direct answer, its key still `correct` ------------
+
+def _verdict(derivation):
+    from examsolve.render.textmath import linear
+
+    (answer,) = [a for a in derivation.answers if a.key == "correct"]
+    return linear(answer.display)
+
+
+def test_verdicts_name_the_count_or_the_misclassified_point():
+    assert _verdict(solve(load("problems/1-classifier-design.yaml"))) == \
+        "points classified correctly: 5 of 5"
+    # numpy, written here: point 3 (0.5, 0.5) of the check spec gets s = 0.5 > 0 → cross
+    W1, b1 = np.array([[1, 1], [1, 1]]), np.array([0, -1])
+    s = np.array([1, -2]) @ np.maximum(W1 @ np.array([0.5, 0.5]) + b1, 0) - 0.5
+    assert s == 0.5
+    assert _verdict(solve(load("problems/1b-classifier-check.yaml"))) == \
+        "no: point 3 (0.5, 0.5) is predicted cross (s = 0.5)"
+    right = "model:\n  W1: [[1, -1], [-1, 1]]\n  b1: [0, 0]\n  w2: [2, 2]\n  b2: -1\n"
+    assert _verdict(solve(load_string(spec_text(EXAM_POINTS, "positive: cross\n" + right)))) \
+        == "yes: all 5 points are classified correctly"
+    boundary = "model:\n  W1: [[1]]\n  b1: [0]\n  w2: [1]\n  b2: -1\n"
+    points = [((0,), "a"), ((1,), "b"), ((3,), "b")]  # s = −1, 0, 2
+    assert _verdict(solve(load_string(spec_text(points, boundary)))) == \
+        "no: point 2 (x = 1) is on the boundary (s = 0)"
+    two_wrong = "model:\n  W1: [[1]]\n  b1: [0]\n  w2: [-1]\n  b2: 1/2\n"  # s = 0.5, −0.5, −2.5
+    assert _verdict(solve(load_string(spec_text(points, two_wrong)))) == \
+        "no: points 1, 2 and 3 are misclassified (0 of 3 correct)"
+
+
+def test_check_mode_does_not_use_the_design_margin():
+    text = " ".join(b.text for st_ in solve(load("problems/1b-classifier-check.yaml")).steps
+                    for b in st_.blocks if type(b).__name__ == "Para")
+    assert "|s| < 1" not in text and "|s| ≥ 1" not in text and "close to the boundary" not in text

@@ -86,8 +86,18 @@ def test_exam_net_is_twice_an_absolute_difference_minus_one():
     rng = np.random.default_rng(0)
     for x in rng.uniform(-3, 3, size=(50, 2)):
         assert value(rels[0].parts[1], coordinate_env(x)) == pytest.approx(numpy_s(answers, x))
-    assert "0 at points 1, 2 and 3 (s = −1) and 1 at points 4 and 5 (s = 1)" in \
-        prose(derivation)
+    # The values at the points are a table (prose wrapped mid-formula): checked in numpy.
+    table = next(b for _, b in blocks(derivation, "Table") if b.headers[1] == "|x₁ − x₂|")
+    points = [(0, 0), (1, 1), (0.5, 0.5), (0, 1), (1, 0)]
+    seen = []
+    for members, level, s in table.rows:
+        for number in re.split(r", | and ", members):
+            x = points[int(number) - 1]
+            assert abs(x[0] - x[1]) == value(level, {})
+            assert numpy_s(answers, x) == pytest.approx(value(s, {}))
+            seen.append(int(number))
+    assert sorted(seen) == [1, 2, 3, 4, 5]
+    assert [r[0] for r in table.rows] == ["1, 2 and 3", "4 and 5"]
 
 
 def piecewise_table(derivation):
@@ -186,16 +196,39 @@ def test_search_text_claims_only_what_was_searched():
     derivation = solve(load("problems/1-classifier-design.yaml"))
     text = prose(derivation)
     assert "The winner has the smallest largest" not in text
-    assert "stops at the first grid" in text
+    assert "stopping at the first whose best net" in text
     search = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "H")
+    assert search.headers == ("H", "grid", "units", "net found")
     halves_for_two = any(r[0] == "2" and r[1].startswith("halves") for r in search.rows)
-    assert not halves_for_two and "Halves were not tried for H = 2" in text
-    # The sentence is needed: a net with largest parameter 1.5 exists (checked in numpy).
+    assert not halves_for_two
+    # The stopping rule must be said: a net with largest parameter 1.5 exists (numpy check),
+    # so the kept net (largest 2) is not the one with the smallest parameters overall.
     answers = {"W1": [[1.5, -1.5], [-1.5, 1.5]], "b1": [0, 0], "w2": [1.5, 1.5], "b2": -1}
     for x, y in [((0, 0), -1), ((1, 1), -1), ((0.5, 0.5), -1), ((0, 1), 1), ((1, 0), 1)]:
         assert y * numpy_s(answers, x) >= 1
     assert "No network with 1 hidden unit" not in text
     assert "One hidden unit is impossible" in text and "So H = 2 is the fewest possible" in text
+    # a model answer leads with the proof; the procedure follows it
+    assert text.index("One hidden unit is impossible") < text.index("An exact search")
+
+
+def test_search_unit_counts_are_the_distinct_live_units_with_w_nonzero():
+    """The table's unit counts, brute-forced here: w ≠ 0 (w = 0 is constant), activations on
+    the points distinct, not 0 at every point (the prose says exactly that)."""
+    derivation = solve(load("problems/1-classifier-design.yaml"))
+    search = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "H")
+    points = [(0, 0), (1, 1), (Fraction(1, 2), Fraction(1, 2)), (0, 1), (1, 0)]
+    for _h, grid, units, _found in search.rows:
+        kind, w_bound, b_bound = re.match(r"(\w+), \|w\| ≤ (\d+), \|b\| ≤ (\d+)", grid).groups()
+        q = 1 if kind == "integers" else 2
+        ws = [Fraction(k, q) for k in range(-q * int(w_bound), q * int(w_bound) + 1)]
+        bs = [Fraction(k, q) for k in range(-q * int(b_bound), q * int(b_bound) + 1)]
+        live = {tuple(max(Fraction(0), w1 * a + w2 * c + b) for a, c in points)
+                for w1 in ws for w2 in ws if (w1, w2) != (0, 0) for b in bs}
+        live.discard((0,) * 5)
+        assert int(units) == len(live)
+    text = prose(derivation)
+    assert "w ≠ 0" in text and "units 0 at every point are dropped" in text
 
 
 def test_table_headers_and_caption():
@@ -211,6 +244,13 @@ def test_table_headers_and_caption():
 
 # ---- finding 5: the hull proof is math, in every format ----------------------------------
 
+def test_template_proof_says_a_single_point_is_its_own_average():
+    text = prose(solve(load(TEMPLATE)))
+    assert ("The point 0 is at once one of the `inner` points (a single point is its own "
+            "average) and an average of `outer` points") in text
+    assert "Each half-line is convex, so it contains every average of its points" in text
+
+
 @pytest.mark.parametrize("path, line", [
     (TEMPLATE, "0 = 0.5·(−1) + 0.5·1"),
     ("problems/1-classifier-design.yaml", "0.5[0  1]ᵀ + 0.5[1  0]ᵀ = [0.5  0.5]ᵀ = "
@@ -218,7 +258,7 @@ def test_table_headers_and_caption():
 ])
 def test_hull_proof_is_built_from_math_nodes(path, line):
     derivation = solve(load(path))
-    step = next(s for s in derivation.steps if s.heading.startswith("Searching"))
+    step = next(s for s in derivation.steps if s.heading == "The fewest hidden units")
     eqs = [b.expr for b in step.blocks if type(b).__name__ == "Equation"]
     assert [linear(e) for e in eqs] == [line]
     assert not any(isinstance(n, m.Text) for n in walk(eqs[0]))
@@ -371,3 +411,16 @@ def test_displayed_formulas_for_s_agree_with_numpy(data):
         for t in np.linspace(lo, hi, 5):
             x = t * d / (d @ d)
             assert value(s_expr, {name: t}) == pytest.approx(numpy_s(answers, x), abs=1e-9)
+
+
+def test_worked_point_shows_every_bias_alike():
+    """b₁ = (0, −1): both rows of the substitution end in their bias, + 0 too."""
+    derivation = solve(load("problems/1b-classifier-check.yaml"))
+    step = next(s for s in derivation.steps if s.heading == "Every point through the network")
+    z_chain = next(b.expr for b in step.blocks if type(b).__name__ == "Equation")
+    expanded = z_chain.parts[3]
+    assert [linear(r[0]) for r in expanded.rows] == ["1·0.5 + 1·0.5 + 0", "1·0.5 + 1·0.5 − 1"]
+    exam = solve(load("problems/1-classifier-design.yaml"))  # b₁ = 0: no bias term at all
+    step = next(s for s in exam.steps if s.heading == "Every point through the network")
+    z_chain = next(b.expr for b in step.blocks if type(b).__name__ == "Equation")
+    assert [linear(r[0]) for r in z_chain.parts[3].rows] == ["1·0 + (−1)·1", "(−1)·0 + 1·1"]

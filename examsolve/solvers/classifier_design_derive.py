@@ -258,11 +258,6 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
         st.say(f"Point {point_number(spec, i)} {_point_text(point.x)} is `{point.label}`, but "
                f"{_active_text(spec, r)} and s = {num_text(r.s)} {side} 0 "
                f"(p = {num_text(r.p)}): {what}.")
-    close = [i for i, (p, r) in enumerate(zip(spec.points, rows))
-             if _classify(spec, r.s) == p.label and abs(r.s) < 1]
-    if close:
-        st.say("Right but close to the boundary (|s| < 1): point"
-               f"{'s' if len(close) > 1 else ''} {', '.join(point_number(spec, i) for i in close)}.")
 
 
 def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> None:
@@ -280,6 +275,26 @@ def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> N
     d.step("Decision regions").figure(picture, caption)
 
 
+def _verdict(spec: ClassifierSpec, rows: list[Forward], correct: int) -> str:
+    """The boxed answer to "does it classify the points?" (key `correct`, the count)."""
+    n = len(rows)
+    if spec.model is None:
+        return f"points classified correctly: {correct} of {n}"
+    if correct == n:
+        return f"yes: all {n} points are classified correctly"
+    wrong = [(i, p, r) for i, (p, r) in enumerate(zip(spec.points, rows))
+             if _classify(spec, r.s) != p.label]
+    if len(wrong) > 1:
+        numbers = [point_number(spec, i) for i, _, _ in wrong]
+        return (f"no: points {', '.join(numbers[:-1])} and {numbers[-1]} are misclassified "
+                f"({correct} of {n} correct)")
+    (i, p, r), = wrong
+    predicted = _classify(spec, r.s)
+    what = f"is predicted {predicted}" if predicted else "is on the boundary"
+    where = f"(x = {_point_text(p.x)})" if spec.dimension == 1 else _point_text(p.x)
+    return f"no: point {point_number(spec, i)} {where} {what} (s = {num_text(r.s)})"
+
+
 def _answers(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
              rows: list[Forward]) -> None:
     correct = sum(1 for p, r in zip(spec.points, rows) if _classify(spec, r.s) == p.label)
@@ -288,5 +303,5 @@ def _answers(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
     d.answer("w2", (model.w2,), eq(Sym("w", "2"), row(model.w2)))
     d.answer("b2", model.b2, eq(Sym("b", "2"), model.b2))
     d.answer("hidden", model.hidden, eq(Sym("H"), model.hidden))
-    d.answer("correct", correct, eq(Text("correct"), Num(correct)))
+    d.answer("correct", correct, Text(_verdict(spec, rows, correct)))
     d.answer("p", tuple(r.p for r in rows), boxed=False)

@@ -1,10 +1,10 @@
 """The design path in words: the grid search, why one unit cannot work, the construction.
 
-- The search step states the search space and the preference order exactly as
+- The step leads with the one-unit proof (a point of both classes' convex hulls, as math),
+  then states the search space and the preference order in two sentences exactly as
   `classifier_design_search` implements them (grids in order, stop at the first grid whose
   best net stays within its bound, then max |param|, halves, Σ |param|), so nothing is
   claimed beyond what was searched.
-- The one-unit proof writes a point of both classes' convex hulls as math.
 - The construction names its pieces tⱼ (last point before change j), tⱼ⁺ (first after),
   mⱼ (slopes), vⱼ (output weights) and d (the direction), and `line_lower_bound` gives the
   bound a warning quotes: along a line, s = Σ vⱼ ReLU(aⱼ t + cⱼ) + b₂ is piecewise linear with
@@ -24,7 +24,7 @@ from examsolve.solvers.classifier_design_explain import (coordinate_names, linea
                                                          num_text)
 from examsolve.solvers.classifier_design_hull import hulls_meet
 from examsolve.solvers.classifier_design_net import Vector
-from examsolve.solvers.classifier_design_search import GRIDS, SearchResult
+from examsolve.solvers.classifier_design_search import SearchResult
 
 SEARCHED_HIDDEN = (1, 2, 3)
 
@@ -37,52 +37,31 @@ def _point_text(x: Vector) -> str:
     return num_text(x[0]) if len(x) == 1 else "(" + ", ".join(num_text(v) for v in x) + ")"
 
 
+def _half_space(dimension: int) -> str:
+    return {1: "half-line", 2: "half-plane"}.get(dimension, "half-space")
+
+
 def search_step(d: DerivationBuilder, spec, result: SearchResult,
                 built: Construction | None) -> None:
-    st = d.step("Searching for the fewest hidden units")
+    """Why fewer units cannot work (when that is proven), then the search in two sentences
+    and its table: a model answer leads with the argument, not the procedure."""
+    st = d.step("The fewest hidden units")
     if spec.hidden is not None and spec.hidden <= max(SEARCHED_HIDDEN):
         st.say(f"The problem asks for exactly H = {spec.hidden} hidden units.")
     elif spec.hidden is not None:
         st.say(f"The problem asks for exactly H = {spec.hidden} hidden units, more than the "
                f"search goes (H ≤ {max(SEARCHED_HIDDEN)}). The fewest found are designed and "
                "the rest padded with units whose output weight is 0.")
-    st.say("Candidates for a hidden unit are all ReLU(w·x + b) with w and b on a small grid. "
-           "The output layer only sees a unit through its activations on these points, so "
-           "units with identical activations count once (the simplest is kept) and units "
-           "that are 0 at every point are dropped. For each combination of H units the "
-           "output weights are ±α with one magnitude α. A combination works exactly when "
-           f"some choice of signs puts every `{spec.positive}` strictly above every "
-           f"`{spec.negative}` in Σ ±hⱼ, a gap that a large enough α turns into |s| ≥ 1. Each "
-           "working combination gets the smallest α that works, then the b₂ nearest 0.")
-    st.say("The grids are tried in the order of the table, and the search stops at the first "
-           "grid whose best net has no parameter larger than that grid's bound on |w|. Of "
-           "the nets found, the one kept has the smallest largest |parameter|, then the "
-           "fewest halves, then the smallest sum of |parameters|.")
-    rows = []
-    for a in result.attempts:
-        if a.skipped:
-            searched = a.skipped
-        elif a.complete:
-            searched = f"all {a.units}"
-        else:
-            searched = f"the {a.searched} simplest of {a.units} (time budget)"
-        rows.append([str(a.hidden), a.grid.describe(), f"|b| ≤ {format_number(a.bias_bound)}",
-                     searched, "yes" if a.found else "no"])
-    if rows:
-        st.table(["H", "weights w", "biases b", "distinct units tried", "net found"], rows)
     winner = None if built is not None or not result.attempts else result.attempts[-1].hidden
-    tried_for_winner = [a.grid for a in result.attempts if a.hidden == winner]
-    if winner is not None and GRIDS[-1] not in tried_for_winner:
-        st.say(f"Halves were not tried for H = {winner}: an integer net within the bound came "
-               "first, and integers are preferred even where halves could give smaller "
-               "parameters.")
     proven = False
-    if spec.hidden is None and result.attempts and result.attempts[0].hidden == 1:
-        if winner == 1:
-            st.say(f"One hidden unit is enough: the classes are separable by "
-                   f"{_noun(spec.dimension)}.")
-        else:
-            proven = one_unit_proof(st, spec)
+    if spec.hidden is None and result.attempts and result.attempts[0].hidden == 1 \
+            and winner != 1:
+        proven = one_unit_proof(st, spec)
+    if result.attempts:
+        _search_table(st, spec, result)
+    if spec.hidden is None and winner == 1:
+        st.say(f"One hidden unit is enough: the classes are separable by "
+               f"{_noun(spec.dimension)}.")
     if spec.hidden is None and winner is not None and winner > 1:
         unproven = [h for h in SEARCHED_HIDDEN if h < winner and not (h == 1 and proven)]
         if unproven:
@@ -98,6 +77,28 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
                "works, with one hidden unit per class change along a line.")
 
 
+def _search_table(st: StepBuilder, spec, result: SearchResult) -> None:
+    """The search space and its stopping rule, exactly as `classifier_design_search` runs
+    them (so nothing is claimed beyond what was searched), and one row per (H, grid)."""
+    st.say("An exact search finds the network: units ReLU(w·x + b) with w ≠ 0 and b on the "
+           "grids below (units with the same activations on the points count once, units 0 "
+           "at every point are dropped) and output weights ±α, α the smallest that gives "
+           "|s| ≥ 1. For each H the grids are tried in order, stopping at the first whose best "
+           "net (smallest largest |parameter|, then fewest halves, then smallest sum) stays "
+           "within that grid's bound on |w|:")
+    rows = []
+    for a in result.attempts:
+        if a.skipped:
+            searched = a.skipped
+        elif a.complete:
+            searched = str(a.units)
+        else:
+            searched = f"{a.searched} of {a.units} (time budget)"
+        rows.append([str(a.hidden), f"{a.grid.describe()}, |b| ≤ {format_number(a.bias_bound)}",
+                     searched, "yes" if a.found else "no"])
+    st.table(["H", "grid", "units", "net found"], rows)
+
+
 def one_unit_proof(st: StepBuilder, spec) -> bool:
     """Why H = 1 fails for any weights (True), or the honest opposite (False)."""
     xs = [p.x for p in spec.points]
@@ -105,7 +106,7 @@ def one_unit_proof(st: StepBuilder, spec) -> bool:
     noun = _noun(spec.dimension)
     if meet is None:
         st.say(f"(The classes are separable by {noun}, so one hidden unit would work with "
-               "weights outside this grid.)")
+               "weights outside the grids below.)")
         return False
 
     def vector(x: Vector) -> Expr:
@@ -117,16 +118,22 @@ def one_unit_proof(st: StepBuilder, spec) -> bool:
                  for i, v in weights]
         return terms[0] if len(terms) == 1 else add(*terms)
 
+    def average_of(label: str, weights: tuple[tuple[int, Fraction], ...]) -> str:
+        if len(weights) == 1:  # the equation cannot show it: it would read 0 = 0
+            return f"one of the `{label}` points (a single point is its own average)"
+        return f"an average of `{label}` points"
+
     columns = " (points written as columns)" if spec.dimension > 1 else ""
-    st.say("One hidden unit is impossible with any weights, not only on this grid. With one "
-           "unit s = v·ReLU(w·x + b) + b₂ is monotone in w·x, so the net predicts by a "
-           "threshold on w·x: the two classes would have to lie on opposite sides of "
-           f"{noun} w·x = θ. They cannot. The point {_point_text(meet.point)} is at once an "
-           f"average of `{spec.positive}` points and an average of `{spec.negative}` "
-           f"points{columns}:")
+    st.say("One hidden unit is impossible with any weights. With one unit "
+           "s = v·ReLU(w·x + b) + b₂ is monotone in w·x, so the net predicts by a threshold on "
+           "w·x: the two classes would have to lie on opposite sides of "
+           f"{noun} w·x = θ. They cannot. The point {_point_text(meet.point)} is at once "
+           f"{average_of(spec.positive, meet.positive)} and "
+           f"{average_of(spec.negative, meet.negative)}{columns}:")
     parts = [combination(meet.positive), vector(meet.point), combination(meet.negative)]
     st.eq(*[part for k, part in enumerate(parts) if part not in parts[:k]])
-    st.say(f"and each side of {noun} holds the averages of the points it holds.")
+    st.say(f"Each {_half_space(spec.dimension)} is convex, so it contains every average of its "
+           "points: the point would be on both sides at once.")
     return True
 
 

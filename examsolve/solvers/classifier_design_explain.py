@@ -82,10 +82,13 @@ def _say_absolute(st: StepBuilder, spec, model: Model, pairs, forms, unit_names)
     for i, p in enumerate(spec.points):
         value = abs(sum((w * x for w, x in zip(model.W1[j], p.x)), Fraction(0)) + model.b1[j])
         groups.setdefault(value, []).append(i)
-    if len(groups) <= 4:
-        parts = [f"{num_text(value)} at {_points_text(spec, members)} (s = "
-                 f"{num_text(v * value + model.b2)})" for value, members in sorted(groups.items())]
-        st.say("The absolute value is " + _join(parts) + ".")
+    if len(groups) <= 4:  # a table, not prose: `(s = −1)` must not wrap mid-formula
+        from examsolve.render.textmath import linear
+
+        st.say("At the points:")
+        st.table(["points", linear(call("abs", forms[j])), "s"],
+                 [[_join([point_number(spec, i) for i in members]), Num(value),
+                   Num(v * value + model.b2)] for value, members in sorted(groups.items())])
 
 
 def _common_direction(model: Model, live: list[int]) -> tuple[Fraction, ...] | None:
@@ -224,8 +227,9 @@ def worked_point(st: StepBuilder, spec, model: Model, i: int) -> None:
         chain.append(add(mul(mat(model.W1, summarise=False), mat(x), op=""),
                          mat(model.b1, summarise=False)))
     if model.hidden * len(x) <= MAX_EXPANDED:
-        chain.append(mat([[_dot(model.W1[j], x, model.b1[j])] for j in range(model.hidden)],
-                         summarise=False))
+        zero_bias = all(b == 0 for b in model.b1)  # else every row shows its bias, + 0 too
+        chain.append(mat([[_dot(model.W1[j], x, model.b1[j], not zero_bias)]
+                          for j in range(model.hidden)], summarise=False))
     chain.append(mat(r.z, summarise=False))
     st.eq(*chain)
     st.eq(h, call("ReLU", z), mat(r.h, summarise=False))
@@ -238,10 +242,11 @@ def worked_point(st: StepBuilder, spec, model: Model, i: int) -> None:
     st.rel(*items)
 
 
-def _dot(weights: Vector, values: Vector, bias: Fraction) -> Expr:
-    """w₁·v₁ + w₂·v₂ + … + b with every number shown (a zero bias is left out)."""
+def _dot(weights: Vector, values: Vector, bias: Fraction, keep_zero: bool = False) -> Expr:
+    """w₁·v₁ + w₂·v₂ + … + b with every number shown (a zero bias is left out unless
+    `keep_zero`: rows of one matrix show their biases alike)."""
     terms: list[Expr] = [mul(Num(w), Num(v)) for w, v in zip(weights, values)]
-    if bias != 0:
+    if bias != 0 or keep_zero:
         terms.append(Num(bias))
     return terms[0] if len(terms) == 1 else add(*terms)
 
@@ -291,11 +296,6 @@ def _text(sym: Sym) -> str:
 
 def point_number(spec, i: int) -> str:
     return str(i + spec.common.indexing)
-
-
-def _points_text(spec, members: list[int]) -> str:
-    numbers = [point_number(spec, i) for i in members]
-    return ("point " if len(numbers) == 1 else "points ") + _join(numbers)
 
 
 def _join(items: list[str]) -> str:
