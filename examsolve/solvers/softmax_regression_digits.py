@@ -8,6 +8,10 @@ more digit at a time, up to 8 — so those read −0.99995, −349.98, 0.49999. 
 Fraction holding that decimal, which the renderers print digit for digit; the answers
 themselves keep full precision.
 
+The entries of one matrix share one number of significant digits, the most any entry
+needs (2.3424 beside −349.98, not 2.342), except those printed in e-notation, which always
+show 4; and the terms of a sum are written so that they add up to its total as written.
+
 Two steps also chain roundings, L = log Z − (s_y − m): Z is written with enough digits for
 log(Z as written) to give the log Z as written (to within 1 in its last digit), and L is
 written as exactly log Z (as written) − (s_y − m), so each printed step checks by hand.
@@ -44,16 +48,21 @@ def shown_digits(q: Fraction | float) -> int:
     return len(digits)
 
 
-def honest(value: object, dtype: type = float) -> Fraction | float:
+def honest(value: object, dtype: type = float, at_least: int = AT_LEAST) -> Fraction | float:
     """A float as a derivation writes it: exact if some short decimal is exactly this float
-    (in its dtype), else at least 4 significant digits that are not dropped zeros, and at
-    least every digit of its whole part."""
+    (in its dtype), else at least `at_least` significant digits rounded to, 4 of them not
+    dropped zeros, and at least every digit of its whole part."""
     value = float(value)  # type: ignore[arg-type]
     if value == 0:
         return Fraction(0)  # exact, so that 0 − (−1000) = 1000 checks by hand
     # Never round into the whole part: 10006 must not read 10010.
     whole = len(str(int(abs(value)))) if math.isfinite(value) and abs(value) >= 1 else 0
-    for digits in range(max(AT_LEAST, whole), max(AT_MOST, whole) + 1):
+    low, start = max(AT_LEAST, whole), max(at_least, whole)
+    # A decimal holds at most 8 digits after its leading zeros (0.000907978 is too many):
+    # give the entry fewer digits than asked rather than a float's 4 (0.000908).
+    while start > low and isinstance(rounded(value, start), float):
+        start -= 1
+    for digits in range(start, max(AT_MOST, start) + 1):
         q = rounded(value, digits)
         if isinstance(q, float):
             return q  # printed as a float: inf, nan, 0, or in e-notation
@@ -62,13 +71,40 @@ def honest(value: object, dtype: type = float) -> Fraction | float:
     return q
 
 
-def honest_all(values: np.ndarray) -> np.ndarray:
-    """`honest` entry by entry, keeping the shape (for mat)."""
+def digits_needed(values: object) -> int:
+    """The most significant digits `honest` gives any rounded decimal entry of `values`."""
+    needed = [shown_digits(q) for v in np.ravel(np.asarray(values, dtype=float))
+              if isinstance(q := honest(v), Fraction) and float(q) != v]
+    return max(needed, default=AT_LEAST)
+
+
+def honest_all(values: np.ndarray, at_least: int | None = None) -> np.ndarray:
+    """`honest` entry by entry, keeping the shape (for mat), every rounded entry to the
+    same number of significant digits: `at_least`, or else the most any entry needs."""
     kind = values.dtype.type
+    digits = digits_needed(values) if at_least is None else at_least
     out = np.empty(values.shape, dtype=object)
     for index, v in np.ndenumerate(values):
-        out[index] = honest(v, kind)
+        out[index] = honest(v, kind, digits)
     return out
+
+
+def printed_value(q: Fraction | float) -> float:
+    """The number a reader sees: 4.54e−5 for the float 4.539993e−5."""
+    return float(format_number(q)) if isinstance(q, float) else float(q)
+
+
+def addends(values: np.ndarray, total: Fraction | float) -> np.ndarray:
+    """The terms of a sum written with the digits (the same for all) that make them add up,
+    as printed, to `total` as printed: 0.0067379 + 4.54e−5 + 1 ≈ 1.0067833, not
+    0.006738 + 4.54e−5 + 1, which adds up to 1.0067834."""
+    half = unit(total) / 2 * (1 + 1e-9)
+    start = digits_needed(values)
+    for digits in range(start, AT_MOST + 1):
+        terms = honest_all(values, digits)
+        if abs(sum(printed_value(q) for q in terms.ravel()) - printed_value(total)) <= half:
+            return terms
+    return honest_all(values, start)  # the e-notation terms' 4 digits cannot do better
 
 
 def log_pair(Z: float, dtype: type = float) -> tuple[Expr, Fraction | float]:

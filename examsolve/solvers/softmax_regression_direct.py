@@ -25,6 +25,7 @@ class Limits:
     max: float
     overflow: float  # ln(max): ≈ 709.78 (float64), ≈ 88.72 (float32)
     smallest: float  # the smallest positive (subnormal) number
+    tiny: float  # the smallest normal number: below it, fewer significant digits
     zero: float  # exp(t) rounds to 0 below ln(smallest / 2): ≈ −745.1, ≈ −104.0
 
 
@@ -32,7 +33,7 @@ def limits(dtype: str) -> Limits:
     info = np.finfo(np.dtype(dtype))
     smallest = float(info.smallest_subnormal)
     return Limits(dtype, float(info.max), math.log(float(info.max)), smallest,
-                  math.log(smallest) - math.log(2))
+                  float(info.tiny), math.log(smallest) - math.log(2))
 
 
 @dataclass(frozen=True)

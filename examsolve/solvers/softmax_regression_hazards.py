@@ -4,6 +4,12 @@ numbers, and where such code can fail in general.
 Each hazard is tied to the numbered line of `numerics.naive_softmax_cross_entropy` where it
 strikes. When nothing goes wrong on the given numbers (the ordinary case), both steps are
 short: the direct code's values and why they are right, then the hazards in three rows.
+
+The direct code returns the true loss exactly when nothing leaves the dtype's range:
+logsumexp(s) = log Σⱼ exp(sⱼ) below ln(max) (no exp, and not their sum, overflows), and
+p_y = exp(s_y − logsumexp(s)) and exp(s_y) above the underflow to 0, i.e. s_y − logsumexp(s)
+and s_y above ln(smallest / 2). Scores between the two thresholds are not enough: for
+s = [709, −700], p₂ = exp(−1409) underflows to 0 and L = inf.
 """
 
 from __future__ import annotations
@@ -17,15 +23,43 @@ from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Div, Neg, Num, Sym, call, mat, mul
 from examsolve.solvers.softmax_regression_digits import honest, honest_all
 from examsolve.solvers.softmax_regression_direct import NAIVE_LINES
-from examsolve.solvers.softmax_regression_steps import (Numbers, approx, fmt, minus, source,
-                                                        subscript)
+from examsolve.solvers.softmax_regression_steps import (Numbers, approx, fmt, minus, shown,
+                                                        source, subscript)
+
+
+def logsumexp(n: Numbers) -> float:
+    """logsumexp(s) of the exact scores, in float64 (robustly: they may be huge)."""
+    return float(numerics.logsumexp(np.array([float(v) for v in n.s_exact]))[0])
+
+
+def log_p(n: Numbers, i: int) -> float:
+    """log pᵢ = sᵢ − logsumexp(s), in float64: pᵢ underflows to 0 below ln(smallest / 2)."""
+    return float(n.s_exact[i]) - logsumexp(n)
 
 
 def ordinary(n: Numbers) -> bool:
-    """True when the direct code meets no inf, 0 or NaN on the way and gets the loss right."""
-    t = n.naive
-    return bool(np.all(np.isfinite(t.e)) and np.all(t.e > 0) and math.isfinite(t.loss)
+    """True when the direct code's loss stays in range (nothing overflows, exp(s_y) and p_y do
+    not underflow to 0) and the run indeed gets the loss right."""
+    t, y = n.naive, n.y - 1
+    in_range = logsumexp(n) < n.lim.overflow and float(n.s_exact[y]) > n.lim.zero and \
+        log_p(n, y) > n.lim.zero
+    return bool(in_range and math.isfinite(t.loss)
                 and math.isclose(t.loss, n.loss, rel_tol=1e-4, abs_tol=1e-6))
+
+
+def about(n: Numbers, value: float) -> str:
+    """A log of a sum of exps as a derivation writes it: `≈ 1.862`. Exact (`= 0`) only with
+    one class, where logsumexp(s) = s₁; a float that prints 709 may hide 709 + e^−1409."""
+    written = honest(value)
+    return f"{approx([value], [written]) if n.C == 1 else '≈'} {fmt(written)}"
+
+
+def p_zero_reason(n: Numbers, i: int) -> str:
+    """Why pᵢ came out 0: exp(sᵢ) underflowed, or the quotient exp(sᵢ)/Σ did."""
+    under, sub = minus(n.lim.zero, 1), subscript(n.label(i))
+    if n.naive.e[i, 0] == 0:
+        return f"p{sub} = 0, as exp(s{sub}) underflowed (s{sub} < {under})"
+    return f"p{sub} = 0, as log p{sub} = s{sub} − logsumexp(s) {about(n, log_p(n, i))} < {under}"
 
 
 def quoted(messages: tuple[str, ...]) -> str:
@@ -52,8 +86,8 @@ def limits_text(n: Numbers) -> tuple[str, str]:
 def direct_step(d: DerivationBuilder, n: Numbers) -> None:
     t = n.naive
     st = d.step(f"The direct implementation, run in {n.dtype}")
-    st.say("Typed in straight from p_i = exp(s_i) / Σ_j exp(s_j) and L = −log p_y (the "
-           "lines are numbered for step 3):")
+    st.say("Typed in straight from pᵢ = exp(sᵢ) / Σⱼ exp(sⱼ) and L = −log p_y (the lines "
+           "are numbered for step 3):")
     st.code(source(numerics.naive_softmax_cross_entropy))
     if ordinary(n):
         over, under = limits_text(n)
@@ -61,9 +95,19 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
         _exp(st, n)
         _divide(st, n)
         _log(st, n)
-        st.say(f"It works here: every score lies between {under} and {over} (approx.), where "
-               f"exp in {n.dtype} neither overflows nor underflows to 0, so no inf, 0 or NaN "
-               f"appears on the way, and the result is the true loss (step 4).")
+        y, y0 = subscript(n.y_label), n.y - 1
+        lse = logsumexp(n)
+        exp_y = f" (nor does exp(s{y}): s{y} = {fmt(shown(n.s_exact[y0]))} > {under})" \
+            if lse < 0 else ""  # with logsumexp(s) ≥ 0, s_y ≥ log p_y already
+        st.say(f"It works here, as nothing leaves {n.dtype}'s range (thresholds approx.): "
+               f"logsumexp(s) {about(n, lse)} is below {over}, so neither an exp nor their sum "
+               f"overflows, and log p{y} = s{y} − logsumexp(s) {about(n, log_p(n, y0))} is "
+               f"above {under}, so p{y} does not underflow to 0{exp_y}. The result is the "
+               f"true loss (step 4).")
+        lost = [i for i in range(n.C) if i != y0 and n.naive.p[i, 0] == 0]
+        if lost:
+            st.say("; ".join(p_zero_reason(n, i) for i in lost) +
+                   f": harmless, since the loss reads only p{y}.")
         return
 
     st.say(f"Run on these numbers in {n.dtype}, one line at a time, with numpy's floating-"
@@ -81,12 +125,16 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
     over = [i for i in range(n.C) if t.s[i, 0] > n.lim.overflow]
     zero = [i for i in range(n.C) if t.e[i, 0] == 0]
     if over:
-        st.say(f"exp overflows to inf wherever s_i > ln({fmt(n.lim.max)}) ≈ "
-               f"{n.lim.overflow:.2f}, the largest exponent {n.dtype} can hold: here "
-               f"{listing(n, over)}.")
+        st.say(f"exp overflows to inf wherever sᵢ > ln({fmt(n.lim.max)}) ≈ "
+               f"{n.lim.overflow:.2f}, the largest argument of exp that {n.dtype} can hold: "
+               f"here {listing(n, over)}.")
     if zero:
-        st.say(f"exp underflows to 0 wherever s_i < {minus(n.lim.zero, 1)} (approx.): here "
+        st.say(f"exp underflows to 0 wherever sᵢ < {minus(n.lim.zero, 1)} (approx.): here "
                f"{listing(n, zero)}.")
+    coarse = [i for i in range(n.C) if 0 < t.e[i, 0] < n.lim.tiny]
+    if coarse:
+        st.say(f"Below the smallest normal {n.dtype} ({fmt(n.lim.tiny)}), exp keeps only a "
+               f"few significant digits (a subnormal): here {listing(n, coarse)}.")
     heard(st, n, 1)
 
     st.say(f"Line 3, `{NAIVE_LINES[2]}`:")
@@ -95,9 +143,14 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
     if math.isinf(t.total):
         cases = ["an inf entry gives inf/inf = NaN" if np.any(np.isinf(t.e)) else "",
                  "a finite entry gives finite/inf = 0" if np.any(np.isfinite(t.e)) else ""]
-        reasons.append("the sum is inf, so " + " and ".join(c for c in cases if c))
+        why = "" if np.any(np.isinf(t.e)) else \
+            (f" (no exp overflowed, but their sum did: logsumexp(s) {about(n, logsumexp(n))} > "
+             f"{n.lim.overflow:.2f})")
+        reasons.append(f"the sum is inf{why}, so " + " and ".join(c for c in cases if c))
     if t.total == 0:
-        reasons.append("every exp underflowed, so the sum is 0 and each p_i = 0/0 = NaN")
+        reasons.append("every exp underflowed, so the sum is 0 and each pᵢ = 0/0 = NaN")
+    if 0 < t.total < math.inf:  # a finite sum: a 0 in p is an underflow of exp or of e/Σ
+        reasons += [p_zero_reason(n, i) for i in range(n.C) if t.p[i, 0] == 0]
     if reasons:
         st.say("Here " + "; ".join(reasons) + ".")
     heard(st, n, 2)
@@ -143,11 +196,11 @@ def _log(st: StepBuilder, n: Numbers) -> None:
 
 # ---- 3. the hazards in general ------------------------------------------------------------
 
-CURE = ("Subtracting m = max_j s_j from every score leaves p unchanged (the factor exp(−m) "
+CURE = ("Subtracting m = maxⱼ sⱼ from every score leaves p unchanged (the factor exp(−m) "
         "cancels between numerator and denominator) and makes every exponent ≤ 0, so no exp "
         "overflows; the largest term becomes exp(0) = 1, so the sum lies in [1, C] and is "
         "never 0. And the loss never takes log p_y: since log p_y = s_y − logsumexp(s), "
-        "L = logsumexp(s) − s_y = log Σ_j exp(s_j − m) − (s_y − m).")
+        "L = logsumexp(s) − s_y = log Σⱼ exp(sⱼ − m) − (s_y − m).")
 
 
 def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
@@ -155,26 +208,31 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
     st = d.step("Where the direct code can fail, in general")
     header = ["line (step 2)", "what goes wrong", f"when ({n.dtype})"]
     if ordinary(n):
-        st.say(f"Not on these numbers, but on larger ones ({n.dtype}; thresholds approx.):")
+        st.say(f"Not on these numbers, but on larger or more spread-out ones ({n.dtype}; "
+               f"thresholds approx.):")
         st.table(header, [
-            ["2: np.exp(s)", "overflow: exp(s_i) = inf", f"s_i > {over}"],
-            ["3: e / np.sum(e)", "inf/inf = NaN, or 0/0 = NaN",
-             f"after an overflow, or every s_j < {under}"],
-            ["4: np.log(…)", "log(0) = −inf, so L = +inf", "p_y underflowed to 0"],
+            ["2: np.exp(s)", "overflow: exp(sᵢ) = inf", f"sᵢ > {over}"],
+            ["3: e / np.sum(e)", "inf/inf = NaN, finite/inf = 0, or 0/0 = NaN",
+             f"logsumexp(s) > {over} (an exp or the sum overflows), or every sⱼ < {under}"],
+            ["4: np.log(…)", "log(0) = −inf, so L = +inf",
+             f"p_y = 0: s_y − logsumexp(s) < {under}, or s_y < {under}"],
         ])
-        st.say("Step 4 cures both, exp overflowing and log(0): it subtracts m = max_j s_j "
+        st.say("Step 4 cures both, exp overflowing and log(0): it subtracts m = maxⱼ sⱼ "
                "before exp, so every exponent is ≤ 0 and the sum is ≥ 1, and it takes "
                "L = logsumexp(s) − s_y, never log p_y.")
         return
     st.table(header, [
         ["1: W @ x + b", "the scores overflow to ±inf; nothing later can repair that",
-         f"|s_i| > {fmt(n.lim.max)}"],
-        ["2: np.exp(s)", "overflow: exp(s_i) = inf", f"s_i > {over} (approx.)"],
-        ["2: np.exp(s)", "underflow: exp(s_i) = 0 (harmless alone)",
-         f"s_i < {under} (approx.)"],
-        ["3: e / np.sum(e)", "inf/inf = NaN; finite/inf = 0", "some exp(s_j) overflowed"],
-        ["3: e / np.sum(e)", "0/0 = NaN", "every exp(s_j) underflowed"],
-        ["4: np.log(…)", "log(0) = −inf, so L = +inf", "p_y underflowed, or was finite/inf"],
+         f"|sᵢ| > {fmt(n.lim.max)}"],
+        ["2: np.exp(s)", "overflow: exp(sᵢ) = inf", f"sᵢ > {over} (approx.)"],
+        ["2: np.exp(s)", "underflow: exp(sᵢ) = 0 (harmless alone)",
+         f"sᵢ < {under} (approx.)"],
+        ["3: e / np.sum(e)", "inf/inf = NaN; finite/inf = 0",
+         f"an exp or their sum overflowed: logsumexp(s) > {over}"],
+        ["3: e / np.sum(e)", "0/0 = NaN", f"every exp(sⱼ) underflowed: every sⱼ < {under}"],
+        ["4: np.log(…)", "log(0) = −inf, so L = +inf",
+         f"p_y = 0: s_y − logsumexp(s) < {under} (p_y underflows), s_y < {under}, or "
+         f"p_y = finite/inf"],
         ["4: np.log(…)", "NaN propagates", "p_y = NaN"],
     ])
     st.say("The two hazards of lines 2–4, exp overflowing and log(0), have one cure. " + CURE)

@@ -25,7 +25,8 @@ from examsolve.derivation import DerivationBuilder
 from examsolve.mathmodel import (Div, Expr, Neg, Num, Paren, Sym, Transpose, add, call, deriv,
                                  mat, mul, row)
 from examsolve.numbers import format_number
-from examsolve.solvers.softmax_regression_digits import honest_all, log_pair, loss_written
+from examsolve.solvers.softmax_regression_digits import (addends, digits_needed, honest_all,
+                                                         log_pair, loss_written)
 from examsolve.solvers.softmax_regression_direct import (Limits, NaiveTrace, limits,
                                                          trace_naive, true_exp)
 
@@ -72,9 +73,9 @@ class Numbers:
         return max(self.s_exact)
 
     @property
-    def k(self) -> int:
-        """The (0-based) position of the largest score (the first, on ties)."""
-        return self.s_exact.index(self.m_exact)
+    def tied(self) -> list[int]:
+        """The (0-based) positions of the largest score: several on ties."""
+        return [i for i, s in enumerate(self.s_exact) if s == self.m_exact]
 
     def label(self, i: int) -> str:
         """How the 0-based position i is written, per `indexing`."""
@@ -220,13 +221,15 @@ def shapes_step(d: DerivationBuilder, n: Numbers) -> None:
 # ---- 4. the robust computation ------------------------------------------------------------
 
 def robust_step(d: DerivationBuilder, n: Numbers) -> None:
-    C, m, k = n.C, n.m_exact, n.k
+    C, m, tied = n.C, n.m_exact, n.tied
     z = [s - m for s in n.s_exact]
     m_, z_, s_ = shown(m), shown(z), shown(n.s_exact)
     st = d.step(f"The robust computation, in {n.work_dtype}")
-    st.eq("m", call("max", Sym("s", "i")), Sym("s", n.label(k)), m_)
+    st.eq("m", call("max", Sym("s", "i")), *[Sym("s", n.label(i)) for i in tied], m_)
     st.eq(add("s", Neg(Sym("m"))), mat([add(s, Neg(Num(m_))) for s in s_]), column(z_))
-    e = honest_all(n.e)
+    Z_ = n.Z_written
+    # the terms as written add up to Z as written (when Z is one number, not 1 + ε)
+    e = addends(n.e, Z_.value) if C > 1 and isinstance(Z_, Num) else honest_all(n.e)
     lost = [i for i in range(C) if n.e[i, 0] == 0]
     st.rel(call("exp", add("s", Neg(Sym("m")))), "=", mat([call("exp", v) for v in z_]),
            "≈" if lost else approx(n.e, e), mat(e))
@@ -240,15 +243,26 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
                f"({fmt(limits(n.work_dtype).smallest)}), so "
                f"stored as 0 — harmless, since it is far below the rounding of the 1 it is "
                f"added to.")
+    if n.Z != 1:
+        st.say("On digits: floats are rounded to 4 significant digits, but a value that would "
+               "then look exact (0.99995 as 1) gets more, the entries of a vector or matrix "
+               "all get as many as the one that needs most, and Z, its terms, log Z and L get "
+               "enough for each line to check by hand.")
     Z = mul(Sym("Σ", sub="j"), call("exp", add(Sym("s", "j"), Neg(Sym("m")))), op="")
-    Z_ = n.Z_written
     if C > 1:
         st.rel("Z", "=", Z, "=", add(*[Num(v) for v in e.ravel()]), "≈" if n.Z != 1 else "=",
                Z_)
     else:
         st.rel("Z", "=", Z, "=", Z_)
-    st.say(f"The term exp(0) = 1, from class {n.class_label(k)}, keeps Z ≥ 1, so log Z ≥ 0 is "
-           f"finite.")
+    if len(tied) == 1:
+        st.say(f"The term exp(0) = 1, from class {n.class_label(tied[0])}, keeps Z ≥ 1, so "
+               f"log Z ≥ 0 is finite.")
+    else:
+        names = ", ".join(n.class_label(i) for i in tied[:-1]) + \
+            f" and {n.class_label(tied[-1])}"
+        times = "twice" if len(tied) == 2 else f"{len(tied)} times"
+        st.say(f"Classes {names} tie for the largest score: the term exp(0) = 1 appears "
+               f"{times}, so Z ≥ {len(tied)} and log Z > 0 is finite.")
     log_Z = n.log_Z_written
     st.rel(call("logsumexp", "s"), "=", add("m", call("log", "Z")),
            "=", add(Num(m_), call("log", Z_)), "≈" if n.Z != 1 else "=",
@@ -286,16 +300,18 @@ def approx(values: object, written: object) -> str:
 def gradient_step(d: DerivationBuilder, n: Numbers) -> None:
     y = n.y_label
     onehot = [Fraction(int(i == n.y - 1)) for i in range(n.C)]
-    p, g, dW = honest_all(n.p), honest_all(n.db.ravel()), honest_all(n.dW)
+    # p and p − onehot(y) side by side, so with one number of digits
+    digits = max(digits_needed(n.p), digits_needed(n.db))
+    p, g, dW = honest_all(n.p, digits), honest_all(n.db.ravel(), digits), honest_all(n.dW)
     lost = bool(np.any(n.p == 0))  # a probability stored as 0 is really a tiny positive
 
     def sign(values: np.ndarray, written: np.ndarray) -> str:
         return "≈" if lost else approx(values, written)
 
     st = d.step("Gradients")
-    st.say(f"From L = logsumexp(s) − s_y: ∂logsumexp/∂s_i = exp(s_i)/Σ_j exp(s_j) = p_i and "
-           f"∂s_y/∂s_i = [i = y], so ∂L/∂s = p − onehot(y) (onehot(y) has its 1 at "
-           f"position {y}). With s = W x + b, ∂s_i/∂W_ij = x_j and ∂s_i/∂b_i = 1:")
+    st.say(f"From L = logsumexp(s) − s_y: ∂logsumexp/∂sᵢ = exp(sᵢ)/Σⱼ exp(sⱼ) = pᵢ and "
+           f"∂s_y/∂sᵢ = [i = y], so ∂L/∂s = p − onehot(y) (onehot(y) has its 1 at "
+           f"position {y}). With s = W x + b, ∂sᵢ/∂Wᵢⱼ = xⱼ and ∂sᵢ/∂bᵢ = 1:")
     p_minus = add("p", Neg(call("onehot", "y")))
     st.rel(deriv("L", "s"), "=", p_minus, "=", add(mat(p), Neg(column(onehot))),
            sign(n.db, g), mat(g))
@@ -308,21 +324,12 @@ def gradient_step(d: DerivationBuilder, n: Numbers) -> None:
 
 # ---- 6. the reference implementation ------------------------------------------------------
 
-TESTED_UP_TO = {"float64": "±1e308", "float32": "±3e38"}  # the huge logits of test_numerics
-
-
 def reference_step(d: DerivationBuilder, n: Numbers) -> None:
     st = d.step("The reference implementation")
-    st.say("The robust code, from examsolve.numerics. softmax_cross_entropy takes L = −log p_y "
-           "from log_softmax, which computes log p_y = (s_y − m) − log Σ_j exp(s_j − m) "
-           "without ever forming p_y: L = log Z − (s_y − m), the last form of L in step 4 (m "
-           "cancels, so the loss needs no logsumexp(s) = m + log Z, which numerics also "
-           "provides). The gradients use softmax, as in step 5.")
+    st.say("The robust code. The loss comes from log_softmax, which gives log p_y = "
+           "(s_y − m) − log Z without forming p_y, so L = log Z − (s_y − m), as in step 4; "
+           "the gradients use softmax, as in step 5. check_point only checks the shapes and "
+           "y (raising a ValueError).")
     st.code("import numpy as np\n\n\n" + source(
         numerics.log_softmax, numerics.softmax, numerics.softmax_cross_entropy,
         numerics.softmax_cross_entropy_gradients))
-    st.say("check_point(x, y, W, b), called first by both functions, raises a ValueError "
-           "that names the problem unless x is D×1, W is C×D, b is C×1 and y is a whole "
-           "number in [1, C]. The tests check these functions against PyTorch in "
-           + ", and in ".join(f"{dtype}, with logits up to {size}"
-                              for dtype, size in TESTED_UP_TO.items()) + ".")
