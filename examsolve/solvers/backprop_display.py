@@ -98,6 +98,8 @@ def expr_display(expr: Node_, values: dict[str, np.ndarray] | None = None,
         if op == "transpose":
             return m.Transpose(args[0])
         extra = _options(e, class_text)
+        if op in ("conv1d", "conv2d") and isinstance(e.args[2], Const) and e.args[2].value == 0:
+            args = args[:2]  # the default bias, 0, as the model line leaves it out
         return m.Call(FUNCTION_NAMES[op], tuple(args) + extra)
 
     return walk(expr)
