@@ -65,12 +65,16 @@ def test_exam_derivation_reads_like_the_key() -> None:
     derivation = solve(load(EXAM))
     text = all_text(derivation)
     assert "cross-correlation" in text and "without being flipped" in text
-    assert "3 equations, 3 unknowns: windows at Y[2,1], Y[2,3] and Y[3,2]" in text
-    # the key names these windows 0-based
-    assert "(positions (1,0), (1,2) and (2,1) when counted from 0)" in text
+    # one sentence: how many complete windows, which (the key names them 0-based), and what
+    # they give; nothing after the solution says there is nothing more to check
+    assert ("There are 3 complete windows, Y[2,1], Y[2,3] and Y[3,2] (positions (1,0), (1,2) "
+            "and (2,1) when counted from 0): 3 equations in 3 unknowns.") in text
+    assert "nothing is left to cross-check" not in text
     assert "3e + 2f + b = 6" in text and "−3e + 3f + b = 2" in text
     assert "(3) gives b = −1 directly." in text
-    assert "5f = 10" in text and "3e + 2·2 = 7 ⇒ 3e = 3 ⇒ e = 1" in text
+    # a one-coefficient division is written on the line, not as a step of its own
+    assert "5f = 10 ⇒ f = 2" in text and "Divide" not in text
+    assert "3e + 2·2 = 7 ⇒ 3e = 3 ⇒ e = 1" in text
     assert "Y[3,1] = 1·3 + 1·(−1) + 2·X[4,1] + 2·0 − 1 = 3" in text
     assert "2X[4,1] + 1 = 3 ⇒ 2X[4,1] = 2 ⇒ X[4,1] = 1" in text
     assert "Y[2,2] = 1·2 + 1·(−1) + 2·(−1) + 2·1 − 1 = 0" in text
@@ -111,9 +115,8 @@ def test_exam_open_row_shows_its_windows_substituted() -> None:
     assert "cannot tell" not in text and "rank" not in text
     number = derivation.steps.index(step) + 1
     (warning,) = derivation.warnings
-    assert warning == (f"X[1,1], X[1,2], X[1,3] and X[1,4] are not determined (step {number}); "
-                       "the data fix only X[1,1] + X[1,2] = 2, X[1,2] + X[1,3] = 1 and "
-                       "X[1,3] + X[1,4] = 2")
+    assert warning == (f"X[1,1], X[1,2], X[1,3] and X[1,4] are not determined (step {number}): "
+                       "only X[1,1] + X[1,2] = 2, X[1,2] + X[1,3] = 1 and X[1,3] + X[1,4] = 2")
 
 
 def test_exam_zero_based_keys() -> None:
@@ -222,6 +225,29 @@ def test_joint_problem_reads_plainly() -> None:
     assert "2X[2] + 3X[3] + 3 = 2 ⇒ 2X[2] + 3X[3] = −1" in text
     assert "which together fix both values" in text
     assert "rank" not in text and "every solution" not in text
+    # r2 review: no "left" before anything was used up, the general sentence said once, the
+    # bias named next to the formula, −X[3] = 1 solved on its line
+    assert ("No window with a known output holds a single unknown, so none gives a value "
+            "alone.") in text
+    assert "window left" not in text and "solved together" not in text
+    assert "giving the length-4 output Y (no bias: b = 0):" in text
+    assert "−X[3] = 1 ⇒ X[3] = −1" in text and "Multiply" not in text
+
+
+def test_one_unknown_with_a_coefficient_is_divided_inline() -> None:
+    # No bias, W = [a, c] over [1, 1, 0, 2]: Y[2] = a·1 + c·0 = 1 and Y[3] = a·0 + c·2 = 4,
+    # so a = 1 and c = 4/2 = 2; Y[1] = a·1 + c·1 = 3.
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [1, 1, 0, 2]
+        output: [?, 1, 4]
+        kernel: [a, c]
+        """))
+    assert derivation.answer_map() == {"a": 1, "c": 2, "Y[1]": 3}
+    text = all_text(derivation)
+    assert "(1) gives a = 1 directly." in text and "(2) gives c = 2 (divide by 2)." in text
+    assert "There are 2 complete windows, Y[2] and Y[3]: 2 equations in 2 unknowns." in text
 
 
 def test_a_found_input_is_named_before_it_is_used() -> None:
@@ -255,7 +281,7 @@ def test_open_combinations_that_are_not_sums() -> None:
     assert "only these combinations are fixed; no single value is." in text
     assert "1 equation in 2 unknowns, one too few to fix them all" in text
     (warning,) = derivation.warnings
-    assert warning.endswith("the data fix only X[1] + 2·X[2] = 4")
+    assert warning.endswith("only X[1] + 2·X[2] = 4")
 
 
 def test_stride_two_with_a_lost_output() -> None:
@@ -436,3 +462,22 @@ def test_big_problem_is_summarised() -> None:
     assert blocks < 120, blocks
     assert "more, each found from one window in the same way" in all_text(derivation)
     assert Fraction(got["z"]) == -3
+
+
+def test_group_after_a_single_says_the_windows_still_open() -> None:
+    # Padded [0, 3, X2, X3, 1, X5, 0], W = [1, 2, 3]: Y[5] = 1 + 2·X5 = 5 gives X5 = 2 alone;
+    # then Y[2] = 3 + 2·X2 + 3·X3 = 2 and Y[3] = X2 + 2·X3 + 3 = 2 give X2 = 1, X3 = −1;
+    # Y[1] = 0 + 6 + 3 = 9 and Y[4] = −1 + 2 + 6 = 7.
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [3, ?, ?, 1, ?]
+        output: [?, 2, 2, ?, 5]
+        kernel: [1, 2, 3]
+        padding: same
+        """))
+    assert derivation.answer_map() == {"X[2]": 1, "X[3]": -1, "X[5]": 2, "Y[1]": 9, "Y[4]": 7}
+    text = all_text(derivation)
+    assert ("Every window still open holds two or more unknowns, so no single window gives a "
+            "value.") in text
+    assert "No window with a known output holds a single unknown" not in text

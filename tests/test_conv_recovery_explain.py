@@ -49,7 +49,7 @@ def test_kernel_relation_from_a_complete_window_is_named() -> None:
         """)
     assert d.answer_map() == {"a": None, "b": None, "X[1]": None, "Y[1]": None}
     kernel = [w for w in d.warnings if w.startswith("a and b are not determined")]
-    assert len(kernel) == 1 and kernel[0].endswith("the data fix only a + 2·b = 5")
+    assert len(kernel) == 1 and kernel[0].endswith("only a + 2·b = 5")
     (x1,) = [w for w in d.warnings if "X[1]" in w]
     assert x1 == "X[1] is not determined: no window with a known output covers it"
     assert "Y[1] is not determined" in " ".join(d.warnings)
@@ -69,7 +69,7 @@ def test_complete_window_relation_joins_the_joint_solve() -> None:
         kernel: [[a, b, 1]]
         """)
     assert d.answer_map() == {"a": None, "b": None, "X[4]": 3}
-    assert d.warnings == ("a and b are not determined (step 4); the data fix only a + b = 4",)
+    assert d.warnings == ("a and b are not determined (step 4): only a + b = 4",)
 
 
 def test_a_lost_output_fixed_by_the_kernel_relation() -> None:
@@ -95,7 +95,7 @@ def test_open_kernel_named_first_and_relations_deduplicated() -> None:
         kernel: [[a, a]]
         """)
     assert d.answer_map() == {"a": None, "X[2]": None}
-    assert d.warnings == ("a is not determined, nor is X[2] (step 3); the data fix only "
+    assert d.warnings == ("a is not determined, nor is X[2] (step 3): only "
                           "a + a·X[2] = 3",)
     text = all_text(d)
     assert FALSE_REASON not in text
@@ -127,8 +127,8 @@ def test_diagonal_inputs_under_an_open_kernel() -> None:
     assert all(v is None for v in d.answer_map().values())
     (warning,) = d.warnings
     assert warning.startswith("a, b, c and d are not determined, nor are X[1,1], X[2,2] and "
-                              "X[3,3] (step 3); the data fix only ")
-    relations = warning.split("the data fix only ")[1]
+                              "X[3,3] (step 3): only ")
+    relations = warning.split("): only ")[1]
     assert relations == ("b + 3·c + a·X[1,1] + d·X[2,2] = 1, a + 2·b + 4·d + c·X[2,2] = 2, "
                          "3·a + 5·c + 6·d + b·X[2,2] = 3 and 1 more relation")
     assert FALSE_REASON not in all_text(d)

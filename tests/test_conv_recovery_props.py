@@ -253,8 +253,8 @@ def check_reasons(pr: dict, got: dict, one_d: str | None, names: set, lost_in: l
     warnings = solve_warnings(pr)
     for w in warnings:
         assert "the data do not fix" not in w
-        m = re.match(r"(.*?) (?:is|are) not determined(?:, nor (?:is|are) (.*?))? \(step \d+\); "
-                     r"the data fix only ", w)
+        m = re.match(r"(.*?) (?:is|are) not determined(?:, nor (?:is|are) (.*?))? \(step \d+\): "
+                     r"only ", w)
         if m:
             for part in filter(None, m.groups()):
                 for k in named(part) or []:

@@ -6,8 +6,9 @@ Y[i,j] = Σ_{u,v} W[u,v] · X[s·i + u − p, s·j + v − p] + b. Solved the wa
 does, but generally:
 
 1. *Complete windows* (known output, every input known) are linear in the kernel names and
-   the bias. An independent set of them is chosen, shown ("3 equations, 3 unknowns: windows
-   at …") and solved by exact elimination; the other complete windows are checked.
+   the bias. An independent set of them is chosen, shown ("There are 3 complete windows,
+   …: 3 equations in 3 unknowns.") and solved by exact elimination; the other complete
+   windows are checked.
 2. With the kernel known, a window with lost inputs is linear in them: one window with one
    unknown gives it at once ("… + 2·X[4,1] + … = 3 ⇒ X[4,1] = 1"); groups of windows sharing
    unknowns are solved jointly (exact row reduction: a value is determined iff it is the
@@ -128,16 +129,6 @@ class _Solver:
                      f"output), so {names} must come from the windows with lost inputs.")
             return False
         general = "Y[i]" if self.spec.one_d else "Y[i,j]"
-        step.say(f"A window is named by the output it produces (window {general} gives "
-                 f"{general}). "
-                 f"It is complete when that output and every input it covers are known; "
-                 f"its equation is then linear in {names}. There "
-                 + (f"is 1 complete window." if len(complete) == 1 else
-                    f"are {len(complete)} complete windows"
-                    + (f": {self.note.windows_text(complete)}."
-                       if len(windows) < len(complete) <= 8 else "."))
-                 + (" Taking them row by row, keep each one that adds new information."
-                    if len(windows) < len(complete) else ""))
         n, r = len(params), len(windows)
         zero_based = ""
         if self.spec.common.indexing == 1 and not self.spec.one_d and len(windows) <= 4:
@@ -145,9 +136,19 @@ class _Solver:
             positions = join_words([f"({i},{j})" for i, j in sorted(windows)])
             zero_based = (f" (position{'s' if len(windows) > 1 else ''} {positions} when "
                           "counted from 0)")
-        step.say(f"{r} equation{'s' if r != 1 else ''}, {n} unknown{'s' if n != 1 else ''}: "
-                 f"window{'s' if r != 1 else ''} at {self.note.windows_text(windows)}"
-                 f"{zero_based}.")
+        count = (f"{r} equation{'s' if r != 1 else ''} in {n} unknown{'s' if n != 1 else ''}")
+        chosen = f"{self.note.windows_text(windows)}{zero_based}"
+        intro = (f"A window is named by the output it produces (window {general} gives "
+                 f"{general}). It is complete when that output and every input it covers are "
+                 f"known; its equation is then linear in {names}. ")
+        if len(windows) == len(complete):  # one sentence: how many, which, what they give
+            step.say(intro + (f"There is 1 complete window, {chosen}: {count}." if r == 1 else
+                              f"There are {r} complete windows, {chosen}: {count}."))
+        else:
+            listed = (f": {self.note.windows_text(complete)}" if len(complete) <= 8 else "")
+            step.say(intro + f"There are {len(complete)} complete windows{listed}. Taking them "
+                     f"row by row and keeping each one that adds new information leaves "
+                     f"{chosen}: {count}.")
         labelled = []
         wide = n > MAX_SHOWN_ELIMINATION
         for w, terms, rhs_value, const in equations:

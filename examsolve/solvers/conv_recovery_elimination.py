@@ -3,7 +3,8 @@
 Exact (Fraction) elimination that reads like the key: an equation with one unknown is solved
 at once ("b = −1 from (3)") and substituted into the others; otherwise one unknown is
 eliminated by adding or subtracting whole multiples of equations ("add (4) and (5):
-5f = 10"), and the equations set aside are solved last by back-substitution
+5f = 10 ⇒ f = 2", solved on the same line once one unknown is left), and the equations set
+aside are solved last by back-substitution
 ("substitute f = 2 into (4): 3e + 2·2 = 7 ⇒ 3e = 3 ⇒ e = 1"). The input must be independent
 and square (one solution); `solve_independent` in the solver checks that first.
 """
@@ -49,6 +50,7 @@ class _Row:
     label: str
     terms: dict[Atom, Fraction]
     rhs: Fraction
+    solved_inline: bool = False  # its one unknown was already written out (`5f = 10 ⇒ f = 2`)
 
 
 class Eliminator:
@@ -111,13 +113,13 @@ class Eliminator:
         value = row.rhs / c
         solved[atom] = value
         sym = self.symbol(atom)
+        if row.solved_inline:
+            return
         if c == 1:
             self._say(f"{row.label} gives {self._value_text(atom, value)} directly.")
-        else:
-            how = "Multiply" if c == -1 else "Divide"
-            by = "−1" if c == -1 else signed(format_number(c))
-            self._say(f"{how} {row.label} by {by}:")
-            self._math(eq(sym, value))
+        else:  # one coefficient: a division, said inline rather than as a step of its own
+            self._say(f"{row.label} gives {self._value_text(atom, value)}"
+                      + ("." if c == -1 else f" (divide by {signed(format_number(c))})."))
 
     def _substitute_into(self, active: list[_Row], solved: dict[Atom, Fraction]) -> None:
         hit = [r for r in active if solved.keys() & r.terms.keys()]
@@ -189,9 +191,20 @@ class Eliminator:
             v = a * target.terms.get(x, 0) + b * pivot.terms.get(x, 0)
             if v:
                 terms[x] = v
-        new = _Row(self.next_label(), terms, a * target.rhs + b * pivot.rhs)
+        rhs = a * target.rhs + b * pivot.rhs
         self._say(text[:-1] + f" to eliminate {self._atom_text(atom)}:")
-        self._math(eq(self._lhs(terms), new.rhs), new.label)
+        if len(terms) == 1:
+            # One unknown left: solved on the same line (`5f = 10 ⇒ f = 2`). No label: in an
+            # independent system no other equation is left in this unknown alone, so
+            # nothing refers back to this one.
+            (last, c), = terms.items()
+            chain: list[object] = [self._lhs(terms), "=", rhs]
+            if c != 1:
+                chain += ["⇒", self.symbol(last), "=", rhs / c]
+            self._math(rel(*chain))  # type: ignore[arg-type]
+            return _Row("", terms, rhs, solved_inline=True)
+        new = _Row(self.next_label(), terms, rhs)
+        self._math(eq(self._lhs(terms), rhs), new.label)
         return new
 
     def _atom_text(self, atom: Atom) -> str:

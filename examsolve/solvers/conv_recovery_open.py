@@ -103,8 +103,8 @@ class OpenValues:
             scaled = [scaled_to_integers(e.terms, e.rhs) for g in cluster for e in g.equations]
             relations = list(dict.fromkeys(self.note.relation_text(*s) for s in scaled))
             if here:
-                warnings.append(f"{self.subject(here)}{where}; the data fix only "
-                                f"{self.listed(relations)}")
+                # a pointer to the step, with the relations (its prose is not repeated)
+                warnings.append(f"{self.subject(here)}{where}: only {self.listed(relations)}")
         for k, group in enumerate(open_groups):
             scaled = [scaled_to_integers(e.terms, e.rhs) for e in group.equations]
             if step is not None and k < SHOW_OPEN:

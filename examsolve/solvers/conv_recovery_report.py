@@ -63,7 +63,8 @@ class Report:
                  f"kernel slides over the input without being flipped. Here the "
                  f"{shape(sysm.kh, sysm.kw)} kernel W moves with stride {spec.stride} and "
                  f"{pad} over the {shape(sysm.h, sysm.w)} input X, giving the "
-                 f"{shape(sysm.oh, sysm.ow)} output Y:")
+                 f"{shape(sysm.oh, sysm.ow)} output Y"
+                 + (" (no bias: b = 0):" if spec.bias == 0 else ":"))
         step.math(note.formula())
         base = spec.common.indexing
         if spec.one_d:
@@ -120,7 +121,6 @@ class Report:
         if not found:
             return
         if not others:
-            step.say("These are all the complete windows, so nothing is left to cross-check.")
             return
         shown = list(itertools.islice(
             (w for w in others if not self.system.window_terms(*w)[0]), SHOW_CHECKS))
@@ -170,9 +170,12 @@ class Report:
         if self._group is None:
             self._group = self.step(self._heading("Unknowns that several windows fix "
                                                     "together"))
-            self._group.say("Each window left holds two or more unknowns, so no single "
-                            "window gives a value. Windows that share their unknowns are "
-                            "solved together, as one system of equations.")
+            # "left" only once windows were used up before (singles, or an earlier pass)
+            self._group.say(
+                "Every window still open holds two or more unknowns, so no single window "
+                "gives a value." if self._counts[0] or self._pass > 1 else
+                "No window with a known output holds a single unknown, so none gives a value "
+                "alone.")
         self._counts[1] += 1
         if self._counts[1] > SHOW_GROUPS:
             return
