@@ -140,6 +140,16 @@ def test_random_scores_print_consistent_lines(s: list[int], data: st.DataObject)
                        float(torch.logsumexp(t - t.max(), 0)))
 
 
+def test_a_log_Z_printed_in_e_notation_checks_as_printed() -> None:
+    # log Z = 1.6707e−5 prints 1.671e−5, and log(1.0000167) = 1.66999e−5 is off by more than
+    # its last digit: Z is written 1 + 1.671e−5 instead
+    s = [13, 21, 32]
+    text = f"kind: softmax-regression\ntitle: t\nx: [1]\nW: {[[v] for v in s]}\ny: 1\n"
+    t = torch.tensor(s, dtype=torch.float64)
+    check_robust_lines(text, float(torch.logsumexp(t - t[0], 0)),
+                       float(torch.logsumexp(t - t.max(), 0)))
+
+
 def matrix_numbers(math_text: str) -> list[str]:
     """The entries of the last [..] of a math line."""
     last = math_text[math_text.rindex("[") + 1:math_text.rindex("]")]

@@ -120,7 +120,8 @@ def log_pair(Z: float, dtype: type = float) -> tuple[Expr, Fraction | float]:
         written = rounded(Z, digits)
         if isinstance(written, float):
             break  # Z past 1e15: printed as a float, however many digits
-        if abs(math.log(written) - float(log_Z)) <= last and \
+        # against log Z as printed: 1.671e−5, not the float 1.6707e−5 behind it
+        if abs(math.log(written) - printed_value(log_Z)) <= last and \
                 (dtype(float(written)) == dtype(Z) or shown_digits(written) >= AT_LEAST):
             return Num(written), log_Z
     if 1 < Z < 1 + 1e-4:

@@ -133,8 +133,9 @@ def direct_step(d: DerivationBuilder, n: Numbers) -> None:
                f"{listing(n, zero)}.")
     coarse = [i for i in range(n.C) if 0 < t.e[i, 0] < n.lim.tiny]
     if coarse:
-        st.say(f"Below the smallest normal {n.dtype} ({fmt(n.lim.tiny)}), exp keeps only a "
-               f"few significant digits (a subnormal): here {listing(n, coarse)}.")
+        st.say(f"exp(sᵢ) is subnormal, below the smallest normal {n.dtype} "
+               f"({fmt(n.lim.tiny)}), and keeps only a few significant digits wherever "
+               f"sᵢ < {minus(math.log(n.lim.tiny), 1)} (approx.): here {listing(n, coarse)}.")
     heard(st, n, 1)
 
     st.say(f"Line 3, `{NAIVE_LINES[2]}`:")
