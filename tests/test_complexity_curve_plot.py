@@ -4,6 +4,7 @@ matplotlib files from `write_figure`, and a solver that works with neither libra
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,8 @@ from examsolve.derivation import Figure
 from examsolve.errors import SpecError
 from examsolve.problem import load_string, solve
 from examsolve.solvers.complexity_curve_plot import (Chart, Series, charts_from_answers,
-                                                     decade_label, log_ticks, terminal_chart,
-                                                     text_chart, write_figure)
+                                                     decade_label, legend_line, log_ticks,
+                                                     terminal_chart, text_chart, write_figure)
 
 SPEC = """kind: complexity-curve
 title: small
@@ -83,7 +84,7 @@ def test_axis_is_clipped_a_few_decades_above_the_lowest_test_error():
     assert wide.off_scale()
     for text in (terminal_chart(wide), text_chart(wide)):
         lines = text.splitlines()
-        assert "↑" in text and lines[-1].endswith("↑ off scale (> 100)")
+        assert "↑" in text and "↑ off scale (> 100)" in lines[-1]
         assert not any(label in text for label in ("1e4", "1e8"))
         # the legend is under the plot (after the x-axis labels), never inside the frame
         axis = max(i for i, ln in enumerate(lines) if "polynomial degree d" in ln)
@@ -156,3 +157,28 @@ def test_charts_from_answers(derivation):
         assert max(answers["underfitting"]) < curve.underfit_end < answers["best_degree"]
     if answers["overfitting"] != "none":
         assert answers["best_degree"] < curve.overfit_start < min(answers["overfitting"])
+
+
+def test_the_curve_that_decides_the_answer_is_drawn_on_top(monkeypatch):
+    """Review 2, finding 3: where markers share a cell the mean test MSE (x, which decides d*)
+    shows, then training (o), then the median (•); on the strategies chart least squares (x)
+    shows; the legend says so. Curves that coincide everywhere leave only the top marker."""
+    same = (0.5, 0.2, 0.1, 0.3, 0.9)
+    answers = {"degrees": (0, 1, 2, 3, 4), "train_mse": same, "test_mse": same,
+               "test_mse_median": same, "underfitting": "none", "overfitting": "none",
+               "ridge_strengths": (0.1,), "ridge_test_mse": (same,),
+               "more_data_train": 40, "more_data_test_mse": same}
+    curve, strategies = charts_from_answers(answers)
+    renderers = [terminal_chart, text_chart]
+    for render in renderers:
+        for chart, hidden in ((curve, "o•"), (strategies, "+@")):
+            text = render(chart)
+            lines = text.splitlines()
+            axis = max(i for i, ln in enumerate(lines) if "polynomial degree d" in ln)
+            # inside the frame: after the y-axis (┤ or │), before plotext's right border
+            plot = "\n".join(re.split("[┤│]", ln, maxsplit=1)[-1].rstrip("│")
+                              for ln in lines[1:axis - 1] if re.search("[┤│]", ln))
+            assert "x" in plot, render
+            assert not any(m in plot for m in hidden), (render, plot)
+    assert legend_line(curve).endswith("overlaps show x over o over •")
+    assert legend_line(strategies).endswith("overlaps show x over @ over +")

@@ -1,8 +1,9 @@
 """Exam question (c) — what are model bias and variance — answered from the measured columns.
 
 The decomposition is stated with the expectation over training sets D and test noise ε; the
-estimators are unbiased (variance over R − 1, bias² less the sampling variance of p̄), and a
-bias² below its own sampling error is called unresolved rather than quoted. What the columns
+estimators (unbiased: variance over R − 1, bias² less the sampling variance of p̄; written out
+in the Method step) are summarised, and a bias² below its own sampling error is called too
+small to measure rather than quoted or bounded. What the columns
 show about the balance of the two terms is computed here; nothing is claimed that they do not
 show (they do not, for instance, move in opposite directions at every step).
 """
@@ -34,21 +35,19 @@ def write_bias_and_variance(b: DerivationBuilder, exp: Experiment) -> None:
          add(squared(Paren(add(f, Neg(p_bar)))),
              expectation("D", squared(Paren(add(p_hat, Neg(p_bar))))), Sym("σ", sup="2")))
     unresolved = tuple(d for d, ok in zip(degrees, c.resolved) if not ok)
-    text = ("Bias² (the first term) is how far the average fit is from the truth: the error "
-            "of the model class itself. Variance (the second) is how much the fit changes "
-            "from one training set to another. The table averages both over the test points, "
-            f"estimated without bias from the R = {repeats} fits: variance with 1/(R − 1), and "
-            "bias² as (p̄ − f)² − variance/R, because the mean p̄ of R fits carries a sampling "
-            "error of variance/R.")
+    s.say("Bias² (the first term) is how far the average fit is from the truth: the error of "
+          "the model class itself. Variance (the second) is how much the fit changes from one "
+          f"training set to another. The table averages both over the test points, estimated "
+          f"from the R = {repeats} fits (see Method).")
     if unresolved:
-        text += (f" Where that estimate stays below variance/R (d = {degree_list(unresolved)})"
-                 ", bias² is too small for this experiment to resolve (— in the table).")
-    s.say(text)
+        s.say(f"At d = {degree_list(unresolved)} bias² is too small to measure against the "
+              "variance: its estimate is below its own sampling error (— in the table).")
     gap = np.abs(c.bias2 + c.variance + exp.noise - c.test_mse) / c.test_mse
-    s.say(f"Check: bias² + variance + the noise realised on the test points, mean (yⱼ − "
-          f"f(xⱼ))² = {fmt(exp.noise)} (σ² = {fmt(exp.design.task.noise ** 2)}), matches the "
-          f"mean test MSE within {gap.max():.2%} at every degree; the gap is a cross term "
-          "2·mean (yⱼ − f(xⱼ))(f(xⱼ) − p̄(xⱼ)) of mean 0.")
+    s.say(f"Check: bias² + variance + noise matches the mean test MSE within {gap.max():.2%} "
+          "at every degree. Here noise = mean (yⱼ − f(xⱼ))² = "
+          f"{fmt(exp.noise)}, the σ² = {fmt(exp.design.task.noise ** 2)} realised on the test "
+          "points. The gap is the cross term 2·mean (yⱼ − f(xⱼ))(f(xⱼ) − p̄(xⱼ)), whose mean "
+          "is 0.")
     _balance(s, exp)
     _bumps(s, exp)
 
@@ -63,11 +62,10 @@ def _balance(s, exp: Experiment) -> None:  # type: ignore[no-untyped-def]
         parts.append("Below d* bias² is the larger term at every degree: high bias is "
                      "underfitting.")
     if best < last and np.all(~ok[best + 1:] | (bias2[best + 1:] < var[best + 1:])):
-        small = [bias2[i] for i in range(best, last + 1) if ok[i]]
-        bound = (f"bias² stays at most {fmt(max(small))}" if small else "bias² is unresolved")
         grows = "grows" if np.all(np.diff(var[best:]) > 0) else "goes"
-        parts.append(f"From d* on {bound} while variance {grows} from {fmt(var[best])} to "
-                     f"{fmt(var[last])} at d = {degrees[last]}: high variance is overfitting.")
+        parts.append(f"From d* on variance {grows} from {fmt(var[best])} to {fmt(var[last])} "
+                     f"at d = {degrees[last]}, while {_bias_above_best(exp)}: high variance is "
+                     "overfitting.")
     total = np.where(ok, bias2, np.inf) + var
     balanced = bool(np.all(ok[: best + 1]) and int(np.argmin(total)) == best)
     if balanced:
@@ -90,6 +88,24 @@ def _balance(s, exp: Experiment) -> None:  # type: ignore[no-untyped-def]
                      "step: " + "; ".join(steps) + ".")
     if parts:
         s.say(" ".join(parts))
+
+
+def _bias_above_best(exp: Experiment) -> str:
+    """What the bias² column shows from d* on, claiming a bound only where it was measured:
+    an unresolved estimate can be large (it is lost in a larger variance), so no bound over
+    the resolved degrees covers it."""
+    c, degrees = exp.plain, exp.design.degrees
+    tail = range(c.best_index(), len(degrees))
+    measured = tuple(degrees[i] for i in tail if c.resolved[i])
+    lost = tuple(degrees[i] for i in tail if not c.resolved[i])
+    if not measured:
+        return "bias² is too small to measure against it"
+    bound = max(float(c.bias2[i]) for i in tail if c.resolved[i])
+    text = (f"bias² is {fmt(bound)} at d = {measured[0]}" if len(measured) == 1 else
+            f"bias² is at most {fmt(bound)} at d = {degree_list(measured)}")
+    if lost:
+        text += f" and too small to measure at d = {degree_list(lost)}"
+    return text
 
 
 def _bumps(s, exp: Experiment) -> None:  # type: ignore[no-untyped-def]

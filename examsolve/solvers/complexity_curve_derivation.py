@@ -62,7 +62,9 @@ def mse_sum(count: str, index: str, y: Expr, p: Expr) -> Mul:
     return Mul((Div(Num(1), Sym(count)), Sym("Σ", index), squared(Paren(Add((y, Neg(p)))))), "")
 
 
-D_STAR = Sym("d", sup="*")
+# d* as the prose writes it: a superscript * has no Unicode form, and d^* on the terminal
+# would read as code.
+D_STAR = Sym("d*")
 
 
 def bias2_values(curve: Curve) -> tuple[float | None, ...]:
@@ -88,9 +90,8 @@ def write_solution(common: Common, exp: Experiment) -> Derivation:
     _answers(b, exp, answers)
     unresolved = tuple(d for d, ok in zip(degrees, exp.plain.resolved) if not ok)
     if unresolved:
-        b.warn(f"bias² is unresolved at d = {degree_list(unresolved)}: its estimate is below "
-               f"its own sampling error variance/R (R = {exp.design.repeats}); those entries "
-               "are — (null in JSON).")
+        b.warn(f"bias² at d = {degree_list(unresolved)} is too small to measure against the "
+               "variance (step 5): — in the table, null in JSON.")
     return b.build()
 
 
@@ -98,8 +99,10 @@ def answer_values(exp: Experiment, under: tuple[int, ...],
                   over: tuple[int, ...]) -> dict[str, object]:
     """Every answer value, in the order the answers panel lists them."""
     c, degrees = exp.plain, exp.design.degrees
+    best = c.best_index()
     values: dict[str, object] = {
-        "best_degree": degrees[c.best_index()],
+        "best_degree": degrees[best],
+        "best_train_mse": float(c.train_mse[best]), "best_test_mse": float(c.test_mse[best]),
         "train_mse": tuple(c.train_mse), "test_mse": tuple(c.test_mse),
         "test_mse_median": tuple(c.test_mse_median),
         "bias2": bias2_values(c), "variance": tuple(c.variance),
@@ -135,9 +138,10 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
           f"independently{more}; one test set of m = {task.test} points stays fixed. The "
           f"complexity is the polynomial degree d = {degree_list(design.degrees)} "
           "(d + 1 coefficients), fitted by least squares:")
-    s.eq(call("p", "x"), Add((sym("c", 0), mul(sym("c", 1), "x", op=""), Ellipsis_(),
-                              Mul((sym("c", "d"), Sym("x", sup="d")), ""))))
-    s.eq(Sym("ĉ"), Call("argmin_c", (mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),)))
+    # a for these coefficients: c is kept for the Legendre coefficients ridge penalises (step 6)
+    s.eq(call("p", "x"), Add((sym("a", 0), mul(sym("a", 1), "x", op=""), Ellipsis_(),
+                              Mul((sym("a", "d"), Sym("x", sup="d")), ""))))
+    s.eq(Sym("â"), Call("argmin_a", (mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),)))
     s.say("The errors are the mean squared errors on the training and on the test points:")
     s.eq(Sym("MSE", "train"), mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))))
     s.eq(Sym("MSE", "test"), mse_sum("m", "j", sym("y", "j"), call("p", sym("x", "j"))))
@@ -161,8 +165,8 @@ def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
         rows.append([str(d), cell(c.train_mse[i]), cell(c.test_mse[i]), cell(median[i]),
                      cell(bias2[i]), cell(c.variance[i]), region])
     s.table(["d", "train MSE", "test MSE", "median", "bias²", "variance", "region"], rows,
-            caption="means over the training sets; median: of the test MSE; —: unresolved "
-                    "(step 5)")
+            caption=f"means over the {repeats} training sets; median: median test MSE; "
+                    "— = bias² too small to measure (step 5)")
     falls = bool(np.all(np.diff(c.train_mse) <= 1e-12 * max(1.0, float(c.train_mse[0]))))
     s.say(f"Training MSE falls from {fmt(c.train_mse[0])} at d = {degrees[0]} to "
           f"{fmt(c.train_mse[-1])} at d = {degrees[-1]}"
@@ -180,7 +184,6 @@ def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
     else:
         text += f"Up to d = {degrees[last]} no larger degree is measurably worse."
     s.say(text)
-    s.eq(D_STAR, degrees[best])
     dominated = tuple(d for d, share in zip(degrees, c.worst_share()) if share > DOMINATED_SHARE)
     if dominated and degrees[last] in dominated:
         share = c.worst_share()[last]
@@ -221,7 +224,7 @@ def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[i
     at = {d: i for i, d in enumerate(degrees)}
     s = b.step("What is underfitting? What is overfitting?")
     text = ("Underfitting: the model is too simple to represent the true function, so "
-            "training and test error are both high and close to each other. ")
+            "training and test error are both high. ")
     if under:
         i = at[under[0]]
         text += (f"Here d = {degree_list(under)}: at d = {under[0]} the training MSE is "
@@ -247,22 +250,32 @@ def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[i
 
 
 def _answers(b: DerivationBuilder, exp: Experiment, values: dict[str, object]) -> None:
-    """Boxed: the issue's keys and the median; each display reads as math, not as a key."""
-    mse_test = Sym("MSE", "test")
+    """Boxed: d*, the errors at d*, and the curves (the issue's keys and the median). Listed:
+    what the strategies chose; their whole curves are in the chart of step 6 (and the JSON),
+    named there rather than crammed into the list. Every display reads cleanly as text."""
+    mse_train, mse_test = Sym("MSE", "train"), Sym("MSE", "test")
     displays: dict[str, Expr] = {
-        "best_degree": D_STAR, "train_mse": Sym("MSE", "train"), "test_mse": mse_test,
+        "best_degree": D_STAR,
+        "best_train_mse": Mul((mse_train, Paren(D_STAR)), ""),
+        "best_test_mse": Mul((mse_test, Paren(D_STAR)), ""),
+        "train_mse": mse_train, "test_mse": mse_test,
         "test_mse_median": Call("median", (mse_test,)), "bias2": Sym("bias²"),
         "variance": Sym("variance"), "degrees": Sym("d"), "noise": Text("realised noise"),
         "underfitting": Text("underfitting at d"), "overfitting": Text("overfitting at d"),
-        "ridge_strengths": Sym("λ"), "ridge_test_mse": Sym("MSE", "test, ridge"),
-        "ridge_best_degree": Sym("d", "ridge", "*"),
-        "more_data_train": Sym("n", "2"), "more_data_test_mse": Sym("MSE", "test, n₂"),
-        "more_data_best_degree": Sym("d", "n₂", "*"), "cv_degree": Sym("d", "CV", "*"),
+        "ridge_strengths": Sym("λ"), "ridge_best_degree": Call("d*", (Sym("λ"),)),
+        "more_data_train": Sym("n", "2"), "more_data_best_degree": Call("d*", (Sym("n", "2"),)),
+        "cv_degree": Call("d*", (Text("CV"),)),
     }
-    boxed = ("best_degree", "train_mse", "test_mse", "test_mse_median", "bias2", "variance")
-    for key in (*boxed, *(k for k in values if k not in boxed)):
+    pointers = {"ridge_test_mse": "ridge test MSE by degree: step 6 chart",
+                "more_data_test_mse": "n₂ test MSE by degree: step 6 chart"}
+    boxed = ("best_degree", "best_train_mse", "best_test_mse", "train_mse", "test_mse",
+             "test_mse_median", "bias2", "variance")
+    listed = [k for k in values if k not in boxed and k not in pointers]
+    for key in (*boxed, *listed, *(k for k in pointers if k in values)):
         value = values[key]
-        b.answer(key, value, eq(displays[key], _value_expr(value)), boxed=key in boxed)
+        display = (Text(pointers[key]) if key in pointers
+                   else eq(displays[key], _value_expr(value)))
+        b.answer(key, value, display, boxed=key in boxed)
 
 
 def _value_expr(value: object) -> Expr:

@@ -5,8 +5,10 @@ is a small character grid drawn here; without matplotlib `write_figure` says how
 it. The error axis is logarithmic and clipped: once high degrees overfit, test MSE spans many
 decades and an axis showing all of them flattens the U into the bottom rows, so each chart
 shows a few decades above its lowest test error and marks points above with ↑ (off scale).
-The legend stands under the plot, never over the data. Charts are built from the answer values of a derivation, so a figure written later from a
-Derivation shows exactly the numbers the derivation printed.
+The legend stands under the plot, never over the data, and says which marker shows where
+markers meet (the curve that decides the answer is drawn last). Charts are built from the
+answer values of a derivation, so a figure written later from a Derivation shows exactly the
+numbers the derivation printed.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ class Series:
     values: tuple[float, ...]
     training: bool = False  # training error: not what the axis range is chosen for
     whole: bool = False  # extend the axis (a little) to show every value of this curve
+    on_top: int = 0  # drawing order: where markers share a cell, the highest shows
+
+
+def drawing_order(series: tuple[Series, ...]) -> list[Series]:
+    """The series in the order they are drawn: the answer-bearing curve last, so that its
+    marker is never hidden (the legend keeps its own, reading, order)."""
+    return sorted(series, key=lambda s: s.on_top)
 
 
 @dataclass(frozen=True)
@@ -74,8 +83,10 @@ def charts_from_answers(answers: Mapping[str, object]) -> tuple[Chart, Chart]:
     """The two charts of the kind from its answer values: the complexity curve (training and
     test MSE, regions marked) and the strategies (test MSE with ridge and with more data)."""
     degrees = tuple(int(d) for d in answers["degrees"])  # type: ignore[union-attr]
-    series = [Series("training MSE", "o", _floats(answers["train_mse"]), training=True),
-              Series("test MSE (mean)", "x", _floats(answers["test_mse"]))]
+    # The mean test MSE decides d*: drawn over training (o), drawn over the median (•).
+    series = [Series("training MSE", "o", _floats(answers["train_mse"]), training=True,
+                     on_top=1),
+              Series("test MSE (mean)", "x", _floats(answers["test_mse"]), on_top=2)]
     if answers.get("test_mse_median") is not None:
         series.append(Series("test MSE (median)", "•", _floats(answers["test_mse_median"])))
     curve = Chart(
@@ -83,7 +94,9 @@ def charts_from_answers(answers: Mapping[str, object]) -> tuple[Chart, Chart]:
         _boundary(degrees, answers.get("underfitting"), last=True),
         _boundary(degrees, answers.get("overfitting"), last=False),
     )
-    strategies = [Series("least squares", "x", _floats(answers["test_mse"]))]
+    # Least squares is the reference the strategies are read against: drawn last, so where a
+    # strategy's curve coincides with it (small d, where ridge changes little) x shows.
+    strategies = [Series("least squares", "x", _floats(answers["test_mse"]), on_top=1)]
     ridge_markers = "+*#%&"
     strengths = answers.get("ridge_strengths") or ()
     for i, (lam, row) in enumerate(zip(strengths, answers.get("ridge_test_mse") or ())):  # type: ignore[arg-type]
@@ -161,7 +174,7 @@ def plotext_chart(plotext, chart: Chart, width: int, height: int) -> str:  # typ
     try:
         fig.plot_size(width, height - 1)
         xs = list(chart.degrees)
-        for s in chart.series:
+        for s in drawing_order(chart.series):
             for run in _in_range_runs(s.values, high):
                 fig.draw(fig.signal([xs[i] for i in run], [_log(s.values[i]) for i in run],
                                     marker=s.marker).lines())
@@ -195,6 +208,9 @@ def legend_line(chart: Chart, width: int = WIDTH) -> str:
     if chart.off_scale():
         top = format_number(float(f"{10 ** chart.limits()[1]:.2g}"))
         items.append(f"{OFF_SCALE} off scale (> {top})")
+    order = [s.marker for s in reversed(drawing_order(chart.series))]
+    if len(order) > 1:
+        items.append("overlaps show " + " over ".join(order))
     lines = [items[0]]
     for item in items[1:]:
         if len(lines[-1]) + 3 + len(item) > width:
@@ -219,8 +235,9 @@ def _in_range_runs(values: tuple[float, ...], high: float) -> list[list[int]]:
 def text_chart(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
     """A character grid: one column group per degree, rows are log10(MSE) bands.
 
-    Markers that land in the same cell show as the later series'; `┊` marks the region
-    boundaries; a point above the axis is an ↑ in the top row. The fallback when plotext is not installed.
+    Markers that land in the same cell show as the series drawn last (`drawing_order`); `┊`
+    marks the region boundaries; a point above the axis is an ↑ in the top row. The
+    fallback when plotext is not installed.
     """
     low, high = chart.limits()
     ticks, labels = log_ticks(low, high)
@@ -238,7 +255,7 @@ def text_chart(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
             if bound is not None and degree < bound < degree + 1 and i + 1 < len(chart.degrees):
                 for r in range(rows):
                     grid[r][i * step + step - 1] = "┊"
-    for s in chart.series:
+    for s in drawing_order(chart.series):
         for i, v in enumerate(s.values):
             off = _log(v) > high + 1e-12
             grid[row_of(_log(v))][i * step + step // 2] = OFF_SCALE if off else s.marker
@@ -292,7 +309,8 @@ def _draw(axes, chart: Chart) -> None:  # type: ignore[no-untyped-def]
     top = 10 ** high
     for s in chart.series:
         shown = [v if _log(v) <= high + 1e-12 else float("nan") for v in s.values]
-        (line,) = axes.plot(chart.degrees, shown, styles.get(s.marker, "^:"), label=s.label)
+        (line,) = axes.plot(chart.degrees, shown, styles.get(s.marker, "^:"), label=s.label,
+                            zorder=2 + s.on_top)
         above = [d for d, v in zip(chart.degrees, s.values) if _log(v) > high + 1e-12]
         if above:
             axes.plot(above, [top] * len(above), "^", color=line.get_color(), clip_on=False)

@@ -1,7 +1,8 @@
 """The last exam question — how to prevent overfitting — answered with the strategies the
 experiment can run actually run: more data, ridge regularisation, a smaller model and 5-fold
 cross-validation; the others are explained and marked as not shown. Also the closing Method
-note (basis, solver, random stream), kept out of the answers so that they stay short."""
+note (basis, solver, the bias² and variance estimators, random stream), kept out of the
+answers so that they stay short."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 from examsolve.derivation import DerivationBuilder
 from examsolve.mathmodel import Add, Call, Div, Mul, Neg, Num, Paren, Sym, call, sym
 from examsolve.solvers.complexity_curve_derivation import degree_list, fmt, mse_sum, squared
-from examsolve.solvers.complexity_curve_experiment import (CV_FOLDS, Curve, Experiment,
+from examsolve.solvers.complexity_curve_experiment import (CV_FOLDS, Curve, Design, Experiment,
                                                            cv_choice, regions, simplest_best)
 from examsolve.solvers.complexity_curve_plot import charts_from_answers, terminal_chart
 
@@ -45,9 +46,12 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
               "pin a flexible model down and lower its variance.")
 
     if exp.ridge:
+        a, z = design.task.domain
         s.say(f"2. Regularisation {SHOWN}: ridge regression (L2, weight decay) adds a penalty "
-              "on the coefficients to the training loss. Its coefficients are those of p in "
-              "the Legendre basis of the Method note, p(x) = Σₖ cₖPₖ(t); c₀ is not penalised:")
+              "on the coefficients to the training loss: here on the coefficients c of p in the "
+              f"Legendre basis, p(x) = Σₖ cₖPₖ(t) with t = {legendre_variable(design)} (the same "
+              f"polynomials as in step 1, in another basis); c₀, the mean of p over "
+              f"[{fmt(a)}, {fmt(z)}], is not penalised:")
         s.eq(Sym("ĉ"), Call("argmin_c", (Add((
             mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),
             Mul((Sym("λ"), Sym("Σ", "k≥1"), Sym("c", "k", "2")), ""))),)))
@@ -156,20 +160,33 @@ def _cross_validation(s, exp: Experiment) -> None:  # type: ignore[no-untyped-de
     s.say(text + ", without ever looking at the test set.")
 
 
+def legendre_variable(design: Design) -> str:
+    """t = 2(x − a)/(b − a) − 1 written out for the domain: 2x − 1 on [0, 1]."""
+    a, z = design.task.domain
+    scale, shift = 2 / (z - a), -(a + z) / (z - a)
+    return (f"{fmt(scale)}x" if scale != 1 else "x") + (
+        f" − {fmt(-shift)}" if shift < 0 else f" + {fmt(shift)}" if shift > 0 else "")
+
+
 def write_method(b: DerivationBuilder, exp: Experiment) -> None:
     """How the numbers were computed: what a reader needs to reproduce them, briefly."""
     design, task = exp.design, exp.design.task
-    a, z = task.domain
-    scale, shift = 2 / (z - a), -(a + z) / (z - a)
-    t = (f"{fmt(scale)}x" if scale != 1 else "x") + (
-        f" − {fmt(-shift)}" if shift < 0 else f" + {fmt(shift)}" if shift > 0 else "")
     order = "the test set, then the training sets" + (
         f", then the n₂ = {design.more_train} sets" if design.more_train else "")
+    n, top = task.train, max(design.degrees) + 1
+    cv_points = n - -(-n // min(CV_FOLDS, n))  # the fewest points a cross-validation fit sees
+    interpolant = (" Where d + 1 > n, the SVD gives the minimum-norm interpolant." if top > n
+                   else " A cross-validation fit with fewer points than coefficients uses the "
+                   "SVD's minimum-norm interpolant." if top > cv_points else "")
     s = b.step("Method")
-    s.say(f"Each fit is written in the Legendre basis, p(x) = Σₖ cₖPₖ(t) with t = {t} ∈ "
-          "[−1, 1]: the same polynomials as 1, x, …, x^d, so the same least-squares fit, with "
-          "a well-conditioned design matrix. It is solved by a QR factorisation (the normal "
-          "equations would square the condition number); where d + 1 > n, the SVD gives the "
-          f"minimum-norm interpolant. Data come from numpy's `default_rng({task.seed})`: "
-          f"{order}.")
+    basis = ("the Legendre basis of step 6" if exp.ridge else "the Legendre basis, "
+             f"p(x) = Σₖ cₖPₖ(t) with t = {legendre_variable(design)} ∈ [−1, 1]")
+    s.say(f"Each fit is computed in {basis}: the same polynomials as 1, x, …, x^d, so the same "
+          "least-squares fit, with a well-conditioned design matrix. It is solved by a QR factorisation "
+          f"(the normal equations would square the condition number).{interpolant}")
+    s.say(f"Estimates from the R = {design.repeats} fits pᵣ, averaged over the test points: "
+          "variance = (1/(R − 1))Σᵣ(pᵣ − p̄)², without bias; bias² = (p̄ − f)² − variance/R, "
+          "because (p̄ − f)² also holds the sampling variance of p̄, variance/R. Where that "
+          "estimate is below variance/R, bias² is too small to measure (—).")
+    s.say(f"Data come from numpy's `default_rng({task.seed})`: {order}.")
 
