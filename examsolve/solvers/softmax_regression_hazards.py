@@ -232,8 +232,7 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
          f"an exp or their sum overflowed: logsumexp(s) > {over}"],
         ["3: e / np.sum(e)", "0/0 = NaN", f"every exp(sⱼ) underflowed: every sⱼ < {under}"],
         ["4: np.log(…)", "log(0) = −inf, so L = +inf",
-         f"p_y = 0: s_y − logsumexp(s) < {under} (p_y underflows), s_y < {under}, or "
-         f"p_y = finite/inf"],
+         f"p_y = 0: s_y − logsumexp(s) < {under}, s_y < {under}, or p_y = finite/inf"],
         ["4: np.log(…)", "NaN propagates", "p_y = NaN"],
     ])
     st.say("The two hazards of lines 2–4, exp overflowing and log(0), have one cure. " + CURE)

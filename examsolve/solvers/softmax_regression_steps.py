@@ -326,7 +326,7 @@ def gradient_step(d: DerivationBuilder, n: Numbers) -> None:
 
 def reference_step(d: DerivationBuilder, n: Numbers) -> None:
     st = d.step("The reference implementation")
-    st.say("The robust code. The loss comes from log_softmax, which gives log p_y = "
+    st.say("The robust code, in full. The loss comes from log_softmax, which gives log p_y = "
            "(s_y − m) − log Z without forming p_y, so L = log Z − (s_y − m), as in step 4; "
            "the gradients use softmax, as in step 5. check_point only checks the shapes and "
            "y (raising a ValueError).")
