@@ -260,9 +260,10 @@ def test_hull_proof_is_built_from_math_nodes(path, line):
     derivation = solve(load(path))
     step = next(s for s in derivation.steps if s.heading == "The fewest hidden units")
     eqs = [b.expr for b in step.blocks if type(b).__name__ == "Equation"]
-    assert [linear(e) for e in eqs] == [line]
-    assert not any(isinstance(n, m.Text) for n in walk(eqs[0]))
-    parts = [value(p, {}) for p in eqs[0].parts]  # the averages really agree
+    # the one-unit model is displayed (inline it wrapped mid-formula), then the average
+    assert [linear(e) for e in eqs] == ["s = v·ReLU(w·x + b) + b₂", line]
+    assert not any(isinstance(n, m.Text) for n in walk(eqs[1]))
+    parts = [value(p, {}) for p in eqs[1].parts]  # the averages really agree
     for p in parts[1:]:
         assert np.allclose(p, parts[0])
 

@@ -80,12 +80,12 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
 def _search_table(st: StepBuilder, spec, result: SearchResult) -> None:
     """The search space and its stopping rule, exactly as `classifier_design_search` runs
     them (so nothing is claimed beyond what was searched), and one row per (H, grid)."""
-    st.say("An exact search finds the network: units ReLU(w·x + b) with w ≠ 0 and b on the "
-           "grids below (units with the same activations on the points count once, units 0 "
-           "at every point are dropped) and output weights ±α, α the smallest that gives "
-           "|s| ≥ 1. For each H the grids are tried in order, stopping at the first whose best "
-           "net (smallest largest |parameter|, then fewest halves, then smallest sum) stays "
-           "within that grid's bound on |w|:")
+    st.say("An exact search finds the network: output weights ±α with the smallest α that "
+           "gives |s| ≥ 1, and units ReLU(w·x + b) with w ≠ 0 and b on the grids below (units "
+           "with the same activations on the points count once, units 0 at every point are "
+           "dropped). For each H the grids are tried in order, stopping at the first whose "
+           "best net (smallest largest |parameter|, then fewest halves, then smallest sum) "
+           "stays within that grid's bound on |w|:")
     rows = []
     for a in result.attempts:
         if a.skipped:
@@ -124,10 +124,12 @@ def one_unit_proof(st: StepBuilder, spec) -> bool:
         return f"an average of `{label}` points"
 
     columns = " (points written as columns)" if spec.dimension > 1 else ""
-    st.say("One hidden unit is impossible with any weights. With one unit "
-           "s = v·ReLU(w·x + b) + b₂ is monotone in w·x, so the net predicts by a threshold on "
-           "w·x: the two classes would have to lie on opposite sides of "
-           f"{noun} w·x = θ. They cannot. The point {_point_text(meet.point)} is at once "
+    st.say("One hidden unit is impossible with any weights. With one unit")
+    st.eq(Sym("s"), add(mul(Sym("v"), call("ReLU", add(mul(Sym("w"), Sym("x"), op="·"),
+                                                      Sym("b"))), op="·"), Sym("b", "2")))
+    st.say("is monotone in w·x, so the net predicts by a threshold on w·x: the two classes "
+           f"would have to lie on opposite sides of {noun} w·x = θ. They cannot. The point "
+           f"{_point_text(meet.point)} is at once "
            f"{average_of(spec.positive, meet.positive)} and "
            f"{average_of(spec.negative, meet.negative)}{columns}:")
     parts = [combination(meet.positive), vector(meet.point), combination(meet.negative)]
