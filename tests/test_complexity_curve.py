@@ -603,6 +603,7 @@ def test_answers_read_cleanly_as_text_and_box_the_errors_at_d_star(derivation, e
     assert shown["best_test_mse"] == f"MSEₜₑₛₜ(d*) = {o['test'][3]:.4g}"
     assert shown["ridge_best_degree"] == "d*(λ) = [3  3]" and shown["cv_degree"] == "d*(CV) = 3"
     assert shown["ridge_test_mse"] == "ridge test MSE by degree: step 6 chart"
+    assert shown["more_data_test_mse"] == "more-data test MSE by degree: step 6 chart"
     assert len(answers["ridge_test_mse"]) == 2  # the whole curves stay in the answers (JSON)
 
 

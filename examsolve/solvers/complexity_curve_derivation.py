@@ -267,7 +267,7 @@ def _answers(b: DerivationBuilder, exp: Experiment, values: dict[str, object]) -
         "cv_degree": Call("d*", (Text("CV"),)),
     }
     pointers = {"ridge_test_mse": "ridge test MSE by degree: step 6 chart",
-                "more_data_test_mse": "n₂ test MSE by degree: step 6 chart"}
+                "more_data_test_mse": "more-data test MSE by degree: step 6 chart"}
     boxed = ("best_degree", "best_train_mse", "best_test_mse", "train_mse", "test_mse",
              "test_mse_median", "bias2", "variance")
     listed = [k for k in values if k not in boxed and k not in pointers]
