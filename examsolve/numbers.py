@@ -82,6 +82,10 @@ def format_number(value: object, digits: int = 4) -> str:
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     text = f"{x:.{digits}g}"
+    if float(text) != x:
+        # Rounded: keep the trailing zeros, so a rounded value never looks exact —
+        # σ(10) = 0.9999546 is 1.000 (not 1), 19.9995 is 20.00, −349.98 is −350.0.
+        text = f"{x:#.{digits}g}".rstrip(".").replace(".e", "e")
     if "e" in text:
         mantissa, exponent = text.split("e")
         return f"{mantissa}e{int(exponent)}"

@@ -227,7 +227,7 @@ def test_problem5_self_check_explains_the_kink_with_the_plain_central_difference
     text = all_text(problem5, "Self-check with finite differences")
     assert "(L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = 1e-6·max(1, |θ|)" in text
     assert "average of the two one-sided slopes" in text
-    assert "∂L/∂w₁ ≈ [−0.25  1.75  0.25]ᵀ" in text and "∂L/∂b₁ ≈ 0.75" in text
+    assert "∂L/∂w₁ ≈ [−0.2500  1.750  0.2500]ᵀ" in text and "∂L/∂b₁ ≈ 0.7500" in text
     assert "keeps ReLU'(0) = 0, like the derivation: it checks the algebra, not the choice " \
         "at the kink" in text
     assert "s₁[2]" not in text  # said in steps 3 and 4 already

@@ -148,7 +148,7 @@ def test_the_terms_of_Z_add_up_to_Z_as_written(s: list[int]) -> None:
 
 
 def test_exam_Z_terms_add_up() -> None:
-    assert "Z = Σⱼ exp(sⱼ − m) = 0.0067379 + 4.54e−5 + 1 ≈ 1.0067833" in math_lines(SPECS[0], 4)
+    assert "Z = Σⱼ exp(sⱼ − m) = 0.0067379 + 4.540e−5 + 1 ≈ 1.0067833" in math_lines(SPECS[0], 4)
 
 
 def test_a_matrix_shares_one_digit_count() -> None:
