@@ -350,6 +350,37 @@ class SpecNode:
             return Grid(((self._entry(unknown, names, what),),), scalar=True)
         raise self.error(f"expected a matrix (a list or a block of rows), got {self.type_name}")
 
+    def entry_count(self) -> int:
+        """About how many entries this matrix holds, counted without reading them (so a kind
+        can choose exact or float arithmetic before paying for 200k Fractions)."""
+        if self.is_sequence:
+            return sum(len(n.value) if isinstance(n, yaml.SequenceNode) else 1
+                       for n in self.node.value)
+        if self.is_scalar and self.node.tag == "tag:yaml.org,2002:str":
+            return len(self.node.value.split())
+        return 1
+
+    def float_grid(self) -> "np.ndarray | None":
+        """A block-string matrix of plain finite numbers as float64, read by numpy (fast);
+        None for anything else — the caller then reads it exactly with `grid()`, which also
+        reports any error with its line."""
+        import numpy as np
+
+        if not (self.is_scalar and self.node.tag == "tag:yaml.org,2002:str"):
+            return None
+        lines = [ln.split("#")[0].strip() for ln in self.node.value.split("\n")]
+        rows = [ln for ln in lines if ln]
+        if len(rows) < 2 or any(";" in r for r in rows):
+            return None
+        try:
+            cells = [np.array(re.split(r"[\s,]+", r), dtype=float) for r in rows]
+        except ValueError:  # a name, a ?, a fraction like 3/4: not plain numbers
+            return None
+        if len({len(c) for c in cells}) != 1:
+            return None
+        out = np.vstack(cells)
+        return out if np.isfinite(out).all() else None
+
     def _entry(self, unknown: bool, names: bool, what: str) -> Entry:
         if self.is_unknown_mark:
             if unknown:

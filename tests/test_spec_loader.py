@@ -163,3 +163,14 @@ def test_a_misspelt_kind_key_is_named():
 ])
 def test_every_number_spelling_in_a_block_is_exact(cell, value):
     assert grid_of(f'm: "{cell} 0"').rows == ((value, 0),)
+
+
+def test_float_grid_reads_plain_blocks_and_declines_the_rest():
+    import numpy as np
+
+    node = node_of("a: |\n  1 2.5\n  -3e2 4\nb: |\n  1 ?\n  2 3\nc: |\n  1 3/4\n  2 3\n"
+                   "d: [[1, 2]]\ne: |\n  1 1e400\n  2 3\nf: |\n  1 2\n  3\n")
+    assert np.array_equal(node["a"].float_grid(), np.array([[1, 2.5], [-300, 4]]))
+    for key in "bcdef":  # unknowns, fractions, lists, overflow, ragged: read exactly instead
+        assert node[key].float_grid() is None
+    assert node["a"].entry_count() == 4 and node["d"].entry_count() == 2

@@ -33,9 +33,16 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     from examsolve.solvers.backprop_model import BackpropSpec
     from examsolve.solvers.backprop_parse import Line, ModelContext, parse_line, shape_text
 
+    from examsolve.solvers.backprop_model import EXACT_LIMIT
+
     kinds: dict[str, str] = {}
-    given = _values(node.get("given"), "given", kinds)
-    parameters = _values(node.get("parameters"), "parameter", kinds)
+    # Above EXACT_LIMIT entries the work is in float64 anyway: read big blocks as floats.
+    total = sum(child.entry_count() for key in ("given", "parameters")
+                if node.get(key) is not None and node[key].is_mapping
+                for _, child in node[key].items())
+    floats = total > EXACT_LIMIT
+    given = _values(node.get("given"), "given", kinds, floats)
+    parameters = _values(node.get("parameters"), "parameter", kinds, floats)
     values = {name: np.array(m, dtype=object) for name, m in given + parameters}
     shapes = {name: (len(m), len(m[0])) for name, m in given + parameters}
     classes = _classes(node.get("classes"))
@@ -88,7 +95,8 @@ def _hint(name: str, options: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _values(node: SpecNode | None, kind: str, kinds: dict[str, str]) -> tuple:
+def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
+            floats: bool = False) -> tuple:
     if node is None:
         return ()
     if not node.is_mapping:
@@ -103,6 +111,11 @@ def _values(node: SpecNode | None, kind: str, kinds: dict[str, str]) -> tuple:
                               "an operation's name)")
         if name in kinds:
             raise child.error(f"'{name}' is already a {kinds[name]}")
+        fast = child.float_grid() if floats else None
+        if fast is not None:
+            kinds[name] = kind
+            out.append((name, fast))
+            continue
         grid = child.grid()
         for row in grid.rows:
             for entry in row:

@@ -21,7 +21,8 @@ from examsolve.solvers.backprop_parse import LOSSES, Apply, Const, Line, Node_, 
 # cost ~2 µs a multiplication, so a 784×256 layer would take seconds.
 EXACT_LIMIT = 20_000
 
-Matrix = tuple[tuple[Fraction, ...], ...]
+# Exact rows of Fractions; above EXACT_LIMIT entries, a float64 array read by the loader.
+Matrix = tuple[tuple[Fraction, ...], ...] | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,10 @@ def leaf_arrays(spec: BackpropSpec, exact: bool) -> dict[str, np.ndarray]:
 
 def to_float(mx: Matrix) -> np.ndarray:
     """Fractions to float64, fast: numerator/denominator as float arrays divide to the
-    correctly rounded value whenever both are exact in a double (below 2**53)."""
+    correctly rounded value whenever both are exact in a double (below 2**53). A big matrix
+    the loader already read as float64 passes through."""
+    if isinstance(mx, np.ndarray):
+        return mx
     flat = [q for row in mx for q in row]
     num = np.array([q.numerator for q in flat], dtype=object)
     den = np.array([q.denominator for q in flat], dtype=object)
