@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 
@@ -108,6 +109,17 @@ def compare(expected: object, got: AnswerValue, tol: float) -> tuple[bool, str]:
     return True, ""
 
 
+def _nearest(key: str, names: list[str]) -> str:
+    """'; did you mean …?' (spaces and case ignored), else the list of answer names."""
+    squeeze = {n.replace(" ", "").lower(): n for n in names}
+    wanted = key.replace(" ", "").lower()
+    close = [squeeze[wanted]] if wanted in squeeze else \
+        [squeeze[c] for c in difflib.get_close_matches(wanted, list(squeeze), n=1)]
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; this problem answers: {', '.join(names)}"
+
+
 def check(problem: Problem, derivation: Derivation) -> list[CheckRow]:
     """One row per expected answer; an expected key the solver never produced is an error."""
     answers = derivation.answer_map()
@@ -117,8 +129,8 @@ def check(problem: Problem, derivation: Derivation) -> list[CheckRow]:
         if key not in answers:
             # Bad input, but the other answers are still worth checking: a row that fails,
             # carrying the error the CLI reports (exit 2).
-            error = SpecError(f"no answer named '{key}'; this problem answers: "
-                              f"{', '.join(answers)}", node.file, node.line, f"expected.{key}")
+            error = SpecError(f"no answer named '{key}'{_nearest(key, list(answers))}",
+                              node.file, node.line, f"expected.{key}")
             rows.append(CheckRow(key, False, want, None, "no such answer", None, error))
             continue
         ok, reason = compare(want, answers[key], problem.common.tolerance)

@@ -25,7 +25,23 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from examsolve import __version__
+
+        print(f"examsolve {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """Solve deep-learning exam problems written as YAML specs, with step-by-step
+    derivations."""
 
 DebugOption = typer.Option(False, "--debug", help="Show a traceback for known errors.")
 
@@ -92,6 +108,25 @@ def _output_format(format: Optional[Format], output: Optional[Path],
     return format
 
 
+def _quietly(solve, problem):  # type: ignore[no-untyped-def]
+    """Solve with numpy's floating-point warnings kept off the terminal: a solver that needs
+    one explains it in its derivation (softmax-regression quotes them), the rest are noise
+    next to a one-line message."""
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return solve(problem)
+
+
+def _refuse_to_overwrite_a_spec(output: Optional[Path], files: List[Path]) -> None:
+    if output is not None and output.exists() and \
+            any(output.resolve() == f.resolve() for f in files):
+        raise UsageError(f"-o {output} is one of the specs being solved; write elsewhere")
+
+
 def _write(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -128,13 +163,14 @@ def run(
     with _boundary(debug):
         fmt = _output_format(format, output, standalone)
         files = spec_files(paths)
+        _refuse_to_overwrite_a_spec(output, files)
     stream = fmt is Format.rich and output is None  # the terminal shows each as it is solved
     console = _stdout() if stream else None
     solved = []
     for file in files:
         try:
             with _boundary(debug, file):
-                derivation = solve(load(file))
+                derivation = _quietly(solve, load(file))
         except typer.Exit as exc:
             status = max(status, ExitStatus(exc.exit_code))
             continue
@@ -161,10 +197,15 @@ def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
 
     with _boundary(debug):
         files = spec_files(paths)
+        _refuse_to_overwrite_a_spec(output, files)
         if len(files) != 1:
             raise UsageError(f"a figure ({output.suffix}) is drawn from one spec, got "
                              f"{len(files)}")
-        write_figure(solve(load(files[0])), output)
+        derivation = _quietly(solve, load(files[0]))
+        try:
+            write_figure(derivation, output)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
         _stderr().print(f"Wrote {output}", markup=False)
 
 
@@ -190,20 +231,19 @@ def list_(
     from rich.text import Text
 
     from examsolve.errors import SpecError
-    from examsolve.problem import read_common, spec_files
-    from examsolve.spec import compose_file
+    from examsolve.problem import load, spec_files
 
     with _boundary(debug):
         folder = folder or _default_problems()
         table = Table(title=str(folder), title_justify="left")
         table.add_column("file", no_wrap=True)
         table.add_column("kind", no_wrap=True)
-        table.add_column("title")
-        table.add_column("source")
+        table.add_column("title", min_width=12, overflow="fold")
+        table.add_column("source", min_width=8, overflow="fold")
         status = ExitStatus.OK
         for file in spec_files([folder]):
             try:
-                common = read_common(compose_file(file))
+                common = load(file).common  # fully validated: listed means `run` can read it
                 table.add_row(file.name, common.kind, common.title, common.source or "")
             except SpecError as exc:
                 table.add_row(file.name, Text("invalid", style="red"), Text(str(exc)), "")
@@ -256,16 +296,17 @@ def check(
     counts = [0, 0]
     with _boundary(debug):
         files = spec_files(paths or [_default_problems()])
-    checked = 0
+    checked = unchecked = 0
     for file in files:
         try:
             with _boundary(debug, file):
                 problem = load(file)
                 if not problem.common.expected:
                     continue
-                rows = check_answers(problem, solve(problem))
+                rows = check_answers(problem, _quietly(solve, problem))
         except typer.Exit as exc:
             status = max(status, ExitStatus(exc.exit_code))
+            unchecked += 1
             continue
         checked += 1
         for row in rows:
@@ -284,11 +325,15 @@ def check(
     console = _stdout()
     if checked:
         console.print(table)
-    else:
+    elif not unchecked:
         console.print(f"nothing to check: none of the {len(files)} spec(s) has `expected` "
                       "answers", markup=False)
-    # The plain closing line CI reads: 'N passed, N failed' (answers, not tests).
-    console.print(f"check: {counts[0]} passed, {counts[1]} failed")
+    if unchecked:
+        console.print(f"{unchecked} spec(s) could not be checked (see the errors above)",
+                      markup=False)
+    # The plain closing line CI reads: 'N passed, N failed' (answers, not tests); a spec
+    # that could not be checked counts as failed.
+    console.print(f"check: {counts[0]} passed, {counts[1] + unchecked} failed")
     raise typer.Exit(int(status))
 
 

@@ -21,7 +21,7 @@ import yaml
 from examsolve.errors import SpecError
 from examsolve.numbers import parse_number
 
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAME_RE = re.compile(r"^[^\W\d]\w*$")  # an identifier: letters (α too), digits, _
 
 
 class _Unknown:
@@ -77,7 +77,13 @@ class _NoAliasLoader(yaml.SafeLoader):
 _YAML_HINTS = (
     ("'\\t'", " (indent with spaces: YAML does not allow tabs there)"),
     ("mapping values are not allowed", " (a value containing ': ' must be quoted)"),
-    ("expected ',' or ']'", " (quote entries with brackets or commas, e.g. \"X[4,1]\")"),
+    ("but got '<stream end>'", " (a bracket or brace is never closed)"),
+    ("but got '<document end>'", " (a bracket or brace is never closed)"),
+    ("expected ',' or ']', but got '['", " (quote entries with brackets or commas, "
+                                         "e.g. \"X[4,1]\")"),
+    ("expected ',' or '}', but got '['", " (quote keys with brackets or commas, "
+                                         "e.g. \"X[4,1]\": 1)"),
+    ("found another document", " (a spec is one YAML document: remove the '---' line)"),
     ("expected <block end>", " (check the indentation of this line against the ones above)"),
 )
 
@@ -118,6 +124,8 @@ def compose_text(text: str, file: str = "<spec>") -> "SpecNode":
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.problem and problem.startswith("but "):
+            problem = f"{exc.context.strip()}, {problem}"  # "expected a single document …"
         hint = next((h for pattern, h in _YAML_HINTS if pattern in problem), "")
         raise SpecError(f"invalid YAML: {problem}{hint}", file, line) from None
     except yaml.YAMLError as exc:
@@ -388,6 +396,9 @@ class SpecNode:
             raise self.error(f"expected {what}, got an unknown (?)")
         if not self.is_scalar:
             raise self.error(f"expected {what}, got {self.type_name}")
+        if self.node.tag == "tag:yaml.org,2002:bool":  # `true`/`yes` is not a name
+            raise self.error(f"expected {what}, got a boolean ({self.node.value}); quote it "
+                             "if it is a name")
         return _parse_entry(self.node.value, unknown, names, what,
                             lambda msg: self.error(msg))
 

@@ -494,6 +494,13 @@ BIAS_CLAIM = re.compile(r"From d\* on variance (?:grows|goes) from [^,]+, while 
                         r"variance is overfitting\.")
 
 
+def _prose_number(text: str) -> float:
+    """A number as prose writes it: 0.007491, 2.466×10⁴, 1.2×10⁻⁵."""
+    mantissa, _, power = text.partition("×10")
+    exponent = power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")) or "0"
+    return float(mantissa) * 10.0 ** int(exponent)
+
+
 def assert_bias_claim_is_the_oracles(text, o, degrees, best):
     """The sentence about bias² from d* on bounds only the degrees the oracle resolves, by
     their largest estimate, and names every unresolved degree as such."""
@@ -509,7 +516,7 @@ def assert_bias_claim_is_the_oracles(text, o, degrees, best):
         got = re.match(r"bias² is (?:at most )?([\d.e×⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+) at d = ([\d, –]+?)"
                        r"(?: and too small to measure at d = ([\d, –]+))?$", said)
         assert got, said
-        assert float(got.group(1)) == pytest.approx(bound, rel=1e-3), (said, bound)
+        assert _prose_number(got.group(1)) == pytest.approx(bound, rel=1e-3), (said, bound)
         assert _degrees_of(got.group(2)) == measured, said
         assert _degrees_of(got.group(3) or "") == lost, said
     else:

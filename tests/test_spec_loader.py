@@ -56,7 +56,7 @@ def test_yaml_float_is_exact():
     ("m:\n  - [1, 2]\n  - [3, [4]]\n", 3, "m[2][2]", "expected a number, got a list"),
     ("m: [1, ?]\n", 1, "m[2]", "got an unknown (?)"),
     ("m: |\n  1 2\n  3\n", 3, "m[2]", "ragged matrix: this row has 1 entries, the first has 2"),
-    ("m: true\n", 1, "m", "expected a number, got 'true'"),
+    ("m: true\n", 1, "m", "expected a number, got a boolean (true)"),
     ("m: {a: 1}\n", 1, "m", "expected a matrix"),
 ])
 def test_grid_errors_name_line_and_path(text, line, path, message):
@@ -174,3 +174,20 @@ def test_float_grid_reads_plain_blocks_and_declines_the_rest():
     for key in "bcdef":  # unknowns, fractions, lists, overflow, ragged: read exactly instead
         assert node[key].float_grid() is None
     assert node["a"].entry_count() == 4 and node["d"].entry_count() == 2
+
+
+@pytest.mark.parametrize("text, message", [
+    ("kind: conv-recovery\ntitle: t\ninput: [1, 2, 3\n", "(a bracket or brace is never closed)"),
+    ("kind: conv-recovery\ntitle: t\nexpected: {X[4,1]: 1}\n", 'e.g. "X[4,1]": 1)'),
+    ("kind: conv-recovery\ntitle: t\n---\nkind: x\n", "remove the '---' line"),
+])
+def test_more_yaml_slips_get_a_hint(text, message):
+    with pytest.raises(SpecError) as err:
+        load_string(text, "p.yaml")
+    assert message in str(err.value)
+
+
+def test_names_may_be_greek_but_not_booleans():
+    assert grid_of("m: [[α, 1]]", names=True).rows == (("α", 1),)
+    with pytest.raises(SpecError, match="got a boolean"):
+        grid_of("m: [[yes, 1]]", names=True)

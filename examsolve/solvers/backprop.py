@@ -185,6 +185,14 @@ def solve(spec: BackpropSpec) -> Derivation:
     except eng.DomainError as exc:
         raise UnsolvableError(f"{spec.common.file}: the model is undefined on these numbers "
                               f"({exc})") from None
+    except OverflowError:  # an exact value too large for the float64 that exp/log need
+        raise UnsolvableError(f"{spec.common.file}: a value of the model exceeds float64's "
+                              "range (|x| > 1.8e308) on these numbers") from None
+    except ValueError as exc:  # math.log of an exact value that underflows float64 to 0
+        if "math domain error" not in str(exc):
+            raise
+        raise UnsolvableError(f"{spec.common.file}: a log's argument is too close to 0 for "
+                              "float64 on these numbers") from None
     grads = {name: ev.named[name].grad if ev.named[name].grad is not None
              else ctx.full(ev.named[name].shape, 0) for name in spec.wrt}
     zero_relus = any(n.op == "relu" and np.any(n.info["zero"]) for n in ctx.nodes)

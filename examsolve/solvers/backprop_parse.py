@@ -72,6 +72,9 @@ class Line:
 REQUIRED = object()
 UNARY = ("relu", "sigmoid", "tanh", "exp", "log", "softmax", "sum", "mean")
 LOSSES = ("nll", "bce", "cross_entropy", "mse")
+# The largest padding, stride or pool size accepted (a size that big is a typo).
+MAX_OPTION = 1000
+
 SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = {
     **{name: (("x",), ()) for name in UNARY},
     "conv1d": (("x", "w", "b"), (("padding", "valid"), ("stride", 1))),
@@ -239,6 +242,8 @@ class _Reader:
         if value is None or value < (0 if key == "padding" else 1):
             want = "a whole number ≥ 0" if key == "padding" else "a whole number ≥ 1"
             raise _LineError(f"{op}: {key} must be {want}, got `{self.text(node)}`")
+        if value > MAX_OPTION:  # an exam network never needs more; a typo would hang the run
+            raise _LineError(f"{op}: {key} must be at most {MAX_OPTION}, got {value}")
         return value
 
     def whole_number(self, node: ast.AST) -> int | None:
