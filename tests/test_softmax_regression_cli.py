@@ -88,3 +88,12 @@ def test_the_direct_codes_failure_is_reported_and_the_run_succeeds(tmp_path: Pat
     assert "RuntimeWarning" not in result.output
     assert '"naive.loss": "nan"' in result.output
     assert '"loss": 1000.0' in result.output
+
+
+def test_a_class_number_may_be_written_as_a_string():
+    from examsolve.problem import load_string
+
+    text = open("problems/4b-softmax-small.yaml").read()
+    assert "\ny: 2\n" in text
+    quoted = load_string(text.replace("\ny: 2\n", '\ny: "2"\n'), "q.yaml")
+    assert quoted.spec.y == 2

@@ -89,7 +89,14 @@ def _column(node: SpecNode, name: str, length: int | None, what: str) -> tuple[F
 def _class(node: SpecNode, C: int, indexing: int, classes: tuple[str, ...] | None) -> int:
     """y as a number per `indexing` or a name from `classes`; returned counted from 1."""
     first, last = indexing, C - 1 + indexing
-    if node.is_scalar and node.node.tag == "tag:yaml.org,2002:str":
+    is_name = node.is_scalar and node.node.tag == "tag:yaml.org,2002:str"
+    if is_name and (classes is None or node.string().strip() not in classes):
+        try:  # "2" is a number written as a string, as everywhere else in a spec
+            float(node.string())
+            is_name = False
+        except ValueError:
+            pass
+    if is_name:
         name = node.string().strip()
         if classes is None:
             raise node.error(f"y must be a class number in [{first}, {last}], got '{name}' "
