@@ -291,6 +291,14 @@ def check(
             value = tuple(tuple(r) for r in value) if value.ndim == 2 else tuple(value)
         return linear(value_expr(value))  # type: ignore[arg-type]
 
+    def show_got(value: object) -> str:
+        """A float answer to 7 digits, so it can be read against an expected 10.00676."""
+        if isinstance(value, float):
+            from examsolve.numbers import format_number
+
+            return format_number(value, 7).replace("-", "−")
+        return show(value)
+
     status = ExitStatus.OK
     table = Table("", "file", "answer", "expected", "got")
     counts = [0, 0]
@@ -315,7 +323,7 @@ def check(
                 status = max(status, ExitStatus.BAD_INPUT)
             counts[0 if row.ok else 1] += 1
             mark = Text("✓", style="green") if row.ok else Text("✗", style="bold red")
-            got = ("—" if row.error else show(row.got)) + \
+            got = ("—" if row.error else show_got(row.got)) + \
                 (f"  ({row.reason})" if row.reason else "")
             expected = row.expected_text.replace("-", "−") if row.expected_text else \
                 show(row.expected)
