@@ -69,6 +69,19 @@ def number_tex(value: object) -> str:
     return text
 
 
+def is_tall(node: m.Expr) -> bool:
+    """Whether a node sets taller than a line of text (a matrix, a fraction, ∂/∂): brackets
+    around it must grow (\\left( … \\right)) and it is wider than its characters."""
+    if isinstance(node, (m.Mat, m.Div, m.Deriv)):
+        return True
+    if isinstance(node, m.Num):
+        return "/" in format_number(node.value)
+    children = getattr(node, "terms", None) or getattr(node, "factors", None) or \
+        getattr(node, "parts", None) or getattr(node, "args", None) or \
+        ((node.arg,) if hasattr(node, "arg") else ()) or \
+        ((node.base, node.exp) if isinstance(node, m.Pow) else ())  # type: ignore[attr-defined]
+    return any(is_tall(c) for c in children)
+
 class LatexMath:
     """Math nodes as LaTeX math-mode source."""
 
@@ -164,14 +177,7 @@ class LatexMath:
         return PREC_ATOM
 
     def _is_tall(self, node: m.Expr) -> bool:
-        if isinstance(node, (m.Mat, m.Div, m.Deriv)):
-            return True
-        if isinstance(node, m.Num):
-            return "/" in format_number(node.value)
-        children = getattr(node, "terms", None) or getattr(node, "factors", None) or \
-            getattr(node, "parts", None) or getattr(node, "args", None) or \
-            ((node.arg,) if hasattr(node, "arg") else ())  # type: ignore[attr-defined]
-        return any(self._is_tall(c) for c in children)
+        return is_tall(node)
 
     def wrap(self, node: m.Expr, text: str) -> str:
         if self._is_tall(node):
@@ -346,15 +352,7 @@ class TexWidth:
             scale * dispatch(self, node, "_w_")
 
     def _tall(self, node: m.Expr) -> bool:
-        if isinstance(node, (m.Mat, m.Div, m.Deriv)):
-            return True
-        if isinstance(node, m.Num):
-            return "/" in format_number(node.value)
-        children = getattr(node, "terms", None) or getattr(node, "factors", None) or \
-            getattr(node, "parts", None) or getattr(node, "args", None) or \
-            ((node.arg,) if hasattr(node, "arg") else ()) or \
-            ((node.base, node.exp) if isinstance(node, m.Pow) else ())
-        return any(self._tall(c) for c in children)
+        return is_tall(node)
 
     def _w_Num(self, node: m.Num) -> float:  # a fraction 1/3
         num, den = format_number(node.value).lstrip("-").split("/")
