@@ -80,7 +80,7 @@ class Explainer:
         if self.spec.exact:
             step.say("Each line with its numbers substituted; arithmetic stays exact while it "
                      "is rational, and exp/log results are rounded to 4 significant digits "
-                     "(trailing zeros dropped). " + count)
+                     "(a rounded value keeps its trailing zeros: 1.000 is not exactly 1). " + count)
         else:
             total = sum(len(mx) * len(mx[0]) for _, mx in self.spec.leaves)
             step.say(f"The network holds {total:,} numbers, so the work is done in float64 "

@@ -1,8 +1,8 @@
 """How the floats of a softmax-regression derivation are written: rounded, but never looking exact.
 
-examsolve writes floats to 4 significant digits and drops trailing zeros, which is right for
-most numbers but misleads on some: −0.9999549 becomes `−1`, −349.984 becomes `−350`,
-0.4999887 becomes `0.5`, so 4.509e−5 − 1 = −1 looks like exact arithmetic (and wrong).
+examsolve writes floats to 4 significant digits (a rounded one keeps its trailing zeros, so
+−0.9999549 is `−1.000`), which is right for most numbers but hides what this derivation is
+about: 4.509e−5 − 1 = −1.000 does not show the 5 in the fifth digit.
 Here a rounded float shows at least 4 significant digits that are not dropped zeros — one
 more digit at a time, up to 8 — so those read −0.99995, −349.98, 0.49999. The value is a
 Fraction holding that decimal, which the renderers print digit for digit; the answers
