@@ -193,7 +193,7 @@ FIGURE_SUFFIXES = (".svg", ".png", ".pdf")
 
 def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
     from examsolve.problem import load, solve, spec_files
-    from examsolve.solvers.complexity_curve_plot import write_figure
+    from examsolve.kinds.complexity_curve.plot import write_figure
 
     with _boundary(debug):
         files = spec_files(paths)
@@ -257,11 +257,11 @@ def kinds(debug: bool = DebugOption) -> None:
     """List the problem kinds examsolve solves."""
     from rich.table import Table
 
-    from examsolve.solvers import KINDS, solver
+    from examsolve.kinds import KINDS, kind
 
     table = Table("kind", "what it solves")
     for name in KINDS:
-        table.add_row(name, solver(name).SUMMARY)
+        table.add_row(name, kind(name).SUMMARY)
     _stdout().print(table)
 
 
@@ -363,21 +363,20 @@ def new(
 ) -> None:
     """Start a spec from a commented template that runs as is (a small worked example)."""
     import difflib
-    from importlib.resources import files
 
-    from examsolve.solvers import KINDS
+    from examsolve.kinds import KINDS, template
 
     with _boundary(debug):
         if kind not in KINDS:
             hint = difflib.get_close_matches(kind, list(KINDS), n=1)
             raise UsageError(f"unknown kind '{kind}'; " + (
                 f"did you mean '{hint[0]}'?" if hint else f"known kinds: {', '.join(KINDS)}"))
-        template = files("examsolve").joinpath("templates", f"{kind}.yaml")
-        if not template.is_file():
+        source = template(kind)
+        if not source.is_file():
             raise ExamsolveError(f"no template for the {kind} kind yet")
         if output is not None and output.exists() and not force:
             raise UsageError(f"{output} exists; add --force to overwrite it")
-        _write(template.read_text(encoding="utf-8"), output)
+        _write(source.read_text(encoding="utf-8"), output)
 
 
 def main() -> None:

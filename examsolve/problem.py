@@ -1,7 +1,7 @@
 """Loading a spec file into a typed problem: the shared keys, then the kind's own.
 
 load → solve → render: this module is the first arrow. `solve` dispatches on `kind` through
-the one registry in `examsolve.solvers`.
+the one registry in `examsolve.kinds`.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Problem:
 
 
 def read_common(node: SpecNode) -> Common:
-    from examsolve.solvers import KINDS
+    from examsolve.kinds import KINDS
 
     if "kind" not in node:  # a misspelt `kind` says so, rather than "missing 'kind'"
         for key, child in node.items():
@@ -84,12 +84,11 @@ def read_common(node: SpecNode) -> Common:
 
 
 def load_node(node: SpecNode) -> Problem:
-    from examsolve.solvers import solver
+    from examsolve import kinds
 
     common = read_common(node)
-    module = solver(common.kind)
-    node.check_keys([*COMMON_KEYS, *module.KEYS], required=("kind", "title"))
-    return Problem(common, module.load(node, common))
+    node.check_keys([*COMMON_KEYS, *kinds.kind(common.kind).KEYS], required=("kind", "title"))
+    return Problem(common, kinds.load(common.kind, node, common))
 
 
 def load(path: str | Path) -> Problem:
@@ -102,9 +101,9 @@ def load_string(text: str, file: str = "<spec>") -> Problem:
 
 
 def solve(problem: Problem) -> Derivation:
-    from examsolve.solvers import solver
+    from examsolve import kinds
 
-    return solver(problem.common.kind).solve(problem.spec)
+    return kinds.solve(problem.common.kind, problem.spec)
 
 
 def spec_files(paths: list[Path]) -> list[Path]:

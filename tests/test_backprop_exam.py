@@ -282,7 +282,7 @@ def test_exact_arithmetic_where_rational(problem3, problem5):
     assert all(isinstance(v, Fraction) for v in problem5.answer_map()["dL/dw1"])
 
 
-@pytest.mark.parametrize("path", [P3, P5, ROOT / "examsolve" / "templates" / "backprop.yaml"])
+@pytest.mark.parametrize("path", [P3, P5, ROOT / "examsolve" / "kinds" / "backprop" / "template.yaml"])
 def test_specs_and_template_check_against_their_expected(path):
     from examsolve.check import check
 

@@ -71,7 +71,7 @@ model:
 SPECS = {
     "3": lambda: solve(load(ROOT / "problems" / "3-backprop-two-headed.yaml")),
     "5": lambda: solve(load(ROOT / "problems" / "5-backprop-conv1d.yaml")),
-    "template": lambda: solve(load(ROOT / "examsolve" / "templates" / "backprop.yaml")),
+    "template": lambda: solve(load(ROOT / "examsolve" / "kinds" / "backprop" / "template.yaml")),
     "nested": lambda: solve(load_string(NESTED_CONV, "n.yaml")),
     "noloss": lambda: solve(load_string(NO_LOSS_OP, "k.yaml")),
     "scaled": lambda: solve(load_string(SCALED, "s.yaml")),

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examsolve.problem import load_string, solve
-from examsolve.solvers import backprop_engine
+from examsolve.kinds.backprop import engine as backprop_engine
 
 HALVES = st.integers(-4, 4).map(lambda k: Fraction(k, 2))
 

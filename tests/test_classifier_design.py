@@ -169,7 +169,7 @@ def test_random_sets_always_get_a_correct_net(points):
 @settings(max_examples=25, deadline=None)
 @given(labelled_sets(dims=(1, 2, 4), max_points=30))
 def test_construction_alone_always_works(points):
-    from examsolve.solvers.classifier_design_construct import construct
+    from examsolve.kinds.classifier_design.construct import construct
 
     xs = [tuple(Fraction(v) for v in x) for x, _ in points]
     ys = [1 if label == "b" else -1 for _, label in points]
@@ -180,7 +180,7 @@ def test_construction_alone_always_works(points):
 
 
 def test_hull_proof_matches_one_dimensional_separability():
-    from examsolve.solvers.classifier_design_hull import hulls_meet
+    from examsolve.kinds.classifier_design.hull import hulls_meet
 
     rng = np.random.default_rng(7)
     for _ in range(200):

@@ -80,5 +80,5 @@ def test_exam_spec_runs_and_checks():
 
 
 def test_template_runs_and_checks():
-    result = runner.invoke(app, ["check", "examsolve/templates/classifier-design.yaml"])
+    result = runner.invoke(app, ["check", "examsolve/kinds/classifier_design/template.yaml"])
     assert result.exit_code == 0, result.output

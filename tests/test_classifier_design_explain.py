@@ -17,7 +17,7 @@ from examsolve import mathmodel as m
 from examsolve.problem import load, load_string, solve
 from examsolve.render.textmath import linear
 
-TEMPLATE = "examsolve/templates/classifier-design.yaml"
+TEMPLATE = "examsolve/kinds/classifier_design/template.yaml"
 
 
 def value(node, env):
@@ -291,7 +291,7 @@ def test_template_unit_table_reads_x_less_than_zero():
 @given(st.lists(st.integers(-3, 3), min_size=2, max_size=2).filter(any),
        st.integers(-4, 4))
 def test_unit_sides_hold_exactly_where_the_unit_is_active(w, b):
-    from examsolve.solvers.classifier_design_derive import unit_sides
+    from examsolve.kinds.classifier_design.derive import unit_sides
 
     names = [m.Sym("x", "1"), m.Sym("x", "2")]
     _, side = unit_sides(tuple(Fraction(v) for v in w), Fraction(b), names)
@@ -337,8 +337,8 @@ def test_lower_bound_lemma_sign_changes_at_most_h_plus_one():
 
 
 def test_line_lower_bound_brute_force():
-    from examsolve.solvers.classifier_design_derive_search import line_lower_bound
-    from examsolve.solvers.classifier_design_net import Point
+    from examsolve.kinds.classifier_design.search_report import line_lower_bound
+    from examsolve.kinds.classifier_design.net import Point
 
     rng = np.random.default_rng(5)
     for _ in range(100):

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from examsolve.cli import app
-from examsolve.solvers import KINDS
+from examsolve.kinds import KINDS
 
 runner = CliRunner()
 

@@ -22,7 +22,7 @@ from examsolve.problem import load, load_string, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "problems" / "6-complexity-curve.yaml"
-TEMPLATE = ROOT / "examsolve" / "templates" / "complexity-curve.yaml"
+TEMPLATE = ROOT / "examsolve" / "kinds" / "complexity_curve" / "template.yaml"
 
 # Stated tolerance of the decomposition check for the example (1000 test points): the cross
 # term 2·mean (y − f)(f − p̄) keeps bias² + variance + noise within 2% of the test MSE.
@@ -188,8 +188,8 @@ def test_gap_of_the_decomposition_is_exactly_the_cross_term(example_oracle):
 
 
 def _example_curve(**changes):
-    from examsolve.solvers.complexity_curve_experiment import Design, Task, draw_data, measure
-    from examsolve.solvers.complexity_curve_expr import parse_function
+    from examsolve.kinds.complexity_curve.experiment import Design, Task, draw_data, measure
+    from examsolve.kinds.complexity_curve.target import parse_function
 
     args = {"fn": "sin(2*pi*x)", "noise": 0.3, "train": 20, "test": 1000, "repeats": 200,
             "degrees": tuple(range(13)), **changes}
@@ -433,8 +433,8 @@ def test_a_bump_below_the_best_is_explained(derivation, example_oracle):
     ("x**3 - x", (0.0, 1.0), None), ("x**3 - x", (-1.0, 1.0), "odd"),
     ("exp(-x**2)", (-2.0, 2.0), "even"), ("0", (0.0, 1.0), None)])
 def test_parity_about_the_centre(fn, domain, parity):
-    from examsolve.solvers.complexity_curve_experiment import Task, parity_about_centre
-    from examsolve.solvers.complexity_curve_expr import parse_function
+    from examsolve.kinds.complexity_curve.experiment import Task, parity_about_centre
+    from examsolve.kinds.complexity_curve.target import parse_function
 
     assert parity_about_centre(Task(parse_function(fn), 0.1, 10, 10, 0, domain)) == parity
 

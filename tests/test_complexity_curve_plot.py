@@ -15,7 +15,7 @@ import pytest
 from examsolve.derivation import Figure
 from examsolve.errors import SpecError
 from examsolve.problem import load_string, solve
-from examsolve.solvers.complexity_curve_plot import (Chart, Series, charts_from_answers,
+from examsolve.kinds.complexity_curve.plot import (Chart, Series, charts_from_answers,
                                                      decade_label, legend_line, log_ticks,
                                                      terminal_chart, text_chart, write_figure)
 

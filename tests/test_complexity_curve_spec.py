@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from examsolve.cli import app
 from examsolve.render.textmath import linear
-from examsolve.solvers.complexity_curve_expr import ExpressionError, parse_function
+from examsolve.kinds.complexity_curve.target import ExpressionError, parse_function
 
 X = np.linspace(0.05, 0.95, 19)
 

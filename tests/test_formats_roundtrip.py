@@ -24,7 +24,7 @@ from examsolve.derivation import DerivationBuilder, value_expr
 from examsolve.problem import load, solve
 from examsolve.render import Format, document
 from examsolve.render.textmath import symbol_text
-from examsolve.solvers import KINDS
+from examsolve.kinds import KINDS
 
 from test_render_latex import compile_latex, overfull, pdflatex_reason
 from test_render_markdown import test_math_survives_a_math_unaware_commonmark_parser
@@ -232,9 +232,11 @@ def demo_kind(monkeypatch):
         d = awkward_derivation()
         return type(d)(**{**d.__dict__, "title": common.title})
 
-    module = types.SimpleNamespace(SUMMARY="demo", KEYS=(), load=lambda node, common: common,
-                                   solve=solve_demo)
-    monkeypatch.setitem(sys.modules, "examsolve_test_demo_kind", module)
+    name = "examsolve_test_demo_kind"
+    monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(SUMMARY="demo", KEYS=()))
+    monkeypatch.setitem(sys.modules, f"{name}.spec",
+                        types.SimpleNamespace(load=lambda node, common: common))
+    monkeypatch.setitem(sys.modules, f"{name}.solve", types.SimpleNamespace(solve=solve_demo))
     monkeypatch.setitem(KINDS, "demo", "examsolve_test_demo_kind")
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from examsolve import numerics
 from examsolve.problem import load, load_string, solve
 from examsolve.render.json_render import to_json
-from examsolve.solvers.softmax_regression_direct import NAIVE_LINES, trace_naive
+from examsolve.kinds.softmax_regression.direct import NAIVE_LINES, trace_naive
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,7 @@ def test_float32_answers_match_torch_float32() -> None:
 
 @pytest.mark.parametrize("file", ["problems/4-softmax-overflow.yaml",
                                   "problems/4b-softmax-small.yaml",
-                                  "examsolve/templates/softmax-regression.yaml"])
+                                  "examsolve/kinds/softmax_regression/template.yaml"])
 def test_shipped_specs_pass_their_expected_answers(file: str) -> None:
     from examsolve.check import check
 
@@ -202,7 +202,7 @@ def test_exam_derivation_names_what_overflows_and_why() -> None:
 
 
 def test_float32_derivation_uses_float32_limits() -> None:
-    text = text_of(solve(load(ROOT / "examsolve/templates/softmax-regression.yaml")))
+    text = text_of(solve(load(ROOT / "examsolve/kinds/softmax_regression/template.yaml")))
     assert "ln(3.403e38) ≈ 88.72" in text and "−log(nan) = nan" in text
 
 

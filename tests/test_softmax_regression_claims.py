@@ -25,7 +25,7 @@ from examsolve.render.json_render import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = [ROOT / "problems/4-softmax-overflow.yaml", ROOT / "problems/4b-softmax-small.yaml",
-         ROOT / "examsolve/templates/softmax-regression.yaml"]
+         ROOT / "examsolve/kinds/softmax_regression/template.yaml"]
 OVERFLOW, ZERO = 709.78, -745.13  # ln(max float64), ln(smallest subnormal / 2)
 
 

@@ -27,11 +27,11 @@ from examsolve.numbers import format_number
 from examsolve.problem import load, load_string, solve
 from examsolve.render.json_render import to_json
 from examsolve.render.textmath import linear
-from examsolve.solvers.softmax_regression_digits import honest
+from examsolve.kinds.softmax_regression.digits import honest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAM, SMALL = ROOT / "problems/4-softmax-overflow.yaml", ROOT / "problems/4b-softmax-small.yaml"
-TEMPLATE = ROOT / "examsolve/templates/softmax-regression.yaml"
+TEMPLATE = ROOT / "examsolve/kinds/softmax_regression/template.yaml"
 
 
 def blocks(path_or_text: Path | str, step: int) -> list[dict]:

@@ -1,0 +1,61 @@
+"""The registry of problem kinds: one package per kind, one line each here.
+
+Each kind is a package `examsolve/kinds/<kind>/`. Its `__init__.py` is the cheap face, the
+`Kind` contract below: `SUMMARY` (one line for `examsolve kinds`) and `KEYS` (the spec keys
+it reads besides the shared ones). Inside it the same file names do the same jobs:
+`spec.py` has `load(node, common) -> spec` (validate into a frozen dataclass), `solve.py`
+has `solve(spec) -> Derivation` (pure: no printing, no files), `notation.py` says how the
+kind writes its symbols, the other modules are named after their math or are narration,
+and `template.yaml` is what `examsolve new KIND` writes.
+
+`kinds`, `list`, `new` and the loader's "unknown kind, did you mean …" all read KINDS. The
+registry names packages rather than importing them: `kind`, `load` and `solve` import a package on
+first use, so `examsolve run` pays start-up only for the kind it solves.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from examsolve.derivation import Derivation
+    from examsolve.problem import Common
+    from examsolve.spec import SpecNode
+
+KINDS: dict[str, str] = {
+    "conv-recovery": "examsolve.kinds.conv_recovery",
+    "backprop": "examsolve.kinds.backprop",
+    "classifier-design": "examsolve.kinds.classifier_design",
+    "softmax-regression": "examsolve.kinds.softmax_regression",
+    "complexity-curve": "examsolve.kinds.complexity_curve",
+}
+
+
+class Kind(Protocol):
+    """What a kind package's `__init__.py` provides: the cheap face `kinds` and `list` read."""
+
+    SUMMARY: str
+    KEYS: tuple[str, ...]
+
+
+def kind(name: str) -> Kind:
+    """The package of kind `name` (a key of KINDS): SUMMARY and KEYS, nothing heavy."""
+    return importlib.import_module(KINDS[name])  # type: ignore[return-value]
+
+
+def load(name: str, node: SpecNode, common: Common) -> Any:
+    """Validate a spec of kind `name` into its frozen dataclass (the kind's `spec.load`)."""
+    return importlib.import_module(f"{KINDS[name]}.spec").load(node, common)
+
+
+def solve(name: str, spec: Any) -> Derivation:
+    """Solve a loaded spec of kind `name` (the kind's `solve.solve`: pure, no printing)."""
+    return importlib.import_module(f"{KINDS[name]}.solve").solve(spec)
+
+
+def template(name: str) -> Traversable:
+    """The commented template `examsolve new KIND` writes (the kind's `template.yaml`)."""
+    return files(KINDS[name]).joinpath("template.yaml")

@@ -1,0 +1,378 @@
+"""The backprop derivation: forward pass, loss, backward pass, ReLU'(0), self-check, answers.
+
+Reads like the key's answer to exam problem 3: each line with its numbers substituted and its
+value, the loss with each term written out (−log 0.25 − log(1 − 0.5) = 1.386 + 0.6931), the
+gradients in reverse order (backward.py), then the checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from examsolve import mathmodel as m
+from examsolve.derivation import Derivation, DerivationBuilder
+from examsolve.numbers import format_number
+from examsolve.render.textmath import linear
+from examsolve.kinds.backprop.backward import BackwardWriter
+from examsolve.kinds.backprop.finite_differences import FiniteDifferenceCheck, OtherConvention
+from examsolve.kinds.backprop.notation import (entry, expr_display, grad_symbol, symbol,
+                                                value, window_index)
+from examsolve.kinds.backprop.loss import LossWriter, applies, dedupe
+from examsolve.kinds.backprop.model import BackpropSpec, Evaluation, contains_loss
+from examsolve.kinds.backprop.parse import LOSSES, Apply, Const, Node_, Ref
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A head's prediction: the forward pass's sentence, the answer's value (a class name,
+    a label, "tie" or "boundary") and its boxed line."""
+
+    sentence: str
+    value: str
+    boxed: str
+
+
+class Explainer:
+    def __init__(self, spec: BackpropSpec, ev: Evaluation) -> None:
+        self.spec, self.ev = spec, ev
+        self.base = spec.common.indexing
+        self.predictions: dict[str, Prediction] = {}  # filled by the forward pass
+
+    def node(self, expr: Node_):  # type: ignore[no-untyped-def]
+        return self.ev.named[expr.name] if isinstance(expr, Ref) else self.ev.node(expr)
+
+    def shape(self, expr: Node_) -> tuple[int, int]:
+        if isinstance(expr, Ref):
+            return self.ev.named[expr.name].shape
+        return self.node(expr).shape if not hasattr(expr, "value") else (1, 1)
+
+    def class_text(self, expr: Apply) -> str:
+        """A class as the spec wrote it: its name from `classes`, else its index."""
+        cls = int(expr.option("cls"))  # type: ignore[call-overload]
+        target = expr.args[0]
+        names = self.spec.class_names(target.name) if isinstance(target, Ref) else None
+        return names[cls] if names else str(cls + self.base)
+
+    def values(self) -> dict[str, np.ndarray]:
+        return {name: node.value for name, node in self.ev.named.items()}
+
+    def display(self, expr: Node_, numbers: bool = False, replace=None) -> m.Expr:  # type: ignore[no-untyped-def]
+        """The expression as written, or with its numbers (a transposed name as the
+        transposed value: w₂ᵀ becomes the row [2 1 −1 1])."""
+        def substitute(e: Node_) -> m.Expr | None:
+            if replace is not None and (out := replace(e)) is not None:
+                return out
+            if numbers and isinstance(e, Apply) and e.op == "transpose" and \
+                    isinstance(e.args[0], Ref):
+                return value(self.ev.named[e.args[0].name].value.T)
+            return None
+
+        return expr_display(expr, self.values() if numbers else None, shapes=self.shape,
+                            class_text=self.class_text, replace=substitute)
+
+    # ---- forward -------------------------------------------------------------------------------
+    def forward(self, d: DerivationBuilder) -> None:
+        step = d.step("Forward pass")
+        count = "Indices count from 1." if self.base == 1 else "Indices count from 0."
+        if self.spec.exact:
+            step.say("Each line with its numbers substituted; arithmetic stays exact while it "
+                     "is rational, and exp/log results are rounded to 4 significant digits "
+                     "(a rounded value keeps its trailing zeros: 1.000 is not exactly 1). " + count)
+        else:
+            total = sum(len(mx) * len(mx[0]) for _, mx in self.spec.leaves)
+            step.say(f"The network holds {total:,} numbers, so the work is done in float64 "
+                     "(exact fractions would be slow); big matrices are shown summarised. "
+                     + count)
+        heads = self.heads()
+        for line in self.spec.lines:
+            if contains_loss(line.expr):
+                continue
+            for a in applies(line.expr):
+                if a.op in ("conv1d", "conv2d"):
+                    step.say(self.conv_sentence(a))
+            for a in applies(line.expr):  # the sums first, then the vector they make
+                if a.op == "conv1d":
+                    self.conv1d_sums(step, a)
+            self.line_equation(step, line.name, line.expr)
+            if line.name in heads:
+                guess = self.prediction(line.name, heads[line.name])
+                if guess:
+                    step.say(guess.sentence)
+                    self.predictions[line.name] = guess
+
+    def conv_sentence(self, a: Apply) -> str:
+        """The convolution's formula with this problem's names, per `indexing`."""
+        node = self.ev.node(a)
+        stride = node.info["stride"]
+        out = linear(symbol(node.name)) if node.name else ("s" if a.op == "conv1d" else "S")
+        x, w, b = (linear(self.display(arg)) for arg in a.args)
+        bias = linear(m.as_expr(node.children[2].value[0, 0]))
+        plus = "" if not self.conv_has_bias(a) else f" + {b}"
+        if a.op == "conv1d":
+            formula = (f"{out}[i] = Σₖ pad({x})[{window_index('i', 'k', stride, self.base)}]·"
+                       f"{w}[k]{plus}")
+            before, after = node.info["pad"]
+            padded = (f"pad({x}) is {x} with {_zeros(before)} before and {_zeros(after)} after"
+                      if (before, after) != (0, 0) else f"pad({x}) = {x} (no padding)")
+        else:
+            formula = (f"{out}[i,j] = Σᵤ,ᵥ pad({x})[{window_index('i', 'u', stride, self.base)}"
+                       f", {window_index('j', 'v', stride, self.base)}]·{w}[u,v]{plus}")
+            top, left = node.info["pad"]
+            padded = (f"pad({x}) is {x} with {_zeros(top)} above and {_zeros(left)} to the left "
+                      "(and as needed below and right)" if (top, left) != (0, 0)
+                      else f"pad({x}) = {x} (no padding)")
+        text = (f"{formula}, a cross-correlation (the kernel is not flipped, as in PyTorch); "
+                f"{padded}.")
+        if plus and a.op == "conv1d" and self.conv1d_small(a):
+            text += f" The last term of each sum below is the bias {b}" + \
+                ("." if b == bias else f" = {bias}.")
+        return text
+
+    def conv_has_bias(self, a: Apply) -> bool:
+        """A bias term is written unless the bias is the default 0 left out."""
+        return not (isinstance(a.args[2], Const) and a.args[2].value == 0)
+
+    def conv1d_small(self, a: Apply) -> bool:
+        node = self.ev.node(a)
+        return node.value.size * node.children[1].value.size <= 40
+
+    def heads(self) -> dict[str, Apply]:
+        """Lines read by a loss as probabilities or scores (a network's outputs), with the
+        loss that reads them."""
+        out: dict[str, Apply] = {}
+        for line in self.spec.lines:
+            for a in applies(line.expr):
+                if a.op in ("nll", "bce", "cross_entropy") and isinstance(a.args[0], Ref):
+                    out.setdefault(a.args[0].name, a)
+        return out
+
+    def prediction(self, name: str, loss: Apply) -> Prediction | None:
+        """The model's prediction: the argmax class (or a tie) of a softmax head or of the
+        scores under cross_entropy, the 0.5-thresholded label of a single sigmoid output
+        (named by `classes` when it names labels 0 and 1)."""
+        val = self.ev.named[name].value.reshape(-1)
+        sym = linear(symbol(name))
+        names = self.spec.class_names(name)
+        if loss.op == "bce":
+            if val.size != 1:
+                return None
+            p = val[0]
+
+            def label(k: int) -> str:
+                return f"{names[k]} (label {k})" if names else f"label {k}"
+
+            if p == Fraction(1, 2):
+                return Prediction(
+                    f"Prediction: {sym} = 0.5 is exactly on the decision boundary ({sym} > 0.5 "
+                    f"predicts {label(1)}, {sym} < 0.5 {label(0)}): neither is preferred.",
+                    "boundary", f"{sym} predicts: neither label ({sym} = 0.5, on the boundary)")
+            k, side = (1, ">") if p > Fraction(1, 2) else (0, "<")
+            return Prediction(f"Prediction: {sym} {side} 0.5, so the prediction is {label(k)}.",
+                              names[k] if names else str(k), f"{sym} predicts: {label(k)}")
+        top = max(val)
+        best = [i for i, v in enumerate(val) if v == top]
+        what = "probability" if loss.op == "nll" else "score"
+        top_text = linear(m.as_expr(top))
+
+        def called(i: int) -> str:
+            return names[i] if names else f"{i + self.base}"
+
+        if len(best) == val.size:
+            among = f" ({', '.join(names)})" if names else ""
+            return Prediction(f"Prediction: {sym} is a {val.size}-way tie ({top_text} each): no "
+                              f"class{among} is preferred.", "tie",
+                              f"{sym} predicts: no class (a {val.size}-way tie)")
+        if len(best) > 1:
+            tied = _and([called(i) for i in best])
+            return Prediction(f"Prediction: the largest {what}, {top_text}, is shared by "
+                              f"{tied}: a tie.", "tie", f"{sym} predicts: a tie of {tied}")
+        at = linear(entry(symbol(name), (val.size, 1), best[0], self.base))
+        return Prediction(f"Prediction: the largest {what} is {at} = {top_text}, so the "
+                          f"predicted class is {called(best[0])}.", called(best[0]),
+                          f"{sym} predicts: {called(best[0])} ({at} = {top_text})")
+
+    def conv1d_sums(self, step, a: Apply) -> None:  # type: ignore[no-untyped-def]
+        """Each output of a small conv1D as its sum of products (the padded input first)."""
+        node = self.ev.node(a)
+        padded, stride = node.info["padded"], node.info["stride"]
+        w = node.children[1].value.reshape(-1)
+        out = node.value.reshape(-1)
+        if not self.conv1d_small(a):
+            return
+        x_sym = self.display(a.args[0])
+        pad_sym = m.Call("pad", (x_sym,))
+        if node.info["pad"] != (0, 0):
+            step.eq(m.Transpose(pad_sym), m.row(padded))
+        bias = node.children[2].value[0, 0]
+        name = symbol(node.name) if node.name else m.Sym("s")
+        for i in range(out.size):
+            terms = [m.Mul((m.as_expr(padded[i * stride + k]), m.as_expr(w[k])), "·")
+                     for k in range(w.size)]
+            if self.conv_has_bias(a):
+                terms.append(m.as_expr(bias))
+            step.eq(entry(name, node.shape, i, self.base), m.Add(tuple(terms)),
+                    m.as_expr(out[i]))
+
+    def line_equation(self, step, name: str, expr: Node_, extra=()) -> None:  # type: ignore[no-untyped-def]
+        """name = expression = (numbers) = value; a small conv1D's sums were just written
+        out, so with the numbers it stands as its value, not conv1D(…) restated."""
+        def summed(e: Node_) -> m.Expr | None:
+            if isinstance(e, Apply) and e.op == "conv1d" and self.conv1d_small(e):
+                return value(self.ev.node(e).value)
+            return None
+
+        parts = [symbol(name), self.display(expr),
+                 self.display(expr, numbers=True, replace=summed), *extra,
+                 value(self.ev.named[name].value)]
+        step.eq(*dedupe(parts))
+
+    # ---- ReLU'(0) and the self-check -------------------------------------------------------------
+    def zero_inputs(self) -> list[str]:
+        """The ReLU inputs that are exactly 0, as entries (s₁[2])."""
+        zeros = []
+        for n in self.ev.ctx.nodes:
+            if n.op == "relu" and np.any(n.info["zero"]):
+                z = n.children[0]
+                z_sym = self.node_symbol(z)
+                zeros += [linear(entry(z_sym, z.shape, int(i), self.base))
+                          for i in np.argwhere(n.info["zero"].reshape(-1)).reshape(-1)]
+        return zeros
+
+    def node_symbol(self, node) -> m.Expr:  # type: ignore[no-untyped-def]
+        return symbol(node.name) if node.name else self.display(self.ev.ir_of[node.index])
+
+    def relu_zeros(self, d: DerivationBuilder, other: OtherConvention | None,
+                   number: int) -> None:
+        """Which inputs sit on the kink, and what the other ReLU'(0) would change (also a
+        warning pointing at this step, `number`, so the convention travels with the
+        answers)."""
+        zeros = self.zero_inputs()
+        if not zeros or other is None:
+            return
+        g0, g1 = self.spec.relu_grad_at_zero, 1 - self.spec.relu_grad_at_zero
+        step = d.step("ReLU inputs at exactly 0")
+        where = f"{', '.join(zeros)} {'is' if len(zeros) == 1 else 'are'} exactly 0"
+        if not other.changed:
+            step.say(f"{where}, where ReLU's one-sided slopes are 0 and 1. With ReLU'(0) = "
+                     f"{g1} instead no final gradient changes.")
+            return
+        step.say(f"{where}, where ReLU's one-sided slopes are 0 and 1. With ReLU'(0) = {g1} "
+                 "instead the mask changes there:")
+        loss = self.spec.loss
+        for index, upstream, mask, grad_in in other.relus:
+            relu = self.ev.ctx.nodes[index]
+            z_sym = self.node_symbol(relu.children[0])
+            mark = "·" if relu.shape == (1, 1) else "⊙"
+            step.eq(grad_symbol(loss, z_sym),
+                    m.Mul((grad_symbol(loss, self.node_symbol(relu)),
+                           m.Call("ReLU'", (z_sym,))), mark),
+                    m.Mul((value(upstream), value(mask)), mark), value(grad_in))
+        step.say("and so these gradients change:")
+        for name, grad in other.changed.items():
+            step.eq(grad_symbol(loss, symbol(name)), value(grad))
+        unchanged = [n for n in self.spec.wrt if n not in other.changed]
+        if unchanged:
+            step.say("while " + ", ".join(linear(grad_symbol(loss, symbol(n)))
+                                          for n in unchanged) +
+                     (" stays" if len(unchanged) == 1 else " stay") + " the same.")
+        names = [linear(grad_symbol(loss, symbol(n))) for n in other.changed]
+        values = [_prose(g) for g in other.changed.values()]
+        both = len(names) > 1
+        d.warn(f"{_and(names)} assume{'' if both else 's'} ReLU'(0) = {g0}; with ReLU'(0) = "
+               f"{g1} {'they are' if both else 'it is'} {_and(values)} (step {number}).")
+
+    def self_check(self, d: DerivationBuilder, check: FiniteDifferenceCheck,
+                   plain: dict[str, np.ndarray] | None) -> None:
+        step = d.step("Self-check with finite differences")
+        share = "every coordinate" if check.checked + check.skipped == check.total else \
+            f"a seeded sample of {check.checked + check.skipped} of the {check.total:,} coordinates"
+        step.say(f"Central differences (L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = "
+                 f"1e-6·max(1, |θ|), on {share} of " +
+                 ", ".join(linear(symbol(n)) for n in self.spec.wrt) + ".")
+        zeros = self.zero_inputs() if check.pinned else []
+        if zeros:
+            g0 = self.spec.relu_grad_at_zero
+            hold = (f"so the numerical check keeps ReLU'(0) = {g0}, like the derivation"
+                    ": it checks the algebra, not the choice at the kink.")
+            if plain:
+                step.say("At a kink a plain central difference gives the average of the two "
+                         "one-sided slopes; here it would give")
+                for name, grad in plain.items():
+                    step.rel(grad_symbol(self.spec.loss, symbol(name)), "≈", value(grad))
+                step.say("which is neither ReLU'(0) = 0's answer nor ReLU'(0) = 1's, " + hold)
+            else:
+                step.say("At a kink a plain central difference gives the average of the two "
+                         "one-sided slopes, " + hold)
+        if any(n.op.startswith("maxpool") and np.any(n.info["ties"]) for n in self.ev.ctx.nodes):
+            step.say("Where a pooling window's maximum is tied, both perturbed runs keep the "
+                     "first maximum, as the backward pass does.")
+        if check.skipped:
+            step.say(f"{check.skipped} coordinate(s) sit so close to a ReLU kink that every step "
+                     "crossed it; they are left out.")
+        verdict = "agree" if check.ok else "DISAGREE"
+        step.say(f"The chain-rule gradients {verdict} with them: the largest difference is "
+                 f"{format_number(check.largest, 2)}" + (f" (at {check.worst})."
+                                                         if check.worst else "."))
+        if not check.ok:
+            d.warn("self-check failed: " + "; ".join(check.failures[:3]))
+
+    # ---- answers -------------------------------------------------------------------------------
+    def answers(self, d: DerivationBuilder, grads: dict[str, np.ndarray]) -> None:
+        outputs = {a.args[0].name for ln in self.spec.lines for a in applies(ln.expr)
+                   if a.op in LOSSES and isinstance(a.args[0], Ref)}
+        for line in self.spec.lines:
+            val = self.ev.named[line.name].value
+            d.answer(line.name, answer_of(val),
+                     m.eq(symbol(line.name), value(val)),
+                     boxed=line.name == self.spec.loss or line.name in outputs)
+            if line.name in self.predictions:  # the answer to "give the prediction"
+                guess = self.predictions[line.name]
+                d.answer(f"prediction({line.name})", guess.value, m.Text(guess.boxed))
+        for name in self.spec.wrt:
+            g = grads[name]
+            d.answer(f"d{self.spec.loss}/d{name}", answer_of(g),
+                     m.eq(grad_symbol(self.spec.loss, symbol(name)), value(g)))
+
+
+def answer_of(arr: np.ndarray) -> object:
+    """1×1 → a number, n×1 → a flat list, otherwise rows."""
+    if arr.shape == (1, 1):
+        return arr[0, 0]
+    if arr.shape[1] == 1:
+        return arr.reshape(-1)
+    return arr
+
+
+def _prose(arr: np.ndarray) -> str:
+    """A value in a sentence: 1, [0, 2, 0] (a vector), [[1, 2], [3, 4]] (rows)."""
+    if arr.shape == (1, 1):
+        return format_number(arr[0, 0])
+    if 1 in arr.shape:
+        return "[" + ", ".join(format_number(v) for v in arr.reshape(-1)) + "]"
+    return "[" + ", ".join(_prose(row.reshape(1, -1)) for row in arr) + "]"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _zeros(n: int) -> str:
+    return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
+
+
+def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
+            alternative: OtherConvention | None, check: FiniteDifferenceCheck,
+            plain: dict[str, np.ndarray] | None = None) -> Derivation:
+    common = spec.common
+    d = DerivationBuilder(common.kind, common.title, common.statement, common.source)
+    ex = Explainer(spec, ev)
+    ex.forward(d)
+    backward = 3 if LossWriter(ex).write(d) else 2  # the backward step's number
+    BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text, backward).write()
+    ex.relu_zeros(d, alternative, backward + 1)
+    ex.self_check(d, check, plain)
+    ex.answers(d, grads)
+    return d.build()

@@ -1,0 +1,272 @@
+"""The loss step of a backprop derivation: each loss term defined, written out and evaluated.
+
+nll(p, c) = −log p[c]; bce(p, y) = −[y·log p + (1 − y)·log(1 − p)], written with the label
+substituted first (−[0·log p + 1·log(1 − p)]) and then simplified (−log(1 − p));
+cross_entropy(s, c) = logsumexp(s) − s[c]; mse the mean of the squared differences.
+
+When every log's argument is an exact rational the terms are summed as one log
+(−log 0.25 − log(1 − 0.5) = log 4 + log 2 = log 8). Where p = σ(s) or softmax(s) is so close
+to 0 or 1 that log p or log(1 − p) cannot be written from p's digits (σ(40) is exactly 1 in
+float64), the term is written from the score, as the engine computes it:
+−log σ(s) = softplus(−s), −log(1 − σ(s)) = softplus(s), −log softmax(s)[c] = logsumexp(s) − s[c].
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from examsolve import mathmodel as m
+from examsolve.derivation import DerivationBuilder, StepBuilder
+from examsolve.render.textmath import linear
+from examsolve.kinds.backprop.notation import entry, symbol, value
+from examsolve.kinds.backprop.model import contains_loss
+from examsolve.kinds.backprop.parse import LOSSES, Apply, Node_, Ref
+
+if TYPE_CHECKING:
+    from examsolve.kinds.backprop.explain import Explainer
+
+TINY = float(np.finfo(float).tiny)
+# Below this, 1 − p written from p's 4 printed digits is wrong or 0: the score is used.
+CLOSE_TO_ONE = 1e-3
+STAGES = ("weights", "simple", "score", "numbers")
+
+
+class LossWriter:
+    def __init__(self, ex: Explainer) -> None:
+        self.ex, self.spec, self.base = ex, ex.spec, ex.base
+
+    def write(self, d: DerivationBuilder) -> bool:
+        """The Loss step; False when no line holds a loss term (no step written)."""
+        lines = [ln for ln in self.spec.lines if contains_loss(ln.expr)]
+        if not lines:
+            return False
+        step = d.step("Loss")
+        terms = [a for ln in lines for a in applies(ln.expr) if a.op in LOSSES]
+        for sentence in dict.fromkeys(self.sentence(a) for a in terms):
+            step.say(sentence)
+        if any(a.op != "mse" for a in terms):
+            step.say("log is the natural logarithm (base e).")
+        for a in terms:
+            if self.from_score(a):
+                step.say(self.score_sentence(a))
+        for line in lines:
+            self.line_rows(step, line.name, line.expr)
+        return True
+
+    def line_rows(self, step: StepBuilder, name: str, expr: Node_) -> None:
+        """L = expr = (label substituted) = (simplified) = (from the score), then
+        L = (numbers) = (each term, or one exact log) = value."""
+        ex, sym = self.ex, symbol(name)
+        written = [ex.display(expr, replace=lambda e, s=stage: self.form(e, s))
+                   for stage in STAGES[:3]]
+        step.eq(*dedupe([sym, ex.display(expr), *written]))
+        numbers = ex.display(expr, numbers=True, replace=lambda e: self.form(e, "numbers"))
+        total = ex.ev.named[name].value
+        exact = self.exact_logs(expr) if not isinstance(total[0, 0], Fraction) else None
+        if exact is not None:
+            middle = list(exact)
+        else:
+            middle = [ex.display(expr, numbers=True, replace=lambda e: (
+                value(ex.node(e).value) if isinstance(e, Apply) and e.op in LOSSES else None))]
+        step.eq(*dedupe([sym, numbers, *middle, value(total)]))
+
+    # ---- words ---------------------------------------------------------------------------------
+    def sentence(self, a: Apply) -> str:
+        ex = self.ex
+        target = linear(ex.display(a.args[0]))
+        if a.op == "nll":
+            c = int(a.option("cls")) + self.base  # type: ignore[call-overload]
+            name = ex.class_text(a)
+            which = f"c = {c}" + (f" ({name})" if name != str(c) else "")
+            return (f"nll({target}, {name}) = −log {target}[c] with {which}: the negative "
+                    f"log-likelihood of the true class, never negative since {target}[c] ≤ 1.")
+        if a.op == "cross_entropy":
+            return (f"cross_entropy({target}, {ex.class_text(a)}) = logsumexp({target}) − "
+                    f"{target}[c], logsumexp({target}) = log Σⱼ exp({target}[j]) computed "
+                    "shifted by the maximum, so no exp overflows.")
+        if a.op == "bce":
+            y = ex.node(a.args[1]).value
+            mean = ", averaged over the entries" if ex.node(a.args[0]).value.size > 1 else ""
+            names = self.spec.class_names(a.args[0].name) if isinstance(a.args[0], Ref) \
+                else None
+            label = (f"the label y = {linear(value(y))}" if y.shape == (1, 1)
+                     else "the labels y")
+            if names and y.shape == (1, 1) and y[0, 0] in (0, 1):
+                label += f" ({names[int(y[0, 0])]})"
+            return (f"bce({target}, y) = −[y·log {target} + (1 − y)·log(1 − {target})]{mean}: "
+                    f"the negative log-likelihood of {label}, never negative.")
+        y = linear(ex.display(a.args[1]))
+        return (f"mse({target}, {y}) = the mean of the squared differences "
+                f"({target} − {y})², never negative.")
+
+    def score_sentence(self, a: Apply) -> str:
+        """Why a term is written from the score, and how that is computed."""
+        ex = self.ex
+        p_node = ex.node(a.args[0])
+        p, s = linear(ex.display(a.args[0])), linear(ex.display(score_ir(self.spec, a)))
+        if a.op == "nll":
+            return (f"{p}[c] = softmax({s})[c] underflows to 0 in float64, so this term is "
+                    f"computed from the scores: −log softmax({s})[c] = logsumexp({s}) − {s}[c] "
+                    "(log-softmax; logsumexp shifted by the maximum never overflows). The "
+                    "gradient keeps the shortcut p − onehot(c), which is finite.")
+        q = float(p_node.info["q"].reshape(-1)[0])
+        if p_node.value.size > 1:
+            where = (f"Some entries of {p} = σ({s}) are within 1e-3 of 1 or underflow to 0, "
+                     "where log p or log(1 − p) cannot be written from p's digits")
+        elif float(p_node.value.reshape(-1)[0]) == 1:
+            where = f"{p} = σ({s}) is within {q:.1e} of 1 (in float64 it is exactly 1)"
+        elif q < CLOSE_TO_ONE:
+            where = (f"{p} = σ({s}) is within {q:.1e} of 1, so 1 − {p} cannot be written "
+                     f"from {p}'s digits")
+        else:
+            where = f"{p} = σ({s}) underflows to 0 in float64"
+        return (f"{where}: this term is computed from the score instead, with "
+                "−log σ(s) = softplus(−s) and −log(1 − σ(s)) = softplus(s), where "
+                "softplus(z) = log(1 + eᶻ) = max(z, 0) + log(1 + e^(−|z|)) never overflows. "
+                "The gradient keeps the shortcut p − y, which is finite.")
+
+    # ---- forms -----------------------------------------------------------------------------
+    def from_score(self, a: Apply) -> bool:
+        """Whether the term is written from the score: its log argument would print as 0."""
+        node = self.ex.node(a)
+        if not node.info.get("stable"):
+            return False
+        p = self.ex.node(a.args[0]).value.reshape(-1)
+        if a.op == "nll":
+            return float(p[int(a.option("cls"))]) < TINY  # type: ignore[call-overload]
+        ys = np.broadcast_to(self.ex.node(a.args[1]).value, (p.size, 1)).reshape(-1)
+        qs = self.ex.node(a.args[0]).info["q"].reshape(-1)
+        return any((y != 1 and float(q) < CLOSE_TO_ONE) or (y != 0 and float(pi) < TINY)
+                   for pi, q, y in zip(p, qs, ys))
+
+    def form(self, e: Node_, stage: str) -> m.Expr | None:
+        """A loss term at one stage: `weights` (label substituted), `simple`, `score` (from
+        the score where that is how it is computed) or `numbers`."""
+        if not isinstance(e, Apply) or e.op not in LOSSES:
+            return None
+        ex = self.ex
+        arg = e.args[0]
+        node = ex.node(arg)
+        numbers = stage == "numbers"
+        scored = stage in ("score", "numbers") and self.from_score(e)
+        if e.op == "nll":
+            c = int(e.option("cls"))  # type: ignore[call-overload]
+            if scored:
+                s_node = node.children[0]
+                if numbers:
+                    lse = ex.node(e).value[0, 0] + s_node.value.reshape(-1)[c]
+                    return m.Add((m.as_expr(lse), m.Neg(m.as_expr(s_node.value.reshape(-1)[c]))))
+                s_sym = ex.display(score_ir(self.spec, e))
+                return m.Add((m.Call("logsumexp", (s_sym,)),
+                              m.Neg(entry(s_sym, s_node.shape, c, self.base))))
+            pc = m.as_expr(node.value.reshape(-1)[c]) if numbers else \
+                entry(ex.display(arg), node.shape, c, self.base)
+            return m.Neg(m.Call("log", (pc,)))
+        if e.op == "cross_entropy":
+            c = int(e.option("cls"))  # type: ignore[call-overload]
+            if numbers:
+                return m.Add((m.as_expr(ex.node(e).info["lse"]),
+                              m.Neg(m.as_expr(node.value.reshape(-1)[c]))))
+            target = ex.display(arg)
+            return m.Add((m.Call("logsumexp", (target,)),
+                          m.Neg(entry(target, node.shape, c, self.base))))
+        if node.shape != (1, 1):  # a vector's terms are not written one by one
+            return None
+        target = ex.display(arg, numbers=numbers)
+        if e.op == "mse":
+            ys = ex.display(e.args[1], numbers=numbers)
+            return m.Pow(m.Paren(m.Add((target, m.Neg(ys)))), m.num(2))
+        y = ex.node(e.args[1]).value[0, 0]
+        if scored:
+            return self.bce_from_score(e, y, numbers)
+        log_p = m.Call("log", (target,))
+        log_q = m.Call("log", (m.Add((m.num(1), m.Neg(target))),))
+        if stage == "weights" or y not in (0, 1):  # the label's numbers substituted
+            return m.Neg(m.Paren(m.Add((m.Mul((m.as_expr(y), log_p), "·"),
+                                        m.Mul((m.as_expr(1 - y), log_q), "·")))))
+        return m.Neg(log_q if y == 0 else log_p)
+
+    def bce_from_score(self, e: Apply, y: object, numbers: bool) -> m.Expr:
+        """y·softplus(−s) + (1 − y)·softplus(s), a 0 weight dropped."""
+        s_node = self.ex.node(e.args[0]).children[0]
+        if numbers:
+            s_val = s_node.value[0, 0]
+            plus, minus = m.as_expr(s_val), m.as_expr(-s_val)
+        else:
+            plus = self.ex.display(score_ir(self.spec, e))
+            minus = m.Neg(plus if not isinstance(plus, m.Add) else m.Paren(plus))
+        terms: list[m.Expr] = []
+        if y != 0:
+            sp = m.Call("softplus", (minus,))
+            terms.append(sp if y == 1 else m.Mul((m.as_expr(y), sp), "·"))
+        if y != 1:
+            sp = m.Call("softplus", (plus,))
+            terms.append(sp if y == 0 else m.Mul((m.as_expr(1 - y), sp), "·"))  # type: ignore[operator]
+        return terms[0] if len(terms) == 1 else m.Add(tuple(terms))
+
+    # ---- exact logs ------------------------------------------------------------------------
+    def exact_logs(self, expr: Node_) -> list[m.Expr] | None:
+        """[log 4 + log 2, log 8] when the line is a sum of loss terms whose logs all have
+        exact rational arguments; None otherwise."""
+        pairs = self.signed_ratios(expr)
+        if not pairs:
+            return None
+        logs = [m.Call("log", (m.as_expr(r),)) for _, r in pairs]
+        parts = [logs[0] if pairs[0][0] > 0 else m.Neg(logs[0])]
+        parts += [lg if sign > 0 else m.Neg(lg) for (sign, _), lg in zip(pairs[1:], logs[1:])]
+        total = Fraction(1)
+        for sign, r in pairs:
+            total = total * r if sign > 0 else total / r
+        out: list[m.Expr] = [m.Add(tuple(parts)) if len(parts) > 1 else parts[0]]
+        if len(parts) > 1:
+            out.append(m.Call("log", (m.as_expr(total),)))
+        return out
+
+    def signed_ratios(self, expr: Node_, sign: int = 1) -> list[tuple[int, Fraction]] | None:
+        """The loss as Σ ±log r with rational r (−log p = log(1/p)), or None."""
+        if isinstance(expr, Apply) and expr.op in ("add", "sub"):
+            left = self.signed_ratios(expr.args[0], sign)
+            right = self.signed_ratios(expr.args[1], -sign if expr.op == "sub" else sign)
+            return None if left is None or right is None else left + right
+        if not isinstance(expr, Apply) or expr.op not in ("nll", "bce"):
+            return None
+        p = self.ex.node(expr.args[0]).value.reshape(-1)
+        if expr.op == "nll":
+            pc = p[int(expr.option("cls"))]  # type: ignore[call-overload]
+            return [(sign, 1 / pc)] if isinstance(pc, Fraction) and pc > 0 else None
+        y = self.ex.node(expr.args[1]).value.reshape(-1)
+        if p.size != 1 or not isinstance(p[0], Fraction) or y[0] not in (0, 1):
+            return None
+        arg = p[0] if y[0] == 1 else 1 - p[0]
+        return [(sign, 1 / arg)] if arg > 0 else None
+
+
+def score_ir(spec, a: Apply) -> Node_:  # type: ignore[no-untyped-def]
+    """The score s under the loss's p = σ(s) or softmax(s), as a model expression."""
+    arg = a.args[0]
+    if isinstance(arg, Ref):
+        arg = next(ln.expr for ln in spec.lines if ln.name == arg.name)
+    return arg.args[0]  # type: ignore[union-attr]
+
+
+def applies(expr: Node_) -> list[Apply]:
+    """Every call and operator in the expression, outermost first."""
+    if not isinstance(expr, Apply):
+        return []
+    out = [expr]
+    for a in expr.args:
+        out += applies(a)
+    return out
+
+
+def dedupe(parts: list[m.Expr]) -> list[m.Expr]:
+    """Drop a part written exactly like the one before it."""
+    out: list[m.Expr] = []
+    for p in parts:
+        if not out or linear(out[-1]) != linear(p):
+            out.append(p)
+    return out
+

@@ -1,0 +1,130 @@
+"""How the backprop kind writes names, values and model expressions in the math model.
+
+`W1` is written W₁ and `s_2` s₂; a 1×1 value is a number, anything larger a matrix (the
+math model summarises big ones numpy-style). `expr_display` prints a model expression as
+written (`W₁·h + b₁`), `expr_display(..., values)` with every name replaced by its value
+(`[1 0; 1 0; …]·[3; 3] + [0; …]`), which is how the forward pass substitutes numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import numpy as np
+
+from examsolve import mathmodel as m
+from examsolve.kinds.backprop.parse import Apply, Const, Node_, Ref
+
+_INDEXED = re.compile(r"^([A-Za-z]+)_?([0-9]+)$")
+_SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_([A-Za-z0-9]+)$")
+
+FUNCTION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "exp": "exp", "log": "log",
+                  "softmax": "softmax", "sum": "sum", "mean": "mean", "conv1d": "conv1D",
+                  "conv2d": "conv2D", "maxpool1d": "maxpool1D", "maxpool2d": "maxpool2D",
+                  "nll": "nll", "bce": "bce", "cross_entropy": "cross_entropy", "mse": "mse"}
+
+
+def symbol(name: str) -> m.Sym:
+    """W1 → W₁, s_2 → s₂, b_out → b with subscript out; other names as written."""
+    for pattern in (_INDEXED, _SUBSCRIPTED):
+        match = pattern.match(name)
+        if match:
+            return m.Sym(match.group(1), match.group(2))
+    return m.Sym(name)
+
+
+def entry(name_expr: m.Expr, shape: tuple[int, int], flat_index: int, base: int) -> m.Sym:
+    """One entry of a named vector or matrix: p₁[1], W[1,2] (indices per `indexing`)."""
+    from examsolve.render.textmath import linear
+
+    r, c = divmod(flat_index, shape[1])
+    index = f"{flat_index + base}" if 1 in shape else f"{r + base},{c + base}"
+    return m.Sym(f"{linear(name_expr)}[{index}]")
+
+
+def window_index(i: str, k: str, stride: int, base: int) -> str:
+    """The padded input's index under output i and kernel tap k, counted per `indexing`:
+    from 0 it is i·stride + k; from 1 it is (i − 1)·stride + k, i + k − 1 at stride 1."""
+    if base == 0:
+        return f"{i} + {k}" if stride == 1 else f"{stride}{i} + {k}"
+    return f"{i} + {k} − 1" if stride == 1 else f"{stride}({i} − 1) + {k}"
+
+
+def value(arr: np.ndarray) -> m.Expr:
+    """A number for a 1×1 value, else a (summarised) matrix."""
+    if arr.shape == (1, 1):
+        return m.as_expr(arr[0, 0])
+    return m.mat(arr)
+
+
+def is_scalar(arr_or_shape: object) -> bool:
+    shape = getattr(arr_or_shape, "shape", arr_or_shape)
+    return tuple(shape) == (1, 1)  # type: ignore[arg-type]
+
+
+def expr_display(expr: Node_, values: dict[str, np.ndarray] | None = None,
+                 shapes: Callable[[Node_], tuple[int, int]] | None = None,
+                 class_text: Callable[[Apply], str] | None = None,
+                 replace: Callable[[Node_], m.Expr | None] | None = None) -> m.Expr:
+    """The math of a model expression; with `values`, names are replaced by their values.
+
+    `replace` may substitute any sub-expression first (the loss step writes each loss term
+    out); `shapes` tells ⊙ (elementwise) from · (a number times something).
+    """
+    def walk(e: Node_) -> m.Expr:
+        if replace is not None:
+            out = replace(e)
+            if out is not None:
+                return out
+        if isinstance(e, Ref):
+            return value(values[e.name]) if values is not None else symbol(e.name)
+        if isinstance(e, Const):
+            return m.num(e.value)
+        args = [walk(a) for a in e.args]
+        op = e.op
+        if op == "add":
+            return m.Add((args[0], args[1]))
+        if op == "sub":
+            return m.Add((args[0], m.Neg(args[1]) if not _is_sum(args[1])
+                          else m.Neg(m.Paren(args[1]))))
+        if op == "neg":
+            return m.Neg(args[0])
+        if op == "mul":
+            elementwise = shapes is not None and not any(is_scalar(shapes(a)) for a in e.args)
+            return m.Mul(tuple(args), "⊙" if elementwise else "·")
+        if op == "matmul":
+            return m.Mul(tuple(args), "·")
+        if op == "transpose":
+            return m.Transpose(args[0])
+        extra = _options(e, class_text)
+        if op in ("conv1d", "conv2d") and isinstance(e.args[2], Const) and e.args[2].value == 0:
+            args = args[:2]  # the default bias, 0, as the model line leaves it out
+        return m.Call(FUNCTION_NAMES[op], tuple(args) + extra)
+
+    return walk(expr)
+
+
+def _is_sum(node: m.Expr) -> bool:
+    return isinstance(node, m.Add)
+
+
+def _options(e: Apply, class_text: Callable[[Apply], str] | None) -> tuple[m.Expr, ...]:
+    out: list[m.Expr] = []
+    for key, val in e.options:
+        if key == "cls":
+            out.append(m.Text(class_text(e) if class_text else str(val)))
+        elif key == "padding" and val != "valid":
+            out.append(m.Text(f'padding="{val}"' if isinstance(val, str) else f"padding={val}"))
+        elif key == "stride" and val not in (None, 1) and e.op.startswith("conv"):
+            out.append(m.Text(f"stride={val}"))
+        elif key == "size":
+            out.append(m.Text(f"size={val}"))
+        elif key == "stride" and val is not None and e.op.startswith("maxpool"):
+            out.append(m.Text(f"stride={val}"))
+    return tuple(out)
+
+
+def grad_symbol(loss: str, of: m.Expr) -> m.Deriv:
+    """∂L/∂x."""
+    return m.Deriv(symbol(loss), of if isinstance(of, m.Sym) else m.Paren(of))

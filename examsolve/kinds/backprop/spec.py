@@ -1,0 +1,160 @@
+"""The backprop kind: forward pass, loss and chain-rule gradients of a small network.
+
+The model is written as the exam writes it, one assignment per line (`k = W @ x + b`,
+`h = relu(k)`, `L = nll(p1, "sanguine") + bce(p2, 0)`); `given` holds the inputs and anything
+not trained, `parameters` what is trained. The solver runs the lines on a reverse-mode
+engine (engine.py, nn.py), then explains the forward pass, the loss and every
+backward step as upstream gradient × local derivative (explain.py), and checks the
+gradients against central finite differences (finite_differences.py).
+"""
+
+from __future__ import annotations
+
+import difflib
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from examsolve.spec import NAME_RE, SpecNode
+
+if TYPE_CHECKING:  # the engine and the writers load with the first backprop spec, not before
+    from examsolve.derivation import Derivation
+    from examsolve.problem import Common
+    from examsolve.kinds.backprop.model import BackpropSpec
+
+
+
+def load(node: SpecNode, common: Common) -> BackpropSpec:
+    """Validate the spec: values, model lines (parsed and shape-checked), loss, wrt."""
+    import numpy as np
+
+    from examsolve.kinds.backprop.model import BackpropSpec
+    from examsolve.kinds.backprop.parse import Line, ModelContext, parse_line, shape_text
+
+    from examsolve.kinds.backprop.model import EXACT_LIMIT
+
+    kinds: dict[str, str] = {}
+    # Above EXACT_LIMIT entries the work is in float64 anyway: read big blocks as floats.
+    total = sum(child.entry_count() for key in ("given", "parameters")
+                if node.get(key) is not None and node[key].is_mapping
+                for _, child in node[key].items())
+    floats = total > EXACT_LIMIT
+    given = _values(node.get("given"), "given", kinds, floats)
+    parameters = _values(node.get("parameters"), "parameter", kinds, floats)
+    values = {name: np.array(m, dtype=object) for name, m in given + parameters}
+    shapes = {name: (len(m), len(m[0])) for name, m in given + parameters}
+    classes = _classes(node.get("classes"))
+    ctx = ModelContext(shapes, kinds, values, dict(classes), common.indexing)
+    lines: list[Line] = []
+    model = node["model"]
+    items = model.seq() if model.is_sequence else None
+    if not items:
+        raise model.error("expected a list of model lines like `- h = relu(W @ x + b)`")
+    for item in items:
+        text = item.string()
+        line = parse_line(text, ctx, lambda msg, item=item: item.error(msg))
+        line = Line(line.name, line.expr, line.text, item.line, item.path, line.shape)
+        lines.append(line)
+        shapes[line.name], kinds[line.name] = line.shape, "line"
+    loss = lines[-1].name
+    if "loss" in node:
+        loss = node["loss"].name()
+        if kinds.get(loss) != "line":
+            raise node["loss"].error(f"the loss must be a name assigned in `model`, got "
+                                     f"'{loss}'{_hint(loss, [ln.name for ln in lines])}")
+    if shapes[loss] != (1, 1):
+        where = next(ln for ln in lines if ln.name == loss)
+        raise node["model"].error(f"the loss {loss} must be a single number, it is "
+                                  f"{shape_text(shapes[loss])} (line: {where.text})",
+                                  line=where.line, path=where.path)
+    wrt = _wrt(node, kinds, parameters)
+    for name, names in classes:
+        if name not in shapes:
+            raise node["classes"][name].error(f"`{name}` is not a name in the model"
+                                              f"{_hint(name, list(shapes))}")
+        if shapes[name] == (1, 1):  # one probability (a sigmoid): names for labels 0, 1
+            if len(names) != 2:
+                raise node["classes"][name].error(f"{name} is a single number, so it takes 2 "
+                                                  f"names (for labels 0 and 1), got "
+                                                  f"{len(names)}")
+        elif max(shapes[name]) != len(names) or min(shapes[name]) != 1:
+            raise node["classes"][name].error(f"{len(names)} class names, but {name} is "
+                                              f"{shape_text(shapes[name])}")
+    relu0 = 0
+    if "relu_grad_at_zero" in node:
+        relu0 = node["relu_grad_at_zero"].integer()
+        if relu0 not in (0, 1):
+            raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
+    return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0)
+
+
+def _hint(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
+            floats: bool = False) -> tuple:
+    if node is None:
+        return ()
+    if not node.is_mapping:
+        raise node.error(f"expected a mapping of names to values, got {node.type_name}")
+    node.check_keys(node.keys())  # duplicates
+    out = []
+    for name, child in node.items():
+        from examsolve.kinds.backprop.parse import SIGNATURES
+
+        if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
+            raise child.error(f"'{name}' cannot name a value (use letters, digits and _, not "
+                              "an operation's name)")
+        if name in kinds:
+            raise child.error(f"'{name}' is already a {kinds[name]}")
+        fast = child.float_grid() if floats else None
+        if fast is not None:
+            kinds[name] = kind
+            out.append((name, fast))
+            continue
+        grid = child.grid()
+        for row in grid.rows:
+            for entry in row:
+                if not isinstance(entry, Fraction):
+                    raise child.error(f"expected finite numbers, got {entry}")
+        kinds[name] = kind
+        out.append((name, grid.rows))
+    return tuple(out)
+
+
+def _classes(node: SpecNode | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if node is None:
+        return ()
+    if not node.is_mapping:
+        raise node.error(f"expected a mapping like `p1: [cat, dog]`, got {node.type_name}")
+    node.check_keys(node.keys())
+    out = []
+    for name, child in node.items():
+        names = tuple(item.string().strip() for item in child.seq())
+        if len(set(names)) != len(names):
+            raise child.error("class names must differ")
+        out.append((name, names))
+    return tuple(out)
+
+
+def _wrt(node: SpecNode, kinds: dict[str, str], parameters: tuple) -> tuple[str, ...]:
+    if "wrt" not in node:
+        if not parameters:
+            raise node.error("no `parameters` and no `wrt`: list what to differentiate in "
+                             "`wrt`")
+        return tuple(name for name, _ in parameters)
+    wrt_node = node["wrt"]
+    items = wrt_node.seq() if wrt_node.is_sequence else [wrt_node]
+    names = []
+    for item in items:
+        name = item.name()
+        if name not in kinds:
+            raise item.error(f"'{name}' is not a given value, a parameter or a model line"
+                             f"{_hint(name, list(kinds))}")
+        if name in names:
+            raise item.error(f"'{name}' is listed twice")
+        names.append(name)
+    if not names:
+        raise wrt_node.error("expected at least one name")
+    return tuple(names)

@@ -1,0 +1,307 @@
+"""The written solution of a classifier-design problem: design (or check) → derivation.
+
+Design: the points and the model's conventions, the search for the fewest hidden units (or the
+construction when the search finds nothing), the parameters, what each hidden unit responds
+to, every point through the network, and for 2-D points a picture of the decision regions.
+Check: the same for a given network, with the misclassified points marked and counted.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from examsolve.derivation import Derivation, DerivationBuilder, StepBuilder
+from examsolve.errors import UnsolvableError
+from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul, rel, row
+from examsolve.numbers import format_number
+from examsolve.kinds.classifier_design.spec import ClassifierSpec
+from examsolve.kinds.classifier_design.construct import Construction, construct
+from examsolve.kinds.classifier_design.search_report import (SEARCHED_HIDDEN,
+                                                               construction_step,
+                                                               construction_warning,
+                                                               search_step)
+from examsolve.kinds.classifier_design.explain import (coordinate_names, describe_network,
+                                                         linear_form, num_text, point_number,
+                                                         worked_point)
+from examsolve.kinds.classifier_design.hull import hulls_meet
+from examsolve.kinds.classifier_design.net import Forward, Model, forward, sigmoid
+from examsolve.kinds.classifier_design.picture import (NEGATIVE_MARK, POSITIVE_MARK,
+                                                         SHADE, decision_picture)
+from examsolve.kinds.classifier_design.search import SearchResult, search
+
+
+def design_derivation(spec: ClassifierSpec) -> Derivation:
+    ys = [1 if p.label == spec.positive else -1 for p in spec.points]
+    xs = [p.x for p in spec.points]
+    # `hidden:` beyond the search: design with the fewest found, then pad (see _pad).
+    counts = SEARCHED_HIDDEN if spec.hidden is None or spec.hidden > max(SEARCHED_HIDDEN) \
+        else (spec.hidden,)
+    result = search(xs, ys, counts)
+    built: Construction | None = None
+    model = result.model
+    if model is None:
+        if spec.hidden == 1 and hulls_meet(xs, ys) is not None:
+            raise UnsolvableError("one hidden unit cannot classify these points: the classes "
+                                  "are not separable by a " + ("point" if spec.dimension == 1
+                                                               else "line" if spec.dimension
+                                                               == 2 else "hyperplane")
+                                  + " (remove `hidden: 1` to get the fewest that work)")
+        built = construct(xs, ys)
+        model = built.model
+    if spec.hidden is not None:
+        model = _pad(model, spec.hidden, result)
+    d = _begin(spec, design=True)
+    search_step(d, spec, result, built)
+    if built is not None:
+        construction_step(d, spec, built)
+    _parameters_step(d.step("The network"), spec, model)
+    _units_step(d, spec, model)
+    rows = [forward(model, p.x) for p in spec.points]
+    _table_step(d, spec, model, rows)
+    _picture_step(d, spec, model)
+    _answers(d, spec, model, rows)
+    if built is not None and model.hidden > max(SEARCHED_HIDDEN):
+        d.warn(construction_warning(spec, model.hidden))
+    return d.build()
+
+
+def check_derivation(spec: ClassifierSpec) -> Derivation:
+    model = spec.model
+    assert model is not None
+    d = _begin(spec, design=False)
+    _parameters_step(d.step("The proposed network"), spec, model)
+    _units_step(d, spec, model)
+    rows = [forward(model, p.x) for p in spec.points]
+    _table_step(d, spec, model, rows)
+    _picture_step(d, spec, model)
+    _answers(d, spec, model, rows)
+    return d.build()
+
+
+# ---- names ---------------------------------------------------------------------------------
+
+def _point_text(x: tuple) -> str:
+    """(0.5, −1) — or just the number for a 1-D point."""
+    return num_text(x[0]) if len(x) == 1 else "(" + ", ".join(num_text(v) for v in x) + ")"
+
+
+def _classify(spec: ClassifierSpec, s: Fraction) -> str | None:
+    return spec.positive if s > 0 else spec.negative if s < 0 else None
+
+
+# ---- steps ---------------------------------------------------------------------------------
+
+def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
+    common = spec.common
+    d = DerivationBuilder("classifier-design", common.title, common.statement, common.source)
+    st = d.step("The points and the model")
+    n, dim = len(spec.points), spec.dimension
+    st.say(f"{n} points in {dim} dimension{'s' if dim > 1 else ''}, two classes: "
+           f"`{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
+           "The network has a hidden ReLU layer (ReLU(z) = max(0, z), so ReLU(0) = 0) and a "
+           "sigmoid output:")
+    st.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))
+    st.eq(Sym("s"), add(mul(Sym("w", "2"), Sym("h"), op="·"), Sym("b", "2")))
+    st.eq(Sym("p"), call("σ", Sym("s")), _sigmoid_formula())
+    st.say(f"It predicts `{spec.positive}` when p > 0.5. σ is increasing with σ(0) = 0.5, so "
+           f"p > 0.5 exactly when s > 0: `{spec.positive}` needs s > 0, `{spec.negative}` "
+           "needs s < 0. At s = 0 (p = 0.5) a point is on the boundary and gets no class.")
+    if design:
+        st.say(f"To stay clear of the boundary the design asks |s| ≥ 1 at every point: then "
+               f"p ≥ σ(1) = {format_number(sigmoid(Fraction(1)))} for every `{spec.positive}` "
+               f"and p ≤ σ(−1) = {format_number(sigmoid(Fraction(-1)))} for every "
+               f"`{spec.negative}`.")
+    header_x = "x" if dim == 1 else f"x = ({', '.join(_coordinate_texts(spec))})"
+    st.table(["i", header_x, "class", "needs"],
+             [[point_number(spec, i), _point_text(p.x), p.label,
+               ("s ≥ 1" if design else "s > 0") if p.label == spec.positive else
+               ("s ≤ −1" if design else "s < 0")]
+              for i, p in enumerate(spec.points)])
+    return d
+
+
+def _coordinate_texts(spec: ClassifierSpec) -> list[str]:
+    """x₁, x₂, … as plain text (x when D = 1), for table headers and the picture."""
+    if spec.dimension == 1:
+        return ["x"]
+    return [f"x{_sub(str(k + spec.common.indexing))}" for k in range(spec.dimension)]
+
+
+def _sigmoid_formula() -> Expr:
+    from examsolve.mathmodel import Div, Pow
+
+    return Div(Num(1), add(Num(1), Pow(Sym("e"), Neg(Sym("s")))))
+
+
+def _pad(model: Model, hidden: int, result: SearchResult) -> Model:
+    """`hidden:` asked for more units than the design has: the extra units copy the last one
+    with output weight 0 (s is unchanged). Fewer than the construction needs is an error."""
+    if model.hidden > hidden:
+        tried = "the search and " if result.attempts else ""
+        raise UnsolvableError(f"no network with exactly {hidden} hidden unit"
+                              f"{'s' if hidden > 1 else ''} found: {tried}the construction "
+                              f"(which needs {model.hidden}) both fail. Drop `hidden:` to get "
+                              "the fewest found")
+    extra = hidden - model.hidden
+    return Model(model.W1 + (model.W1[-1],) * extra, model.b1 + (model.b1[-1],) * extra,
+                 model.w2 + (Fraction(0),) * extra, model.b2)
+
+
+def _parameters_step(st: StepBuilder, spec: ClassifierSpec, model: Model) -> None:
+    st.eq(Sym("W", "1"), mat(model.W1, summarise=False))
+    st.eq(Sym("b", "1"), mat(model.b1, summarise=False))
+    st.eq(Sym("w", "2"), row(model.w2))
+    st.eq(Sym("b", "2"), model.b2)
+    names = coordinate_names(spec)
+    base = spec.common.indexing
+    hs = [Sym("h", str(j + base)) for j in range(model.hidden)]
+    st.say("Written out, unit by unit:")
+    for j, h in enumerate(hs):
+        st.eq(h, call("ReLU", linear_form(model.W1[j], model.b1[j], names)))
+    st.eq(Sym("s"), linear_form(model.w2, model.b2, hs))
+    if any(w == 0 for w in model.w2):
+        st.say("A unit with output weight 0 does not change s: it is only there because the "
+               "problem fixes the number of hidden units.")
+
+
+def _units_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> None:
+    st = d.step("What each hidden unit responds to")
+    names = coordinate_names(spec)
+    base = spec.common.indexing
+    st.say("Hidden unit j is 0 on one side of its boundary wⱼ·x + bⱼ = 0 and grows linearly "
+           "on the other, the active side wⱼ·x + bⱼ > 0. Points on the boundary give 0.")
+    rows = []
+    for j, (w, b) in enumerate(zip(model.W1, model.b1)):
+        active = [point_number(spec, i) for i, p in enumerate(spec.points)
+                  if forward(Model((w,), (b,), (Fraction(1),), Fraction(0)), p.x).s > 0]
+        if all(v == 0 for v in w):
+            line, side = "none (w = 0)", "everywhere" if b > 0 else "nowhere"
+        else:
+            line, side = unit_sides(w, b, names)
+        rows.append([f"h{_sub(str(j + base))}", line, side,
+                     ", ".join(active) if active else "none"])
+    st.table(["unit", "boundary", "active where", "active at points"], rows)
+    forms = [linear_form(w, b, names) for w, b in zip(model.W1, model.b1)]
+    units = [Sym("h", str(j + base)) for j in range(model.hidden)]
+    describe_network(st, spec, model, forms, units)
+
+
+def unit_sides(w: tuple[Fraction, ...], b: Fraction, names: list[Expr]) -> tuple[Expr, Expr]:
+    """The boundary w·x + b = 0 and the active side w·x + b > 0, the constant moved right and
+    both sides multiplied by −1 when every weight is negative: −x > 0 reads x < 0."""
+    flip = all(v <= 0 for v in w)
+    sign = -1 if flip else 1
+    lhs = linear_form(tuple(sign * v for v in w), Fraction(0), names)
+    return rel(lhs, "=", Num(-sign * b)), rel(lhs, "<" if flip else ">", Num(-sign * b))
+
+
+def _sub(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _example_point(spec: ClassifierSpec, rows: list[Forward]) -> int:
+    """The point worked in full: the first misclassified one, else the first with the most
+    active units (so the substitution shows a unit at work)."""
+    wrong = [i for i, (p, r) in enumerate(zip(spec.points, rows))
+             if _classify(spec, r.s) != p.label]
+    if wrong:
+        return wrong[0]
+    active = [sum(1 for v in r.h if v > 0) for r in rows]
+    return active.index(max(active))
+
+
+def _active_text(spec: ClassifierSpec, r: Forward) -> str:
+    base = spec.common.indexing
+    names = [f"h{_sub(str(j + base))}" for j, v in enumerate(r.h) if v > 0]
+    if not names:
+        return "no unit is active there, so s = b₂"
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{'only ' if len(names) < len(r.h) else ''}{listed} " \
+           f"{'is' if len(names) == 1 else 'are'} active there"
+
+
+def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
+                rows: list[Forward]) -> None:
+    st = d.step("Every point through the network")
+    st.say("For each point: z = W₁x + b₁, h = ReLU(z), s = w₂·h + b₂ and p = σ(s). The "
+           f"prediction is `{spec.positive}` when s > 0 and `{spec.negative}` when s < 0.")
+    example = _example_point(spec, rows)
+    where = f"point {point_number(spec, example)}, x = {_point_text(spec.points[example].x)}"
+    if _classify(spec, rows[example].s) != spec.points[example].label:
+        st.say(f"In full for {where}, which the net gets wrong:")
+    else:
+        st.say(f"For example, {where}:")
+    worked_point(st, spec, model, example)
+    st.say("Every point (z and h written as rows):")
+    table = []
+    wrong = []
+    for i, (point, r) in enumerate(zip(spec.points, rows)):
+        predicted = _classify(spec, r.s)
+        ok = predicted == point.label
+        if not ok:
+            wrong.append((i, point, r, predicted))
+        table.append([point_number(spec, i), _point_text(point.x), row(r.z), row(r.h), Num(r.s),
+                      Num(r.p), predicted or "boundary", point.label,
+                      "✓" if ok else "✗"])
+    st.table(["i", "x", "z", "h", "s", "p", "predicted", "class", "ok"], table)
+    n = len(rows)
+    if not wrong:
+        low = min(abs(r.s) for r in rows)
+        st.say(f"All {n} points are classified correctly"
+               + (", each with |s| ≥ 1 (p ≤ 0.2689 or p ≥ 0.7311)." if low >= 1 else
+                  f". The closest to the boundary has |s| = {num_text(low)}."))
+        return
+    st.say(f"{n - len(wrong)} of {n} points are classified correctly. Misclassified:")
+    for i, point, r, predicted in wrong:
+        side = ">" if r.s > 0 else "<" if r.s < 0 else "="
+        what = f"predicted `{predicted}`" if predicted else "on the boundary, no class"
+        st.say(f"Point {point_number(spec, i)} {_point_text(point.x)} is `{point.label}`, but "
+               f"{_active_text(spec, r)} and s = {num_text(r.s)} {side} 0 "
+               f"(p = {num_text(r.p)}): {what}.")
+
+
+def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> None:
+    if spec.dimension != 2:
+        return
+    first, second = _coordinate_texts(spec)
+    picture = decision_picture(model, spec.points, spec.positive, (first, second))
+    wrong = [point_number(spec, i) for i, p in enumerate(spec.points)
+             if _classify(spec, forward(model, p.x).s) != p.label]
+    caption = (f"{SHADE} where p > 0.5 (predicted {spec.positive}), blank where p < 0.5. "
+               f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.")
+    if wrong:
+        caption += (f" Point{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
+                    f"{'are' if len(wrong) > 1 else 'is'} on the wrong side.")
+    d.step("Decision regions").figure(picture, caption)
+
+
+def _verdict(spec: ClassifierSpec, rows: list[Forward], correct: int) -> str:
+    """The boxed answer to "does it classify the points?" (key `correct`, the count)."""
+    n = len(rows)
+    if spec.model is None:
+        return f"points classified correctly: {correct} of {n}"
+    if correct == n:
+        return f"yes: all {n} points are classified correctly"
+    wrong = [(i, p, r) for i, (p, r) in enumerate(zip(spec.points, rows))
+             if _classify(spec, r.s) != p.label]
+    if len(wrong) > 1:
+        numbers = [point_number(spec, i) for i, _, _ in wrong]
+        return (f"no: points {', '.join(numbers[:-1])} and {numbers[-1]} are misclassified "
+                f"({correct} of {n} correct)")
+    (i, p, r), = wrong
+    predicted = _classify(spec, r.s)
+    what = f"is predicted {predicted}" if predicted else "is on the boundary"
+    where = f"(x = {_point_text(p.x)})" if spec.dimension == 1 else _point_text(p.x)
+    return f"no: point {point_number(spec, i)} {where} {what} (s = {num_text(r.s)})"
+
+
+def _answers(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
+             rows: list[Forward]) -> None:
+    correct = sum(1 for p, r in zip(spec.points, rows) if _classify(spec, r.s) == p.label)
+    d.answer("W1", model.W1, eq(Sym("W", "1"), mat(model.W1, summarise=False)))
+    d.answer("b1", model.b1, eq(Sym("b", "1"), mat(model.b1, summarise=False)))
+    d.answer("w2", (model.w2,), eq(Sym("w", "2"), row(model.w2)))
+    d.answer("b2", model.b2, eq(Sym("b", "2"), model.b2))
+    d.answer("hidden", model.hidden, eq(Sym("H"), model.hidden))
+    d.answer("correct", correct, Text(_verdict(spec, rows, correct)))
+    d.answer("p", tuple(r.p for r in rows), boxed=False)

@@ -1,0 +1,188 @@
+"""The classifier-design kind: design (or check) a two-layer ReLU/sigmoid net for labelled points.
+
+    h = ReLU(W1 x + b1),   s = w2 · h + b2,   p = σ(s),   predict the positive class iff p > 0.5
+
+Design mode finds the fewest hidden units, then the smallest friendly weights, with every
+point at |s| ≥ 1 (a grid search, `search.py`; a construction that always works
+as the fallback, `construct.py`). Check mode (`model:` given) runs a proposed
+network over the points and counts the correct ones. The derivation is written by
+`derive.py`.
+
+Spec keys (besides the shared ones):
+    points:    one point per line: its coordinates, then its class (exactly two classes)
+    positive:  the class predicted when p > 0.5 (default: the second class listed)
+    hidden:    use exactly this many hidden units (default: the fewest found)
+    model:     {W1, b1, w2, b2}: check this network instead of designing one
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from examsolve.derivation import Derivation
+from examsolve.errors import SpecError
+from examsolve.numbers import format_number, parse_number
+from examsolve.problem import Common
+from examsolve.kinds.classifier_design.net import Model, Point
+from examsolve.spec import SpecNode
+
+
+MAX_HIDDEN = 64  # a bigger `hidden:` is surely a typo; the construction never needs it here
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    common: Common
+    points: tuple[Point, ...]
+    negative: str  # the class predicted when p < 0.5
+    positive: str  # the class predicted when p > 0.5
+    hidden: int | None = None  # exactly this many hidden units, if asked
+    model: Model | None = None  # check mode when given
+
+    @property
+    def dimension(self) -> int:
+        return len(self.points[0].x)
+
+
+def load(node: SpecNode, common: Common) -> ClassifierSpec:
+    """Validate the spec: every bad input names its line (see the module docstring)."""
+    points = read_points(node["points"])
+    classes: list[str] = []
+    for point in points:
+        if point.label not in classes:
+            if len(classes) == 2:
+                raise SpecError(f"a third class '{point.label}': the points already have "
+                                f"'{classes[0]}' and '{classes[1]}', and exactly two classes "
+                                "are needed", node.file, point.line, "points")
+            classes.append(point.label)
+    if len(classes) < 2:
+        raise node["points"].error(f"every point is of class '{classes[0]}': exactly two "
+                                   "classes are needed")
+    _check_duplicates(points, node.file)
+    positive = classes[1]
+    if "positive" in node:
+        positive = node["positive"].choice(classes)
+    negative = classes[0] if positive == classes[1] else classes[1]
+    hidden = node["hidden"].integer(minimum=1, maximum=MAX_HIDDEN) if "hidden" in node else None
+    model = read_model(node["model"], len(points[0].x)) if "model" in node else None
+    if model is not None and hidden is not None and model.hidden != hidden:
+        raise node["hidden"].error(f"hidden is {hidden} but the model has {model.hidden} "
+                                   "hidden units (rows of W1)")
+    return ClassifierSpec(common, points, negative, positive, hidden, model)
+
+
+# ---- points --------------------------------------------------------------------------------
+
+def read_points(node: SpecNode) -> tuple[Point, ...]:
+    """Points as a block (one per line: coordinates, then the class) or as a list of rows."""
+    rows: list[tuple[list[tuple[str, int, str]], str, int, str]] = []
+    if node.is_scalar and not node.is_null and node.node.tag == "tag:yaml.org,2002:str":
+        text: str = node.node.value
+        # A literal block (|) starts on the line after its indicator.
+        first = node.line + 1 if node.node.style in ("|", ">") else node.line
+        lines = text.split("\n")
+        if len([ln for ln in lines if ln.split("#")[0].strip()]) <= 1:
+            numbered = [(part, node.line) for part in text.split("#")[0].split(";")]
+        else:
+            numbered = [(ln, first + i) for i, ln in enumerate(lines)]
+        for content, line in numbered:
+            tokens = [t for t in re.split(r"[\s,]+", content.split("#")[0].strip()) if t]
+            if tokens:
+                path = f"{node.path}[{len(rows) + 1}]"
+                rows.append(([(t, line, f"{path}[{j + 1}]") for j, t in enumerate(tokens[:-1])],
+                             tokens[-1], line, path))
+    elif node.is_sequence:
+        for item in node.seq():
+            if item.is_sequence:
+                cells = item.seq()
+                if any(not c.is_scalar or c.is_null for c in cells):
+                    bad = next(c for c in cells if not c.is_scalar or c.is_null)
+                    raise bad.error(f"expected a coordinate or a class, got {bad.type_name}")
+                tokens = [(str(c.node.value), c.line, c.path) for c in cells]
+            else:
+                text = item.string()
+                tokens = [(t, item.line, f"{item.path}[{j + 1}]") for j, t in
+                          enumerate(t for t in re.split(r"[\s,]+", text.strip()) if t)]
+            if not tokens:
+                raise item.error("empty point")
+            rows.append((tokens[:-1], tokens[-1][0], item.line, item.path))
+    else:
+        raise node.error(f"expected the points, one per line (coordinates, then the class), "
+                         f"got {node.type_name}")
+    if not rows:
+        raise node.error("no points given")
+    points = []
+    for coords, label, line, path in rows:
+        if not coords:
+            raise SpecError(f"a point needs its coordinates, then its class; got only "
+                            f"'{label}'", node.file, line, path)
+        if len(coords) != len(rows[0][0]):
+            raise SpecError(f"this point has {len(coords)} coordinate(s), the first has "
+                            f"{len(rows[0][0])}: every point needs the same dimension, then "
+                            "its class", node.file, line, path)
+        points.append(Point(tuple(_coordinate(t, ln, p, node.file) for t, ln, p in coords),
+                            label, line))
+    return tuple(points)
+
+
+def _coordinate(text: str, line: int, path: str, file: str) -> Fraction:
+    try:
+        value = parse_number(text)
+    except (ValueError, ZeroDivisionError):
+        raise SpecError(f"expected a number (a coordinate), got '{text}'", file, line,
+                        path) from None
+    if isinstance(value, float):
+        raise SpecError(f"expected a finite number, got '{text}'", file, line, path)
+    return value
+
+
+def _check_duplicates(points: tuple[Point, ...], file: str) -> None:
+    seen: dict[tuple[Fraction, ...], Point] = {}
+    for point in points:
+        first = seen.setdefault(point.x, point)
+        if first.label != point.label:
+            where = "(" + ", ".join(format_number(v) for v in point.x) + ")"
+            raise SpecError(f"point {where} is on line {first.line} as '{first.label}' and "
+                            f"on line {point.line} as '{point.label}': one point cannot be "
+                            "in both classes", file, point.line, "points")
+
+
+# ---- a proposed model ----------------------------------------------------------------------
+
+def read_model(node: SpecNode, dimension: int) -> Model:
+    """W1 (H×D), b1 (H), w2 (1×H), b2 (a number), all exact."""
+    node.check_keys(("W1", "b1", "w2", "b2"), required=("W1", "b1", "w2", "b2"))
+    w1_node = node["W1"]
+    grid = w1_node.grid()
+    rows = [tuple(_exact(v, w1_node) for v in r) for r in grid.rows]
+    if grid.flat and dimension > 1 and len(rows) == dimension:
+        raise w1_node.error(f"W1 is H×D: write it as a list of rows (one per hidden unit, "
+                            f"{dimension} entries each)")
+    if len(rows[0]) != dimension:
+        raise w1_node.error(f"W1 is H×D: each row needs {dimension} entries (one per "
+                            f"coordinate), got {len(rows[0])}")
+    hidden = len(rows)
+    b1 = _vector(node["b1"], hidden, "b1")
+    w2 = _vector(node["w2"], hidden, "w2")
+    b2 = _exact(node["b2"].number(), node["b2"])
+    return Model(tuple(rows), b1, w2, b2)
+
+
+def _vector(node: SpecNode, length: int, name: str) -> tuple[Fraction, ...]:
+    grid = node.grid()
+    if grid.shape[0] != 1 and grid.shape[1] != 1:
+        raise node.error(f"{name} is a vector, got a {grid.shape[0]}×{grid.shape[1]} matrix")
+    values = [_exact(v, node) for r in grid.rows for v in r]
+    if len(values) != length:
+        raise node.error(f"{name} needs {length} entr{'y' if length == 1 else 'ies'} (one per "
+                         f"hidden unit, the rows of W1), got {len(values)}")
+    return tuple(values)
+
+
+def _exact(value: object, node: SpecNode) -> Fraction:
+    if not isinstance(value, Fraction) or (isinstance(value, float) and not math.isfinite(value)):
+        raise node.error(f"expected finite numbers, got {value}")
+    return value

@@ -1,0 +1,289 @@
+"""The written solution of a complexity-curve problem, every sentence tied to a measured number.
+
+The exam asks four things — draw training and generalisation error against complexity; what
+are over- and underfitting; what are bias and variance; how to prevent overfitting — and each
+answer here points at the degrees, columns and curves of the experiment that was just run.
+Nothing is asserted that the columns do not show: claims about the shape of the curves, the
+balance of bias² and variance, ties and shifts of the best degree are computed, not written in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from examsolve.derivation import Derivation, DerivationBuilder
+from examsolve.mathmodel import (Add, Call, Div, Ellipsis_, Expr, Mul, Neg, Num, Paren, Pow,
+                                 Sym, Text, add, call, eq, mat, mul, sym)
+from examsolve.numbers import format_number
+from examsolve.problem import Common
+from examsolve.kinds.complexity_curve.experiment import (GOOD_FIT_BAND, Curve, Experiment,
+                                                           regions, simplest_best)
+from examsolve.kinds.complexity_curve.plot import charts_from_answers, terminal_chart
+
+KIND = "complexity-curve"
+# A mean resting on one training set is not a stable estimate: flag degrees where the worst
+# single training set gives more than this share of the mean test MSE.
+DOMINATED_SHARE = 1 / 3
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt(value: float) -> str:
+    """A number for prose: 4 significant digits, 8.25×10⁸ rather than 8.25e8."""
+    text = format_number(float(value))
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}×10{superscript(int(exponent))}"
+
+
+def superscript(n: int) -> str:
+    """2 → ², −1 → ⁻¹: an exponent in prose, as the math shows it."""
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def cell(value: float | None) -> Expr | str:
+    """A table entry as math, so document renderers typeset 8.25 × 10⁸; None is `—`."""
+    return "—" if value is None else Num(float(value))
+
+
+def degree_list(degrees: tuple[int, ...]) -> str:
+    """0–2 for a run, else 0, 2, 5."""
+    if len(degrees) > 2 and list(degrees) == list(range(degrees[0], degrees[-1] + 1)):
+        return f"{degrees[0]}–{degrees[-1]}"
+    return ", ".join(str(d) for d in degrees)
+
+
+def squared(expr: Expr) -> Pow:
+    return Pow(expr, Num(2))
+
+
+def mse_sum(count: str, index: str, y: Expr, p: Expr) -> Mul:
+    """(1/count) Σ_index (y − p)²."""
+    return Mul((Div(Num(1), Sym(count)), Sym("Σ", index), squared(Paren(Add((y, Neg(p)))))), "")
+
+
+# d* as the prose writes it: a superscript * has no Unicode form, and d^* on the terminal
+# would read as code.
+D_STAR = Sym("d*")
+
+
+def bias2_values(curve: Curve) -> tuple[float | None, ...]:
+    """The bias² estimates, None where unresolved (below their sampling error)."""
+    return tuple(float(b) if ok else None for b, ok in zip(curve.bias2, curve.resolved))
+
+
+def write_solution(common: Common, exp: Experiment) -> Derivation:
+    from examsolve.kinds.complexity_curve.bias_variance import write_bias_and_variance
+    from examsolve.kinds.complexity_curve.prevention import write_method, write_prevention
+
+    b = DerivationBuilder(KIND, common.title, common.statement, common.source)
+    degrees = exp.design.degrees
+    under, over = regions(exp.plain, degrees)
+    answers = answer_values(exp, under, over)
+    _experiment(b, exp)
+    _measurements(b, exp, under, over)
+    _graph(b, exp, answers, under, over)
+    _over_and_underfitting(b, exp, under, over)
+    write_bias_and_variance(b, exp)
+    write_prevention(b, exp, answers)
+    write_method(b, exp)
+    _answers(b, exp, answers)
+    unresolved = tuple(d for d, ok in zip(degrees, exp.plain.resolved) if not ok)
+    if unresolved:
+        b.warn(f"bias² at d = {degree_list(unresolved)} is too small to measure against the "
+               "variance (step 5): — in the table, null in JSON.")
+    return b.build()
+
+
+def answer_values(exp: Experiment, under: tuple[int, ...],
+                  over: tuple[int, ...]) -> dict[str, object]:
+    """Every answer value, in the order the answers panel lists them."""
+    c, degrees = exp.plain, exp.design.degrees
+    best = c.best_index()
+    values: dict[str, object] = {
+        "best_degree": degrees[best],
+        "best_train_mse": float(c.train_mse[best]), "best_test_mse": float(c.test_mse[best]),
+        "train_mse": tuple(c.train_mse), "test_mse": tuple(c.test_mse),
+        "test_mse_median": tuple(c.test_mse_median),
+        "bias2": bias2_values(c), "variance": tuple(c.variance),
+        "degrees": degrees, "noise": exp.noise,
+        "underfitting": under or "none", "overfitting": over or "none",
+    }
+    if exp.ridge:
+        values["ridge_strengths"] = tuple(r.strength for r in exp.ridge)
+        values["ridge_test_mse"] = tuple(tuple(r.test_mse) for r in exp.ridge)
+        values["ridge_best_degree"] = tuple(degrees[r.best_index()] for r in exp.ridge)
+    if exp.more is not None:
+        values["more_data_train"] = exp.more.train_size
+        values["more_data_test_mse"] = tuple(exp.more.test_mse)
+        values["more_data_best_degree"] = degrees[exp.more.best_index()]
+    if c.cv_mse is not None:
+        values["cv_degree"] = degrees[simplest_best(c.cv_mse.mean(axis=1), c.floor)]
+    return values
+
+
+def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
+    design, task = exp.design, exp.design.task
+    a, z = task.domain
+    s = b.step("The experiment: measure the curves instead of sketching them")
+    s.say("The task is 1-D regression with a known truth: targets are a function of x plus "
+          "Gaussian noise,")
+    s.eq(Sym("y"), add(call("f", "x"), Sym("ε")))
+    s.eq(call("f", "x"), task.function.expr)
+    more = (f" (and {design.repeats} more of n₂ = {design.more_train}, for step 6)"
+            if design.more_train else "")
+    s.say(f"with x uniform on [{fmt(a)}, {fmt(z)}] and ε ~ N(0, σ²), σ = {fmt(task.noise)}: "
+          f"σ² = {fmt(task.noise ** 2)} is the error no model can avoid. R = "
+          f"{design.repeats} training sets of n = {task.train} points are drawn "
+          f"independently{more}; one test set of m = {task.test} points stays fixed. The "
+          f"complexity is the polynomial degree d = {degree_list(design.degrees)} "
+          "(d + 1 coefficients), fitted by least squares:")
+    # a for these coefficients: c is kept for the Legendre coefficients ridge penalises (step 6)
+    s.eq(call("p", "x"), Add((sym("a", 0), mul(sym("a", 1), "x", op=""), Ellipsis_(),
+                              Mul((sym("a", "d"), Sym("x", sup="d")), ""))))
+    s.eq(Sym("â"), Call("argmin_a", (mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),)))
+    s.say("The errors are the mean squared errors on the training and on the test points:")
+    s.eq(Sym("MSE", "train"), mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))))
+    s.eq(Sym("MSE", "test"), mse_sum("m", "j", sym("y", "j"), call("p", sym("x", "j"))))
+    interpolating = [d for d in design.degrees if d + 1 >= task.train]
+    if interpolating:
+        s.say(f"Degrees {degree_list(tuple(interpolating))} have d + 1 ≥ n = {task.train} "
+              "coefficients: they pass through every training point (training MSE ≈ 0, up to "
+              "rounding).")
+
+
+def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
+                  over: tuple[int, ...]) -> None:
+    c, degrees, repeats = exp.plain, exp.design.degrees, exp.design.repeats
+    best, median = c.best_index(), c.test_mse_median
+    s = b.step(f"Measured errors over the {repeats} training sets")
+    rows: list[list[Expr | str]] = []
+    bias2 = bias2_values(c)
+    for i, d in enumerate(degrees):
+        region = "underfit" if d in under else "overfit" if d in over else \
+            "best" if i == best else "good fit"
+        rows.append([str(d), cell(c.train_mse[i]), cell(c.test_mse[i]), cell(median[i]),
+                     cell(bias2[i]), cell(c.variance[i]), region])
+    s.table(["d", "train MSE", "test MSE", "median", "bias²", "variance", "region"], rows,
+            caption=f"means over the {repeats} training sets; median: median test MSE; "
+                    "— = bias² too small to measure (step 5)")
+    falls = bool(np.all(np.diff(c.train_mse) <= 1e-12 * max(1.0, float(c.train_mse[0]))))
+    s.say(f"Training MSE falls from {fmt(c.train_mse[0])} at d = {degrees[0]} to "
+          f"{fmt(c.train_mse[-1])} at d = {degrees[-1]}"
+          + (" and never increases: each degree's models contain the previous degree's, so "
+             "least squares on the same points fits at least as well." if falls else "."))
+    text = (f"Test MSE is lowest at d* = {degrees[best]} (mean {fmt(c.test_mse[best])}, "
+            f"median {fmt(median[best])})")
+    text += (" and higher at every smaller degree. " if best and
+             np.all(c.test_mse[:best] > c.test_mse[best]) else ". ")
+    last = len(degrees) - 1
+    if over:
+        steady = " steadily" if np.all(np.diff(median[best:]) > 0) else ""
+        text += (f"Above d*, the median climbs{steady} to {fmt(median[last])} at d = "
+                 f"{degrees[last]}" + (": the U shape." if under else "."))
+    else:
+        text += f"Up to d = {degrees[last]} no larger degree is measurably worse."
+    s.say(text)
+    dominated = tuple(d for d, share in zip(degrees, c.worst_share()) if share > DOMINATED_SHARE)
+    if dominated and degrees[last] in dominated:
+        share = c.worst_share()[last]
+        worst = int(np.argmax(c.set_test_mse[last]))
+        lo, hi = c.x_span[worst]
+        a, z = exp.design.task.domain
+        s.say(f"The mean climbs far faster: at high degree it is dominated by a few training "
+              f"sets. At d = {degrees[last]} one of the {repeats} gives {share:.0%} of it; its "
+              f"points cover only x ∈ [{lo:.3g}, {hi:.3g}] of [{fmt(a)}, {fmt(z)}], and "
+              "the fit extrapolates wildly to test points outside. At d = "
+              f"{degree_list(dominated)} the worst single set gives more than a third of the "
+              "mean, so those means are not stable estimates; the median is.")
+    s.say(f"Regions (a convention): below d*, a test MSE more than {GOOD_FIT_BAND:.0%} above "
+          "the minimum is underfitting; above d*, overfitting.")
+
+
+def _graph(b: DerivationBuilder, exp: Experiment, answers: dict[str, object],
+           under: tuple[int, ...], over: tuple[int, ...]) -> None:
+    curve, _ = charts_from_answers(answers)
+    s = b.step("The graph: training and generalisation error against complexity")
+    marks = []
+    if under:
+        marks.append(f"underfitting at d = {degree_list(under)}")
+    if over:
+        marks.append(f"overfitting at d = {degree_list(over)}")
+    s.figure(terminal_chart(curve), caption="Log error axis; dotted lines: "
+             + (", ".join(marks) if marks else "no region") + ".")
+    best = exp.design.degrees[exp.plain.best_index()]
+    s.say("The shape to draw: training error falls steadily with complexity; generalisation "
+          f"(test) error falls, reaches its minimum (here at d* = {best}), then rises as the "
+          "gap between the two curves opens.")
+
+
+def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
+                           over: tuple[int, ...]) -> None:
+    c, degrees = exp.plain, exp.design.degrees
+    sigma2 = exp.design.task.noise ** 2
+    at = {d: i for i, d in enumerate(degrees)}
+    s = b.step("What is underfitting? What is overfitting?")
+    text = ("Underfitting: the model is too simple to represent the true function, so "
+            "training and test error are both high. ")
+    if under:
+        i = at[under[0]]
+        text += (f"Here d = {degree_list(under)}: at d = {under[0]} the training MSE is "
+                 f"{fmt(c.train_mse[i])} and the test MSE {fmt(c.test_mse[i])}"
+                 + (f", both far above σ² = {fmt(sigma2)}."
+                    if min(c.train_mse[i], c.test_mse[i]) > 2 * sigma2 else "."))
+    else:
+        text += f"No degree from {degrees[0]} up underfits measurably on this task."
+    s.say(text)
+    text = ("Overfitting: the model is flexible enough to fit the noise of its particular "
+            "training set, so training error keeps falling while test error rises. ")
+    if over:
+        i = at[over[-1]]
+        below = c.train_mse[i] < sigma2
+        text += (f"Here d = {degree_list(over)}: at d = {over[-1]} the training MSE "
+                 f"{fmt(c.train_mse[i])} is "
+                 + (f"below σ² = {fmt(sigma2)}, the noise no model can predict, so the fit "
+                    "follows the noise; " if below else "low; ")
+                 + f"the test MSE has median {fmt(c.test_mse_median[i])}.")
+    else:
+        text += f"No degree up to {degrees[-1]} overfits measurably on this task."
+    s.say(text)
+
+
+def _answers(b: DerivationBuilder, exp: Experiment, values: dict[str, object]) -> None:
+    """Boxed: d*, the errors at d*, and the curves (the issue's keys and the median). Listed:
+    what the strategies chose; their whole curves are in the chart of step 6 (and the JSON),
+    named there rather than crammed into the list. Every display reads cleanly as text."""
+    mse_train, mse_test = Sym("MSE", "train"), Sym("MSE", "test")
+    displays: dict[str, Expr] = {
+        "best_degree": D_STAR,
+        "best_train_mse": Mul((mse_train, Paren(D_STAR)), ""),
+        "best_test_mse": Mul((mse_test, Paren(D_STAR)), ""),
+        "train_mse": mse_train, "test_mse": mse_test,
+        "test_mse_median": Call("median", (mse_test,)), "bias2": Sym("bias²"),
+        "variance": Sym("variance"), "degrees": Sym("d"), "noise": Text("realised noise"),
+        "underfitting": Text("underfitting at d"), "overfitting": Text("overfitting at d"),
+        "ridge_strengths": Sym("λ"), "ridge_best_degree": Call("d*", (Sym("λ"),)),
+        "more_data_train": Sym("n", "2"), "more_data_best_degree": Call("d*", (Sym("n", "2"),)),
+        "cv_degree": Call("d*", (Text("CV"),)),
+    }
+    pointers = {"ridge_test_mse": "ridge test MSE by degree: step 6 chart",
+                "more_data_test_mse": "more-data test MSE by degree: step 6 chart"}
+    boxed = ("best_degree", "best_train_mse", "best_test_mse", "train_mse", "test_mse",
+             "test_mse_median", "bias2", "variance")
+    listed = [k for k in values if k not in boxed and k not in pointers]
+    for key in (*boxed, *listed, *(k for k in pointers if k in values)):
+        value = values[key]
+        display = (Text(pointers[key]) if key in pointers
+                   else eq(displays[key], _value_expr(value)))
+        b.answer(key, value, display, boxed=key in boxed)
+
+
+def _value_expr(value: object) -> Expr:
+    """A number, a word, a row of numbers (— for None) or rows of them."""
+    if isinstance(value, str):
+        return Text(value)
+    if not isinstance(value, tuple):
+        return Num(value if isinstance(value, int) else float(value))  # type: ignore[arg-type]
+    rows = value if value and isinstance(value[0], tuple) else (value,)
+    entries = [[Text("—") if v is None else Num(v) for v in row] for row in rows]
+    return mat(np.array(entries, dtype=object))
