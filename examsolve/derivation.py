@@ -15,11 +15,30 @@ from examsolve.mathmodel import Expr, ExprLike, Sym, as_expr, eq, mat, rel
 from examsolve.numbers import exact
 
 
+Part = Union[str, Expr]
+
+
 @dataclass(frozen=True)
 class Para:
-    """Prose. `code` spans are written in backticks."""
+    """Prose: a run of text and inline math. `code` spans are written in backticks; math is a
+    math node, which every printer typesets itself (Unicode on the terminal, `$…$` in
+    Markdown, `\\(…\\)` in LaTeX). `Para("text")` is a paragraph of text alone."""
 
-    text: str
+    parts: tuple[Part, ...]
+
+    def __init__(self, *parts: Part | tuple[Part, ...]) -> None:
+        flat: list[Part] = []
+        for part in parts:
+            flat.extend(part if isinstance(part, tuple) else (part,))
+        for part in flat:
+            if not isinstance(part, (str, Expr)):
+                raise TypeError(f"a paragraph holds text and math nodes, not {type(part).__name__}")
+        object.__setattr__(self, "parts", tuple(p for p in flat if not (isinstance(p, str)
+                                                                        and not p)))
+
+    @property
+    def math(self) -> tuple[Expr, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Expr))
 
 
 @dataclass(frozen=True)
@@ -139,8 +158,9 @@ class StepBuilder:
     heading: str
     blocks: list[Block] = field(default_factory=list)
 
-    def say(self, text: str) -> "StepBuilder":
-        self.blocks.append(Para(text))
+    def say(self, *parts: Part) -> "StepBuilder":
+        """A paragraph of text and inline math: `say("ReLU' is 1 where ", k, " > 0")`."""
+        self.blocks.append(Para(*parts))
         return self
 
     def math(self, expr: Expr, label: str | None = None) -> "StepBuilder":

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from examsolve.render.textmath import para_text
 from examsolve.cli import app
 from examsolve.derivation import Equation, Para
 from examsolve.problem import load, load_string, solve
@@ -83,7 +84,7 @@ def equations(d) -> list[str]:
 
 
 def prose(d) -> list[str]:
-    return [b.text for s in d.steps for b in s.blocks if isinstance(b, Para)]
+    return [para_text(b) for s in d.steps for b in s.blocks if isinstance(b, Para)]
 
 
 def columns(d) -> set[str]:

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from examsolve.render.textmath import para_text
 from examsolve.problem import load_string, solve
 from examsolve.kinds.backprop import engine as backprop_engine
 
@@ -152,7 +153,7 @@ model:
 """)
     assert any(w.startswith("self-check failed") for w in d.warnings)
     steps = {s.heading: s for s in d.steps}
-    assert "DISAGREE" in steps["Self-check with finite differences"].blocks[-1].text
+    assert "DISAGREE" in para_text(steps["Self-check with finite differences"].blocks[-1])
 
 
 def test_big_network_samples_at_most_about_200_coordinates():
@@ -163,7 +164,7 @@ def test_big_network_samples_at_most_about_200_coordinates():
             "  - L = cross_entropy(s, 3)\n")
     d = solve_text(text)
     check = next(s for s in d.steps if s.heading.startswith("Self-check"))
-    assert "a seeded sample of 200 of the 1,200 coordinates" in check.blocks[0].text
+    assert "a seeded sample of 200 of the 1,200 coordinates" in para_text(check.blocks[0])
     assert not d.warnings
 
 
@@ -222,5 +223,5 @@ model:
   - L = nll(p, "cat")
 """)
     forward = next(s for s in d.steps if s.heading == "Forward pass")
-    text = " ".join(getattr(b, "text", "") for b in forward.blocks)
+    text = " ".join((para_text(b) if hasattr(b, "parts") or hasattr(b, "text") else "") for b in forward.blocks)
     assert "the largest probability is p[2] = 0.6652, so the predicted class is dog" in text

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from examsolve.render.textmath import para_text
 from examsolve.problem import load, load_string, solve
 
 EXAM_POINTS = [((0, 0), "circle"), ((1, 1), "circle"), ((0.5, 0.5), "circle"),
@@ -63,7 +64,7 @@ def test_exam_set_derivation_names_lines_table_and_picture():
     assert "Every point through the network" in headings
     figure = next(b for s in derivation.steps for b in s.blocks if type(b).__name__ == "Figure")
     assert figure.text.count("×") == 2 and figure.text.count("○") == 3
-    prose = " ".join(b.text for s in derivation.steps for b in s.blocks
+    prose = " ".join(para_text(b) for s in derivation.steps for b in s.blocks
                      if type(b).__name__ == "Para")
     assert "One hidden unit is impossible" in prose
     assert derivation.warnings == ()
@@ -260,6 +261,6 @@ def test_verdicts_name_the_count_or_the_misclassified_point():
 
 
 def test_check_mode_does_not_use_the_design_margin():
-    text = " ".join(b.text for st_ in solve(load("problems/1b-classifier-check.yaml")).steps
+    text = " ".join(para_text(b) for st_ in solve(load("problems/1b-classifier-check.yaml")).steps
                     for b in st_.blocks if type(b).__name__ == "Para")
     assert "|s| < 1" not in text and "|s| ≥ 1" not in text and "close to the boundary" not in text

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from examsolve.render.textmath import para_text
 from examsolve import mathmodel as m
 from examsolve.problem import load, load_string, solve
 from examsolve.render.textmath import linear
@@ -60,7 +61,7 @@ def blocks(derivation, kind):
 
 
 def prose(derivation) -> str:
-    return " ".join(b.text for _, b in blocks(derivation, "Para"))
+    return " ".join(para_text(b) for _, b in blocks(derivation, "Para"))
 
 
 def coordinate_env(x, names=("x",)):
@@ -238,8 +239,8 @@ def test_table_headers_and_caption():
     assert "Every point (z and h written as rows):" in prose(derivation)
     (_, figure), = blocks(derivation, "Figure")
     assert "`" not in figure.caption
-    assert "; " not in " ".join(b.text for _, b in blocks(derivation, "Para")
-                                if "s = 0 (p = 0.5)" in b.text)
+    assert "; " not in " ".join(para_text(b) for _, b in blocks(derivation, "Para")
+                                if "s = 0 (p = 0.5)" in para_text(b))
 
 
 # ---- finding 5: the hull proof is math, in every format ----------------------------------

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.polynomial import Polynomial, legendre
 
+from examsolve.render.textmath import para_text
 from examsolve.problem import load, load_string, solve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,12 +329,12 @@ def test_the_written_answers_cover_the_four_questions(example):
     assert "What is underfitting? What is overfitting?" in headings
     assert "What is model bias? What is model variance?" in headings
     prevention = next(s for s in derivation.steps if s.heading.startswith("What strategies"))
-    text = "\n".join(getattr(b, "text", "") for b in prevention.blocks)
+    text = "\n".join((para_text(b) if hasattr(b, "parts") or hasattr(b, "text") else "") for b in prevention.blocks)
     for name in ("More training data", "Regularisation", "A smaller model", "Cross-validation"):
         assert f"{name} [shown]" in text, name
     assert "5–7 [not shown here]: early stopping" in text
     assert "dropout" in text and "data augmentation" in text
-    answers = "\n".join(getattr(b, "text", "") for s in derivation.steps for b in s.blocks)
+    answers = "\n".join((para_text(b) if hasattr(b, "parts") or hasattr(b, "text") else "") for s in derivation.steps for b in s.blocks)
     assert "Here d = 0–2" in answers and "Here d = 4–12" in answers  # the regions, by degree
 
 
@@ -341,8 +342,9 @@ def test_the_written_answers_cover_the_four_questions(example):
 
 def _prose(derivation, heading_start=""):
     from examsolve.derivation import Para
+    from examsolve.render.textmath import para_text
 
-    return "\n".join(b.text for s in derivation.steps if s.heading.startswith(heading_start)
+    return "\n".join(para_text(b) for s in derivation.steps if s.heading.startswith(heading_start)
                      for b in s.blocks if isinstance(b, Para))
 
 
@@ -581,7 +583,7 @@ def test_one_letter_per_coefficient_vector(derivation):
     assert any(e.startswith("â = argmin_a(") for e in shown)
     assert not any("c₀" in e or "ĉ" in e for e in shown)
     step = next(s for s in derivation.steps if s.heading.startswith("What strategies"))
-    texts = [getattr(b, "text", None) or linear(b.expr) for b in step.blocks
+    texts = [(para_text(b) if hasattr(b, "parts") or hasattr(b, "text") else None) or linear(b.expr) for b in step.blocks
              if hasattr(b, "text") or isinstance(b, Equation)]
     defined = next(i for i, t in enumerate(texts) if "p(x) = Σₖ cₖPₖ(t) with t = 2x − 1" in t)
     penalty = next(i for i, t in enumerate(texts) if "λ Σ" in t)

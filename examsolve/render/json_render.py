@@ -10,6 +10,7 @@ from typing import Any
 from examsolve.derivation import Code, Derivation, Equation, Figure, Para, Table
 from examsolve.mathmodel import Expr
 from examsolve.render import dispatch
+from examsolve.render.latex_math import latex_math
 from examsolve.render.textmath import linear
 
 
@@ -39,7 +40,12 @@ class JsonPrinter:
         return linear(cell) if isinstance(cell, Expr) else str(cell)
 
     def _print_Para(self, b: Para) -> dict:
-        return {"type": "text", "text": b.text}
+        """`text` is the paragraph with its math in the terminal's linear form; `parts` keeps
+        text and math apart (each math part also as LaTeX) for tools that typeset it."""
+        parts = [{"text": p} if isinstance(p, str) else {"math": linear(p), "latex": latex_math(p).strip()}
+                 for p in b.parts]
+        return {"type": "text", "text": "".join(linear(p) if isinstance(p, Expr) else p
+                                                for p in b.parts), "parts": parts}
 
     def _print_Equation(self, b: Equation) -> dict:
         out = {"type": "math", "text": linear(b.expr)}

@@ -20,7 +20,7 @@ from examsolve.numbers import format_number
 from examsolve.render import dispatch
 from examsolve.render.latex_math import FUNCTIONS, LatexMath, TexWidth
 from examsolve.render.latex_text import escape_text, verbatim, verbatim_ascii
-from examsolve.render.prose import paragraphs
+from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
@@ -198,7 +198,9 @@ class LatexBlocks:
         return dispatch(self, block)
 
     def _print_Para(self, b: Para) -> str:
-        return prose(b.text)
+        text, math = with_placeholders(b.parts)
+        return fill_placeholders(prose(text), [r"\(" + self.math.doprint(x).strip() + r"\)"
+                                               for x in math])
 
     def _print_Equation(self, b: Equation) -> str:
         return self.equations([b])

@@ -28,7 +28,7 @@ from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Tabl
 from examsolve.render import dispatch
 from examsolve.render.latex import document_title
 from examsolve.render.latex_math import LatexMath
-from examsolve.render.prose import paragraphs
+from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 _LINE_START = re.compile(r"^(\s*)([=+>-]|\d+[.)])")
@@ -154,7 +154,8 @@ class MarkdownBlocks:
         return "$$\n" + tex + "\n$$"
 
     def _print_Para(self, b: Para) -> str:
-        return prose(b.text)
+        text, math = with_placeholders(b.parts)
+        return fill_placeholders(prose(text), [self.inline(x) for x in math])
 
     def _print_Equation(self, b: Equation) -> str:
         return self.display(b.expr, b.label)

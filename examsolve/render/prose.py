@@ -21,3 +21,27 @@ def paragraphs(text: str) -> list[list[str]]:
         if lines:
             out.append(lines)
     return out
+
+
+# Inline math stands in a printer's prose as a private-use placeholder while the text around
+# it is reflowed and escaped (the escapes leave these characters alone); then the printer puts
+# its own typesetting of the node in its place. No printer ever reads another's output.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+
+
+def with_placeholders(parts: tuple) -> tuple[str, list]:
+    """A paragraph's text with each math part replaced by a placeholder, and the math parts."""
+    text, math = [], []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+        else:
+            text.append(f"{_OPEN}{len(math)}{_CLOSE}")
+            math.append(part)
+    return "".join(text), math
+
+
+def fill_placeholders(text: str, typeset: list[str]) -> str:
+    """Put each math part's typesetting where its placeholder stands."""
+    return _PLACEHOLDER.sub(lambda match: typeset[int(match.group(1))], text)

@@ -17,7 +17,7 @@ from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Tabl
                                   answer_display)
 from examsolve.mathmodel import Expr, Rel
 from examsolve.render import dispatch
-from examsolve.render.prose import paragraphs
+from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders
 from examsolve.render.textmath import Box, hjoin, layout, linear
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
@@ -89,7 +89,8 @@ class RichPrinter:
         return dispatch(self, block)
 
     def _print_Para(self, b: Para) -> RenderableType:
-        return prose(b.text)
+        text, math = with_placeholders(b.parts)
+        return prose(fill_placeholders(text, [linear(x) for x in math]))
 
     def _print_Equation(self, b: Equation) -> RenderableType:
         text = math_text(b.expr, b.label, self.console.width - INDENT)

@@ -356,3 +356,12 @@ def layout(node: m.Expr) -> Box:
 
 def layout_text(node: m.Expr) -> str:
     return "\n".join(ln.rstrip() for ln in layout(node).lines)
+
+
+def para_text(para: object) -> str:
+    """A paragraph as one line of plain text, its math in the linear form (what the terminal
+    shows before reflowing); any other block's own `text`."""
+    parts = getattr(para, "parts", None)
+    if parts is None:
+        return para.text  # type: ignore[attr-defined]
+    return "".join(p if isinstance(p, str) else linear(p) for p in parts)
