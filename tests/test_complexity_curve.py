@@ -583,8 +583,8 @@ def test_one_letter_per_coefficient_vector(derivation):
     assert any(e.startswith("â = argmin_a(") for e in shown)
     assert not any("c₀" in e or "ĉ" in e for e in shown)
     step = next(s for s in derivation.steps if s.heading.startswith("What strategies"))
-    texts = [(para_text(b) if hasattr(b, "parts") or hasattr(b, "text") else None) or linear(b.expr) for b in step.blocks
-             if hasattr(b, "text") or isinstance(b, Equation)]
+    texts = [linear(b.expr) if isinstance(b, Equation) else para_text(b) for b in step.blocks
+             if hasattr(b, "parts") or hasattr(b, "text") or isinstance(b, Equation)]
     defined = next(i for i, t in enumerate(texts) if "p(x) = Σₖ cₖPₖ(t) with t = 2x − 1" in t)
     penalty = next(i for i, t in enumerate(texts) if "λ Σ" in t)
     assert defined < penalty
