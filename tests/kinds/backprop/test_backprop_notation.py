@@ -28,7 +28,7 @@ from examsolve.derivation import Equation, Para
 from examsolve.problem import load, load_string, solve
 from examsolve.render.textmath import linear
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 NESTED_CONV = """\
 kind: backprop

@@ -25,7 +25,7 @@ from examsolve.render import Format, document
 from test_formats_roundtrip import awkward_derivation
 from test_render_markdown import small_derivation, tricky_derivation
 
-PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
+PROBLEMS = Path(__file__).resolve().parents[2] / "problems"
 SPECS = sorted(PROBLEMS.glob("*.yaml"))
 
 _KATEX_CHECK = """

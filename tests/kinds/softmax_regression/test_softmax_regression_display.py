@@ -29,7 +29,7 @@ from examsolve.render.json_render import to_json
 from examsolve.render.textmath import linear
 from examsolve.kinds.softmax_regression.digits import honest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXAM, SMALL = ROOT / "problems/4-softmax-overflow.yaml", ROOT / "problems/4b-softmax-small.yaml"
 TEMPLATE = ROOT / "examsolve/kinds/softmax_regression/template.yaml"
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from examsolve.problem import load, load_string, solve
 from examsolve.render.json_render import to_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SPECS = [ROOT / "problems/4-softmax-overflow.yaml", ROOT / "problems/4b-softmax-small.yaml",
          ROOT / "examsolve/kinds/softmax_regression/template.yaml"]
 OVERFLOW, ZERO = 709.78, -745.13  # ln(max float64), ln(smallest subnormal / 2)

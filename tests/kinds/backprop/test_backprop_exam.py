@@ -14,7 +14,7 @@ import torch
 from examsolve.problem import load, solve
 from examsolve.render.json_render import to_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 P3 = ROOT / "problems" / "3-backprop-two-headed.yaml"
 P5 = ROOT / "problems" / "5-backprop-conv1d.yaml"
 

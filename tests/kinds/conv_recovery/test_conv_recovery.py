@@ -21,7 +21,7 @@ from examsolve.errors import SpecError, UnsolvableError
 from examsolve.problem import load, load_string, solve
 from examsolve.render.json_render import to_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXAM = ROOT / "problems" / "2-conv-recovery.yaml"
 runner = CliRunner()
 

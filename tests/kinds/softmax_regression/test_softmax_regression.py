@@ -19,7 +19,7 @@ from examsolve.problem import load, load_string, solve
 from examsolve.render.json_render import to_json
 from examsolve.kinds.softmax_regression.direct import NAIVE_LINES, trace_naive
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[3]
 
 
 def spec_text(x: list, W: list, y: object, b: list | None = None, extra: str = "") -> str:

@@ -29,7 +29,7 @@ from examsolve.kinds import KINDS
 from test_render_latex import compile_latex, overfull, pdflatex_reason
 from test_render_markdown import test_math_survives_a_math_unaware_commonmark_parser
 
-PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
+PROBLEMS = Path(__file__).resolve().parents[2] / "problems"
 SPECS = sorted(PROBLEMS.glob("*.yaml"))
 runner = CliRunner()
 

@@ -21,7 +21,7 @@ from numpy.polynomial import Polynomial, legendre
 from examsolve.render.textmath import para_text
 from examsolve.problem import load, load_string, solve
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "problems" / "6-complexity-curve.yaml"
 TEMPLATE = ROOT / "examsolve" / "kinds" / "complexity_curve" / "template.yaml"
 
