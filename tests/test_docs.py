@@ -8,6 +8,7 @@ has its page docs/kinds/<kind>.md with the same five headings in the same order.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import yaml
 from examsolve.check import check
 from examsolve.kinds import KINDS
 from examsolve.problem import load_string, solve
+from examsolve.render import Format, document
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -64,6 +66,16 @@ def test_every_spec_in_the_docs_solves_and_matches_its_expected(where, block):
     rows = check(problem, derivation)
     failed = [(row.key, row.expected, row.got, row.reason) for row in rows if not row.ok]
     assert not failed, f"{where}: expected answers that do not match: {failed}"
+
+
+@pytest.mark.parametrize(("where", "block"), SPECS, ids=[where for where, _ in SPECS])
+def test_every_spec_in_the_docs_renders_in_all_four_formats(where, block):
+    derivation = solve(load_string(block, where))
+    for fmt in Format:
+        text = document(fmt, [(derivation, where)], single=True)
+        assert text.strip(), (where, fmt)
+        if fmt is Format.json:
+            assert list(json.loads(text)["answers"]) == list(derivation.answer_map()), where
 
 
 def kind_page(kind: str) -> Path:
