@@ -12,19 +12,14 @@ import pytest
 import torch
 
 from examsolve.problem import load, solve
-from examsolve.render.json_render import to_json
+
+from conftest import all_text
+from oracles import as_array as arr
+from oracles import tensor as t
 
 ROOT = Path(__file__).resolve().parents[3]
 P3 = ROOT / "problems" / "3-backprop-two-headed.yaml"
 P5 = ROOT / "problems" / "5-backprop-conv1d.yaml"
-
-
-def arr(value: object) -> np.ndarray:
-    return np.array(value, dtype=float)
-
-
-def t(values: list, grad: bool = False) -> torch.Tensor:
-    return torch.tensor(values, dtype=torch.float64, requires_grad=grad)
 
 
 @pytest.fixture(scope="module")
@@ -109,12 +104,6 @@ def test_key_torch_snippet_corrected_agrees(problem3):
     answers = problem3.answer_map()
     assert float(L.detach()) == pytest.approx(float(answers["L"]), abs=1e-12)
     np.testing.assert_allclose(W.grad.numpy(), arr(answers["dL/dW"]), atol=1e-12)
-
-
-def all_text(derivation, heading: str | None = None) -> str:
-    doc = to_json(derivation, "p")
-    return "\n".join(b.get("text", "") for s in doc["steps"] for b in s["blocks"]
-                     if heading is None or s["heading"] == heading)
 
 
 def test_problem3_derivation_reads_like_the_key(problem3):

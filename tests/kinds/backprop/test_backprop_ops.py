@@ -12,22 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examsolve.render.textmath import para_text
-from examsolve.problem import load_string, solve
 from examsolve.kinds.backprop import engine as backprop_engine
+
+from conftest import solve_text
+from oracles import tensor as t
 
 HALVES = st.integers(-4, 4).map(lambda k: Fraction(k, 2))
 
 
-def solve_text(text: str):
-    return solve(load_string(text, "t.yaml"))
-
-
 def grid_yaml(rows) -> str:
     return "[" + ", ".join("[" + ", ".join(f'"{v}"' for v in r) + "]" for r in rows) + "]"
-
-
-def t(values, grad=False):
-    return torch.tensor(np.array(values, dtype=float), dtype=torch.float64, requires_grad=grad)
 
 
 @st.composite

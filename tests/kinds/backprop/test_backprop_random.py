@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from examsolve.problem import load_string, solve
+from oracles import helper_test_op, tensor
 
 HALVES = st.integers(-4, 4).map(lambda k: Fraction(k, 2))
 
@@ -31,10 +30,6 @@ def yaml_matrix(rows: list[list[Fraction]]) -> str:
 
 def yaml_vector(values: list[Fraction]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
-
-
-def tensor(values, grad: bool = False) -> torch.Tensor:
-    return torch.tensor(np.array(values, dtype=float), dtype=torch.float64, requires_grad=grad)
 
 
 @st.composite
@@ -145,29 +140,20 @@ def networks(draw):
     return text, steps, tensors, list(params)
 
 
-def run_torch(steps, tensors):
-    env = dict(tensors)
-    for name, fn in steps:
-        env[name] = fn(env)
-    env["L"].backward()
-    return env
+def run_torch(steps):
+    """The network's lines as torch code: forward(env) for oracles.helper_test_op."""
+    def forward(env):
+        for name, fn in steps:
+            env[name] = fn(env)
+        return {name: env[name] for name, _ in steps}
+    return forward
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_random_network_matches_torch(network):
     text, steps, tensors, params = network
-    derivation = solve(load_string(text, "random.yaml"))
-    env = run_torch(steps, tensors)
-    answers = derivation.answer_map()
-    for name, _ in steps:
-        got = np.array(answers[name], dtype=float).reshape(-1)
-        np.testing.assert_allclose(got, env[name].detach().numpy().reshape(-1), rtol=1e-6,
-                                   atol=1e-6, err_msg=f"{name}\n{text}")
-    for name in params:
-        got = np.array(answers[f"dL/d{name}"], dtype=float).reshape(-1)
-        want = tensors[name].grad.numpy().reshape(-1)
-        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6, err_msg=f"dL/d{name}\n{text}")
+    derivation = helper_test_op(text, run_torch(steps), tensors, wrt=params, file="random.yaml")
     # The only warning allowed is the ReLU'(0) note (an input exactly 0): never a failed
     # self-check.
     assert all("assume" in w and "ReLU'(0)" in w for w in derivation.warnings), \

@@ -15,17 +15,9 @@ import torch.nn.functional as F
 from typer.testing import CliRunner
 
 from examsolve.cli import app
-from examsolve.problem import load_string, solve
-from examsolve.render.json_render import to_json
 
-
-def solve_text(text: str):
-    return solve(load_string(text, "sat.yaml"))
-
-
-def text_of(derivation) -> str:
-    doc = to_json(derivation, "sat")
-    return "\n".join(b.get("text", "") for s in doc["steps"] for b in s["blocks"])
+from conftest import all_text as text_of
+from conftest import solve_text
 
 
 def sigmoid_spec(x: list[str], y: str) -> str:

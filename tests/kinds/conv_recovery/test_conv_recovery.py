@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from examsolve.cli import app
 from examsolve.errors import SpecError, UnsolvableError
 from examsolve.problem import load, load_string, solve
-from examsolve.render.json_render import to_json
+
+from conftest import json_text as all_text
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAM = ROOT / "problems" / "2-conv-recovery.yaml"
@@ -45,11 +46,6 @@ def spec(text: str, file: str = "t.yaml"):  # type: ignore[no-untyped-def]
 
 def answers(text: str) -> dict:
     return solve(spec(text)).answer_map()
-
-
-def all_text(derivation) -> str:  # type: ignore[no-untyped-def]
-    doc = to_json(derivation, "x")
-    return json.dumps(doc, ensure_ascii=False)
 
 
 # ---- the exam -------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ the solver's own output.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
@@ -16,7 +15,8 @@ from typer.testing import CliRunner
 
 from examsolve.cli import app
 from examsolve.problem import load_string, solve
-from examsolve.render.json_render import to_json
+
+from conftest import json_text as all_text
 
 runner = CliRunner()
 FALSE_REASON = "no window with a known output"
@@ -24,10 +24,6 @@ FALSE_REASON = "no window with a known output"
 
 def derive(text: str):  # type: ignore[no-untyped-def]
     return solve(load_string(textwrap.dedent(text), "t.yaml"))
-
-
-def all_text(derivation) -> str:  # type: ignore[no-untyped-def]
-    return json.dumps(to_json(derivation, "x"), ensure_ascii=False)
 
 
 def run_cli(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
