@@ -88,7 +88,10 @@ def test_exam_net_is_twice_an_absolute_difference_minus_one():
     for x in rng.uniform(-3, 3, size=(50, 2)):
         assert value(rels[0].parts[1], coordinate_env(x)) == pytest.approx(numpy_s(answers, x))
     # The values at the points are a table (prose wrapped mid-formula): checked in numpy.
-    table = next(b for _, b in blocks(derivation, "Table") if b.headers[1] == "|x₁ − x₂|")
+    # The header is text, so the column is named in the prose before it: a = |x₁ − x₂|.
+    (named,) = [b for _, b in blocks(derivation, "Para")
+                if any(linear(x) == "a = |x₁ − x₂|" for x in b.math)]
+    table = next(b for _, b in blocks(derivation, "Table") if b.headers == ("points", "a", "s"))
     points = [(0, 0), (1, 1), (0.5, 0.5), (0, 1), (1, 0)]
     seen = []
     for members, level, s in table.rows:
