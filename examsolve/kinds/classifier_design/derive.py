@@ -98,8 +98,10 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
     st = d.step("The points and the model")
     n, dim = len(spec.points), spec.dimension
     z, s, p = Sym("z"), Sym("s"), Sym("p")
-    st.say(f"{n} points in {dim} dimension{'s' if dim > 1 else ''}, two classes: "
-           f"`{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
+    coordinates: tuple[Part, ...] = () if dim == 1 else (
+        " ", eq(Sym("x"), call("", *coordinate_names(spec))))
+    st.say(f"{n} points", *coordinates, f" in {dim} dimension{'s' if dim > 1 else ''}, two "
+           f"classes: `{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
            "The network has a hidden ReLU layer (", eq(call("ReLU", z), call("max", 0, z)),
            ", so ", eq(call("ReLU", 0), 0), ") and a sigmoid output:")
     st.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))
@@ -118,8 +120,7 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
                f" for every `{spec.positive}` and ",
                rel(p, "≤", call("σ", -1), "=", Num(sigmoid(Fraction(-1)))),
                f" for every `{spec.negative}`.")
-    header_x = "x" if dim == 1 else f"x = ({', '.join(_coordinate_texts(spec))})"
-    st.table(["i", header_x, "class", "needs"],
+    st.table(["i", "x", "class", "needs"],
              [[point_number(spec, i), point_expr(pt.x), pt.label,
                (rel(s, "≥", 1) if design else rel(s, ">", 0)) if pt.label == spec.positive
                else (rel(s, "≤", -1) if design else rel(s, "<", 0))]
@@ -284,7 +285,9 @@ def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> N
     picture = decision_picture(model, spec.points, spec.positive, (first, second))
     wrong = [point_number(spec, i) for i, p in enumerate(spec.points)
              if _classify(spec, forward(model, p.x).s) != p.label]
-    caption = (f"{SHADE} where p > 0.5 (predicted {spec.positive}), blank where p < 0.5. "
+    # A caption is text: the legend says it in words (p > 0.5 is "predicts positive").
+    caption = (f"{SHADE} where the net predicts {spec.positive}, blank elsewhere "
+               f"({spec.negative} or the boundary). "
                f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.")
     if wrong:
         caption += (f" Point{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "

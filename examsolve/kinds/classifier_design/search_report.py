@@ -19,7 +19,6 @@ from fractions import Fraction
 from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import (Ellipsis_, Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul,
                                  rel)
-from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.construct import Construction
 from examsolve.kinds.classifier_design.explain import (coordinate_names, linear_form, listed,
                                                          point_expr)
@@ -95,9 +94,11 @@ def _search_table(st: StepBuilder, spec, result: SearchResult) -> None:
             searched = str(a.units)
         else:
             searched = f"{a.searched} of {a.units} (time budget)"
-        rows.append([str(a.hidden), f"{a.grid.describe()}, |b| ≤ {format_number(a.bias_bound)}",
+        rows.append([str(a.hidden), "integers" if a.grid.q == 1 else "halves",
+                     rel(call("abs", Sym("w")), "≤", a.grid.bound),
+                     rel(call("abs", Sym("b")), "≤", a.bias_bound),
                      searched, "yes" if a.found else "no"])
-    st.table(["H", "grid", "units", "net found"], rows)
+    st.table(["H", "grid", "w", "b", "units", "net found"], rows)
 
 
 def one_unit_proof(st: StepBuilder, spec) -> bool:

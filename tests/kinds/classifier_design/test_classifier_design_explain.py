@@ -202,8 +202,8 @@ def test_search_text_claims_only_what_was_searched():
     assert "The winner has the smallest largest" not in text
     assert "stopping at the first whose best net" in text
     search = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "H")
-    assert search.headers == ("H", "grid", "units", "net found")
-    halves_for_two = any(r[0] == "2" and r[1].startswith("halves") for r in search.rows)
+    assert search.headers == ("H", "grid", "w", "b", "units", "net found")
+    halves_for_two = any(r[0] == "2" and r[1] == "halves" for r in search.rows)
     assert not halves_for_two
     # The stopping rule must be said: a net with largest parameter 1.5 exists (numpy check),
     # so the kept net (largest 2) is not the one with the smallest parameters overall.
@@ -222,8 +222,10 @@ def test_search_unit_counts_are_the_distinct_live_units_with_w_nonzero():
     derivation = solve(load("problems/1-classifier-design.yaml"))
     search = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "H")
     points = [(0, 0), (1, 1), (Fraction(1, 2), Fraction(1, 2)), (0, 1), (1, 0)]
-    for _h, grid, units, _found in search.rows:
-        kind, w_bound, b_bound = re.match(r"(\w+), \|w\| ≤ (\d+), \|b\| ≤ (\d+)", grid).groups()
+    for _h, kind, w_cell, b_cell, units, _found in search.rows:
+        # the bounds are relations, |w| ≤ 1 and |b| ≤ 2, as math
+        w_bound, b_bound = (re.fullmatch(rf"\|{v}\| ≤ (\d+)", linear(c)).group(1)
+                            for v, c in (("w", w_cell), ("b", b_cell)))
         q = 1 if kind == "integers" else 2
         ws = [Fraction(k, q) for k in range(-q * int(w_bound), q * int(w_bound) + 1)]
         bs = [Fraction(k, q) for k in range(-q * int(b_bound), q * int(b_bound) + 1)]
