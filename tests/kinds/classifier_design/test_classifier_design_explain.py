@@ -431,3 +431,22 @@ def test_worked_point_shows_every_bias_alike():
     step = next(s for s in exam.steps if s.heading == "Every point through the network")
     z_chain = next(b.expr for b in step.blocks if type(b).__name__ == "Equation")
     assert [linear(r[0]) for r in z_chain.parts[3].rows] == ["1·0 + (−1)·1", "(−1)·0 + 1·1"]
+
+
+# ---- issue 10: math in prose is math, in every format ---------------------------------------
+
+@pytest.mark.parametrize("path", ["problems/1-classifier-design.yaml",
+                                  "problems/1b-classifier-check.yaml"])
+def test_prose_math_is_math_nodes(path):
+    """No text part of a paragraph holds math (a relation on s, p, w·x, a subscripted name,
+    |s|): each is a math node the printers typeset. The relations the model answer states
+    are among the math parts."""
+    derivation = solve(load(path))
+    paras = [b for _, b in blocks(derivation, "Para")]
+    for para in paras:
+        for part in para.parts:
+            if isinstance(part, str):
+                assert not re.search(r"\b[spzhxwbt] ?[<>=≤≥≠]|[a-zσ][₀-₉ⱼ]|\|[a-z]|·x|σ\(",
+                                     part), part
+    math = {linear(x) for p in paras for x in p.math}
+    assert {"s > 0", "s < 0", "p > 0.5", "σ(0) = 0.5"} <= math
