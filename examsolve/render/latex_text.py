@@ -105,6 +105,9 @@ def escape_text(text: str, code: bool = False, before: str = "") -> str:
     specials = _TEXT_SPECIALS if code else _PROSE_SPECIALS
     out = []
     for i, c in enumerate(text):
+        if c in "\ue000\ue001":  # a placeholder of inline math (render.prose): the printer
+            out.append(c)  # puts the math's own typesetting there afterwards
+            continue
         if c in _ACCENTS and i and text[i - 1].isascii() and text[i - 1].isalpha():
             continue  # a combining accent, already put on the letter before it
         if text[i + 1:i + 2] in _ACCENTS and c.isascii() and c.isalpha():

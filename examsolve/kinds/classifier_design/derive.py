@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from examsolve.derivation import Derivation, DerivationBuilder, StepBuilder
+from examsolve.derivation import Derivation, DerivationBuilder, Part, StepBuilder
 from examsolve.errors import UnsolvableError
 from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul, rel, row
 from examsolve.numbers import format_number
@@ -21,7 +21,8 @@ from examsolve.kinds.classifier_design.search_report import (SEARCHED_HIDDEN,
                                                                construction_warning,
                                                                search_step)
 from examsolve.kinds.classifier_design.explain import (coordinate_names, describe_network,
-                                                         linear_form, num_text, point_number,
+                                                         linear_form, listed, num_text,
+                                                         point_expr, point_number,
                                                          worked_point)
 from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.net import Forward, Model, forward, sigmoid
@@ -96,27 +97,34 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
     d = DerivationBuilder("classifier-design", common.title, common.statement, common.source)
     st = d.step("The points and the model")
     n, dim = len(spec.points), spec.dimension
-    st.say(f"{n} points in {dim} dimension{'s' if dim > 1 else ''}, two classes: "
-           f"`{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
-           "The network has a hidden ReLU layer (ReLU(z) = max(0, z), so ReLU(0) = 0) and a "
-           "sigmoid output:")
+    z, s, p = Sym("z"), Sym("s"), Sym("p")
+    coordinates: tuple[Part, ...] = () if dim == 1 else (
+        " ", eq(Sym("x"), call("", *coordinate_names(spec))))
+    st.say(f"{n} points", *coordinates, f" in {dim} dimension{'s' if dim > 1 else ''}, two "
+           f"classes: `{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
+           "The network has a hidden ReLU layer (", eq(call("ReLU", z), call("max", 0, z)),
+           ", so ", eq(call("ReLU", 0), 0), ") and a sigmoid output:")
     st.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))
     st.eq(Sym("s"), add(mul(Sym("w", "2"), Sym("h"), op="·"), Sym("b", "2")))
     st.eq(Sym("p"), call("σ", Sym("s")), _sigmoid_formula())
-    st.say(f"It predicts `{spec.positive}` when p > 0.5. σ is increasing with σ(0) = 0.5, so "
-           f"p > 0.5 exactly when s > 0: `{spec.positive}` needs s > 0, `{spec.negative}` "
-           "needs s < 0. At s = 0 (p = 0.5) a point is on the boundary and gets no class.")
+    half = Num(Fraction(1, 2))
+    st.say(f"It predicts `{spec.positive}` when ", rel(p, ">", half), ". ", Sym("σ"),
+           " is increasing with ", eq(call("σ", 0), half), ", so ", rel(p, ">", half),
+           " exactly when ", rel(s, ">", 0), f": `{spec.positive}` needs ", rel(s, ">", 0),
+           f", `{spec.negative}` needs ", rel(s, "<", 0), ". At ", eq(s, 0), " (", eq(p, half),
+           ") a point is on the boundary and gets no class.")
     if design:
-        st.say(f"To stay clear of the boundary the design asks |s| ≥ 1 at every point: then "
-               f"p ≥ σ(1) = {format_number(sigmoid(Fraction(1)))} for every `{spec.positive}` "
-               f"and p ≤ σ(−1) = {format_number(sigmoid(Fraction(-1)))} for every "
-               f"`{spec.negative}`.")
-    header_x = "x" if dim == 1 else f"x = ({', '.join(_coordinate_texts(spec))})"
-    st.table(["i", header_x, "class", "needs"],
-             [[point_number(spec, i), _point_text(p.x), p.label,
-               ("s ≥ 1" if design else "s > 0") if p.label == spec.positive else
-               ("s ≤ −1" if design else "s < 0")]
-              for i, p in enumerate(spec.points)])
+        st.say("To stay clear of the boundary the design asks ", rel(call("abs", s), "≥", 1),
+               " at every point: then ",
+               rel(p, "≥", call("σ", 1), "=", Num(sigmoid(Fraction(1)))),
+               f" for every `{spec.positive}` and ",
+               rel(p, "≤", call("σ", -1), "=", Num(sigmoid(Fraction(-1)))),
+               f" for every `{spec.negative}`.")
+    st.table(["i", "x", "class", "needs"],
+             [[point_number(spec, i), point_expr(pt.x), pt.label,
+               (rel(s, "≥", 1) if design else rel(s, ">", 0)) if pt.label == spec.positive
+               else (rel(s, "≤", -1) if design else rel(s, "<", 0))]
+              for i, pt in enumerate(spec.points)])
     return d
 
 
@@ -160,16 +168,18 @@ def _parameters_step(st: StepBuilder, spec: ClassifierSpec, model: Model) -> Non
         st.eq(h, call("ReLU", linear_form(model.W1[j], model.b1[j], names)))
     st.eq(Sym("s"), linear_form(model.w2, model.b2, hs))
     if any(w == 0 for w in model.w2):
-        st.say("A unit with output weight 0 does not change s: it is only there because the "
-               "problem fixes the number of hidden units.")
+        st.say("A unit with output weight 0 does not change ", Sym("s"), ": it is only there "
+               "because the problem fixes the number of hidden units.")
 
 
 def _units_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> None:
     st = d.step("What each hidden unit responds to")
     names = coordinate_names(spec)
     base = spec.common.indexing
-    st.say("Hidden unit j is 0 on one side of its boundary wⱼ·x + bⱼ = 0 and grows linearly "
-           "on the other, the active side wⱼ·x + bⱼ > 0. Points on the boundary give 0.")
+    unit = add(mul(Sym("w", "j"), Sym("x")), Sym("b", "j"))
+    st.say("Hidden unit ", Sym("j"), " is 0 on one side of its boundary ", rel(unit, "=", 0),
+           " and grows linearly on the other, the active side ", rel(unit, ">", 0),
+           ". Points on the boundary give 0.")
     rows = []
     for j, (w, b) in enumerate(zip(model.W1, model.b1)):
         active = [point_number(spec, i) for i, p in enumerate(spec.points)
@@ -178,7 +188,7 @@ def _units_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> Non
             line, side = "none (w = 0)", "everywhere" if b > 0 else "nowhere"
         else:
             line, side = unit_sides(w, b, names)
-        rows.append([f"h{_sub(str(j + base))}", line, side,
+        rows.append([Sym("h", str(j + base)), line, side,
                      ", ".join(active) if active else "none"])
     st.table(["unit", "boundary", "active where", "active at points"], rows)
     forms = [linear_form(w, b, names) for w, b in zip(model.W1, model.b1)]
@@ -210,27 +220,30 @@ def _example_point(spec: ClassifierSpec, rows: list[Forward]) -> int:
     return active.index(max(active))
 
 
-def _active_text(spec: ClassifierSpec, r: Forward) -> str:
+def _active_parts(spec: ClassifierSpec, r: Forward) -> tuple[Part, ...]:
     base = spec.common.indexing
-    names = [f"h{_sub(str(j + base))}" for j, v in enumerate(r.h) if v > 0]
+    names: list[Expr] = [Sym("h", str(j + base)) for j, v in enumerate(r.h) if v > 0]
     if not names:
-        return "no unit is active there, so s = b₂"
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{'only ' if len(names) < len(r.h) else ''}{listed} " \
-           f"{'is' if len(names) == 1 else 'are'} active there"
+        return ("no unit is active there, so ", eq(Sym("s"), Sym("b", "2")))
+    return ("only " if len(names) < len(r.h) else "", *listed(names),
+            f" {'is' if len(names) == 1 else 'are'} active there")
 
 
 def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
                 rows: list[Forward]) -> None:
     st = d.step("Every point through the network")
-    st.say("For each point: z = W₁x + b₁, h = ReLU(z), s = w₂·h + b₂ and p = σ(s). The "
-           f"prediction is `{spec.positive}` when s > 0 and `{spec.negative}` when s < 0.")
+    z, h, s, p = Sym("z"), Sym("h"), Sym("s"), Sym("p")
+    st.say("For each point: ", eq(z, add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))),
+           ", ", eq(h, call("ReLU", z)), ", ", eq(s, add(mul(Sym("w", "2"), h), Sym("b", "2"))),
+           " and ", eq(p, call("σ", s)), f". The prediction is `{spec.positive}` when ",
+           rel(s, ">", 0), f" and `{spec.negative}` when ", rel(s, "<", 0), ".")
     example = _example_point(spec, rows)
-    where = f"point {point_number(spec, example)}, x = {_point_text(spec.points[example].x)}"
+    where = (f"point {point_number(spec, example)}, ",
+             eq(Sym("x"), point_expr(spec.points[example].x)))
     if _classify(spec, rows[example].s) != spec.points[example].label:
-        st.say(f"In full for {where}, which the net gets wrong:")
+        st.say("In full for ", *where, ", which the net gets wrong:")
     else:
-        st.say(f"For example, {where}:")
+        st.say("For example, ", *where, ":")
     worked_point(st, spec, model, example)
     st.say("Every point (z and h written as rows):")
     table = []
@@ -240,24 +253,29 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
         ok = predicted == point.label
         if not ok:
             wrong.append((i, point, r, predicted))
-        table.append([point_number(spec, i), _point_text(point.x), row(r.z), row(r.h), Num(r.s),
+        table.append([point_number(spec, i), point_expr(point.x), row(r.z), row(r.h), Num(r.s),
                       Num(r.p), predicted or "boundary", point.label,
                       "✓" if ok else "✗"])
     st.table(["i", "x", "z", "h", "s", "p", "predicted", "class", "ok"], table)
     n = len(rows)
     if not wrong:
         low = min(abs(r.s) for r in rows)
-        st.say(f"All {n} points are classified correctly"
-               + (", each with |s| ≥ 1 (p ≤ 0.2689 or p ≥ 0.7311)." if low >= 1 else
-                  f". The closest to the boundary has |s| = {num_text(low)}."))
+        s_abs = call("abs", Sym("s"))
+        if low >= 1:
+            st.say(f"All {n} points are classified correctly, each with ", rel(s_abs, "≥", 1),
+                   " (", rel(Sym("p"), "≤", Num(sigmoid(Fraction(-1)))), " or ",
+                   rel(Sym("p"), "≥", Num(sigmoid(Fraction(1)))), ").")
+        else:
+            st.say(f"All {n} points are classified correctly. The closest to the boundary has ",
+                   eq(s_abs, Num(low)), ".")
         return
     st.say(f"{n - len(wrong)} of {n} points are classified correctly. Misclassified:")
     for i, point, r, predicted in wrong:
         side = ">" if r.s > 0 else "<" if r.s < 0 else "="
         what = f"predicted `{predicted}`" if predicted else "on the boundary, no class"
-        st.say(f"Point {point_number(spec, i)} {_point_text(point.x)} is `{point.label}`, but "
-               f"{_active_text(spec, r)} and s = {num_text(r.s)} {side} 0 "
-               f"(p = {num_text(r.p)}): {what}.")
+        st.say(f"Point {point_number(spec, i)} ", point_expr(point.x),
+               f" is `{point.label}`, but ", *_active_parts(spec, r), " and ",
+               rel(Sym("s"), "=", Num(r.s), side, 0), " (", eq(Sym("p"), Num(r.p)), f"): {what}.")
 
 
 def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> None:
@@ -267,7 +285,9 @@ def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> N
     picture = decision_picture(model, spec.points, spec.positive, (first, second))
     wrong = [point_number(spec, i) for i, p in enumerate(spec.points)
              if _classify(spec, forward(model, p.x).s) != p.label]
-    caption = (f"{SHADE} where p > 0.5 (predicted {spec.positive}), blank where p < 0.5. "
+    # A caption is text: the legend says it in words (p > 0.5 is "predicts positive").
+    caption = (f"{SHADE} where the net predicts {spec.positive}, blank elsewhere "
+               f"({spec.negative} or the boundary). "
                f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.")
     if wrong:
         caption += (f" Point{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "

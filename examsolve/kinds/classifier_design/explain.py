@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from examsolve.derivation import StepBuilder
-from examsolve.mathmodel import Expr, Mul, Neg, Num, Sym, Text, add, call, mat, mul, rel
+from examsolve.derivation import Part, StepBuilder
+from examsolve.mathmodel import Expr, Mul, Neg, Num, Sym, Text, add, call, eq, mat, mul, rel
 from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.net import Model, Vector, forward
 
@@ -58,9 +58,10 @@ def _mirror_pairs(model: Model, live: list[int]) -> tuple[list[tuple[int, int]],
 def _say_absolute(st: StepBuilder, spec, model: Model, pairs, forms, unit_names) -> None:
     terms: list[Expr] = []
     for j, k in pairs:
-        st.say(f"{_text(unit_names[j])} and {_text(unit_names[k])} are mirror images, and "
-               "ReLU(z) + ReLU(−z) = |z| for every z, so together they compute an absolute "
-               "value:")
+        z = Sym("z")
+        st.say(unit_names[j], " and ", unit_names[k], " are mirror images, and ",
+               eq(add(call("ReLU", z), call("ReLU", Neg(z))), call("abs", z)), " for every ",
+               z, ", so together they compute an absolute value:")
         st.eq(add(unit_names[j], unit_names[k]), call("abs", forms[j]))
         v = model.w2[j]
         terms.append(call("abs", forms[j]) if v == 1 else mul(Num(v), call("abs", forms[j]),
@@ -76,17 +77,17 @@ def _say_absolute(st: StepBuilder, spec, model: Model, pairs, forms, unit_names)
     v, theta = model.w2[j], -model.b2 / model.w2[j]
     if theta <= 0:
         return
-    st.say(f"So s > 0, and the net predicts `{spec.positive}`, exactly where")
+    st.say("So ", rel(Sym("s"), ">", 0), f", and the net predicts `{spec.positive}`, exactly "
+           "where")
     st.rel(call("abs", forms[j]), ">" if v > 0 else "<", Num(theta))
     groups: dict[Fraction, list[int]] = {}
     for i, p in enumerate(spec.points):
         value = abs(sum((w * x for w, x in zip(model.W1[j], p.x)), Fraction(0)) + model.b1[j])
         groups.setdefault(value, []).append(i)
     if len(groups) <= 4:  # a table, not prose: `(s = −1)` must not wrap mid-formula
-        from examsolve.render.textmath import linear
-
-        st.say("At the points:")
-        st.table(["points", linear(call("abs", forms[j])), "s"],
+        # A header is text, so the table's middle column gets a one-letter name.
+        st.say("At the points, with ", eq(Sym("a"), call("abs", forms[j])), ":")
+        st.table(["points", "a", "s"],
                  [[_join([point_number(spec, i) for i in members]), Num(value),
                    Num(v * value + model.b2)] for value, members in sorted(groups.items())])
 
@@ -116,14 +117,15 @@ def _say_piecewise(st: StepBuilder, spec, model: Model, live: list[int],
         return
     names = coordinate_names(spec)
     t = Sym("t") if spec.dimension > 1 else names[0]
-    kinks_text = f", with a kink where a unit switches on or off ({_text(t)} = " + \
-        ", ".join(num_text(k) for k in kinks) + "):"
+    kinks_at = (", with a kink where a unit switches on or off (at ",
+                *listed([eq(t, Num(k)) for k in kinks]), "):")
     if spec.dimension > 1:
-        st.say("Every unit reads x only through one combination of the coordinates,")
+        st.say("Every unit reads ", Sym("x"), " only through one combination of the "
+               "coordinates,")
         st.eq(t, linear_form(d, Fraction(0), names))
-        st.say("so s is a piecewise-linear function of t" + kinks_text)
+        st.say("so ", Sym("s"), " is a piecewise-linear function of ", t, *kinks_at)
     else:
-        st.say("s is a piecewise-linear function of x" + kinks_text)
+        st.say(Sym("s"), " is a piecewise-linear function of ", t, *kinks_at)
 
     def piece(at: Fraction) -> tuple[Fraction, Fraction]:
         """s = a + b·t on the piece containing `at`."""
@@ -142,16 +144,16 @@ def _say_piecewise(st: StepBuilder, spec, model: Model, live: list[int],
             else rel(Num(lo), "≤", t, "≤", Num(hi))
         rows.append([where, _piece_form(a, b, t)])
         positive.append(_positive_part(a, b, lo, hi))
-    st.table([_text(t), "s"], rows)
+    st.table([t.name, "s"], rows)
     intervals = _merge([iv for iv in positive if iv is not None])
     if intervals:
-        st.say(f"s > 0, so the net predicts `{spec.positive}`, exactly for")
+        st.say(rel(Sym("s"), ">", 0), f", so the net predicts `{spec.positive}`, exactly for")
         for lo, hi in intervals:
             st.math(rel(t, ">", Num(lo)) if hi is None else rel(t, "<", Num(hi)) if lo is None
                     else rel(Num(lo), "<", t, "<", Num(hi)))
     ts = [sum((a * b for a, b in zip(d, p.x)), Fraction(0)) for p in spec.points]
     if spec.dimension > 1 and len(ts) <= 12:
-        st.say("At the points t = " + ", ".join(num_text(v) for v in ts) + ".")
+        st.say("At the points, in order, ", t, " is ", *listed([Num(v) for v in ts]), ".")
 
 
 def _piece_form(a: Fraction, b: Fraction, t: Sym) -> Expr:
@@ -189,16 +191,19 @@ def _merge(intervals: list[tuple]) -> list[tuple]:
 def _say_pushes(st: StepBuilder, spec, model: Model, live: list[int], unit_names) -> None:
     rest = f"`{spec.positive}`" if model.b2 > 0 else f"`{spec.negative}`" if model.b2 < 0 \
         else "the boundary"
-    up = [_text(unit_names[j]) for j in live if model.w2[j] > 0]
-    down = [_text(unit_names[j]) for j in live if model.w2[j] < 0]
-    text = f"Where no unit is active s = b₂ = {num_text(model.b2)} ({rest}). An active unit adds " \
-           "w₂ⱼhⱼ to s:"
+    up = [unit_names[j] for j in live if model.w2[j] > 0]
+    down = [unit_names[j] for j in live if model.w2[j] < 0]
+    s = Sym("s")
+    parts: list[Part] = ["Where no unit is active ", eq(s, Sym("b", "2"), Num(model.b2)),
+                         f" ({rest}). An active unit adds ",
+                         mul(Sym("w", "2j"), Sym("h", "j"), op=""), " to ", s, ":"]
     if up:
-        text += f" {_join(up)} push{'es' if len(up) == 1 else ''} s toward `{spec.positive}`"
+        parts += [" ", *listed(up), f" push{'es' if len(up) == 1 else ''} ", s,
+                  f" toward `{spec.positive}`"]
     if down:
-        text += ("," if up else "") + f" {_join(down)} push{'es' if len(down) == 1 else ''} " \
-                f"s toward `{spec.negative}`"
-    st.say(text + ".")
+        parts += [("," if up else "") + " ", *listed(down),
+                  f" push{'es' if len(down) == 1 else ''} ", s, f" toward `{spec.negative}`"]
+    st.say(*parts, ".")
 
 
 def _say_shared_activations(st: StepBuilder, spec, model: Model) -> None:
@@ -210,9 +215,10 @@ def _say_shared_activations(st: StepBuilder, spec, model: Model) -> None:
         first = seen.setdefault(h, i)
         if spec.points[first].label != p.label:
             st.say(f"Points {point_number(spec, first)} (`{spec.points[first].label}`) and "
-                   f"{point_number(spec, i)} (`{p.label}`) have the same hidden activations h, so "
-                   "they get the same s whatever w₂ and b₂ are: no output layer can separate "
-                   "them, only a different hidden layer can.")
+                   f"{point_number(spec, i)} (`{p.label}`) have the same hidden activations ",
+                   Sym("h"), ", so they get the same ", Sym("s"), " whatever ", Sym("w", "2"),
+                   " and ", Sym("b", "2"), " are: no output layer can separate them, only a "
+                   "different hidden layer can.")
             return
 
 
@@ -289,15 +295,24 @@ def num_text(value: object) -> str:
     return format_number(value).replace("-", "−")
 
 
-def _text(sym: Sym) -> str:
-    sub = (sym.sub or "").translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
-    return sym.name + sub
-
-
 def point_number(spec, i: int) -> str:
     return str(i + spec.common.indexing)
 
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def listed(items: list[Expr], last: str = "and") -> tuple[Part, ...]:
+    """Math items as prose parts: `h₁, h₂ and h₃` (`last` joins the last two)."""
+    out: list[Part] = []
+    for k, item in enumerate(items):
+        out += ([", " if k < len(items) - 1 else f" {last} "] if k else []) + [item]
+    return tuple(out)
+
+
+def point_expr(x: Vector) -> Expr:
+    """A point as math: the number for a 1-D point, else its coordinates in parentheses,
+    (0.5, −1) (a call with no function name is a bracketed tuple in every printer)."""
+    return Num(x[0]) if len(x) == 1 else call("", *x)
 

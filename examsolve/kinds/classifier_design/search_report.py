@@ -17,11 +17,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.mathmodel import Expr, Neg, Num, Sym, add, call, mat, mul
-from examsolve.numbers import format_number
+from examsolve.mathmodel import (Ellipsis_, Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul,
+                                 rel)
 from examsolve.kinds.classifier_design.construct import Construction
-from examsolve.kinds.classifier_design.explain import (coordinate_names, linear_form,
-                                                         num_text)
+from examsolve.kinds.classifier_design.explain import (coordinate_names, linear_form, listed,
+                                                         point_expr)
 from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.net import Vector
 from examsolve.kinds.classifier_design.search import SearchResult
@@ -33,10 +33,6 @@ def _noun(dimension: int) -> str:
     return {1: "a point", 2: "a line"}.get(dimension, "a hyperplane")
 
 
-def _point_text(x: Vector) -> str:
-    return num_text(x[0]) if len(x) == 1 else "(" + ", ".join(num_text(v) for v in x) + ")"
-
-
 def _half_space(dimension: int) -> str:
     return {1: "half-line", 2: "half-plane"}.get(dimension, "half-space")
 
@@ -46,12 +42,13 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
     """Why fewer units cannot work (when that is proven), then the search in two sentences
     and its table: a model answer leads with the argument, not the procedure."""
     st = d.step("The fewest hidden units")
+    H = Sym("H")
     if spec.hidden is not None and spec.hidden <= max(SEARCHED_HIDDEN):
-        st.say(f"The problem asks for exactly H = {spec.hidden} hidden units.")
+        st.say("The problem asks for exactly ", eq(H, spec.hidden), " hidden units.")
     elif spec.hidden is not None:
-        st.say(f"The problem asks for exactly H = {spec.hidden} hidden units, more than the "
-               f"search goes (H ≤ {max(SEARCHED_HIDDEN)}). The fewest found are designed and "
-               "the rest padded with units whose output weight is 0.")
+        st.say("The problem asks for exactly ", eq(H, spec.hidden), " hidden units, more than "
+               "the search goes (", rel(H, "≤", max(SEARCHED_HIDDEN)), "). The fewest found "
+               "are designed and the rest padded with units whose output weight is 0.")
     winner = None if built is not None or not result.attempts else result.attempts[-1].hidden
     proven = False
     if spec.hidden is None and result.attempts and result.attempts[0].hidden == 1 \
@@ -67,25 +64,28 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
         if unproven:
             st.say(f"No network with {' or '.join(map(str, unproven))} hidden unit"
                    f"{'s' if unproven != [1] else ''} exists in this search space. The fewest "
-                   f"found is H = {winner}.")
+                   "found is ", eq(H, winner), ".")
         else:
-            st.say(f"So H = {winner} is the fewest possible.")
+            st.say("So ", eq(H, winner), " is the fewest possible.")
     if built is not None and result.attempts:
         tried = sorted({a.hidden for a in result.attempts})
-        st.say(f"No network with H = {', '.join(map(str, tried))} exists in this search space, "
-               "so the network is constructed instead (next step). The construction always "
-               "works, with one hidden unit per class change along a line.")
+        st.say("No network with ", *listed([eq(H, t) for t in tried], "or"), " exists in this "
+               "search space, so the network is constructed instead (next step). The "
+               "construction always works, with one hidden unit per class change along a line.")
 
 
 def _search_table(st: StepBuilder, spec, result: SearchResult) -> None:
     """The search space and its stopping rule, exactly as `search.py` runs
     them (so nothing is claimed beyond what was searched), and one row per (H, grid)."""
-    st.say("An exact search finds the network: output weights ±α with the smallest α that "
-           "gives |s| ≥ 1, and units ReLU(w·x + b) with w ≠ 0 and b on the grids below (units "
-           "with the same activations on the points count once, units 0 at every point are "
-           "dropped). For each H the grids are tried in order, stopping at the first whose "
-           "best net (smallest largest |parameter|, then fewest halves, then smallest sum) "
-           "stays within that grid's bound on |w|:")
+    alpha, w = Sym("α"), Sym("w")
+    st.say("An exact search finds the network: output weights ", Sym("±α"), " with the "
+           "smallest ", alpha, " that gives ", rel(call("abs", Sym("s")), "≥", 1), ", and units ",
+           call("ReLU", add(mul(w, Sym("x")), Sym("b"))), " with ", rel(w, "≠", 0), " and ",
+           Sym("b"), " on the grids below (units with the same activations on the points count "
+           "once, units 0 at every point are dropped). For each ", Sym("H"), " the grids are "
+           "tried in order, stopping at the first whose best net (smallest largest ",
+           call("abs", Text("parameter")), ", then fewest halves, then smallest sum) stays "
+           "within that grid's bound on ", call("abs", w), ":")
     rows = []
     for a in result.attempts:
         if a.skipped:
@@ -94,9 +94,11 @@ def _search_table(st: StepBuilder, spec, result: SearchResult) -> None:
             searched = str(a.units)
         else:
             searched = f"{a.searched} of {a.units} (time budget)"
-        rows.append([str(a.hidden), f"{a.grid.describe()}, |b| ≤ {format_number(a.bias_bound)}",
+        rows.append([str(a.hidden), "integers" if a.grid.q == 1 else "halves",
+                     rel(call("abs", Sym("w")), "≤", a.grid.bound),
+                     rel(call("abs", Sym("b")), "≤", a.bias_bound),
                      searched, "yes" if a.found else "no"])
-    st.table(["H", "grid", "units", "net found"], rows)
+    st.table(["H", "grid", "w", "b", "units", "net found"], rows)
 
 
 def one_unit_proof(st: StepBuilder, spec) -> bool:
@@ -127,9 +129,10 @@ def one_unit_proof(st: StepBuilder, spec) -> bool:
     st.say("One hidden unit is impossible with any weights. With one unit")
     st.eq(Sym("s"), add(mul(Sym("v"), call("ReLU", add(mul(Sym("w"), Sym("x"), op="·"),
                                                       Sym("b"))), op="·"), Sym("b", "2")))
-    st.say("is monotone in w·x, so the net predicts by a threshold on w·x: the two classes "
-           f"would have to lie on opposite sides of {noun} w·x = θ. They cannot. The point "
-           f"{_point_text(meet.point)} is at once "
+    wx = mul(Sym("w"), Sym("x"))
+    st.say("is monotone in ", wx, ", so the net predicts by a threshold on ", wx, ": the two "
+           f"classes would have to lie on opposite sides of {noun} ", eq(wx, Sym("θ")),
+           ". They cannot. The point ", point_expr(meet.point), " is at once "
            f"{average_of(spec.positive, meet.positive)} and "
            f"{average_of(spec.negative, meet.negative)}{columns}:")
     parts = [combination(meet.positive), vector(meet.point), combination(meet.negative)]
@@ -143,24 +146,28 @@ def construction_step(d: DerivationBuilder, spec, built: Construction) -> None:
     st = d.step("Constructing the network along a line")
     names = coordinate_names(spec)
     t_expr = linear_form(tuple(Fraction(v) for v in built.direction), Fraction(0), names)
+    t, s, d_ = Sym("t"), Sym("s"), Sym("d")
     if spec.dimension == 1:
-        st.say(f"The points lie on a line already: t = x (direction d = 1), with "
-               f"{built.changes} class changes along it.")
+        st.say("The points lie on a line already: ", eq(t, Sym("x")), " (direction ",
+               eq(d_, 1), f"), with {built.changes} class changes along it.")
     else:
-        st.say(f"Project every point on the direction d = {_point_text(built.direction)}, "
-               "that is t = d·x:")
+        st.say("Project every point on the direction ", eq(d_, point_expr(
+            tuple(Fraction(v) for v in built.direction))), ", that is ",
+            eq(t, mul(d_, Sym("x"))), ":")
         st.eq(Sym("t"), t_expr)
-        st.say("No two points of different classes get the same t, and among the small "
-               "directions this one has the fewest class changes along t "
-               f"({built.changes}).")
+        st.say("No two points of different classes get the same ", t, ", and among the small "
+               "directions this one has the fewest class changes along ", t,
+               f" ({built.changes}).")
     first = spec.positive if built.start > 0 else spec.negative
-    st.say(f"Along t the points before the first change are `{first}`, so s starts at "
-           f"b₂ = {num_text(built.start)}. Let tⱼ be the last point before change j and tⱼ⁺ "
-           "the first point after it. From tⱼ on, s follows a line of slope mⱼ that reaches "
-           "±1 (the next class) exactly at tⱼ⁺ and keeps moving away from 0 until the next "
-           "change, so every point gets |s| ≥ 1 with the right sign. Output weight vⱼ turns "
-           "the slope from mⱼ₋₁ to mⱼ (the slope before the first change is 0):")
-    t_j = Sym("t", "j")
+    t_j, t_next, m_j = Sym("t", "j"), Sym("t", "j", "+"), Sym("m", "j")
+    st.say("Along ", t, f" the points before the first change are `{first}`, so ", s,
+           " starts at ", eq(Sym("b", "2"), built.start), ". Let ", t_j, " be the last point "
+           "before change ", Sym("j"), " and ", t_next, " the first point after it. From ", t_j,
+           " on, ", s, " follows a line of slope ", m_j, " that reaches ", Sym("±1"),
+           " (the next class) exactly at ", t_next, " and keeps moving away from 0 until the "
+           "next change, so every point gets ", rel(call("abs", s), "≥", 1), " with the right "
+           "sign. Output weight ", Sym("v", "j"), " turns the slope from ", Sym("m", "j-1"),
+           " to ", m_j, " (the slope before the first change is 0):")
     st.eq(Sym("s"), add(Num(built.start),
                         mul(Sym("Σ", "j"), Sym("v", "j"),
                             call("ReLU", add(Sym("t"), Neg(t_j))), op="")))
@@ -171,10 +178,13 @@ def construction_step(d: DerivationBuilder, spec, built: Construction) -> None:
               for j, (a, b, v, sl, w) in enumerate(zip(built.kinks, built.next_firsts,
                                                        built.values_at_kinks, built.slopes,
                                                        built.model.w2))])
-    st.say("Hidden unit j is ReLU(t − tⱼ) = ReLU(d·x − tⱼ): every row of W₁ is d, "
-           f"b₁ = (−t₁, −t₂, …) and w₂ = (v₁, v₂, …). That is {built.changes} hidden "
-           f"unit{'s' if built.changes > 1 else ''}, one per class change: correct by "
-           "construction, though not necessarily the fewest.")
+    st.say("Hidden unit ", Sym("j"), " is ",
+           eq(call("ReLU", add(t, Neg(t_j))), call("ReLU", add(mul(d_, Sym("x")), Neg(t_j)))),
+           ": every row of ", Sym("W", "1"), " is ", d_, ", ",
+           eq(Sym("b", "1"), call("", Neg(Sym("t", "1")), Neg(Sym("t", "2")), Ellipsis_())),
+           " and ", eq(Sym("w", "2"), call("", Sym("v", "1"), Sym("v", "2"), Ellipsis_())),
+           f". That is {built.changes} hidden unit{'s' if built.changes > 1 else ''}, one per "
+           "class change: correct by construction, though not necessarily the fewest.")
 
 
 def line_lower_bound(points) -> tuple[int, int] | None:

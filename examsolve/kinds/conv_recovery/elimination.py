@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Hashable
 
-from examsolve.derivation import StepBuilder
-from examsolve.mathmodel import Expr, Mul, Neg, Num, add, eq, rel
-from examsolve.numbers import format_number
+from examsolve.derivation import Part, StepBuilder
+from examsolve.mathmodel import Expr, Mul, Neg, Num, Text, add, eq, mul, rel
 
 Atom = Hashable
 
@@ -41,10 +40,6 @@ def linear_expr(terms: dict[Atom, Fraction], symbol: Callable[[Atom], Expr],
     return parts[0] if len(parts) == 1 else add(*parts)
 
 
-def signed(text: str) -> str:
-    return text.replace("-", "−")
-
-
 @dataclass
 class _Row:
     label: str
@@ -66,9 +61,9 @@ class Eliminator:
         self.hidden = 0
 
     # ---- display ------------------------------------------------------------------------
-    def _say(self, text: str) -> None:
+    def _say(self, *parts: Part) -> None:
         if self.shown < self.limit:
-            self.step.say(text)
+            self.step.say(*parts)
 
     def _math(self, expr: Expr, label: str | None = None) -> None:
         if self.shown < self.limit:
@@ -116,20 +111,22 @@ class Eliminator:
         if row.solved_inline:
             return
         if c == 1:
-            self._say(f"{row.label} gives {self._value_text(atom, value)} directly.")
+            self._say(f"{row.label} gives ", self._value(atom, value), " directly.")
+        elif c == -1:
+            self._say(f"{row.label} gives ", self._value(atom, value), ".")
         else:  # one coefficient: a division, said inline rather than as a step of its own
-            self._say(f"{row.label} gives {self._value_text(atom, value)}"
-                      + ("." if c == -1 else f" (divide by {signed(format_number(c))})."))
+            self._say(f"{row.label} gives ", self._value(atom, value), " (divide by ", Num(c),
+                      ").")
 
     def _substitute_into(self, active: list[_Row], solved: dict[Atom, Fraction]) -> None:
         hit = [r for r in active if solved.keys() & r.terms.keys()]
         if not hit:
             return
-        names = ", ".join(f"{self._value_text(a, v)}" for a, v in solved.items()
-                          if any(a in r.terms for r in hit))
+        values = _commas([self._value(a, v) for a, v in solved.items()
+                          if any(a in r.terms for r in hit)])
         labels = " and ".join(r.label for r in hit) if len(hit) <= 2 else \
             ", ".join(r.label for r in hit[:-1]) + " and " + hit[-1].label
-        self._say(f"Substitute {names} into {labels}:")
+        self._say("Substitute ", *values, f" into {labels}:")
         for k, r in enumerate(active):
             if r in hit:
                 terms = {a: c for a, c in r.terms.items() if a not in solved}
@@ -139,10 +136,9 @@ class Eliminator:
                 self._math(eq(self._lhs(terms), rhs), new.label)
                 active[k] = new
 
-    def _value_text(self, atom: Atom, value: Fraction) -> str:
-        from examsolve.render.textmath import linear  # plain text of a symbol, for prose
-
-        return f"{linear(self.symbol(atom))} = {signed(format_number(value))}"
+    def _value(self, atom: Atom, value: Fraction) -> Expr:
+        """`b = −1`, for prose."""
+        return eq(self.symbol(atom), Num(value))
 
     def _choose_pivot(self, active: list[_Row]) -> tuple[_Row, Atom]:
         """The unknown and equation whose elimination needs the simplest multiples:
@@ -165,34 +161,31 @@ class Eliminator:
     def _combine(self, pivot: _Row, atom: Atom, target: _Row) -> _Row:
         cp, ct = pivot.terms[atom], target.terms[atom]
         lp, lt = pivot.label, target.label
+        # How the equations are combined, said as the key does: `Add (4) and (5)`, or as
+        # math over the labels, `(5) − 2·(4)`.
+        how: tuple[Part, ...]
         if ct == -cp:
-            a, b, text = Fraction(1), Fraction(1), f"Add {lp} and {lt}:"
+            a, b, how = Fraction(1), Fraction(1), (f"Add {lp} and {lt}",)
         elif ct == cp:
-            a, b, text = Fraction(1), Fraction(-1), f"Subtract {lp} from {lt}:"
-        elif (ct / cp).denominator == 1:
-            k = ct / cp
-            a, b = Fraction(1), -k
-            text = f"{lt} {'−' if k > 0 else '+'} {format_number(abs(k))}·{lp}:"
-        elif all(c.denominator == 1 for c in (cp, ct)):
+            a, b, how = Fraction(1), Fraction(-1), (f"Subtract {lp} from {lt}",)
+        elif (ct / cp).denominator == 1 or not all(c.denominator == 1 for c in (cp, ct)):
+            a, b = Fraction(1), -(ct / cp)
+            how = (_combination(a, lt, b, lp),)
+        else:
             from math import gcd
 
             g = gcd(int(cp), int(ct))
             a, b = Fraction(int(cp) // g), Fraction(-int(ct) // g)
             if a < 0:
                 a, b = -a, -b
-            text = (f"{format_number(a)}·{lt} {'−' if b < 0 else '+'} "
-                    f"{format_number(abs(b))}·{lp}:")
-        else:
-            k = ct / cp
-            a, b = Fraction(1), -k
-            text = f"{lt} {'−' if k > 0 else '+'} {format_number(abs(k))}·{lp}:"
+            how = (_combination(a, lt, b, lp),)
         terms: dict[Atom, Fraction] = {}
         for x in {**target.terms, **pivot.terms}:
             v = a * target.terms.get(x, 0) + b * pivot.terms.get(x, 0)
             if v:
                 terms[x] = v
         rhs = a * target.rhs + b * pivot.rhs
-        self._say(text[:-1] + f" to eliminate {self._atom_text(atom)}:")
+        self._say(*how, " to eliminate ", self.symbol(atom), ":")
         if len(terms) == 1:
             # One unknown left: solved on the same line (`5f = 10 ⇒ f = 2`). No label: in an
             # independent system no other equation is left in this unknown alone, so
@@ -207,11 +200,6 @@ class Eliminator:
         self._math(eq(self._lhs(terms), rhs), new.label)
         return new
 
-    def _atom_text(self, atom: Atom) -> str:
-        from examsolve.render.textmath import linear
-
-        return linear(self.symbol(atom))
-
     def _back_substitute(self, row: _Row, solved: dict[Atom, Fraction]) -> None:
         known = {a: c for a, c in row.terms.items() if a in solved}
         rest = {a: c for a, c in row.terms.items() if a not in solved}
@@ -222,9 +210,8 @@ class Eliminator:
         value = rhs / c
         solved[atom] = value
         sym = self.symbol(atom)
-        names = ", ".join(self._value_text(a, solved[a]) for a in
-                          sorted(known, key=self.order))
-        self._say(f"Substitute {names} into {row.label}:")
+        values = _commas([self._value(a, solved[a]) for a in sorted(known, key=self.order)])
+        self._say("Substitute ", *values, f" into {row.label}:")
         parts = []
         for a, k in sorted(row.terms.items(), key=lambda t: self.order(t[0])):
             if a == atom:
@@ -237,3 +224,21 @@ class Eliminator:
         if c != 1:
             chain += ["⇒", sym, "=", value]
         self._math(rel(*chain))  # type: ignore[arg-type]
+
+
+def _commas(items: list[Expr]) -> tuple[Part, ...]:
+    """`b = −1, f = 2`: values substituted together, as prose parts."""
+    out: list[Part] = []
+    for k, item in enumerate(items):
+        out += [", "] * bool(k) + [item]
+    return tuple(out)
+
+
+def _combination(a: Fraction, target: str, b: Fraction, pivot: str) -> Expr:
+    """a·(target) + b·(pivot) over equation labels as math: `(5) − 2·(4)`, `3·(5) + 2·(4)`."""
+    def times(k: Fraction, label: str) -> Expr:
+        return Text(label) if k == 1 else mul(Num(k), Text(label))
+
+    first = times(a, target)
+    second = times(abs(b), pivot)
+    return add(first, Neg(second) if b < 0 else second)

@@ -14,15 +14,15 @@ from typing import Hashable, Iterable
 
 import numpy as np
 
+from examsolve.derivation import Part
 from examsolve.mathmodel import (SUMMARY_EDGE, SUMMARY_THRESHOLD, Ellipsis_, Expr, Mul, Num, Sym,
-                                 add, mat, mul)
+                                 add, eq, mat, mul, rel)
 from examsolve.numbers import format_number
 from examsolve.kinds.conv_recovery.spec import ConvSpec
 from examsolve.kinds.conv_recovery.system import ConvSystem
 
 Atom = Hashable
-MAX_EXPANDED_TAPS = 12  # beyond this a window sum is shown collected only
-LINE_WIDTH = 72  # a displayed equation longer than this is split or shortened
+MAX_FULL_TERMS = 7  # a window sum with more terms is written elided (…)
 
 
 class Notation:
@@ -40,25 +40,25 @@ class Notation:
         name, r, c = atom  # type: ignore[misc]
         return Mul((Sym(name), Sym(self.spec.input_key(r, c))), "·")
 
-    @staticmethod
-    def fits(expr: Expr, room: int = 0) -> bool:
-        """Whether an equation reads on one terminal line (with `room` left over)."""
-        from examsolve.render.textmath import linear
-
-        return len(linear(expr)) + room <= LINE_WIDTH
-
-    def expansion(self, window: tuple[int, int], room: int = 10,
-                  found_as_symbols: bool = False) -> Expr | None:
-        """The tap-by-tap sum if `Y = sum` fits on a line with `room` to spare: in full, else
-        shortened with … in the middle, else None."""
-        from examsolve.mathmodel import eq
-
-        for short in (False, True):
-            expanded = self.expanded(window, short, found_as_symbols)
-            if expanded is not None and \
-                    self.fits(eq(self.out_symbol(window), expanded), room):
-                return expanded
-        return None
+    def window_sum(self, window: tuple[int, int], found_as_symbols: bool = False
+                   ) -> Expr | None:
+        """The window's sum tap by tap: in full up to MAX_FULL_TERMS terms, else elided in
+        the model (its first two and last two terms and every unknown one around `…`, as
+        mat() summarises a big matrix); None when even that keeps more than MAX_FULL_TERMS
+        terms. How long a line may be is each printer's business, not the solver's."""
+        terms, open_terms = self._sum_terms(window, found_as_symbols)
+        if len(terms) > MAX_FULL_TERMS:
+            keep = {0, 1, len(terms) - 2, len(terms) - 1} | open_terms
+            if len(keep) > MAX_FULL_TERMS:
+                return None
+            kept: list[Expr] = []
+            for k, term in enumerate(terms):
+                if k in keep:
+                    kept.append(term)
+                elif not kept or not isinstance(kept[-1], Ellipsis_):
+                    kept.append(Ellipsis_())
+            terms = kept
+        return terms[0] if len(terms) == 1 else add(*terms)
 
     def uses_found(self, window: tuple[int, int]) -> bool:
         """Whether the window covers a lost input that has been found since."""
@@ -66,32 +66,20 @@ class Notation:
         return any(self.spec.x[r][c] is None and (r, c) in sysm.known
                    for _u, _v, r, c in sysm.taps(*window))
 
-    def window_lines(self, window: tuple[int, int], *rest: object) -> list[Expr]:
-        """`Y = Σ W·X + b = rest…` packed onto as few lines as fit, each line starting
-        `Y = `. A window covering lost inputs found earlier first names them (`3·X[2]`), then
-        substitutes their values (`3·1`), so no value is used silently. The tap-by-tap sum
-        is left out when even its short form is too long."""
-        from examsolve.mathmodel import rel
-
-        head = self.out_symbol(window)
+    def window_relation(self, window: tuple[int, int], *rest: object) -> Expr:
+        """`Y = Σ W·X + b = rest…` as one relation (printers break it where their medium
+        needs). A window covering lost inputs found earlier first names them (`3·X[2]`),
+        then substitutes their values (`3·1`), so no value is used silently. The tap-by-tap
+        sum is left out when even its elided form is too long."""
+        items: list[object] = [self.out_symbol(window)]
         sums = []
         if self.uses_found(window):
-            named = self.expansion(window, room=0, found_as_symbols=True)
-            if named is not None:
-                sums.append(named)
-        numeric = self.expansion(window, room=0)
-        if numeric is not None:
-            sums.append(numeric)
-        pieces = [*sums, *(r for r in rest if r is not None)]
-        lines: list[list[object]] = [[head]]
-        for piece in pieces:
-            candidate = [*lines[-1], "=", piece]
-            if len(lines[-1]) > 1 and not self.fits(rel(*candidate)):  # type: ignore[arg-type]
-                lines.append([head, "=", piece])
-            else:
-                lines[-1] = candidate
-        return [items[0] if len(items) == 1 else rel(*items)  # type: ignore[misc,arg-type]
-                for items in lines]
+            sums.append(self.window_sum(window, found_as_symbols=True))
+        sums.append(self.window_sum(window))
+        for piece in [*sums, *rest]:
+            if piece is not None:
+                items += ["=", piece]
+        return items[0] if len(items) == 1 else rel(*items)  # type: ignore[return-value,arg-type]
 
     def key(self, atom: Atom) -> str:
         """The answer key (`e`, `X[4,1]`) of an atom; `e·X[1,1]` for a product."""
@@ -116,6 +104,17 @@ class Notation:
         atoms = list(atoms)
         return _listed([self.key(a) for a in atoms[:limit]], len(atoms))
 
+    def windows_math(self, windows: Iterable[tuple[int, int]], limit: int = 8
+                     ) -> tuple[Part, ...]:
+        """The windows as prose parts, each its output's symbol: `Y[2,1], Y[2,3] and Y[3,2]`."""
+        ws = sorted(windows)
+        return listed([self.out_symbol(w) for w in ws[:limit]], len(ws))
+
+    def keys_math(self, atoms: Iterable[Atom], limit: int = 8) -> tuple[Part, ...]:
+        """Parameters and lost inputs as prose parts, each its symbol: `e, f and X[4,1]`."""
+        atoms = list(atoms)
+        return listed([self.symbol(a) for a in atoms[:limit]], len(atoms))
+
     def relation_text(self, terms: dict[Atom, Fraction], rhs: Fraction) -> str:
         """`X[1,1] + X[1,2] = 2` in answer-key notation (for warnings)."""
         out = ""
@@ -129,19 +128,15 @@ class Notation:
         return f"{out} = {format_number(rhs)}"
 
     # ---- window sums --------------------------------------------------------------------
-    def expanded(self, window: tuple[int, int], short: bool = False,
-                 found_as_symbols: bool = False) -> Expr | None:
-        """Σ W·X + b tap by tap, with what is known substituted (None if far too long).
-        Padding taps are written `w·0`, so every window shows all its kernel taps;
-        `found_as_symbols` keeps the lost inputs found so far as names (X[2]); `short` keeps
-        the first two and last two terms and every unknown one around a `…`."""
+    def _sum_terms(self, window: tuple[int, int], found_as_symbols: bool
+                   ) -> tuple[list[Expr], set[int]]:
+        """Σ W·X + b tap by tap, with what is known substituted, and which terms hold an
+        unknown. Padding taps are written `w·0`, so every window shows all its kernel taps;
+        `found_as_symbols` keeps the lost inputs found so far as names (X[2])."""
         sysm, spec = self.system, self.spec
-        taps = sysm.window_taps(*window)
-        if len(taps) > MAX_EXPANDED_TAPS and not short:
-            return None
         terms: list[Expr] = []
         open_terms: set[int] = set()
-        for k, (u, v, r, c) in enumerate(taps):
+        for k, (u, v, r, c) in enumerate(sysm.window_taps(*window)):
             w = sysm.weight(u, v)
             inside = 0 <= r < sysm.h and 0 <= c < sysm.w
             x = sysm.input(r, c) if inside else Fraction(0)
@@ -153,19 +148,7 @@ class Notation:
         b = sysm.bias()
         if isinstance(b, str) or b != 0 or not terms:
             terms.append(Sym(b) if isinstance(b, str) else Num(b))
-        if short:
-            # keep the ends and every term with an unknown in it, `…` for each gap
-            keep = {0, 1, len(terms) - 2, len(terms) - 1} | open_terms
-            if len(keep) >= len(terms) - 1:
-                return None
-            kept: list[Expr] = []
-            for k, term in enumerate(terms):
-                if k in keep:
-                    kept.append(term)
-                elif not kept or not isinstance(kept[-1], Ellipsis_):
-                    kept.append(Ellipsis_())
-            terms = kept
-        return terms[0] if len(terms) == 1 else add(*terms)
+        return terms, open_terms
 
     # ---- matrices -----------------------------------------------------------------------
     def input_matrix(self) -> Expr:
@@ -199,8 +182,6 @@ class Notation:
     # ---- the layer's formula ------------------------------------------------------------
     def formula(self) -> Expr:
         """Y[i,j] = Σ_{u,v} W[u,v] X[…] + b in the spec's indexing, stride and padding."""
-        from examsolve.mathmodel import eq
-
         s, (ph, pw), base = self.spec.stride, self.spec.padding, self.spec.common.indexing
         b = self.spec.bias
         bias = Sym(b) if isinstance(b, str) else Num(b)
@@ -229,6 +210,20 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def listed(items: list[Expr], total: int | None = None) -> tuple[Part, ...]:
+    """Math items as prose parts, `a, b and c`, or `a, b, c and 5 more` when only the first
+    few of `total` are named."""
+    total = len(items) if total is None else total
+    out: list[Part] = []
+    for k, item in enumerate(items):
+        if k:
+            out.append(", " if k < len(items) - 1 or total > len(items) else " and ")
+        out.append(item)
+    if total > len(items):
+        out.append(f" and {total - len(items):,} more")
+    return tuple(out)
 
 
 def _listed(names: list[str], total: int) -> str:

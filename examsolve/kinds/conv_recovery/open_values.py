@@ -19,18 +19,17 @@ the lost inputs it multiplies cannot be split from it.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Hashable, Iterable
+from typing import Callable, Hashable, Iterable
 
 import numpy as np
 
 from examsolve.derivation import StepBuilder
 from examsolve.mathmodel import Expr, Sym, add, eq, mul, row
 from examsolve.kinds.conv_recovery.algebra import Reduced, scaled_to_integers
-from examsolve.kinds.conv_recovery.notation import join_words
+from examsolve.kinds.conv_recovery.groups import show_group
+from examsolve.kinds.conv_recovery.notation import Notation, join_words, listed
 from examsolve.kinds.conv_recovery.propagate import Group, is_product
-
-if TYPE_CHECKING:  # the report imports this module: no cycle at run time
-    from examsolve.kinds.conv_recovery.report import Report
+from examsolve.kinds.conv_recovery.system import ConvSystem
 
 Atom = Hashable
 SHOW_OPEN = 3  # undetermined groups shown in the derivation
@@ -81,20 +80,24 @@ def _clusters(groups: list[Group]) -> list[list[Group]]:
 class OpenValues:
     """The step "What the data leave open" and its warnings."""
 
-    def __init__(self, report: Report) -> None:
-        self.r = report
-        self.system, self.note = report.system, report.note
+    def __init__(self, system: ConvSystem, note: Notation) -> None:
+        self.system, self.note = system, note
 
-    def run(self, open_groups: list[Group]) -> None:
-        sysm, r = self.system, self.r
+    def run(self, open_groups: list[Group], output_values: dict[tuple[int, int], object],
+            new_step: Callable[[str], tuple[StepBuilder, int]],
+            warn: Callable[[str], None]) -> None:
+        """The step (started with `new_step`, which gives its number) and the warnings
+        (through `warn`) for every value the data leave open; `output_values` holds the lost
+        outputs' values, None where undetermined."""
+        sysm = self.system
         undetermined = [a for a in [*sysm.names, *sysm.lost_inputs] if a not in sysm.known]
-        undetermined_out = [w for w, v in r.output_values.items() if v is None]
+        undetermined_out = [w for w, v in output_values.items() if v is None]
         if not undetermined and not undetermined_out:
             return
         warnings: list[str] = []
         in_group: set = set()
-        step = r.step("What the data leave open") if undetermined else None
-        where = f" (step {r.steps})" if step is not None else ""
+        step, number = new_step("What the data leave open") if undetermined else (None, 0)
+        where = f" (step {number})" if step is not None else ""
         for cluster in _clusters(open_groups):
             # groups that share a factor (a in a·X[1] and in a·X[3]) are told as one
             here = self._sorted({a for g in cluster for a in factors(g.reduced.atoms)
@@ -108,12 +111,13 @@ class OpenValues:
         for k, group in enumerate(open_groups):
             scaled = [scaled_to_integers(e.terms, e.rhs) for e in group.equations]
             if step is not None and k < SHOW_OPEN:
-                r._show_group(step, group)
+                show_group(step, self.note, sysm, group)
                 products = [a for a in group.reduced.atoms if is_product(a)]
                 if products:
                     weights = self._sorted({a[0] for a in products})  # type: ignore[index]
-                    step.say(f"The kernel is not determined here ({join_words(weights)}), so "
-                             f"{self.note.keys_text(products)} cannot be split into a weight "
+                    step.say("The kernel is not determined here (",
+                             *listed([Sym(w) for w in weights]), "), so ",
+                             *self.note.keys_math(products), " cannot be split into a weight "
                              "and an input.")
                 sums = all(c == 1 for terms, _ in scaled for c in terms.values())
                 self.freedom(step, group.reduced, "sums" if sums else "combinations")
@@ -128,8 +132,8 @@ class OpenValues:
                     + reason.format(it=_them(atoms)))
             warnings.append(text)
             if step is not None:  # a sentence must not start with a (lower-case) name
-                step.say(f"Not determined: {self.note.keys_text(atoms)}, since "
-                         f"{reason.format(it=_them(atoms))}.")
+                step.say("Not determined: ", *self.note.keys_math(atoms),
+                         f", since {reason.format(it=_them(atoms))}.")
         if undetermined_out:
             keys = [self.note.window_name(w) for w in undetermined_out]
             warnings.append(f"{join_words(keys[:8]) + (' …' if len(keys) > 8 else '')} "
@@ -137,9 +141,9 @@ class OpenValues:
                             f"{'it depends' if len(keys) == 1 else 'they depend'} on values "
                             "the data leave open")
         for text in warnings[:MAX_WARNINGS]:
-            r.d.warn(text)
+            warn(text)
         if len(warnings) > MAX_WARNINGS:
-            r.d.warn(f"… and {len(warnings) - MAX_WARNINGS} more groups of undetermined "
+            warn(f"… and {len(warnings) - MAX_WARNINGS} more groups of undetermined "
                      "values (their answers are null)")
 
     def _sorted(self, atoms: Iterable[Atom]) -> list[Atom]:
@@ -189,7 +193,7 @@ class OpenValues:
                             for r in range(sysm.h)], dtype=bool)
         padded = np.pad(nonzero, ((sysm.ph, sysm.ph), (sysm.pw, sysm.pw)))
         s, oh, ow = sysm.stride, sysm.oh, sysm.ow
-        for u, row in enumerate(self.r.spec.kernel):
+        for u, row in enumerate(self.note.spec.kernel):
             for v, weight in enumerate(row):
                 if weight == name and (padded[u:u + s * (oh - 1) + 1:s,
                                               v:v + s * (ow - 1) + 1:s] & sysm.y_known).any():
@@ -210,6 +214,7 @@ class OpenValues:
         parts: list[Expr] = [row(particular)]
         for t, d in zip(params, directions):
             parts.append(mul(Sym(t), row([d.get(a, Fraction(0)) for a in atoms]), op=""))
-        step.say("Every solution has the form (for any " + " and ".join(params) + "):")
+        step.say("Every solution has the form (for any ", *listed([Sym(t) for t in params]),
+                 "):")
         step.math(eq(row([self.note.symbol(a) for a in atoms]), add(*parts)))
         step.say("so " + fixed)

@@ -11,13 +11,14 @@ import itertools
 from fractions import Fraction
 from typing import Callable, Hashable
 
-from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.mathmodel import Expr, Sym, Text, eq, rel
+from examsolve.derivation import DerivationBuilder, Part, StepBuilder
+from examsolve.mathmodel import Num, Sym, Text, eq, rel
 from examsolve.kinds.conv_recovery.algebra import (Contradiction, LinEq, Reduced,
                                                      scaled_to_integers)
-from examsolve.kinds.conv_recovery.notation import Notation, join_words
+from examsolve.kinds.conv_recovery.notation import Notation, listed
 from examsolve.kinds.conv_recovery.elimination import Eliminator, linear_expr, term_expr
-from examsolve.kinds.conv_recovery.open_values import factors
+from examsolve.kinds.conv_recovery.groups import show_group, window_equation
+from examsolve.kinds.conv_recovery.open_values import OpenValues, factors
 from examsolve.kinds.conv_recovery.propagate import Group, is_product
 from examsolve.kinds.conv_recovery.spec import ConvSpec
 from examsolve.kinds.conv_recovery.system import ConvSystem, Round
@@ -27,7 +28,6 @@ SHOW_CHECKS = 2  # other complete windows shown as a check
 SHOW_SINGLE = 8  # single-window solutions shown per pass
 SHOW_GROUPS = 3  # jointly solved groups shown per pass
 SHOW_OUTPUTS = 6  # lost outputs shown
-SHOW_EQUATIONS = 4  # equations shown per group (each a window line and its relation)
 MAX_BOXED = 12  # without `find`, box every answer only when there are at most this many
 SHOW_ALL_CHECKS = 4  # windows shown when nothing is unknown
 EVERY_WINDOW_CHECKS = "nothing is unknown: every window checks"
@@ -51,6 +51,10 @@ class Report:
         self.steps += 1
         return self.d.step(heading)
 
+    def numbered_step(self, heading: str) -> tuple[StepBuilder, int]:
+        """A new step and its number, for a warning that points back to it."""
+        return self.step(heading), self.steps
+
     # ---- the set-up ---------------------------------------------------------------------
     def conventions(self) -> None:
         spec, sysm, note = self.spec, self.system, self.note
@@ -61,56 +65,65 @@ class Report:
             else f"padding {spec.padding[1]}" if spec.padding[1] else "no padding"
         step.say("A convolution layer in deep learning computes a cross-correlation: the "
                  f"kernel slides over the input without being flipped. Here the "
-                 f"{shape(sysm.kh, sysm.kw)} kernel W moves with stride {spec.stride} and "
-                 f"{pad} over the {shape(sysm.h, sysm.w)} input X, giving the "
-                 f"{shape(sysm.oh, sysm.ow)} output Y"
-                 + (" (no bias: b = 0):" if spec.bias == 0 else ":"))
+                 f"{shape(sysm.kh, sysm.kw)} kernel ", Sym("W"), f" moves with stride "
+                 f"{spec.stride} and {pad} over the {shape(sysm.h, sysm.w)} input ", Sym("X"),
+                 f", giving the {shape(sysm.oh, sysm.ow)} output ", Sym("Y"),
+                 *((" (no bias: ", eq(Sym("b"), 0), "):") if spec.bias == 0 else (":",)))
         step.math(note.formula())
         base = spec.common.indexing
+        first = Sym(spec.input_key(0, 0))
         if spec.one_d:
-            idx = (f"Indices count from {base}: {spec.input_key(0, 0)} is the first entry of "
-                   f"X, and the taps run over u ∈ {_index_set(sysm.kw, base)}.")
+            idx: tuple[Part, ...] = (
+                f"Indices count from {base}: ", first, " is the first entry of ", Sym("X"),
+                ", and the taps run over ", rel(Sym("u"), "∈", _index_set(sysm.kw, base)), ".")
         else:
-            taps = (f"u, v ∈ {_index_set(sysm.kh, base)}" if sysm.kh == sysm.kw else
-                    f"u ∈ {_index_set(sysm.kh, base)} and v ∈ {_index_set(sysm.kw, base)}")
-            idx = (f"Indices count from {base} (row, column): {spec.input_key(0, 0)} is the "
-                   f"top-left entry of X, and the taps run over {taps}.")
+            taps: tuple[Part, ...] = (
+                (rel(Sym("u, v"), "∈", _index_set(sysm.kh, base)),) if sysm.kh == sysm.kw else
+                (rel(Sym("u"), "∈", _index_set(sysm.kh, base)), " and ",
+                 rel(Sym("v"), "∈", _index_set(sysm.kw, base))))
+            idx = (f"Indices count from {base} (row, column): ", first, " is the top-left entry "
+                   "of ", Sym("X"), ", and the taps run over ", *taps, ".")
         if spec.padding != (0, 0):
-            idx += (" Entries outside X are the padding: known zeros (the ·0 terms in the "
-                    "sums below), not unknowns.")
-        step.say(idx)
+            idx += (" Entries outside ", Sym("X"), " are the padding: known zeros (the terms "
+                    "times 0 in the sums below), not unknowns.")
+        step.say(*idx)
         step.math(eq(Sym("W"), note.kernel_matrix()))
         step.math(eq(Sym("X"), note.input_matrix()))
         step.math(eq(Sym("Y"), note.output_matrix()))
-        parts = []
+        parts: list[tuple[Part, ...]] = []
         if sysm.names:
-            parts.append(f"the parameter{'s' if len(sysm.names) > 1 else ''} "
-                         f"{join_words(list(sysm.names))}")
+            parts.append((f"the parameter{'s' if len(sysm.names) > 1 else ''} ",
+                          *listed([Sym(n) for n in sysm.names])))
         for what, lost, key in (("input", sysm.lost_inputs, spec.input_key),
                                 ("output", sysm.lost_outputs, spec.output_key)):
+            symbols = [Sym(key(*p)) for p in lost]
             if len(lost) == 1:
-                parts.append(f"the lost {what} {key(*lost[0])}")
+                parts.append((f"the lost {what} ", symbols[0]))
             elif 1 < len(lost) <= 8:
-                parts.append(f"the {len(lost)} lost {what}s "
-                             f"{join_words([key(*p) for p in lost])}")
+                parts.append((f"the {len(lost)} lost {what}s ", *listed(symbols)))
             elif lost:
-                parts.append(f"the {len(lost):,} lost {what}s ("
-                             f"{', '.join(key(*p) for p in lost[:3])} and {len(lost) - 3:,} "
-                             "more)")
-        step.say(("The unknowns: " + "; ".join(parts) + ".") if parts else
-                 "Nothing is unknown: the solution only checks that the data agree.")
+                parts.append((f"the {len(lost):,} lost {what}s (", *listed(symbols[:3],
+                                                                            len(lost)), ")"))
+        if not parts:
+            step.say("Nothing is unknown: the solution only checks that the data agree.")
+            return
+        joined: list[Part] = ["The unknowns: "]
+        for k, part in enumerate(parts):
+            joined += ["; "] * bool(k) + list(part)
+        step.say(*joined, ".")
 
     # ---- step 1 extras ------------------------------------------------------------------
     def partial_kernel(self, step: StepBuilder, reduced: Reduced, params: list[str]) -> None:
         n, r = len(params), reduced.rank
-        step.say(f"These equations have rank {r} < {n}, so they cannot fix all of "
-                 f"{join_words(params)}. Reduced (exact row reduction):")
+        step.say("These equations have rank ", rel(Num(r), "<", Num(n)), ", so they cannot "
+                 "fix all of ", *listed([Sym(p) for p in params]),
+                 ". Reduced (exact row reduction):")
         for pivot, lin in reduced.rows.items():
             step.math(eq(linear_expr(lin.terms, self.note.symbol, self.system.order), lin.rhs))
         found = reduced.determined()
         if found:
-            step.say(f"So {join_words([self.note.key(a) for a in found])} "
-                     f"{'is' if len(found) == 1 else 'are'} fixed here; the rest may still "
+            step.say("So ", *listed([self.note.symbol(a) for a in found]),
+                     f" {'is' if len(found) == 1 else 'are'} fixed here; the rest may still "
                      "come from windows with lost inputs.")
         else:
             step.say("No single value is fixed yet; these relations are kept, and with the "
@@ -128,8 +141,7 @@ class Report:
                  " must agree with these values (each is checked exactly)"
                  + (", for example:" if shown else "."))
         for w in shown:
-            for line in self.note.window_lines(w, self.system.window_terms(*w)[1]):
-                step.math(line)
+            step.math(self.note.window_relation(w, self.system.window_terms(*w)[1]))
 
     # ---- step 2: one window at a time, then groups --------------------------------------
     def begin_pass(self, number: int) -> None:
@@ -159,9 +171,8 @@ class Report:
             chain += ["⇒", term_expr(c, sym), "=", y - const]
         if const or c != 1:  # else the line above already reads `X[2] = 0`
             chain += ["⇒", sym, "=", value]
-        if self.note.expansion(w) is not None:
-            for line in self.note.window_lines(w, y):
-                self._single.math(line)
+        if self.note.window_sum(w) is not None:
+            self._single.math(self.note.window_relation(w, y))
         else:
             chain = [self.note.out_symbol(w), "=", *chain]
         self._single.math(rel(*chain))  # type: ignore[arg-type]
@@ -185,65 +196,22 @@ class Report:
             # a small square system: solve it in writing, as the key does
             windows = set().union(*(e.windows for e in group.equations))
             every = "both values" if n == 2 else f"all {n} values"
-            step.say(f"The windows {self.note.windows_text(windows)} share "
-                     f"{self._atoms_text(atoms)}: {n} equations in {n} unknowns, which "
+            step.say("The windows ", *self.note.windows_math(windows), " share ",
+                     *self.note.keys_math(atoms), f": {n} equations in {n} unknowns, which "
                      f"together fix {every}.")
             rows = []
             for e in group.equations:
                 label = self.next_label()
-                self._window_equation(step, e, label)
+                window_equation(step, self.note, self.system, e, label)
                 rows.append((label, e.terms, e.rhs))
             Eliminator(step, self.note.symbol, self.system.order, self.next_label).run(rows)
             return
-        self._show_group(step, group)
+        show_group(step, self.note, self.system, group)
         plain = [a for a in atoms if not is_product(a)]
         step.say("Together they fix " + ("every one of them:" if len(group.found) == len(plain)
                                          else "only these (the rest stay open):"))
         for atom, value in group.found:
             step.math(eq(self.note.symbol(atom), value))
-
-    def _window_equation(self, step: StepBuilder, e: LinEq, label: str | None = None) -> None:
-        """A window with everything known substituted, then the equation it gives in its
-        unknowns, as step 3 writes one (`Y[2] = 1·3 + 2·X[2] + 3·X[3] = 2`, then
-        `2X[2] + 3X[3] + 3 = 2 ⇒ 2X[2] + 3X[3] = −1`)."""
-        (w,) = tuple(e.windows)
-        y = self.spec.y[w[0]][w[1]]
-        relation = [linear_expr(e.terms, self.note.symbol, self.system.order), "=", e.rhs]
-        lines: list[Expr] = []
-        if self.note.expansion(w) is not None:
-            lines = self.note.window_lines(w, y)
-            terms, const = self.system.window_terms(*w)
-            if const or terms != e.terms:  # the known part moves over (or a factor goes)
-                relation = [linear_expr(terms, self.note.symbol, self.system.order, const),
-                            "=", y, "⇒", *relation]
-        else:
-            relation = [self.note.out_symbol(w), "=", *relation]
-        lines.append(rel(*relation))  # type: ignore[arg-type]
-        for line in lines[:-1]:
-            step.math(line)
-        step.math(lines[-1], label)
-
-    def _show_group(self, step: StepBuilder, group: Group) -> None:
-        windows = set().union(*(e.windows for e in group.equations))
-        atoms = group.reduced.atoms
-        n, m, rank = len(group.equations), len(atoms), group.reduced.rank
-        count = f"{n} equation{'s' if n != 1 else ''} in {m} unknowns"
-        if rank < n:
-            count += f", only {rank} of them independent (the others follow from these)"
-        elif rank < m:
-            short = m - rank
-            count += f", {'one' if short == 1 else short} too few to fix them all"
-        step.say(f"The window{'s' if len(windows) > 1 else ''} "
-                 f"{self.note.windows_text(windows)} cover{'' if len(windows) > 1 else 's'} "
-                 f"{self._atoms_text(atoms)}: {count}.")
-        for e in group.equations[:SHOW_EQUATIONS]:
-            terms, rhs = scaled_to_integers(e.terms, e.rhs)
-            self._window_equation(step, LinEq(terms, rhs, e.windows))
-        if len(group.equations) > SHOW_EQUATIONS:
-            step.say(f"… and {len(group.equations) - SHOW_EQUATIONS} more equations.")
-
-    def _atoms_text(self, atoms: list[Atom]) -> str:
-        return self.note.keys_text(atoms)  # the key is the symbol: X[4,1]
 
     def end_pass(self) -> None:
         singles, groups = self._counts
@@ -290,22 +258,20 @@ class Report:
             const = self.system.window_terms(*w)[1]
             rest.append(linear_expr(terms, self.note.symbol, self.system.order, const))
         rest.append(value)  # None (undetermined) is left out
-        for line in self.note.window_lines(w, *rest):
-            step.math(line)
+        step.math(self.note.window_relation(w, *rest))
         if terms and value is not None:
             step.say("The windows fix this combination even though its terms stay open.")
         elif value is None:
             atoms = sorted(factors(terms), key=self.system.order)
-            step.say(f"Not determined: it depends on {self._atoms_text(atoms)}, which the "
-                     "data leave open.")
+            step.say("Not determined: it depends on ", *self.note.keys_math(atoms),
+                     ", which the data leave open.")
 
     # ---- what stays open ----------------------------------------------------------------
     def open_values(self, open_groups: list[Group]) -> None:
         """The undetermined values, each with the relations the data do fix (or, for a value
         no relation involves, the literal reason why)."""
-        from examsolve.kinds.conv_recovery.open_values import OpenValues
-
-        OpenValues(self).run(open_groups)
+        OpenValues(self.system, self.note).run(open_groups, self.output_values,
+                                               self.numbered_step, self.d.warn)
 
     # ---- the answers --------------------------------------------------------------------
     def answers(self) -> None:
@@ -340,13 +306,12 @@ class Report:
         step.say("With nothing to solve, each window must reproduce its given output "
                  f"exactly. {agree}")
         for w in windows[:SHOW_ALL_CHECKS]:
-            for line in self.note.window_lines(w, self.system.window_terms(*w)[1]):
-                step.math(line)
+            step.math(self.note.window_relation(w, self.system.window_terms(*w)[1]))
         self.d.answer("check", EVERY_WINDOW_CHECKS, display=Text(EVERY_WINDOW_CHECKS))
 
 
-def _index_set(n: int, base: int) -> str:
-    """The indices of n taps: {1, 2, 3}, or {1, …, 7} when long."""
+def _index_set(n: int, base: int) -> Sym:
+    """The indices of n taps as the set's symbol: {1, 2, 3}, or {1, …, 7} when long."""
     if n <= 4:
-        return "{" + ", ".join(str(base + k) for k in range(n)) + "}"
-    return "{" + f"{base}, …, {base + n - 1}" + "}"
+        return Sym("{" + ", ".join(str(base + k) for k in range(n)) + "}")
+    return Sym("{" + f"{base}, …, {base + n - 1}" + "}")

@@ -35,7 +35,7 @@ from examsolve.mathmodel import Num, Sym, eq
 from examsolve.problem import Common
 from examsolve.kinds.conv_recovery.algebra import (Contradiction, LinEq, rref,
                                                      select_independent)
-from examsolve.kinds.conv_recovery.notation import Notation, join_words, number_text
+from examsolve.kinds.conv_recovery.notation import Notation, join_words, listed, number_text
 from examsolve.kinds.conv_recovery.elimination import Eliminator, linear_expr
 from examsolve.kinds.conv_recovery.propagate import Propagator
 from examsolve.kinds.conv_recovery.report import Report
@@ -117,12 +117,12 @@ class _Solver:
             return False
         step = self.report.step("The kernel and bias from the complete windows" +
                            ("" if passes == 1 else f" (pass {passes})"))
-        names = join_words([*params])
+        names = listed([Sym(p) for p in params])
         if not complete:
-            step.say(f"No window is complete (each one covers a lost input or has a lost "
-                     f"output), so {names} must come from the windows with lost inputs.")
+            step.say("No window is complete (each one covers a lost input or has a lost "
+                     "output), so ", *names, " must come from the windows with lost inputs.")
             return False
-        general = "Y[i]" if self.spec.one_d else "Y[i,j]"
+        general = Sym("Y[i]" if self.spec.one_d else "Y[i,j]")
         n, r = len(params), len(windows)
         zero_based = ""
         if self.spec.common.indexing == 1 and not self.spec.one_d and len(windows) <= 4:
@@ -131,18 +131,18 @@ class _Solver:
             zero_based = (f" (position{'s' if len(windows) > 1 else ''} {positions} when "
                           "counted from 0)")
         count = (f"{r} equation{'s' if r != 1 else ''} in {n} unknown{'s' if n != 1 else ''}")
-        chosen = f"{self.note.windows_text(windows)}{zero_based}"
-        intro = (f"A window is named by the output it produces (window {general} gives "
-                 f"{general}). It is complete when that output and every input it covers are "
-                 f"known; its equation is then linear in {names}. ")
+        chosen = (*self.note.windows_math(windows), zero_based)
+        intro = ("A window is named by the output it produces (window ", general, " gives ",
+                 general, "). It is complete when that output and every input it covers are "
+                 "known; its equation is then linear in ", *names, ". ")
         if len(windows) == len(complete):  # one sentence: how many, which, what they give
-            step.say(intro + (f"There is 1 complete window, {chosen}: {count}." if r == 1 else
-                              f"There are {r} complete windows, {chosen}: {count}."))
+            step.say(*intro, "There is 1 complete window, " if r == 1 else
+                     f"There are {r} complete windows, ", *chosen, f": {count}.")
         else:
-            listed = (f": {self.note.windows_text(complete)}" if len(complete) <= 8 else "")
-            step.say(intro + f"There are {len(complete)} complete windows{listed}. Taking them "
-                     f"row by row and keeping each one that adds new information leaves "
-                     f"{chosen}: {count}.")
+            which = ((": ", *self.note.windows_math(complete)) if len(complete) <= 8 else ())
+            step.say(*intro, f"There are {len(complete)} complete windows", *which,
+                     ". Taking them row by row and keeping each one that adds new information "
+                     "leaves ", *chosen, f": {count}.")
         labelled = []
         wide = n > MAX_SHOWN_ELIMINATION
         for w, terms, rhs_value, const in equations:
@@ -151,18 +151,18 @@ class _Solver:
             if wide:
                 continue
             collected = linear_expr(terms, self.note.symbol, self.system.order, const)
-            lines = self.note.window_lines(w, collected, self.spec.y[w[0]][w[1]])
+            window = self.note.window_relation(w, collected, self.spec.y[w[0]][w[1]])
             if const:  # move the known part over: the equation the elimination uses
-                lines.append(eq(linear_expr(terms, self.note.symbol, self.system.order),
-                                rhs_value))
-            for line in lines[:-1]:
-                step.math(line)
-            step.math(lines[-1], label)
+                step.math(window)
+                step.math(eq(linear_expr(terms, self.note.symbol, self.system.order),
+                             rhs_value), label)
+            else:
+                step.math(window, label)
         if wide:  # too wide to write out: the system as a table of coefficients
-            step.say(f"Too wide to write out: each row holds the coefficients of "
-                     f"{names} in one window and, after `=`, its output minus the known part.")
+            step.say("Too wide to write out: each row holds the coefficients of ", *names,
+                     " in one window and, after `=`, its output minus the known part.")
             step.table(["window", *params, "="],
-                       [[self.note.window_name(w), *[Num(terms.get(p, 0)) for p in params],
+                       [[self.note.out_symbol(w), *[Num(terms.get(p, 0)) for p in params],
                          Num(rhs_value)]
                         for (_label, terms, rhs_value), (w, *_rest) in zip(labelled, equations)])
         if r == n and not wide:

@@ -88,7 +88,10 @@ def test_exam_net_is_twice_an_absolute_difference_minus_one():
     for x in rng.uniform(-3, 3, size=(50, 2)):
         assert value(rels[0].parts[1], coordinate_env(x)) == pytest.approx(numpy_s(answers, x))
     # The values at the points are a table (prose wrapped mid-formula): checked in numpy.
-    table = next(b for _, b in blocks(derivation, "Table") if b.headers[1] == "|x₁ − x₂|")
+    # The header is text, so the column is named in the prose before it: a = |x₁ − x₂|.
+    (named,) = [b for _, b in blocks(derivation, "Para")
+                if any(linear(x) == "a = |x₁ − x₂|" for x in b.math)]
+    table = next(b for _, b in blocks(derivation, "Table") if b.headers == ("points", "a", "s"))
     points = [(0, 0), (1, 1), (0.5, 0.5), (0, 1), (1, 0)]
     seen = []
     for members, level, s in table.rows:
@@ -199,8 +202,8 @@ def test_search_text_claims_only_what_was_searched():
     assert "The winner has the smallest largest" not in text
     assert "stopping at the first whose best net" in text
     search = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "H")
-    assert search.headers == ("H", "grid", "units", "net found")
-    halves_for_two = any(r[0] == "2" and r[1].startswith("halves") for r in search.rows)
+    assert search.headers == ("H", "grid", "w", "b", "units", "net found")
+    halves_for_two = any(r[0] == "2" and r[1] == "halves" for r in search.rows)
     assert not halves_for_two
     # The stopping rule must be said: a net with largest parameter 1.5 exists (numpy check),
     # so the kept net (largest 2) is not the one with the smallest parameters overall.
@@ -219,8 +222,10 @@ def test_search_unit_counts_are_the_distinct_live_units_with_w_nonzero():
     derivation = solve(load("problems/1-classifier-design.yaml"))
     search = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "H")
     points = [(0, 0), (1, 1), (Fraction(1, 2), Fraction(1, 2)), (0, 1), (1, 0)]
-    for _h, grid, units, _found in search.rows:
-        kind, w_bound, b_bound = re.match(r"(\w+), \|w\| ≤ (\d+), \|b\| ≤ (\d+)", grid).groups()
+    for _h, kind, w_cell, b_cell, units, _found in search.rows:
+        # the bounds are relations, |w| ≤ 1 and |b| ≤ 2, as math
+        w_bound, b_bound = (re.fullmatch(rf"\|{v}\| ≤ (\d+)", linear(c)).group(1)
+                            for v, c in (("w", w_cell), ("b", b_cell)))
         q = 1 if kind == "integers" else 2
         ws = [Fraction(k, q) for k in range(-q * int(w_bound), q * int(w_bound) + 1)]
         bs = [Fraction(k, q) for k in range(-q * int(b_bound), q * int(b_bound) + 1)]
@@ -426,3 +431,22 @@ def test_worked_point_shows_every_bias_alike():
     step = next(s for s in exam.steps if s.heading == "Every point through the network")
     z_chain = next(b.expr for b in step.blocks if type(b).__name__ == "Equation")
     assert [linear(r[0]) for r in z_chain.parts[3].rows] == ["1·0 + (−1)·1", "(−1)·0 + 1·1"]
+
+
+# ---- issue 10: math in prose is math, in every format ---------------------------------------
+
+@pytest.mark.parametrize("path", ["problems/1-classifier-design.yaml",
+                                  "problems/1b-classifier-check.yaml"])
+def test_prose_math_is_math_nodes(path):
+    """No text part of a paragraph holds math (a relation on s, p, w·x, a subscripted name,
+    |s|): each is a math node the printers typeset. The relations the model answer states
+    are among the math parts."""
+    derivation = solve(load(path))
+    paras = [b for _, b in blocks(derivation, "Para")]
+    for para in paras:
+        for part in para.parts:
+            if isinstance(part, str):
+                assert not re.search(r"\b[spzhxwbt] ?[<>=≤≥≠]|[a-zσ][₀-₉ⱼ]|\|[a-z]|·x|σ\(",
+                                     part), part
+    math = {linear(x) for p in paras for x in p.math}
+    assert {"s > 0", "s < 0", "p > 0.5", "σ(0) = 0.5"} <= math

@@ -477,3 +477,45 @@ def test_group_after_a_single_says_the_windows_still_open() -> None:
     assert ("Every window still open holds two or more unknowns, so no single window gives a "
             "value.") in text
     assert "No window with a known output holds a single unknown" not in text
+
+
+# ---- one relation per window, long sums elided in the model ----------------------------------
+def test_a_long_window_sum_is_elided_in_the_model_not_by_width() -> None:
+    # Nine ones over [1, 2, 3, 4, X5, 6, 7, 8, 9]: 1 + 2 + 3 + 4 + 6 + 7 + 8 + 9 = 40, so
+    # 40 + X[5] = 50 gives X[5] = 10. Nine terms are too many to write out: the sum keeps its
+    # first two and last two terms and the unknown one, `…` in each gap.
+    from examsolve.derivation import Equation
+    from examsolve.mathmodel import Ellipsis_
+    from examsolve.render.textmath import linear
+
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [[1, 2, 3, 4, ?, 6, 7, 8, 9]]
+        output: [[50]]
+        kernel: [[1, 1, 1, 1, 1, 1, 1, 1, 1]]
+        """))
+    assert derivation.answer_map() == {"X[5]": 10}
+    lines = [linear(b.expr) for s in derivation.steps for b in s.blocks
+             if isinstance(b, Equation)]
+    assert "Y[1] = 1·1 + 1·2 + … + 1·X[5] + … + 1·8 + 1·9 = 50" in lines
+    assert "X[5] + 40 = 50 ⇒ X[5] = 10" in lines
+    (window,) = [b.expr for s in derivation.steps for b in s.blocks
+                 if isinstance(b, Equation) and linear(b.expr).startswith("Y[1] = 1·1")]
+    assert sum(isinstance(t, Ellipsis_) for t in window.parts[1].terms) == 2
+
+
+def test_prose_names_are_math_nodes() -> None:
+    """Every symbol the prose names (X[4,1], e, b = −1) is a math part, never pasted text."""
+    from examsolve.derivation import Para
+    from examsolve.mathmodel import Sym
+
+    derivation = solve(load(EXAM))
+    paras = [b for s in derivation.steps for b in s.blocks if isinstance(b, Para)]
+    for para in paras:
+        for part in para.parts:
+            if isinstance(part, str):
+                assert not re.search(r"\b[XY]\[\d", part), part
+                assert not re.search(r"\b[efb] = ", part), part
+    math = {str(m) for p in paras for m in p.math}
+    assert str(Sym("X[4,1]")) in math and str(Sym("e")) in math
