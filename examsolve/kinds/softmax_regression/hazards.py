@@ -20,13 +20,13 @@ import numpy as np
 
 from examsolve import numerics
 from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.mathmodel import Div, Expr, Mul, Neg, Num, Paren, Sym, Text, call, mat, mul
-from examsolve.numbers import format_number
+from examsolve.mathmodel import (Add, Div, Expr, Mul, Neg, Num, Paren, Rel, Sym, Text, call, mat,
+                                 mul)
 from examsolve.kinds.softmax_regression.digits import honest, honest_all
 from examsolve.kinds.softmax_regression.direct import NAIVE_LINES
 from examsolve.kinds.softmax_regression.notation import (INF, L, LOGSUMEXP, M, NAN, P, P_I, P_Y,
                                                            S_J, S_Y, S_I, W, X, B, eq, exp_of,
-                                                           fixed, fmt, log_of, max_j, minus, number,
+                                                           fixed, log_of, max_j, minus, number,
                                                            ratio, rel, sub, sum_j, word)
 from examsolve.kinds.softmax_regression.steps import Numbers, approx, shown, source
 
@@ -235,19 +235,41 @@ def cure() -> Parts:
                  minus(log_of(sum_j(exp_of(minus(S_J, M)))), Paren(minus(S_Y, M)))), "."]
 
 
+def labelled(label: str, relation: Rel, note: str = "") -> Rel:
+    """A table cell that is one relation with words around it, as one math node (a cell holds
+    text or one node): `overflow: exp(sᵢ) = inf`, `sᵢ > 709.78 (approx.)`."""
+    parts = list(relation.parts)
+    if label:
+        parts[0] = Mul((Text(label), parts[0]), "")
+    if note:
+        parts[-1] = Mul((parts[-1], Text(note)), "")
+    return Rel(tuple(parts), relation.ops)
+
+
 def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
-    over, under = (format_number(v.value).replace("-", "−") for v in limits_text(n))
+    over_, under_ = limits_text(n)
+    s_i, exp_i = S_I, exp_of(S_I)
+    overflow = labelled("overflow: ", eq(exp_i, INF))
+
+    # p_y = 0: s_y − logsumexp(s) < −745.1, or s_y < −745.1 (and, in general, p_y =
+    # finite/inf): the clauses of one cell, as one chain of relations with words between
+    gap = Add((Mul((Num(0), Text(": "), S_Y), ""), Neg(LOGSUMEXP)))
+    p_y_zero = Rel((P_Y, gap, Mul((under_, Text(", or "), S_Y), ""), under_), ("=", "<", "<"))
+    p_y_lost = Rel((P_Y, gap, Mul((under_, Text(", "), S_Y), ""),
+                    Mul((under_, Text(", or "), P_Y), ""), ratio(word("finite"), INF)),
+                   ("=", "<", "<", "="))
     st = d.step("Where the direct code can fail, in general")
     header = ["line (step 2)", "what goes wrong", f"when ({n.dtype})"]
     if ordinary(n):
         st.say(f"Not on these numbers, but on larger or more spread-out ones ({n.dtype}; "
                f"thresholds approx.):")
         st.table(header, [
-            ["2: np.exp(s)", "overflow: exp(sᵢ) = inf", f"sᵢ > {over}"],
+            ["2: np.exp(s)", overflow, rel(s_i, ">", over_)],
             ["3: e / np.sum(e)", "inf/inf = NaN, finite/inf = 0, or 0/0 = NaN",
-             f"logsumexp(s) > {over} (an exp or the sum overflows), or every sⱼ < {under}"],
+             Rel((LOGSUMEXP, Mul((over_, Text(" (an exp or the sum overflows), or every "), S_J),
+                                 ""), under_), (">", "<"))],
             ["4: np.log(…)", "log(0) = −inf, so L = +inf",
-             f"p_y = 0: s_y − logsumexp(s) < {under}, or s_y < {under}"],
+             p_y_zero],
         ])
         st.say("Step 4 cures both, exp overflowing and ", log_of(Num(0)), ": it subtracts ",
                eq(M, max_j()), " before exp, so every exponent is ≤ 0 and the sum is ≥ 1, and "
@@ -255,16 +277,18 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
         return
     st.table(header, [
         ["1: W @ x + b", "the scores overflow to ±inf; nothing later can repair that",
-         f"|sᵢ| > {fmt(n.lim.max)}"],
-        ["2: np.exp(s)", "overflow: exp(sᵢ) = inf", f"sᵢ > {over} (approx.)"],
-        ["2: np.exp(s)", "underflow: exp(sᵢ) = 0 (harmless alone)",
-         f"sᵢ < {under} (approx.)"],
+         rel(call("abs", s_i), ">", number(n.lim.max))],
+        ["2: np.exp(s)", overflow, labelled("", rel(s_i, ">", over_), " (approx.)")],
+        ["2: np.exp(s)", labelled("underflow: ", eq(exp_i, 0), " (harmless alone)"),
+         labelled("", rel(s_i, "<", under_), " (approx.)")],
         ["3: e / np.sum(e)", "inf/inf = NaN; finite/inf = 0",
-         f"an exp or their sum overflowed: logsumexp(s) > {over}"],
-        ["3: e / np.sum(e)", "0/0 = NaN", f"every exp(sⱼ) underflowed: every sⱼ < {under}"],
+         labelled("an exp or their sum overflowed: ", rel(LOGSUMEXP, ">", over_))],
+        ["3: e / np.sum(e)", eq(ratio(Num(0), Num(0)), NAN),
+         Rel((Mul((Text("every "), exp_of(S_J), Text(" underflowed: every "), S_J), ""),
+              under_), ("<",))],
         ["4: np.log(…)", "log(0) = −inf, so L = +inf",
-         f"p_y = 0: s_y − logsumexp(s) < {under}, s_y < {under}, or p_y = finite/inf"],
-        ["4: np.log(…)", "NaN propagates", "p_y = NaN"],
+         p_y_lost],
+        ["4: np.log(…)", "NaN propagates", eq(P_Y, NAN)],
     ])
     st.say("The two hazards of lines 2–4, exp overflowing and ", log_of(Num(0)), ", have one "
            "cure. ", *cure())
