@@ -20,13 +20,13 @@ import numpy as np
 
 from examsolve import numerics
 from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.mathmodel import (Add, Div, Expr, Mul, Neg, Num, Paren, Rel, Sym, Text, call, mat,
+from examsolve.mathmodel import (Div, Expr, Mul, Neg, Num, Paren, Rel, Sym, Text, call, mat,
                                  mul)
 from examsolve.kinds.softmax_regression.digits import honest, honest_all
 from examsolve.kinds.softmax_regression.direct import NAIVE_LINES
 from examsolve.kinds.softmax_regression.notation import (INF, L, LOGSUMEXP, M, NAN, P, P_I, P_Y,
                                                            S_J, S_Y, S_I, W, X, B, eq, exp_of,
-                                                           fixed, log_of, max_j, minus, number,
+                                                           fixed, fmt, log_of, max_j, minus, number,
                                                            ratio, rel, sub, sum_j, word)
 from examsolve.kinds.softmax_regression.steps import Numbers, approx, shown, source
 
@@ -227,7 +227,8 @@ def cure() -> Parts:
     return [
         "Subtracting ", eq(M, max_j()), " from every score leaves ", P, " unchanged (the "
         "factor ", exp_of(Neg(M)), " cancels between numerator and denominator) and makes "
-        "every exponent ≤ 0, so no exp overflows; the largest term becomes ",
+        "every exponent ", rel(minus(S_J, M), "≤", 0), ", so no exp overflows; the largest "
+        "term becomes ",
         eq(exp_of(Num(0)), 1), ", so the sum lies in ",
         Mul((Text("["), Num(1), Text(", "), Sym("C"), Text("]")), ""), " and is never 0. And "
         "the loss never takes ", log_of(P_Y), ": since ", eq(log_of(P_Y), minus(S_Y, LOGSUMEXP)),
@@ -251,13 +252,14 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
     s_i, exp_i = S_I, exp_of(S_I)
     overflow = labelled("overflow: ", eq(exp_i, INF))
 
-    # p_y = 0: s_y − logsumexp(s) < −745.1, or s_y < −745.1 (and, in general, p_y =
-    # finite/inf): the clauses of one cell, as one chain of relations with words between
-    gap = Add((Mul((Num(0), Text(": "), S_Y), ""), Neg(LOGSUMEXP)))
-    p_y_zero = Rel((P_Y, gap, Mul((under_, Text(", or "), S_Y), ""), under_), ("=", "<", "<"))
-    p_y_lost = Rel((P_Y, gap, Mul((under_, Text(", "), S_Y), ""),
-                    Mul((under_, Text(", or "), P_Y), ""), ratio(word("finite"), INF)),
-                   ("=", "<", "<", "="))
+    log_0 = Rel((log_of(Num(0)), Mul((Num(-math.inf), Text(", so "), L), ""),
+                 Mul((Text("+"), INF), "")), ("=", "="))  # log(0) = −inf, so L = +inf
+    # The long conditions stay text: a table cell is text or one math node, and only text
+    # wraps in a column (a long formula would run off the page). They name the true class by
+    # its number (p₂), which needs no guessing from any printer, rather than as p_y.
+    over, under = (fmt(v.value) for v in (over_, under_))
+    y = n.label(n.y - 1).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    p_y, s_y = f"p{y}", f"s{y}"
     st = d.step("Where the direct code can fail, in general")
     header = ["line (step 2)", "what goes wrong", f"when ({n.dtype})"]
     if ordinary(n):
@@ -266,14 +268,13 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
         st.table(header, [
             ["2: np.exp(s)", overflow, rel(s_i, ">", over_)],
             ["3: e / np.sum(e)", "inf/inf = NaN, finite/inf = 0, or 0/0 = NaN",
-             Rel((LOGSUMEXP, Mul((over_, Text(" (an exp or the sum overflows), or every "), S_J),
-                                 ""), under_), (">", "<"))],
-            ["4: np.log(…)", "log(0) = −inf, so L = +inf",
-             p_y_zero],
+             f"logsumexp(s) > {over} (an exp or the sum overflows), or every sⱼ < {under}"],
+            ["4: np.log(…)", log_0,
+             f"{p_y} = 0: {s_y} − logsumexp(s) < {under}, or {s_y} < {under}"],
         ])
         st.say("Step 4 cures both, exp overflowing and ", log_of(Num(0)), ": it subtracts ",
-               eq(M, max_j()), " before exp, so every exponent is ≤ 0 and the sum is ≥ 1, and "
-               "it takes ", eq(L, minus(LOGSUMEXP, S_Y)), ", never ", log_of(P_Y), ".")
+               eq(M, max_j()), " before exp, so every exponent is ", rel(minus(S_J, M), "≤", 0),
+               " and the sum is ", rel(Sym("Z"), "≥", 1), ", and it takes ", eq(L, minus(LOGSUMEXP, S_Y)), ", never ", log_of(P_Y), ".")
         return
     st.table(header, [
         ["1: W @ x + b", "the scores overflow to ±inf; nothing later can repair that",
@@ -282,13 +283,12 @@ def hazards_step(d: DerivationBuilder, n: Numbers) -> None:
         ["2: np.exp(s)", labelled("underflow: ", eq(exp_i, 0), " (harmless alone)"),
          labelled("", rel(s_i, "<", under_), " (approx.)")],
         ["3: e / np.sum(e)", "inf/inf = NaN; finite/inf = 0",
-         labelled("an exp or their sum overflowed: ", rel(LOGSUMEXP, ">", over_))],
+         f"an exp or their sum overflowed: logsumexp(s) > {over}"],
         ["3: e / np.sum(e)", eq(ratio(Num(0), Num(0)), NAN),
-         Rel((Mul((Text("every "), exp_of(S_J), Text(" underflowed: every "), S_J), ""),
-              under_), ("<",))],
-        ["4: np.log(…)", "log(0) = −inf, so L = +inf",
-         p_y_lost],
-        ["4: np.log(…)", "NaN propagates", eq(P_Y, NAN)],
+         f"every exp(sⱼ) underflowed: every sⱼ < {under}"],
+        ["4: np.log(…)", log_0,
+         f"{p_y} = 0: {s_y} − logsumexp(s) < {under}, {s_y} < {under}, or {p_y} = finite/inf"],
+        ["4: np.log(…)", "NaN propagates", eq(sub("p", n.label(n.y - 1)), NAN)],
     ])
     st.say("The two hazards of lines 2–4, exp overflowing and ", log_of(Num(0)), ", have one "
            "cure. ", *cure())

@@ -64,7 +64,7 @@ def test_scores_within_exps_range_are_not_called_safe_when_p_y_underflows() -> N
     assert "p₂ = 0, as log(p₂) = s₂ − logsumexp(s) ≈ −1409 < −745.1" in words
     assert "log(0) = −inf, so the loss comes out as +inf" in words
     hazards = [r for b in steps(spec(s, 2))[2] if b.get("type") == "table" for r in b["rows"]]
-    assert any("s_y − logsumexp(s) < −745.1" in r[2] for r in hazards)
+    assert any("s₂ − logsumexp(s) < −745.1" in r[2] for r in hazards)  # y = 2, by number
 
 
 def test_a_zero_elsewhere_is_named_as_harmless_not_denied() -> None:

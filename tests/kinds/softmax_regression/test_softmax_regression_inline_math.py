@@ -32,14 +32,21 @@ b: [0, 0, 0]
 """
 
 
+# A table's text cells may spell math in Unicode (sⱼ < −745.1): a cell is text or one math node,
+# and only text wraps in a column. What they may not hold is what only latex.py's regex read.
+GUESSED = re.compile(r"(?<![\w.])[A-Za-z]_[A-Za-z0-9]|\^|√")
+
+
 def text_pieces(derivation) -> list[str]:
+    """The paragraphs' text parts, and the table cells' text with its Unicode math masked."""
     out = []
     for step in derivation.steps:
         for block in step.blocks:
             if isinstance(block, Para):
                 out += [p for p in block.parts if isinstance(p, str)]
             elif isinstance(block, Table):
-                out += [c for row in block.rows for c in row if isinstance(c, str)]
+                out += [c for row in block.rows for c in row
+                        if isinstance(c, str) and GUESSED.search(c)]
     return [re.sub(r"`[^`]*`", "", p) for p in out]  # code spans are code, not math
 
 
