@@ -12,59 +12,27 @@ from __future__ import annotations
 import numpy as np
 
 from examsolve.derivation import Derivation, DerivationBuilder
-from examsolve.mathmodel import (Add, Call, Div, Ellipsis_, Expr, Mul, Neg, Num, Paren, Pow,
-                                 Sym, Text, add, call, eq, mat, mul, sym)
-from examsolve.numbers import format_number
+from examsolve.mathmodel import (Add, Call, Ellipsis_, Expr, Mul, Num, Paren, Sym, Text, add,
+                                 call, eq, mat, mul, rel, sym)
 from examsolve.problem import Common
+from examsolve.kinds.complexity_curve.bias_variance import write_bias_and_variance
 from examsolve.kinds.complexity_curve.experiment import (GOOD_FIT_BAND, Curve, Experiment,
                                                            regions, simplest_best)
+from examsolve.kinds.complexity_curve.notation import (D, D_STAR, N2, SIGMA2, X, at_degree,
+                                                         decimal, degree_list, degree_range,
+                                                         interval, is_, mse_sum, number)
 from examsolve.kinds.complexity_curve.plot import charts_from_answers, terminal_chart
+from examsolve.kinds.complexity_curve.prevention import write_method, write_prevention
 
 KIND = "complexity-curve"
 # A mean resting on one training set is not a stable estimate: flag degrees where the worst
 # single training set gives more than this share of the mean test MSE.
 DOMINATED_SHARE = 1 / 3
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def fmt(value: float) -> str:
-    """A number for prose: 4 significant digits, 8.25×10⁸ rather than 8.25e8."""
-    text = format_number(float(value))
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    return f"{mantissa}×10{superscript(int(exponent))}"
-
-
-def superscript(n: int) -> str:
-    """2 → ², −1 → ⁻¹: an exponent in prose, as the math shows it."""
-    return str(n).translate(_SUPERSCRIPT)
 
 
 def cell(value: float | None) -> Expr | str:
     """A table entry as math, so document renderers typeset 8.25 × 10⁸; None is `—`."""
     return "—" if value is None else Num(float(value))
-
-
-def degree_list(degrees: tuple[int, ...]) -> str:
-    """0–2 for a run, else 0, 2, 5."""
-    if len(degrees) > 2 and list(degrees) == list(range(degrees[0], degrees[-1] + 1)):
-        return f"{degrees[0]}–{degrees[-1]}"
-    return ", ".join(str(d) for d in degrees)
-
-
-def squared(expr: Expr) -> Pow:
-    return Pow(expr, Num(2))
-
-
-def mse_sum(count: str, index: str, y: Expr, p: Expr) -> Mul:
-    """(1/count) Σ_index (y − p)²."""
-    return Mul((Div(Num(1), Sym(count)), Sym("Σ", index), squared(Paren(Add((y, Neg(p)))))), "")
-
-
-# d* as the prose writes it: a superscript * has no Unicode form, and d^* on the terminal
-# would read as code.
-D_STAR = Sym("d*")
 
 
 def bias2_values(curve: Curve) -> tuple[float | None, ...]:
@@ -73,9 +41,6 @@ def bias2_values(curve: Curve) -> tuple[float | None, ...]:
 
 
 def write_solution(common: Common, exp: Experiment) -> Derivation:
-    from examsolve.kinds.complexity_curve.bias_variance import write_bias_and_variance
-    from examsolve.kinds.complexity_curve.prevention import write_method, write_prevention
-
     b = DerivationBuilder(KIND, common.title, common.statement, common.source)
     degrees = exp.design.degrees
     under, over = regions(exp.plain, degrees)
@@ -126,18 +91,19 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
     design, task = exp.design, exp.design.task
     a, z = task.domain
     s = b.step("The experiment: measure the curves instead of sketching them")
-    s.say("The task is 1-D regression with a known truth: targets are a function of x plus "
-          "Gaussian noise,")
+    s.say("The task is 1-D regression with a known truth: targets are a function of ", X,
+          " plus Gaussian noise,")
     s.eq(Sym("y"), add(call("f", "x"), Sym("ε")))
     s.eq(call("f", "x"), task.function.expr)
-    more = (f" (and {design.repeats} more of n₂ = {design.more_train}, for step 6)"
-            if design.more_train else "")
-    s.say(f"with x uniform on [{fmt(a)}, {fmt(z)}] and ε ~ N(0, σ²), σ = {fmt(task.noise)}: "
-          f"σ² = {fmt(task.noise ** 2)} is the error no model can avoid. R = "
-          f"{design.repeats} training sets of n = {task.train} points are drawn "
-          f"independently{more}; one test set of m = {task.test} points stays fixed. The "
-          f"complexity is the polynomial degree d = {degree_list(design.degrees)} "
-          "(d + 1 coefficients), fitted by least squares:")
+    more = ((f" (and {design.repeats} more of ", is_(N2, design.more_train), ", for step 6)")
+            if design.more_train else ())
+    s.say("with ", X, " uniform on ", interval(number(a), number(z)), " and ",
+          Mul((Sym("ε"), call("N", 0, SIGMA2)), " ~ "), ", ", is_(Sym("σ"), task.noise), ": ",
+          is_(SIGMA2, task.noise ** 2), " is the error no model can avoid. ",
+          is_("R", design.repeats), " training sets of ", is_("n", task.train),
+          " points are drawn independently", more, "; one test set of ", is_("m", task.test),
+          " points stays fixed. The complexity is the polynomial degree ",
+          at_degree(design.degrees), " (", add(D, 1), " coefficients), fitted by least squares:")
     # a for these coefficients: c is kept for the Legendre coefficients ridge penalises (step 6)
     s.eq(call("p", "x"), Add((sym("a", 0), mul(sym("a", 1), "x", op=""), Ellipsis_(),
                               Mul((sym("a", "d"), Sym("x", sup="d")), ""))))
@@ -147,9 +113,9 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
     s.eq(Sym("MSE", "test"), mse_sum("m", "j", sym("y", "j"), call("p", sym("x", "j"))))
     interpolating = [d for d in design.degrees if d + 1 >= task.train]
     if interpolating:
-        s.say(f"Degrees {degree_list(tuple(interpolating))} have d + 1 ≥ n = {task.train} "
-              "coefficients: they pass through every training point (training MSE ≈ 0, up to "
-              "rounding).")
+        s.say("Degrees ", degree_range(tuple(interpolating)), " have ",
+              rel(add(D, 1), "≥", "n", "=", task.train), " coefficients: they pass through "
+              "every training point (training ", rel(Text("MSE"), "≈", 0), ", up to rounding).")
 
 
 def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
@@ -168,36 +134,38 @@ def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
             caption=f"means over the {repeats} training sets; median: median test MSE; "
                     "— = bias² too small to measure (step 5)")
     falls = bool(np.all(np.diff(c.train_mse) <= 1e-12 * max(1.0, float(c.train_mse[0]))))
-    s.say(f"Training MSE falls from {fmt(c.train_mse[0])} at d = {degrees[0]} to "
-          f"{fmt(c.train_mse[-1])} at d = {degrees[-1]}"
-          + (" and never increases: each degree's models contain the previous degree's, so "
-             "least squares on the same points fits at least as well." if falls else "."))
-    text = (f"Test MSE is lowest at d* = {degrees[best]} (mean {fmt(c.test_mse[best])}, "
-            f"median {fmt(median[best])})")
-    text += (" and higher at every smaller degree. " if best and
-             np.all(c.test_mse[:best] > c.test_mse[best]) else ". ")
+    s.say("Training MSE falls from ", number(c.train_mse[0]), " at ", at_degree(degrees[0]),
+          " to ", number(c.train_mse[-1]), " at ", at_degree(degrees[-1]),
+          " and never increases: each degree's models contain the previous degree's, so "
+          "least squares on the same points fits at least as well." if falls else ".")
+    text: list[str | Expr] = [
+        "Test MSE is lowest at ", eq(D_STAR, degrees[best]), " (mean ",
+        number(c.test_mse[best]), ", median ", number(median[best]), ")",
+        " and higher at every smaller degree. " if best and
+        np.all(c.test_mse[:best] > c.test_mse[best]) else ". "]
     last = len(degrees) - 1
     if over:
         steady = " steadily" if np.all(np.diff(median[best:]) > 0) else ""
-        text += (f"Above d*, the median climbs{steady} to {fmt(median[last])} at d = "
-                 f"{degrees[last]}" + (": the U shape." if under else "."))
+        text += ["Above ", D_STAR, f", the median climbs{steady} to ", number(median[last]),
+                 " at ", at_degree(degrees[last]), ": the U shape." if under else "."]
     else:
-        text += f"Up to d = {degrees[last]} no larger degree is measurably worse."
-    s.say(text)
+        text += ["Up to ", at_degree(degrees[last]), " no larger degree is measurably worse."]
+    s.say(*text)
     dominated = tuple(d for d, share in zip(degrees, c.worst_share()) if share > DOMINATED_SHARE)
     if dominated and degrees[last] in dominated:
         share = c.worst_share()[last]
         worst = int(np.argmax(c.set_test_mse[last]))
         lo, hi = c.x_span[worst]
         a, z = exp.design.task.domain
-        s.say(f"The mean climbs far faster: at high degree it is dominated by a few training "
-              f"sets. At d = {degrees[last]} one of the {repeats} gives {share:.0%} of it; its "
-              f"points cover only x ∈ [{lo:.3g}, {hi:.3g}] of [{fmt(a)}, {fmt(z)}], and "
-              "the fit extrapolates wildly to test points outside. At d = "
-              f"{degree_list(dominated)} the worst single set gives more than a third of the "
-              "mean, so those means are not stable estimates; the median is.")
-    s.say(f"Regions (a convention): below d*, a test MSE more than {GOOD_FIT_BAND:.0%} above "
-          "the minimum is underfitting; above d*, overfitting.")
+        s.say("The mean climbs far faster: at high degree it is dominated by a few training "
+              "sets. At ", at_degree(degrees[last]), f" one of the {repeats} gives {share:.0%} "
+              "of it; its points cover only ",
+              rel(X, "∈", interval(decimal(f"{lo:.3g}"), decimal(f"{hi:.3g}"))), " of ",
+              interval(number(a), number(z)), ", and the fit extrapolates wildly to test "
+              "points outside. At ", at_degree(dominated), " the worst single set gives more "
+              "than a third of the mean, so those means are not stable estimates; the median is.")
+    s.say("Regions (a convention): below ", D_STAR, f", a test MSE more than {GOOD_FIT_BAND:.0%} "
+          "above the minimum is underfitting; above ", D_STAR, ", overfitting.")
 
 
 def _graph(b: DerivationBuilder, exp: Experiment, answers: dict[str, object],
@@ -213,8 +181,8 @@ def _graph(b: DerivationBuilder, exp: Experiment, answers: dict[str, object],
              + (", ".join(marks) if marks else "no region") + ".")
     best = exp.design.degrees[exp.plain.best_index()]
     s.say("The shape to draw: training error falls steadily with complexity; generalisation "
-          f"(test) error falls, reaches its minimum (here at d* = {best}), then rises as the "
-          "gap between the two curves opens.")
+          "(test) error falls, reaches its minimum (here at ", eq(D_STAR, best), "), then rises "
+          "as the gap between the two curves opens.")
 
 
 def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
@@ -223,30 +191,31 @@ def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[i
     sigma2 = exp.design.task.noise ** 2
     at = {d: i for i, d in enumerate(degrees)}
     s = b.step("What is underfitting? What is overfitting?")
-    text = ("Underfitting: the model is too simple to represent the true function, so "
-            "training and test error are both high. ")
+    text: list[str | Expr] = ["Underfitting: the model is too simple to represent the true "
+                              "function, so training and test error are both high. "]
     if under:
         i = at[under[0]]
-        text += (f"Here d = {degree_list(under)}: at d = {under[0]} the training MSE is "
-                 f"{fmt(c.train_mse[i])} and the test MSE {fmt(c.test_mse[i])}"
-                 + (f", both far above σ² = {fmt(sigma2)}."
-                    if min(c.train_mse[i], c.test_mse[i]) > 2 * sigma2 else "."))
+        text += ["Here ", at_degree(under), ": at ", at_degree(under[0]),
+                 " the training MSE is ", number(c.train_mse[i]), " and the test MSE ",
+                 number(c.test_mse[i])]
+        text += ([", both far above ", is_(SIGMA2, sigma2), "."]
+                 if min(c.train_mse[i], c.test_mse[i]) > 2 * sigma2 else ["."])
     else:
-        text += f"No degree from {degrees[0]} up underfits measurably on this task."
-    s.say(text)
-    text = ("Overfitting: the model is flexible enough to fit the noise of its particular "
-            "training set, so training error keeps falling while test error rises. ")
+        text.append(f"No degree from {degrees[0]} up underfits measurably on this task.")
+    s.say(*text)
+    text = ["Overfitting: the model is flexible enough to fit the noise of its particular "
+            "training set, so training error keeps falling while test error rises. "]
     if over:
         i = at[over[-1]]
         below = c.train_mse[i] < sigma2
-        text += (f"Here d = {degree_list(over)}: at d = {over[-1]} the training MSE "
-                 f"{fmt(c.train_mse[i])} is "
-                 + (f"below σ² = {fmt(sigma2)}, the noise no model can predict, so the fit "
-                    "follows the noise; " if below else "low; ")
-                 + f"the test MSE has median {fmt(c.test_mse_median[i])}.")
+        text += ["Here ", at_degree(over), ": at ", at_degree(over[-1]), " the training MSE ",
+                 number(c.train_mse[i]), " is "]
+        text += (["below ", is_(SIGMA2, sigma2), ", the noise no model can predict, so the "
+                  "fit follows the noise; "] if below else ["low; "])
+        text += ["the test MSE has median ", number(c.test_mse_median[i]), "."]
     else:
-        text += f"No degree up to {degrees[-1]} overfits measurably on this task."
-    s.say(text)
+        text.append(f"No degree up to {degrees[-1]} overfits measurably on this task.")
+    s.say(*text)
 
 
 def _answers(b: DerivationBuilder, exp: Experiment, values: dict[str, object]) -> None:

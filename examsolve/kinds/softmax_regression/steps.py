@@ -22,13 +22,17 @@ import numpy as np
 
 from examsolve import numerics
 from examsolve.derivation import DerivationBuilder
-from examsolve.mathmodel import (Div, Expr, Neg, Num, Paren, Sym, Transpose, add, call, deriv,
-                                 mat, mul, row)
+from examsolve.mathmodel import (Div, Expr, Mul, Neg, Num, Paren, Pow, Sym, Transpose, add, call,
+                                 deriv, mat, mul, row)
 from examsolve.numbers import format_number
 from examsolve.kinds.softmax_regression.digits import (addends, digits_needed, honest_all,
                                                          log_pair, loss_written)
 from examsolve.kinds.softmax_regression.direct import (Limits, NaiveTrace, limits,
                                                          trace_naive, true_exp)
+from examsolve.kinds.softmax_regression.notation import (B, L, LOGSUMEXP, M, P, P_I, P_Y, S,
+                                                           S_I, S_J, S_Y, SCORES, W, X, Y, eq,
+                                                           exp_of, log_of, minus, number, rel,
+                                                           shape, sum_j)
 
 
 @dataclass(frozen=True)
@@ -174,19 +178,10 @@ def shown(value: object) -> object:
     return value
 
 
-def fmt(value: object) -> str:
-    """A number in prose, written as in the math (typographic minus); NaN by its name."""
-    text = format_number(value).replace("-", "−")
-    return "NaN" if text == "nan" else text
-
-
-def minus(value: float, places: int) -> str:
-    """A float to fixed places, with a typographic minus like the math."""
-    return f"{value:.{places}f}".replace("-", "−")
-
-
-def subscript(text: str) -> str:
-    return text.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+def power_of_ten(text: str) -> Expr:
+    """`2.576e-869` (beyond any float) as 2.576 × 10⁻⁸⁶⁹."""
+    mantissa, exponent = text.split("e")
+    return Mul((Num(Fraction(mantissa)), Pow(Num(10), Num(int(exponent)))), "×")
 
 
 # ---- 1. shapes ----------------------------------------------------------------------------
@@ -195,27 +190,29 @@ def shapes_step(d: DerivationBuilder, n: Numbers) -> None:
     C, D = n.C, n.D
     st = d.step("Shapes")
     names = f" ({', '.join(n.classes)})" if n.classes else ""
-    st.say(f"One score per class, s = W x + b, turned into probabilities p = softmax(s). x is "
-           f"a column of D = {D} number{'s' * (D > 1)} and there {'are' if C > 1 else 'is'} "
-           f"C = {C} class{'es' * (C > 1)}{names}, so:")
+    softmax = eq(P, call("softmax", S))
+    st.say("One score per class, ", SCORES, ", turned into probabilities ", softmax, ". ", X,
+           " is a column of ", eq(Sym("D"), D), f" number{'s' * (D > 1)} and there "
+           f"{'are' if C > 1 else 'is'} ", eq(Sym("C"), C), f" class{'es' * (C > 1)}{names}, so:")
     st.table(["", "shape", "here", "what it holds"], [
-        ["x", "D×1", f"{D}×1", "the input point"],
-        ["W", "C×D", f"{C}×{D}", "one row of weights per class"],
-        ["b", "C×1", f"{C}×1", "one bias per class"],
-        ["s = W x + b", "C×1", f"{C}×1", "the scores (logits)"],
-        ["p = softmax(s)", "C×1", f"{C}×1", "the class probabilities"],
+        [X, shape(Sym("D"), 1), shape(D, 1), "the input point"],
+        [W, shape(Sym("C"), Sym("D")), shape(C, D), "one row of weights per class"],
+        [B, shape(Sym("C"), 1), shape(C, 1), "one bias per class"],
+        [SCORES, shape(Sym("C"), 1), shape(C, 1), "the scores (logits)"],
+        [softmax, shape(Sym("C"), 1), shape(C, 1), "the class probabilities"],
     ])
     st.eq(Sym("s"), add(mul("W", "x", op=""), "b"),
           add(mul(mat(shown(n.W)), column(shown(n.x)), op=""), column(shown(n.b))),
           column(shown(n.s_exact)))
     name = f" ({n.classes[n.y - 1]})" if n.classes else ""
+    true = eq(Y, int(n.y_label))
     if n.indexing == 1:
-        st.say(f"The true class is y = {n.y_label}{name}; classes count from 1, as in the "
-               f"exam and in the code below.")
+        st.say("The true class is ", true, f"{name}; classes count from 1, as in the exam and "
+               "in the code below.")
     else:
-        st.say(f"The true class is y = {n.y_label}{name}; classes count from {n.indexing} "
-               f"here, but the code below counts them from 1, as the exam does, so it is "
-               f"given y = {n.y}.")
+        st.say("The true class is ", true, f"{name}; classes count from {n.indexing} here, but "
+               "the code below counts them from 1, as the exam does, so it is given ",
+               eq(Y, n.y), ".")
 
 
 # ---- 4. the robust computation ------------------------------------------------------------
@@ -234,35 +231,36 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
     st.rel(call("exp", add("s", Neg(Sym("m")))), "=", mat([call("exp", v) for v in z_]),
            "≈" if lost else approx(n.e, e), mat(e))
     if lost:
-        pieces = []
+        pieces: list[str | Expr] = []
         for i in lost:
             size = true_exp(z[i])
-            pieces.append(f"exp({fmt(shown(z[i]))})" +
-                          (f" ≈ {size.replace('-', '−')}" if size else ""))
-        st.say(f"{', '.join(pieces)}: below the smallest positive {n.work_dtype} "
-               f"({fmt(limits(n.work_dtype).smallest)}), so "
-               f"stored as 0 — harmless, since it is far below the rounding of the 1 it is "
-               f"added to.")
+            term = exp_of(Num(shown(z[i])))
+            pieces += [", " if pieces else "",
+                       rel(term, "≈", power_of_ten(size)) if size else term]
+        st.say(*pieces, f": below the smallest positive {n.work_dtype} (",
+               number(limits(n.work_dtype).smallest), "), so stored as 0 — harmless, since it "
+               "is far below the rounding of the 1 it is added to.")
     if n.Z != 1:
         st.say("On digits: floats are rounded to 4 significant digits, but a value that would "
                "then look exact (0.99995 as 1) gets more, the entries of a vector or matrix "
-               "all get as many as the one that needs most, and Z, its terms, log Z and L get "
-               "enough for each line to check by hand.")
+               "all get as many as the one that needs most, and ", Sym("Z"), ", its terms, ",
+               log_of(Sym("Z")), " and ", L, " get enough for each line to check by hand.")
     Z = mul(Sym("Σ", sub="j"), call("exp", add(Sym("s", "j"), Neg(Sym("m")))), op="")
     if C > 1:
         st.rel("Z", "=", Z, "=", add(*[Num(v) for v in e.ravel()]), "≈" if n.Z != 1 else "=",
                Z_)
     else:
         st.rel("Z", "=", Z, "=", Z_)
+    one, Z = eq(exp_of(Num(0)), 1), Sym("Z")
     if len(tied) == 1:
-        st.say(f"The term exp(0) = 1, from class {n.class_label(tied[0])}, keeps Z ≥ 1, so "
-               f"log Z ≥ 0 is finite.")
+        st.say("The term ", one, f", from class {n.class_label(tied[0])}, keeps ",
+               rel(Z, "≥", 1), ", so ", rel(log_of(Z), "≥", 0), " is finite.")
     else:
         names = ", ".join(n.class_label(i) for i in tied[:-1]) + \
             f" and {n.class_label(tied[-1])}"
         times = "twice" if len(tied) == 2 else f"{len(tied)} times"
-        st.say(f"Classes {names} tie for the largest score: the term exp(0) = 1 appears "
-               f"{times}, so Z ≥ {len(tied)} and log Z > 0 is finite.")
+        st.say(f"Classes {names} tie for the largest score: the term ", one, f" appears {times}, "
+               "so ", rel(Z, "≥", len(tied)), " and ", rel(log_of(Z), ">", 0), " is finite.")
     log_Z = n.log_Z_written
     st.rel(call("logsumexp", "s"), "=", add("m", call("log", "Z")),
            "=", add(Num(m_), call("log", Z_)), "≈" if n.Z != 1 else "=",
@@ -280,8 +278,8 @@ def robust_step(d: DerivationBuilder, n: Numbers) -> None:
     p = honest_all(n.p)
     st.rel("p", "=", Div(call("exp", add("s", Neg(Sym("m")))), Sym("Z")),
            "≈" if lost else approx(n.p, p), mat(p))
-    st.say(f"Every intermediate stayed finite: L {approx([n.loss], [n.loss_written])} "
-           f"{fmt(n.loss_written)}.")
+    st.say("Every intermediate stayed finite: ",
+           rel(L, approx([n.loss], [n.loss_written]), number(n.loss_written)), ".")
 
 
 def approx(values: object, written: object) -> str:
@@ -309,27 +307,36 @@ def gradient_step(d: DerivationBuilder, n: Numbers) -> None:
         return "≈" if lost else approx(values, written)
 
     st = d.step("Gradients")
-    st.say(f"From L = logsumexp(s) − s_y: ∂logsumexp/∂sᵢ = exp(sᵢ)/Σⱼ exp(sⱼ) = pᵢ and "
-           f"∂s_y/∂sᵢ = [i = y], so ∂L/∂s = p − onehot(y) (onehot(y) has its 1 at "
-           f"position {y}). With s = W x + b, ∂sᵢ/∂Wᵢⱼ = xⱼ and ∂sᵢ/∂bᵢ = 1:")
+    i = Sym("i")
+    st.say("From ", eq(L, minus(LOGSUMEXP, S_Y)), ": ",
+           eq(deriv(LOGSUMEXP, S_I), Div(exp_of(S_I), sum_j(exp_of(S_J))), P_I), " and ",
+           eq(deriv(S_Y, S_I), 1), " if ", eq(i, Y), ", else 0, so ",
+           eq(deriv(L, S), minus(P, call("onehot", Y))), " (", call("onehot", Y),
+           f" has its 1 at position {y}). With ", SCORES, ", ",
+           eq(deriv(S_I, Sym("W", "ij")), Sym("x", "j")), " and ", eq(deriv(S_I, Sym("b", "i")), 1),
+           ":")
     p_minus = add("p", Neg(call("onehot", "y")))
     st.rel(deriv("L", "s"), "=", p_minus, "=", add(mat(p), Neg(column(onehot))),
            sign(n.db, g), mat(g))
     st.rel(deriv("L", "W"), "=", mul(Paren(p_minus), Transpose(Sym("x")), op=""),
            "=", mul(mat(g), row(shown(n.x)), op=""), sign(n.dW, dW), mat(dW))
     st.rel(deriv("L", "b"), "=", p_minus, sign(n.db, g), mat(g))
-    st.say(f"∂L/∂W is (C×1)(1×D) = {n.C}×{n.D}, the shape of W; ∂L/∂b is {n.C}×1, the shape "
-           f"of b.")
+    st.say(deriv(L, W), " is ", eq(Mul((Paren(shape(Sym("C"), 1)), Paren(shape(1, Sym("D")))), ""),
+                                   shape(n.C, n.D)),
+           ", the shape of ", W, "; ", deriv(L, B), " is ", shape(n.C, 1), ", the shape of ", B,
+           ".")
 
 
 # ---- 6. the reference implementation ------------------------------------------------------
 
 def reference_step(d: DerivationBuilder, n: Numbers) -> None:
     st = d.step("The reference implementation")
-    st.say("The robust code, in full. The loss comes from log_softmax, which gives log p_y = "
-           "(s_y − m) − log Z without forming p_y, so L = log Z − (s_y − m), as in step 4; "
-           "the gradients use softmax, as in step 5. check_point only checks the shapes and "
-           "y (raising a ValueError).")
+    centred, Z = Paren(minus(S_Y, M)), Sym("Z")
+    st.say("The robust code, in full. The loss comes from `log_softmax`, which gives ",
+           eq(log_of(P_Y), minus(centred, log_of(Z))), " without forming ", P_Y, ", so ",
+           eq(L, minus(log_of(Z), centred)), ", as in step 4; the gradients use `softmax`, as "
+           "in step 5. `check_point` only checks the shapes and ", Y, " (raising a "
+           "`ValueError`).")
     st.code("import numpy as np\n\n\n" + source(
         numerics.log_softmax, numerics.softmax, numerics.softmax_cross_entropy,
         numerics.softmax_cross_entropy_gradients))

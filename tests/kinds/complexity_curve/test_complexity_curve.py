@@ -478,13 +478,20 @@ def test_answer_displays_read_as_math(derivation):
 
 
 def test_prose_has_no_e_notation(derivation):
-    """Finding 10: large numbers in prose read 8.25×10⁸; tables and math carry Num nodes."""
-    from examsolve.derivation import Table
-    from examsolve.mathmodel import Num
+    """Finding 10: large numbers in prose read 8.250 × 10⁸, as math (a power of ten, so every
+    printer typesets it); tables and math carry Num nodes."""
+    from examsolve.derivation import Para, Table
+    from examsolve.mathmodel import Mul, Num, Pow
 
     text = _prose(derivation)
     assert not re.search(r"\d(\.\d+)?e-?\d", text)
-    assert "×10⁸" in text
+    assert "8.250 × 10⁸" in text  # 4 significant digits, the trailing zero kept
+    powers = [p for s in derivation.steps for b in s.blocks if isinstance(b, Para)
+              for p in b.math if isinstance(p, Mul) and p.op == "×"]
+    assert powers and all(isinstance(p.factors[1], Pow) and p.factors[1].base == Num(10)
+                          for p in powers)
+    assert any(p.factors[0].value * 10.0 ** p.factors[1].exp.value == pytest.approx(8.25e8, rel=1e-3)
+               for p in powers)
     table = next(b for s in derivation.steps for b in s.blocks if isinstance(b, Table))
     assert isinstance(table.rows[12][2], Num) and table.rows[12][2].value == pytest.approx(8.25e8,
                                                                                         rel=1e-3)
@@ -497,8 +504,8 @@ BIAS_CLAIM = re.compile(r"From d\* on variance (?:grows|goes) from [^,]+, while 
 
 
 def _prose_number(text: str) -> float:
-    """A number as prose writes it: 0.007491, 2.466×10⁴, 1.2×10⁻⁵."""
-    mantissa, _, power = text.partition("×10")
+    """A number as prose writes it: 0.007491, 2.466 × 10⁴, 1.2 × 10⁻⁵."""
+    mantissa, _, power = text.partition(" × 10")
     exponent = power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")) or "0"
     return float(mantissa) * 10.0 ** int(exponent)
 
@@ -515,7 +522,7 @@ def assert_bias_claim_is_the_oracles(text, o, degrees, best):
     said = claim.group(1)
     if measured:
         bound = max(o["bias2"][i] for i in tail if o["resolved"][i])
-        got = re.match(r"bias² is (?:at most )?([\d.e×⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+) at d = ([\d, –]+?)"
+        got = re.match(r"bias² is (?:at most )?([\d.]+(?: × 10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)?) at d = ([\d, –]+?)"
                        r"(?: and too small to measure at d = ([\d, –]+))?$", said)
         assert got, said
         assert _prose_number(got.group(1)) == pytest.approx(bound, rel=1e-3), (said, bound)
@@ -585,12 +592,12 @@ def test_one_letter_per_coefficient_vector(derivation):
     step = next(s for s in derivation.steps if s.heading.startswith("What strategies"))
     texts = [linear(b.expr) if isinstance(b, Equation) else para_text(b) for b in step.blocks
              if hasattr(b, "parts") or hasattr(b, "text") or isinstance(b, Equation)]
-    defined = next(i for i, t in enumerate(texts) if "p(x) = Σₖ cₖPₖ(t) with t = 2x − 1" in t)
+    defined = next(i for i, t in enumerate(texts) if "p(x) = Σₖ cₖ Pₖ(t) with t = 2x − 1" in t)
     penalty = next(i for i, t in enumerate(texts) if "λ Σ" in t)
     assert defined < penalty
     plain = solve(load_string(_spec("sin(2*pi*x)", 0.3, 12, 100, 5, "0..4",
                                     more_data="false"), "t.yaml"))
-    assert "the Legendre basis, p(x) = Σₖ cₖPₖ(t) with t = 2x − 1" in _prose(plain, "Method")
+    assert "the Legendre basis, p(x) = Σₖ cₖ Pₖ(t) with t = 2x − 1" in _prose(plain, "Method")
     assert "step 6" not in _prose(plain, "Method")
 
 

@@ -61,10 +61,10 @@ def test_scores_within_exps_range_are_not_called_safe_when_p_y_underflows() -> N
     direct = steps(spec(s, 2))[1]
     words = prose(direct)
     assert "It works here" not in words and "neither overflows nor underflows" not in words
-    assert "p₂ = 0, as log p₂ = s₂ − logsumexp(s) ≈ −1409 < −745.1" in words
+    assert "p₂ = 0, as log(p₂) = s₂ − logsumexp(s) ≈ −1409 < −745.1" in words
     assert "log(0) = −inf, so the loss comes out as +inf" in words
     hazards = [r for b in steps(spec(s, 2))[2] if b.get("type") == "table" for r in b["rows"]]
-    assert any("s_y − logsumexp(s) < −745.1" in r[2] for r in hazards)
+    assert any("s₂ − logsumexp(s) < −745.1" in r[2] for r in hazards)  # y = 2, by number
 
 
 def test_a_zero_elsewhere_is_named_as_harmless_not_denied() -> None:
@@ -72,7 +72,7 @@ def test_a_zero_elsewhere_is_named_as_harmless_not_denied() -> None:
     assert direct_loss(s, 1) == 0.0  # right: the true loss is log(1 + e^−1409) ≈ 0
     words = prose(steps(spec(s, 1))[1])
     assert "It works here" in words and "no inf, 0" not in words
-    assert "p₂ = 0, as log p₂ = s₂ − logsumexp(s) ≈ −1409 < −745.1: harmless" in words
+    assert "p₂ = 0, as log(p₂) = s₂ − logsumexp(s) ≈ −1409 < −745.1: harmless" in words
 
 
 def test_an_exp_of_the_true_class_that_underflows_is_blamed() -> None:
@@ -92,7 +92,7 @@ def test_a_sum_that_overflows_with_no_exp_overflowing_is_explained() -> None:
 
 
 SCORES = [-2000, -800, -746, -740, -700, -3, 0, 2, 700, 709, 709.5, 710, 2000]
-WORKS = re.compile(r"logsumexp\(s\) ≈ (\S+) is below 709\.78, .* log p(\S) = s\2 − "
+WORKS = re.compile(r"logsumexp\(s\) ≈ (\S+) is below 709\.78, .* log\(p(\S)\) = s\2 − "
                    r"logsumexp\(s\) (?:≈|=) (\S+) is above −745\.1")
 
 
