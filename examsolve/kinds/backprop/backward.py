@@ -243,8 +243,9 @@ class BackwardWriter:
             if pos == 0:
                 note: tuple[Part, ...] = ()
                 if b.shape[1] == 1 and v.shape[0] > 1 and v.shape[1] > 1:
+                    shape = m.mul(v.shape[0], v.shape[1], op="×")
                     note = (grad_symbol(self.spec.loss, self.disp(v)), " is an outer product, "
-                            "in ", self.disp(v), "'s shape (", m.mul(v.shape[0], v.shape[1], op="×"), "):")
+                            "in ", self.disp(v), "'s shape (", shape, "):")
                 b_sym, b_val = self.transposed(b)
                 return m.Mul((U, b_sym), "·"), m.Mul((u, b_val), "·"), note
             a_sym, a_val = self.transposed(a)

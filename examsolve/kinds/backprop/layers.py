@@ -201,7 +201,7 @@ def _nll(w: Writer, n: Node, v: Node, U: m.Expr, u: m.Expr) -> Result:
                           m.Mul((m.Neg(m.Div(m.num(1), m.as_expr(v.value.reshape(-1)[c]))),
                                  unit), "·"), shape=v.shape)
     return sym, num, (m.deriv(m.Paren(m.Neg(m.call("log", pc))), w.disp(v)), " is ",
-                      m.Neg(m.Div(m.num(1), pc)), f" at entry {c + base} and 0 elsewhere; ",
+                      m.Div(m.num(-1), pc), f" at entry {c + base} and 0 elsewhere; ",
                       unit, " is that unit vector.")
 
 
