@@ -39,38 +39,42 @@ def symbol(name: str) -> m.Sym:
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def name_text(expr: m.Expr) -> str:
-    """The characters of a name built by `symbol` (and of pad(x), softmax(s)): W₁, b_out.
+def name_text(expr: m.Expr, words: bool = False) -> str:
+    """The characters of a name built by `symbol` (and of pad(x), softmax(s)): W₁, pad(x).
 
-    The math model has no index node, so an entry is one symbol whose name is its base's
-    characters followed by `[index]` (every printer reads Unicode digit subscripts in a
-    name); warnings are plain strings and name their gradients the same way. Anything
-    else is an error: this is a name, not a printer."""
+    The math model has no index node, so an entry of such a name is one symbol whose name is
+    the base's characters followed by `[index]` (every printer reads Unicode digit subscripts
+    in a name). A word subscript has no such characters: it is written b_out when `words`
+    (warnings, which are plain strings), else it is not a name and this raises ValueError,
+    as it does for anything that is not a name: this is a name, not a printer."""
     if isinstance(expr, m.Sym) and expr.sup is None:
         if expr.sub is None:
             return expr.name
         if expr.sub.isdigit():
             return expr.name + expr.sub.translate(_SUBSCRIPT_DIGITS)
-        return f"{expr.name}_{expr.sub}"
+        if words:
+            return f"{expr.name}_{expr.sub}"
     if isinstance(expr, m.Call):
-        return f"{expr.fn}(" + ", ".join(name_text(a) for a in expr.args) + ")"
+        return f"{expr.fn}(" + ", ".join(name_text(a, words) for a in expr.args) + ")"
     if isinstance(expr, m.Paren):
-        return "(" + name_text(expr.arg) + ")"
+        return "(" + name_text(expr.arg, words) + ")"
     raise ValueError(f"{type(expr).__name__} is not a name")
 
 
 def grad_text(loss: str, name: str) -> str:
     """∂L/∂W₁ as plain text, for warnings (which are strings)."""
-    return f"∂{name_text(symbol(loss))}/∂{name_text(symbol(name))}"
+    return f"∂{name_text(symbol(loss), True)}/∂{name_text(symbol(name), True)}"
 
 
 def indexed(name_expr: m.Expr, index: str) -> m.Expr:
-    """name[index] as one symbol: pad(x₁)[i + k − 1], W₁[1,2]; an unnamed expression's
-    entry is the bracketed expression followed by its index, (W₁·x + b₁)[2]."""
+    """name[index]: one symbol, pad(x₁)[i + k − 1] or W₁[1,2]; a name with a word subscript
+    followed by its index, bₒᵤₜ[1]; an unnamed expression's entry is the bracketed
+    expression followed by its index, (W₁·x + b₁)[2]."""
     try:
         return m.Sym(f"{name_text(name_expr)}[{index}]")
     except ValueError:
-        return m.Mul((m.Paren(name_expr), m.Sym(f"[{index}]")), "")
+        base = name_expr if isinstance(name_expr, m.Sym) else m.Paren(name_expr)
+        return m.Mul((base, m.Sym(f"[{index}]")), "")
 
 
 def entry(name_expr: m.Expr, shape: tuple[int, int], flat_index: int, base: int) -> m.Expr:

@@ -87,3 +87,25 @@ def test_no_renderer_import_and_no_import_inside_a_function(path):
     # solve.py and spec.py import the heavy modules late so `kinds` and `list` stay fast.
     if path.name not in ("solve.py", "spec.py", "__init__.py"):
         assert not [m for m, inside in imports if inside], path.name
+
+
+def test_an_entry_of_a_word_subscripted_name_reads_like_the_name():
+    """b_out is written bₒᵤₜ everywhere, its entries too (not b_out[2] beside bₒᵤₜ)."""
+    from examsolve.problem import load_string
+    from examsolve.render.textmath import para_text
+
+    d = solve(load_string("""\
+kind: backprop
+title: a word subscript
+given:
+  x: [1, 2]
+parameters:
+  W: [[1, 0], [-2, 1]]
+  b_out: [0, 1]
+model:
+  - h = relu(W @ x + b_out)
+  - L = sum(h) + nll(softmax(h), 1)
+""", "w.yaml"))
+    text = "\n".join(para_text(b) for s in d.steps for b in s.blocks if isinstance(b, Para))
+    assert "b_out" not in text and "on every coordinate of W, bₒᵤₜ." in text
+    assert re.search(r"\(at ∂L/∂(\(bₒᵤₜ\[[12]\]\)|W\[[12],[12]\])\)\.", text), text
