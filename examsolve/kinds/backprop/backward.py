@@ -16,12 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from examsolve import mathmodel as m
-from examsolve.derivation import StepBuilder
-from examsolve.render.textmath import linear
-from examsolve.kinds.backprop.notation import (expr_display, grad_symbol, is_scalar,
+from examsolve.derivation import Part, StepBuilder
+from examsolve.kinds.backprop import layers
+from examsolve.kinds.backprop.notation import (dedupe, expr_display, grad_symbol, is_scalar,
                                                 symbol, value)
 from examsolve.kinds.backprop.engine import Node
-from examsolve.kinds.backprop.loss import dedupe
 from examsolve.kinds.backprop.model import BackpropSpec, Evaluation
 
 
@@ -119,10 +118,15 @@ class BackwardWriter:
 
     # ---- blocks ----------------------------------------------------------------------------
     def write(self) -> None:
+        s, A, h = m.Sym("s"), m.Sym("A"), m.Sym("h")
+        gs = m.deriv("L", s)
         self.step.say("Gradients are written in the shape of their quantity (a column for a "
                       "column vector), so the chain rule multiplies the transposed Jacobian "
-                      "into the upstream gradient: for s = A·h, ∂L/∂h = (∂s/∂h)ᵀ·∂L/∂s = "
-                      "Aᵀ·∂L/∂s, and ∂L/∂A = ∂L/∂s·hᵀ (an outer product).")
+                      "into the upstream gradient: for ", m.eq(s, m.mul(A, h)), ", ",
+                      m.eq(m.deriv("L", h), m.mul(m.Transpose(m.Paren(m.deriv(s, h))), gs),
+                           m.mul(m.Transpose(A), gs)), ", and ",
+                      m.eq(m.deriv("L", A), m.mul(gs, m.Transpose(h))),
+                      " (an outer product).")
         for node in self.order():
             self.block(node)
 
@@ -147,7 +151,7 @@ class BackwardWriter:
             t = self.target(h)
             head = self.chain_head(h, t, v)
             via = self.disp(t) if t is not self.loss else self.disp(h)
-            through.append(linear(via))
+            through.append(via)
             name = m.Mul((gv, m.Text(" via "), via), "")  # the branch's share: ∂L/∂h via s₁
             rows.append([p for p in (name, head, sym, num, value(n.contribs[pos]))
                          if p is not None])
@@ -158,8 +162,8 @@ class BackwardWriter:
         for note in dict.fromkeys(notes):
             self.step.say(note)
         times = {2: "twice"}.get(len(branches), f"{len(branches)} times")
-        self.step.say(f"{linear(self.disp(v))} is used {times}, by {_and(through)}, so "
-                      f"{linear(gv)} sums one branch via each:")
+        self.step.say(self.disp(v), f" is used {times}, by ", *layers.listing(through), ", so ",
+                      gv, " sums one branch via each:")
         for row in rows:
             self.step.eq(*row)
         self.step.eq(gv, m.Add(tuple(parts)), m.Add(tuple(values)), value(v.grad))
@@ -210,7 +214,7 @@ class BackwardWriter:
             return m.Mul((expr, U), op), None if num is None else m.Mul((num, u), op)
         return m.Mul((U, expr), op), None if num is None else m.Mul((u, num), op)
 
-    def branch(self, n: Node, pos: int, v: Node) -> tuple[m.Expr, m.Expr | None, str]:
+    def branch(self, n: Node, pos: int, v: Node) -> layers.Result:
         """(symbolic, with numbers or None, a note) for ∂L/∂n · ∂n/∂v."""
         U, u = self.G(n), value(n.grad)
         op = n.op
@@ -220,37 +224,38 @@ class BackwardWriter:
             if v.shape != n.shape:
                 s = m.Call("sum", (U,))
                 return (m.Neg(s) if sign < 0 else s), m.Call("sum", (u,)), \
-                    f"{linear(self.disp(v))} was added to every entry, so it collects their sum."
-            return (m.Neg(U) if sign < 0 else U), None, ""
+                    (self.disp(v), " was added to every entry, so it collects their sum.")
+            return (m.Neg(U) if sign < 0 else U), None, ()
         if op == "neg":
-            return m.Neg(U), None, ""
+            return m.Neg(U), None, ()
         if op == "mul":
             other = n.children[1 - pos]
             o_sym, o_val = self.disp(other), value(other.value)
             mark = "·" if scalar_u or is_scalar(other.value) else "⊙"
             if v.shape != n.shape:
                 return m.Call("sum", (m.Mul((U, o_sym), "⊙"),)), \
-                    m.Call("sum", (m.Mul((u, o_val), "⊙"),)), ""
+                    m.Call("sum", (m.Mul((u, o_val), "⊙"),)), ()
             if self.target(n) is self.loss:  # 1·a is a
-                return o_sym, o_val, ""
-            return m.Mul((U, o_sym), mark), m.Mul((u, o_val), mark), ""
+                return o_sym, o_val, ()
+            return m.Mul((U, o_sym), mark), m.Mul((u, o_val), mark), ()
         if op == "matmul":
             a, b = n.children
             if pos == 0:
-                note = ""
+                note: tuple[Part, ...] = ()
                 if b.shape[1] == 1 and v.shape[0] > 1 and v.shape[1] > 1:
-                    note = (f"∂L/∂{linear(self.disp(v))} is an outer product, in "
-                            f"{linear(self.disp(v))}'s shape ({v.shape[0]}×{v.shape[1]}):")
+                    shape = m.mul(v.shape[0], v.shape[1], op="×")
+                    note = (grad_symbol(self.spec.loss, self.disp(v)), " is an outer product, "
+                            "in ", self.disp(v), "'s shape (", shape, "):")
                 b_sym, b_val = self.transposed(b)
                 return m.Mul((U, b_sym), "·"), m.Mul((u, b_val), "·"), note
             a_sym, a_val = self.transposed(a)
             if scalar_u:
-                return (*self.scaled(U, u, a_sym, a_val, v.shape), "")
-            return m.Mul((a_sym, U), "·"), m.Mul((a_val, u), "·"), ""
+                return (*self.scaled(U, u, a_sym, a_val, v.shape), ())
+            return m.Mul((a_sym, U), "·"), m.Mul((a_val, u), "·"), ()
         if op == "transpose":
             if self.hidden(n):
                 return self.folded_branch(n, v)
-            return m.Transpose(U), None, ""
+            return m.Transpose(U), None, ()
         return self.elementwise_branch(n, pos, v, U, u)
 
     def transposed(self, node: Node) -> tuple[m.Expr, m.Expr]:
@@ -266,7 +271,7 @@ class BackwardWriter:
             return self.consumers[n.index][0][0]
         return n
 
-    def folded_branch(self, t: Node, v: Node) -> tuple[m.Expr, m.Expr | None, str]:
+    def folded_branch(self, t: Node, v: Node) -> layers.Result:
         """v enters its consumer n as vᵀ: ∂L/∂v = (∂L/∂vᵀ)ᵀ, written without the transpose."""
         n, pos = self.consumers[t.index][0]
         U, u = self.G(n), value(n.grad)
@@ -275,23 +280,17 @@ class BackwardWriter:
             o_sym, o_val = self.disp(other), value(other.value)
             if pos == 0:  # n = vᵀ·B: ∂L/∂v = B·(∂L/∂n)ᵀ
                 if is_scalar(n.grad):
-                    return (*self.scaled(U, u, o_sym, o_val, v.shape), "")
+                    return (*self.scaled(U, u, o_sym, o_val, v.shape), ())
                 return m.Mul((o_sym, m.Transpose(U)), "·"), \
-                    m.Mul((o_val, value(n.grad.T)), "·"), ""
+                    m.Mul((o_val, value(n.grad.T)), "·"), ()
             return m.Mul((m.Transpose(U), o_sym), "·"), \
-                m.Mul((value(n.grad.T), o_val), "·"), ""  # n = A·vᵀ: ∂L/∂v = (∂L/∂n)ᵀ·A
+                m.Mul((value(n.grad.T), o_val), "·"), ()  # n = A·vᵀ: ∂L/∂v = (∂L/∂n)ᵀ·A
         sym, num, note = self.branch(n, pos, t)
         return m.Transpose(sym), None if num is None else m.Transpose(num), note
 
     def elementwise_branch(self, n: Node, pos: int, v: Node, U: m.Expr,
-                           u: m.Expr) -> tuple[m.Expr, m.Expr | None, str]:
-        from examsolve.kinds.backprop import layers
-
+                           u: m.Expr) -> layers.Result:
         return layers.branch(self, n, pos, v, U, u)
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def column(shape: tuple[int, int]) -> bool:

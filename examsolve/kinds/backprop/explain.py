@@ -13,14 +13,15 @@ from fractions import Fraction
 import numpy as np
 
 from examsolve import mathmodel as m
-from examsolve.derivation import Derivation, DerivationBuilder
+from examsolve.derivation import Derivation, DerivationBuilder, Part
 from examsolve.numbers import format_number
-from examsolve.render.textmath import linear
 from examsolve.kinds.backprop.backward import BackwardWriter
 from examsolve.kinds.backprop.finite_differences import FiniteDifferenceCheck, OtherConvention
-from examsolve.kinds.backprop.notation import (entry, expr_display, grad_symbol, symbol,
-                                                value, window_index)
-from examsolve.kinds.backprop.loss import LossWriter, applies, dedupe
+from examsolve.kinds.backprop.layers import listing, relu_at_zero
+from examsolve.kinds.backprop.notation import (dedupe, entry, expr_display, grad_symbol,
+                                                grad_text, indexed, symbol, value,
+                                                window_index)
+from examsolve.kinds.backprop.loss import LossWriter, applies
 from examsolve.kinds.backprop.model import BackpropSpec, Evaluation, contains_loss
 from examsolve.kinds.backprop.parse import LOSSES, Apply, Const, Node_, Ref
 
@@ -30,9 +31,9 @@ class Prediction:
     """A head's prediction: the forward pass's sentence, the answer's value (a class name,
     a label, "tie" or "boundary") and its boxed line."""
 
-    sentence: str
+    sentence: tuple[Part, ...]
     value: str
-    boxed: str
+    boxed: m.Expr
 
 
 class Explainer:
@@ -103,32 +104,39 @@ class Explainer:
                     step.say(guess.sentence)
                     self.predictions[line.name] = guess
 
-    def conv_sentence(self, a: Apply) -> str:
+    def conv_sentence(self, a: Apply) -> tuple[Part, ...]:
         """The convolution's formula with this problem's names, per `indexing`."""
         node = self.ev.node(a)
         stride = node.info["stride"]
-        out = linear(symbol(node.name)) if node.name else ("s" if a.op == "conv1d" else "S")
-        x, w, b = (linear(self.display(arg)) for arg in a.args)
-        bias = linear(m.as_expr(node.children[2].value[0, 0]))
-        plus = "" if not self.conv_has_bias(a) else f" + {b}"
+        out = symbol(node.name) if node.name else m.Sym("s" if a.op == "conv1d" else "S")
+        x, w, b = (self.display(arg) for arg in a.args)
+        bias = m.as_expr(node.children[2].value[0, 0])
+        pad = m.call("pad", x)
         if a.op == "conv1d":
-            formula = (f"{out}[i] = Σₖ pad({x})[{window_index('i', 'k', stride, self.base)}]·"
-                       f"{w}[k]{plus}")
-            before, after = node.info["pad"]
-            padded = (f"pad({x}) is {x} with {_zeros(before)} before and {_zeros(after)} after"
-                      if (before, after) != (0, 0) else f"pad({x}) = {x} (no padding)")
+            index, tap, total = "i", "k", m.Sym("Σ", "k")
+            window = window_index("i", "k", stride, self.base)
         else:
-            formula = (f"{out}[i,j] = Σᵤ,ᵥ pad({x})[{window_index('i', 'u', stride, self.base)}"
-                       f", {window_index('j', 'v', stride, self.base)}]·{w}[u,v]{plus}")
+            index, tap, total = "i,j", "u,v", m.Sym("Σ", "u,v")
+            window = (f"{window_index('i', 'u', stride, self.base)}, "
+                      f"{window_index('j', 'v', stride, self.base)}")
+        products = m.mul(total, m.mul(indexed(pad, window), indexed(w, tap)), op="")
+        has_bias = self.conv_has_bias(a)
+        formula = m.eq(indexed(out, index), m.add(products, b) if has_bias else products)
+        if a.op == "conv1d":
+            before, after = node.info["pad"]
+            padded: tuple[Part, ...] = (
+                (pad, " is ", x, f" with {_zeros(before)} before and {_zeros(after)} after")
+                if (before, after) != (0, 0) else (m.eq(pad, x), " (no padding)"))
+        else:
             top, left = node.info["pad"]
-            padded = (f"pad({x}) is {x} with {_zeros(top)} above and {_zeros(left)} to the left "
-                      "(and as needed below and right)" if (top, left) != (0, 0)
-                      else f"pad({x}) = {x} (no padding)")
-        text = (f"{formula}, a cross-correlation (the kernel is not flipped, as in PyTorch); "
-                f"{padded}.")
-        if plus and a.op == "conv1d" and self.conv1d_small(a):
-            text += f" The last term of each sum below is the bias {b}" + \
-                ("." if b == bias else f" = {bias}.")
+            padded = ((pad, " is ", x, f" with {_zeros(top)} above and {_zeros(left)} to the "
+                       "left (and as needed below and right)") if (top, left) != (0, 0)
+                      else (m.eq(pad, x), " (no padding)"))
+        text: tuple[Part, ...] = (formula, ", a cross-correlation (the kernel is not flipped, "
+                                  "as in PyTorch); ", *padded, ".")
+        if has_bias and a.op == "conv1d" and self.conv1d_small(a):
+            text += (" The last term of each sum below is the bias ",
+                     b if b == bias else m.eq(b, bias), ".")
         return text
 
     def conv_has_bias(self, a: Apply) -> bool:
@@ -154,8 +162,12 @@ class Explainer:
         scores under cross_entropy, the 0.5-thresholded label of a single sigmoid output
         (named by `classes` when it names labels 0 and 1)."""
         val = self.ev.named[name].value.reshape(-1)
-        sym = linear(symbol(name))
+        sym = symbol(name)
         names = self.spec.class_names(name)
+
+        def boxed(*parts: Part) -> m.Expr:  # `p₂ predicts: label 1`: one line of math
+            return m.Mul((sym, *(m.Text(p) if isinstance(p, str) else p for p in parts)), "")
+
         if loss.op == "bce":
             if val.size != 1:
                 return None
@@ -164,35 +176,40 @@ class Explainer:
             def label(k: int) -> str:
                 return f"{names[k]} (label {k})" if names else f"label {k}"
 
+            half = m.num(Fraction(1, 2))
             if p == Fraction(1, 2):
                 return Prediction(
-                    f"Prediction: {sym} = 0.5 is exactly on the decision boundary ({sym} > 0.5 "
-                    f"predicts {label(1)}, {sym} < 0.5 {label(0)}): neither is preferred.",
-                    "boundary", f"{sym} predicts: neither label ({sym} = 0.5, on the boundary)")
+                    ("Prediction: ", m.eq(sym, half), " is exactly on the decision boundary (",
+                     m.rel(sym, ">", half), f" predicts {label(1)}, ", m.rel(sym, "<", half),
+                     f" {label(0)}): neither is preferred."),
+                    "boundary", boxed(" predicts: neither label (", sym, " = ", half,
+                                      ", on the boundary)"))
             k, side = (1, ">") if p > Fraction(1, 2) else (0, "<")
-            return Prediction(f"Prediction: {sym} {side} 0.5, so the prediction is {label(k)}.",
-                              names[k] if names else str(k), f"{sym} predicts: {label(k)}")
+            return Prediction(("Prediction: ", m.rel(sym, side, half),
+                               f", so the prediction is {label(k)}."),
+                              names[k] if names else str(k), boxed(f" predicts: {label(k)}"))
         top = max(val)
         best = [i for i, v in enumerate(val) if v == top]
         what = "probability" if loss.op == "nll" else "score"
-        top_text = linear(m.as_expr(top))
+        top_expr = m.as_expr(top)
 
         def called(i: int) -> str:
             return names[i] if names else f"{i + self.base}"
 
         if len(best) == val.size:
             among = f" ({', '.join(names)})" if names else ""
-            return Prediction(f"Prediction: {sym} is a {val.size}-way tie ({top_text} each): no "
-                              f"class{among} is preferred.", "tie",
-                              f"{sym} predicts: no class (a {val.size}-way tie)")
+            return Prediction(("Prediction: ", sym, f" is a {val.size}-way tie (", top_expr,
+                               f" each): no class{among} is preferred."), "tie",
+                              boxed(f" predicts: no class (a {val.size}-way tie)"))
         if len(best) > 1:
             tied = _and([called(i) for i in best])
-            return Prediction(f"Prediction: the largest {what}, {top_text}, is shared by "
-                              f"{tied}: a tie.", "tie", f"{sym} predicts: a tie of {tied}")
-        at = linear(entry(symbol(name), (val.size, 1), best[0], self.base))
-        return Prediction(f"Prediction: the largest {what} is {at} = {top_text}, so the "
-                          f"predicted class is {called(best[0])}.", called(best[0]),
-                          f"{sym} predicts: {called(best[0])} ({at} = {top_text})")
+            return Prediction((f"Prediction: the largest {what}, ", top_expr,
+                               f", is shared by {tied}: a tie."), "tie",
+                              boxed(f" predicts: a tie of {tied}"))
+        at = entry(sym, (val.size, 1), best[0], self.base)
+        return Prediction((f"Prediction: the largest {what} is ", m.eq(at, top_expr),
+                           f", so the predicted class is {called(best[0])}."), called(best[0]),
+                          boxed(f" predicts: {called(best[0])} (", at, " = ", top_expr, ")"))
 
     def conv1d_sums(self, step, a: Apply) -> None:  # type: ignore[no-untyped-def]
         """Each output of a small conv1D as its sum of products (the padded input first)."""
@@ -230,14 +247,14 @@ class Explainer:
         step.eq(*dedupe(parts))
 
     # ---- ReLU'(0) and the self-check -------------------------------------------------------------
-    def zero_inputs(self) -> list[str]:
+    def zero_inputs(self) -> list[m.Expr]:
         """The ReLU inputs that are exactly 0, as entries (s₁[2])."""
         zeros = []
         for n in self.ev.ctx.nodes:
             if n.op == "relu" and np.any(n.info["zero"]):
                 z = n.children[0]
                 z_sym = self.node_symbol(z)
-                zeros += [linear(entry(z_sym, z.shape, int(i), self.base))
+                zeros += [entry(z_sym, z.shape, int(i), self.base)
                           for i in np.argwhere(n.info["zero"].reshape(-1)).reshape(-1)]
         return zeros
 
@@ -254,13 +271,13 @@ class Explainer:
             return
         g0, g1 = self.spec.relu_grad_at_zero, 1 - self.spec.relu_grad_at_zero
         step = d.step("ReLU inputs at exactly 0")
-        where = f"{', '.join(zeros)} {'is' if len(zeros) == 1 else 'are'} exactly 0"
+        where = (*listing(zeros), " is" if len(zeros) == 1 else " are",
+                 " exactly 0, where ReLU's one-sided slopes are 0 and 1. With ",
+                 relu_at_zero(g1), " instead")
         if not other.changed:
-            step.say(f"{where}, where ReLU's one-sided slopes are 0 and 1. With ReLU'(0) = "
-                     f"{g1} instead no final gradient changes.")
+            step.say(*where, " no final gradient changes.")
             return
-        step.say(f"{where}, where ReLU's one-sided slopes are 0 and 1. With ReLU'(0) = {g1} "
-                 "instead the mask changes there:")
+        step.say(*where, " the mask changes there:")
         loss = self.spec.loss
         for index, upstream, mask, grad_in in other.relus:
             relu = self.ev.ctx.nodes[index]
@@ -275,10 +292,9 @@ class Explainer:
             step.eq(grad_symbol(loss, symbol(name)), value(grad))
         unchanged = [n for n in self.spec.wrt if n not in other.changed]
         if unchanged:
-            step.say("while " + ", ".join(linear(grad_symbol(loss, symbol(n)))
-                                          for n in unchanged) +
+            step.say("while ", *_commas([grad_symbol(loss, symbol(n)) for n in unchanged]),
                      (" stays" if len(unchanged) == 1 else " stay") + " the same.")
-        names = [linear(grad_symbol(loss, symbol(n))) for n in other.changed]
+        names = [grad_text(loss, n) for n in other.changed]  # a warning is plain text
         values = [_prose(g) for g in other.changed.values()]
         both = len(names) > 1
         d.warn(f"{_and(names)} assume{'' if both else 's'} ReLU'(0) = {g0}; with ReLU'(0) = "
@@ -289,23 +305,28 @@ class Explainer:
         step = d.step("Self-check with finite differences")
         share = "every coordinate" if check.checked + check.skipped == check.total else \
             f"a seeded sample of {check.checked + check.skipped} of the {check.total:,} coordinates"
-        step.say(f"Central differences (L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = "
-                 f"1e-6·max(1, |θ|), on {share} of " +
-                 ", ".join(linear(symbol(n)) for n in self.spec.wrt) + ".")
+        theta, eps = m.Sym("θ"), m.Sym("ε")
+        step.say("Central differences ",
+                 m.Div(m.add(m.call("L", m.add(theta, eps)),
+                             m.Neg(m.call("L", m.add(theta, m.Neg(eps))))),
+                       m.mul(2, eps, op="")), " in float64, ",
+                 m.eq(eps, m.mul(m.Num(1e-6), m.call("max", 1, m.call("abs", theta)))),
+                 f", on {share} of ", *_commas([symbol(n) for n in self.spec.wrt]), ".")
         zeros = self.zero_inputs() if check.pinned else []
         if zeros:
             g0 = self.spec.relu_grad_at_zero
-            hold = (f"so the numerical check keeps ReLU'(0) = {g0}, like the derivation"
+            hold = ("so the numerical check keeps ", relu_at_zero(g0), ", like the derivation"
                     ": it checks the algebra, not the choice at the kink.")
             if plain:
                 step.say("At a kink a plain central difference gives the average of the two "
                          "one-sided slopes; here it would give")
                 for name, grad in plain.items():
                     step.rel(grad_symbol(self.spec.loss, symbol(name)), "≈", value(grad))
-                step.say("which is neither ReLU'(0) = 0's answer nor ReLU'(0) = 1's, " + hold)
+                step.say("which is neither ", relu_at_zero(0), "'s answer nor ",
+                         relu_at_zero(1), "'s, ", *hold)
             else:
                 step.say("At a kink a plain central difference gives the average of the two "
-                         "one-sided slopes, " + hold)
+                         "one-sided slopes, ", *hold)
         if any(n.op.startswith("maxpool") and np.any(n.info["ties"]) for n in self.ev.ctx.nodes):
             step.say("Where a pooling window's maximum is tied, both perturbed runs keep the "
                      "first maximum, as the backward pass does.")
@@ -313,9 +334,14 @@ class Explainer:
             step.say(f"{check.skipped} coordinate(s) sit so close to a ReLU kink that every step "
                      "crossed it; they are left out.")
         verdict = "agree" if check.ok else "DISAGREE"
+        worst: tuple[Part, ...] = (".",)
+        if check.worst is not None:
+            name, shape, index = check.worst
+            where = symbol(name) if shape == (1, 1) else entry(symbol(name), shape, index,
+                                                                self.base)
+            worst = (" (at ", grad_symbol(self.spec.loss, where), ").")
         step.say(f"The chain-rule gradients {verdict} with them: the largest difference is "
-                 f"{format_number(check.largest, 2)}" + (f" (at {check.worst})."
-                                                         if check.worst else "."))
+                 f"{format_number(check.largest, 2)}", *worst)
         if not check.ok:
             d.warn("self-check failed: " + "; ".join(check.failures[:3]))
 
@@ -330,7 +356,7 @@ class Explainer:
                      boxed=line.name == self.spec.loss or line.name in outputs)
             if line.name in self.predictions:  # the answer to "give the prediction"
                 guess = self.predictions[line.name]
-                d.answer(f"prediction({line.name})", guess.value, m.Text(guess.boxed))
+                d.answer(f"prediction({line.name})", guess.value, guess.boxed)
         for name in self.spec.wrt:
             g = grads[name]
             d.answer(f"d{self.spec.loss}/d{name}", answer_of(g),
@@ -359,6 +385,14 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _commas(items: list[m.Expr]) -> tuple[Part, ...]:
+    """a, b, c as paragraph parts."""
+    out: list[Part] = []
+    for i, item in enumerate(items):
+        out += [", ", item] if i else [item]
+    return tuple(out)
+
+
 def _zeros(n: int) -> str:
     return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
 
@@ -370,7 +404,8 @@ def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
     d = DerivationBuilder(common.kind, common.title, common.statement, common.source)
     ex = Explainer(spec, ev)
     ex.forward(d)
-    backward = 3 if LossWriter(ex).write(d) else 2  # the backward step's number
+    losses = LossWriter(spec, ex.display, ex.node, ex.class_text)
+    backward = 3 if losses.write(d) else 2  # the backward step's number
     BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text, backward).write()
     ex.relu_zeros(d, alternative, backward + 1)
     ex.self_check(d, check, plain)

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from examsolve.render.textmath import linear
 from examsolve.kinds.backprop import engine as eng
-from examsolve.kinds.backprop.notation import grad_symbol, symbol
+from examsolve.kinds.backprop.notation import grad_text
 from examsolve.kinds.backprop.model import BackpropSpec, evaluate, leaf_arrays
 
 SAMPLE = 200
@@ -30,7 +29,8 @@ class FiniteDifferenceCheck:
     checked: int  # coordinates compared
     total: int  # coordinates in the wrt tensors
     largest: float  # the largest |numeric − chain rule|
-    worst: str  # where it occurred, e.g. "∂L/∂W[1,2]"
+    # where it occurred: (name, its shape, flat index), e.g. ("W", (2, 2), 1) for ∂L/∂W[1,2]
+    worst: tuple[str, tuple[int, int], int] | None
     failures: tuple[str, ...]  # coordinates outside the tolerance
     skipped: int  # coordinates whose step crossed a kink
     pinned: bool  # some ReLU/max-pool tie was followed along the convention's branch
@@ -76,7 +76,7 @@ def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
     loss0 = float(base.named[spec.loss].value[0, 0])
     shapes = {name: base.named[name].shape for name in spec.wrt}
     coords = sample_coordinates({name: int(np.prod(shapes[name])) for name in spec.wrt})
-    largest, worst, failures, skipped = 0.0, "", [], 0
+    largest, worst, failures, skipped = 0.0, None, [], 0
     for name, index in coords:
         theta = float(base.named[name].value.reshape(-1)[index])
         numeric = None
@@ -90,13 +90,13 @@ def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
         analytic = float(grads[name].reshape(-1)[index])
         diff = abs(numeric - analytic)
         rounding = 8 * np.finfo(float).eps * max(1.0, abs(loss0)) / eps  # type: ignore[misc]
-        label = linear(grad_symbol(spec.loss, symbol(name))) + \
-            entry_label(shapes[name], index, spec.common.indexing)
-        if not diff <= 1e-6 + 1e-4 * abs(analytic) + rounding:
+        if not diff <= 1e-6 + 1e-4 * abs(analytic) + rounding:  # a warning: plain text
+            label = grad_text(spec.loss, name) + entry_label(shapes[name], index,
+                                                             spec.common.indexing)
             failures.append(f"{label}: chain rule {analytic:.6g}, finite difference "
                             f"{numeric:.6g}")
         if diff >= largest:
-            largest, worst = diff, label
+            largest, worst = diff, (name, shapes[name], index)
     pinned = any(np.any(np.asarray(v == 0)) for v in pins.values())
     return FiniteDifferenceCheck(len(coords) - skipped, sum(int(np.prod(s)) for s in
                                                             shapes.values()),

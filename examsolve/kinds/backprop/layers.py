@@ -8,19 +8,38 @@ per `indexing`: (i − 1)·stride + k from 1, i·stride + k from 0).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from examsolve import mathmodel as m
-from examsolve.render.textmath import linear
-from examsolve.kinds.backprop.notation import entry, is_scalar, value, window_index
+from examsolve.derivation import Part, StepBuilder
+from examsolve.kinds.backprop.notation import (entry, grad_symbol, indexed, is_scalar, value,
+                                                window_index)
 from examsolve.kinds.backprop.engine import Node
+from examsolve.kinds.backprop.model import BackpropSpec, Evaluation
 
-if TYPE_CHECKING:
-    from examsolve.kinds.backprop.backward import BackwardWriter
+# (symbolic, with numbers or None, a note: the parts of a sentence, or none)
+Result = tuple[m.Expr, m.Expr | None, tuple[Part, ...]]
 
-Result = tuple[m.Expr, m.Expr | None, str]
+
+class Writer(Protocol):
+    """What these rules read of the backward pass's writer (backward.BackwardWriter)."""
+
+    spec: BackpropSpec
+    ev: Evaluation
+    step: StepBuilder
+    loss: Node
+    number: int
+
+    def disp(self, node: Node) -> m.Expr: ...
+    def fused(self, node: Node) -> Node | None: ...
+    def target(self, node: Node) -> Node: ...
+    def class_text(self, expr) -> str: ...  # type: ignore[no-untyped-def]
+    def upstream(self, n: Node, expr: m.Expr, num: m.Expr | None, op: str = "·",
+                 shape: tuple[int, int] = (1, 1)) -> tuple[m.Expr, m.Expr | None]: ...
+    def scaled(self, U: m.Expr, u: m.Expr, expr: m.Expr, num: m.Expr | None,
+               shape: tuple[int, int], op: str = "·") -> tuple[m.Expr, m.Expr | None]: ...
 ENTRYWISE_LIMIT = 40
 
 
@@ -30,41 +49,44 @@ def _times(U: m.Expr, u: m.Expr, local_sym: m.Expr, local_num: m.Expr | None,
     return m.Mul((U, local_sym), mark), None if local_num is None else m.Mul((u, local_num), mark)
 
 
-def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
+def branch(w: Writer, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
     op = n.op
     vs, ns = w.disp(v), w.disp(n)
     scalar = is_scalar(n.value)
     if op == "relu":
         zero = np.argwhere(n.info["zero"].reshape(-1)).reshape(-1)
-        note = f"ReLU' is 1 where {linear(vs)} > 0 and 0 where {linear(vs)} < 0"
+        note: tuple[Part, ...] = ("ReLU' is 1 where ", m.rel(vs, ">", 0), " and 0 where ",
+                                  m.rel(vs, "<", 0))
         if zero.size:
-            where = ", ".join(linear(entry(vs, v.shape, int(i), w.spec.common.indexing))
-                              for i in zero)
+            entries = [entry(vs, v.shape, int(i), w.spec.common.indexing) for i in zero]
             g0 = w.spec.relu_grad_at_zero
-            note += (f"; {where} {'is' if zero.size == 1 else 'are'} exactly 0, where ReLU has "
-                     f"no derivative: this solution takes ReLU'(0) = {g0}"
-                     + (" (PyTorch's choice)" if g0 == 0 else "")
-                     + f", and step {w.number + 1} shows what ReLU'(0) = {1 - g0} would "
-                     "change")
+            note += ("; ", *listing(entries), " is" if zero.size == 1 else " are",
+                     " exactly 0, where ReLU has no derivative: this solution takes ",
+                     relu_at_zero(g0), " (PyTorch's choice)" if g0 == 0 else "",
+                     f", and step {w.number + 1} shows what ", relu_at_zero(1 - g0),
+                     " would change")
         sym, num = _times(U, u, m.Call("ReLU'", (vs,)), value(n.info["mask"]), scalar)
-        return sym, num, note + "."
+        return sym, num, note + (".",)
     if op == "sigmoid":
         consumer = w.fused(n)
         if consumer is not None:
             return _sigmoid_bce(w, n, consumer)
         local = m.Mul((ns, m.Paren(m.Add((m.num(1), m.Neg(ns))))), "")
         sym, num = _times(U, u, local, value(n.info["local"]), scalar)
-        return sym, num, "σ'(z) = σ(z)(1 − σ(z))."
+        sz = m.call("σ", "z")
+        return sym, num, (m.eq(m.call("σ'", "z"), m.mul(sz, m.Paren(m.add(1, m.Neg(sz))),
+                                                         op="")), ".")
     if op == "tanh":
         local = m.Add((m.num(1), m.Neg(m.Pow(ns, m.num(2)))))
         sym, num = _times(U, u, m.Paren(local), value(n.info["local"]), scalar)
-        return sym, num, "tanh'(z) = 1 − tanh²(z)."
+        return sym, num, (m.eq(m.call("tanh'", "z"),
+                               m.add(1, m.Neg(m.Pow(m.call("tanh", "z"), m.num(2))))), ".")
     if op == "exp":
         sym, num = _times(U, u, ns, value(n.value), scalar)
-        return sym, num, "exp'(z) = exp(z)."
+        return sym, num, (m.eq(m.call("exp'", "z"), m.call("exp", "z")), ".")
     if op == "log":
         sym, num = _times(U, u, m.Div(m.num(1), vs), value(n.info["local"]), scalar)
-        return sym, num, "log'(z) = 1/z."
+        return sym, num, (m.eq(m.call("log'", "z"), m.Div(m.num(1), m.Sym("z"))), ".")
     if op == "softmax":
         consumer = w.fused(n)
         if consumer is not None:
@@ -72,12 +94,17 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         dot = np.sum(n.value * n.grad)
         sym = m.Mul((ns, m.Paren(m.Add((U, m.Neg(m.Mul((m.Transpose(ns), U), "·")))))), "⊙")
         num = m.Mul((value(n.value), m.Paren(m.Add((u, m.Neg(m.as_expr(dot)))))), "⊙")
-        return sym, num, "softmax's Jacobian is diag(p) − p·pᵀ, so ∂L/∂s = p ⊙ (∂L/∂p − pᵀ∂L/∂p)."
+        p_, gp = m.Sym("p"), m.deriv("L", "p")
+        return sym, num, ("softmax's Jacobian is ",
+                          m.add(m.call("diag", p_), m.Neg(m.mul(p_, m.Transpose(p_)))), ", so ",
+                          m.eq(m.deriv("L", "s"), m.mul(p_, m.Paren(m.add(gp, m.Neg(m.mul(
+                              m.Transpose(p_), gp, op="")))), op="⊙")), ".")
     if op == "sum":
-        return (*w.scaled(U, u, m.Call("ones", ()), None, v.shape), "Every entry moves the "
-                "sum by 1.")
+        return (*w.scaled(U, u, m.Call("ones", ()), None, v.shape), ("Every entry moves the "
+                                                                    "sum by 1.",))
     if op == "mean":
-        return m.Div(U, m.num(n.info["n"])), None, f"Every entry moves the mean by 1/{n.info['n']}."
+        return m.Div(U, m.num(n.info["n"])), None, ("Every entry moves the mean by ",
+                                                     m.Div(m.num(1), m.num(n.info["n"])), ".")
     if op in ("conv1d", "conv2d"):
         return _conv(w, n, pos, v, U, u)
     if op in ("maxpool1d", "maxpool2d"):
@@ -85,10 +112,10 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         spots = ", ".join("[" + ",".join(str(i + base) for i in p) + "]"
                           for p in n.info["positions"][:12])
         more = "…" if len(n.info["positions"]) > 12 else ""
-        return m.Call("route", (U,)), None, (f"Each window's maximum receives the window's "
-                                              f"gradient (positions {spots}{more} of "
-                                              f"{linear(vs)}), every other entry 0; a tie goes "
-                                              "to the first maximum.")
+        return m.Call("route", (U,)), None, ("Each window's maximum receives the window's "
+                                              f"gradient (positions {spots}{more} of ", vs,
+                                              "), every other entry 0; a tie goes to the first "
+                                              "maximum.")
     if op == "nll":
         return _nll(w, n, v, U, u)
     if op == "cross_entropy":
@@ -101,8 +128,8 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         if w.target(n) is not w.loss:
             sym, num = m.Paren(sym), m.Paren(num)
         sym, num = w.upstream(n, sym, num, shape=v.shape)
-        return sym, num, (f"∂cross_entropy({linear(vs)}, c)/∂{linear(vs)} = "
-                          f"softmax({linear(vs)}) − onehot(c).")
+        return sym, num, (m.eq(m.deriv(m.call("cross_entropy", vs, "c"), vs),
+                               m.add(m.call("softmax", vs), m.Neg(m.call("onehot", "c")))), ".")
     if op == "bce":
         y = n.children[1]
         p_sym, y_sym = vs, w.disp(y)
@@ -111,7 +138,9 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
         if n.info["n"] > 1:
             sym = m.Div(sym, m.num(n.info["n"]))
         sym, _ = w.upstream(n, sym, None, shape=v.shape)
-        return sym, None, "∂bce/∂p = (p − y)/(p(1 − p)), averaged over the entries."
+        p_, y_ = m.Sym("p"), m.Sym("y")
+        return sym, None, (m.eq(m.deriv("bce", "p"), m.Div(m.add(p_, m.Neg(y_)), m.mul(
+            p_, m.Paren(m.add(1, m.Neg(p_))), op=""))), ", averaged over the entries.")
     if op == "mse":
         yhat, y = (w.disp(c) for c in n.children)
         diff = m.Paren(m.Add((yhat, m.Neg(y))))
@@ -119,11 +148,15 @@ def branch(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr
                      diff), "·")
         sym = m.Neg(sym) if pos == 1 else sym
         sym, _ = w.upstream(n, sym, None, shape=v.shape)
-        return sym, None, "∂/∂ŷ (1/n)Σ(ŷ − y)² = 2(ŷ − y)/n."
+        yh, y_, n_ = m.Sym("ŷ"), m.Sym("y"), m.Sym("n")
+        diff2 = m.Paren(m.add(yh, m.Neg(y_)))
+        return sym, None, (m.eq(m.deriv(m.mul(m.Paren(m.Div(m.num(1), n_)), m.Sym("Σ"),
+                                             m.Pow(diff2, m.num(2)), op=""), yh),
+                                m.Div(m.mul(2, diff2, op=""), n_)), ".")
     raise NotImplementedError(f"no backward explanation for {op}")  # every op has one above
 
 
-def _softmax_nll(w: "BackwardWriter", p: Node, nll: Node) -> Result:
+def _softmax_nll(w: Writer, p: Node, nll: Node) -> Result:
     """The key's shortcut: −log softmax(s)_c has gradient p − onehot(c) at s."""
     cls = w.class_text(w.ev.ir_of[nll.index])
     onehot = np.zeros(p.shape, dtype=object)
@@ -133,12 +166,13 @@ def _softmax_nll(w: "BackwardWriter", p: Node, nll: Node) -> Result:
     num = m.Add((value(p.value), m.Neg(value(onehot))))
     sym, num = w.upstream(nll, sym if w.target(nll) is w.loss else m.Paren(sym),
                           num if w.target(nll) is w.loss else m.Paren(num), shape=p.shape)
-    p_text, s_text = linear(ps), linear(w.disp(p.children[0]))
-    return sym, num, (f"∂(−log {p_text}[c])/∂{s_text} = {p_text} − onehot(c), the standard "
-                      "softmax + NLL result.")
+    s_sym = w.disp(p.children[0])
+    return sym, num, (m.eq(m.deriv(m.Paren(m.Neg(m.call("log", indexed(ps, "c")))), s_sym),
+                           m.add(ps, m.Neg(m.call("onehot", "c")))),
+                      ", the standard softmax + NLL result.")
 
 
-def _sigmoid_bce(w: "BackwardWriter", p: Node, bce: Node) -> Result:
+def _sigmoid_bce(w: Writer, p: Node, bce: Node) -> Result:
     """σ followed by bce: ∂/∂s of −[y log σ(s) + (1 − y) log(1 − σ(s))] is σ(s) − y."""
     y = bce.children[1]
     # A label written as a number in the model (bce(p₂, 0)) is still called y here: the
@@ -152,13 +186,13 @@ def _sigmoid_bce(w: "BackwardWriter", p: Node, bce: Node) -> Result:
     if w.target(bce) is not w.loss:
         sym, num = m.Paren(sym), m.Paren(num)
     sym, num = w.upstream(bce, sym, num, shape=p.shape)
-    p_text, s_text = linear(ps), linear(w.disp(p.children[0]))
     mean = "" if bce.info["n"] == 1 else f" (averaged: divided by {bce.info['n']})"
-    return sym, num, (f"∂bce({p_text}, y)/∂{s_text} = {p_text} − y{mean}, the standard "
-                      "sigmoid + BCE result.")
+    return sym, num, (m.eq(m.deriv(m.call("bce", ps, "y"), w.disp(p.children[0])),
+                           m.add(ps, m.Neg(m.Sym("y")))), mean,
+                      ", the standard sigmoid + BCE result.")
 
 
-def _nll(w: "BackwardWriter", n: Node, v: Node, U: m.Expr, u: m.Expr) -> Result:
+def _nll(w: Writer, n: Node, v: Node, U: m.Expr, u: m.Expr) -> Result:
     base = w.spec.common.indexing
     c = n.info["cls"]
     pc = entry(w.disp(v), v.shape, c, base)
@@ -166,12 +200,12 @@ def _nll(w: "BackwardWriter", n: Node, v: Node, U: m.Expr, u: m.Expr) -> Result:
     sym, num = w.upstream(n, m.Mul((m.Neg(m.Div(m.num(1), pc)), unit), "·"),
                           m.Mul((m.Neg(m.Div(m.num(1), m.as_expr(v.value.reshape(-1)[c]))),
                                  unit), "·"), shape=v.shape)
-    p_text = linear(w.disp(v))
-    return sym, num, (f"∂(−log {linear(pc)})/∂{p_text} is −1/{linear(pc)} at entry {c + base} "
-                      f"and 0 elsewhere; {linear(unit)} is that unit vector.")
+    return sym, num, (m.deriv(m.Paren(m.Neg(m.call("log", pc))), w.disp(v)), " is ",
+                      m.Div(m.num(-1), pc), f" at entry {c + base} and 0 elsewhere; ",
+                      unit, " is that unit vector.")
 
 
-def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
+def _conv(w: Writer, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
     step, base = w.step, w.spec.common.indexing
     stride = n.info["stride"]
     x_name = w.disp(n.children[0])
@@ -179,23 +213,25 @@ def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr)
     if pos == 2:
         g = n.grad.reshape(-1)
         num = m.Add(tuple(m.as_expr(gi) for gi in g)) if g.size <= ENTRYWISE_LIMIT else None
-        return m.Call("sum", (U,)), num, "The bias is added to every output, so it collects " \
-            "their sum."
-    U_text, pad_text = linear(U), linear(padded_sym)
-    k_name = linear(w.disp(n.children[1]))
+        return m.Call("sum", (U,)), num, ("The bias is added to every output, so it collects "
+                                          "their sum.",)
+    kernel = w.disp(n.children[1])
     if pos == 0:
         where = window_index("i", "k", stride, base) if n.op == "conv1d" else \
             f"{window_index('i', 'u', stride, base)}, {window_index('j', 'v', stride, base)}"
-        out, tap = ("[i]", "[k]") if n.op == "conv1d" else ("[i,j]", "[u,v]")
-        return m.Call("conv_transpose", (U, w.disp(n.children[1]))), None, (
-            f"Each output spreads {U_text}{out}·{k_name}{tap} back onto {pad_text}[{where}] "
-            "(a transposed convolution); cutting off the padding leaves the input's gradient.")
+        out, tap = ("i", "k") if n.op == "conv1d" else ("i,j", "u,v")
+        return m.Call("conv_transpose", (U, kernel)), None, (
+            "Each output spreads ", m.mul(at(U, out), at(kernel, tap)), " back onto ",
+            indexed(padded_sym, where), " (a transposed convolution); cutting off the padding "
+            "leaves the input's gradient.")
     padded = n.info["padded"]
-    G_text = linear(_gsym(w, v))
+    G = grad_symbol(w.spec.loss, w.disp(v))
+    corr = m.call("corr", padded_sym, U)
     if n.op == "conv1d":
-        step.say(f"corr({pad_text}, {U_text}) is the cross-correlation of the padded input "
-                 f"with the upstream gradient: {G_text}[k] = Σᵢ {pad_text}"
-                 f"[{window_index('i', 'k', stride, base)}]·{U_text}[i].")
+        step.say(corr, " is the cross-correlation of the padded input with the upstream "
+                 "gradient: ", m.eq(at(G, "k"), m.mul(m.Sym("Σ", "i"), m.mul(
+                     indexed(padded_sym, window_index("i", "k", stride, base)), at(U, "i")),
+                     op="")), ".")
         step.eq(m.Transpose(padded_sym), m.row(padded))
         g = n.grad.reshape(-1)
         k = v.value.size
@@ -203,13 +239,13 @@ def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr)
             for j in range(k):
                 terms = tuple(m.Mul((m.as_expr(padded[i * stride + j]), m.as_expr(g[i])), "·")
                               for i in range(g.size))
-                step.eq(m.Sym(f"{linear(_gsym(w, v))}[{j + base}]"),
-                        m.Add(terms), m.as_expr(n.contribs[1].reshape(-1)[j]))
+                step.eq(at(G, f"{j + base}"), m.Add(terms),
+                        m.as_expr(n.contribs[1].reshape(-1)[j]))
     else:
-        step.say(f"corr({pad_text}, {U_text}) is the cross-correlation of the padded input "
-                 f"with the upstream gradient: {G_text}[u,v] = Σᵢ,ⱼ {pad_text}"
-                 f"[{window_index('i', 'u', stride, base)}, "
-                 f"{window_index('j', 'v', stride, base)}]·{U_text}[i,j].")
+        where = f"{window_index('i', 'u', stride, base)}, {window_index('j', 'v', stride, base)}"
+        step.say(corr, " is the cross-correlation of the padded input with the upstream "
+                 "gradient: ", m.eq(at(G, "u,v"), m.mul(m.Sym("Σ", "i,j"), m.mul(
+                     indexed(padded_sym, where), at(U, "i,j")), op="")), ".")
         step.eq(padded_sym, value(padded))
         g = n.grad
         kh, kw = v.shape
@@ -219,12 +255,28 @@ def _conv(w: "BackwardWriter", n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr)
                     terms = tuple(m.Mul((m.as_expr(padded[i * stride + a, j * stride + b]),
                                          m.as_expr(g[i, j])), "·")
                         for i in range(g.shape[0]) for j in range(g.shape[1]))
-                    step.eq(m.Sym(f"{linear(_gsym(w, v))}[{a + base},{b + base}]"),
-                            m.Add(terms), m.as_expr(n.contribs[1][a, b]))
-    return m.Call("corr", (padded_sym, U)), None, ""
+                    step.eq(at(G, f"{a + base},{b + base}"), m.Add(terms),
+                            m.as_expr(n.contribs[1][a, b]))
+    return m.Call("corr", (padded_sym, U)), None, ()
 
 
-def _gsym(w: "BackwardWriter", v: Node) -> m.Expr:
-    from examsolve.kinds.backprop.notation import grad_symbol
+def at(expr: m.Expr, index: str) -> m.Expr:
+    """An entry: x[i]; of a gradient ∂L/∂s, the derivative by the entry, ∂L/∂s[i]."""
+    if isinstance(expr, m.Deriv):
+        return m.Deriv(expr.num, indexed(expr.den, index))
+    return indexed(expr, index)
 
-    return grad_symbol(w.spec.loss, w.disp(v))
+
+def listing(items: list[m.Expr]) -> tuple[Part, ...]:
+    """a, b and c as paragraph parts."""
+    out: list[Part] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(" and " if i == len(items) - 1 else ", ")
+        out.append(item)
+    return tuple(out)
+
+
+def relu_at_zero(g: object) -> m.Rel:
+    """ReLU'(0) = g."""
+    return m.eq(m.call("ReLU'", 0), g)

@@ -14,19 +14,16 @@ float64), the term is written from the score, as the engine computes it:
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Callable
 
 import numpy as np
 
 from examsolve import mathmodel as m
-from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.render.textmath import linear
-from examsolve.kinds.backprop.notation import entry, symbol, value
-from examsolve.kinds.backprop.model import contains_loss
+from examsolve.derivation import DerivationBuilder, Part, StepBuilder
+from examsolve.kinds.backprop.engine import Node
+from examsolve.kinds.backprop.notation import dedupe, entry, indexed, symbol, value
+from examsolve.kinds.backprop.model import BackpropSpec, contains_loss
 from examsolve.kinds.backprop.parse import LOSSES, Apply, Node_, Ref
-
-if TYPE_CHECKING:
-    from examsolve.kinds.backprop.explain import Explainer
 
 TINY = float(np.finfo(float).tiny)
 # Below this, 1 − p written from p's 4 printed digits is wrong or 0: the score is used.
@@ -35,8 +32,12 @@ STAGES = ("weights", "simple", "score", "numbers")
 
 
 class LossWriter:
-    def __init__(self, ex: Explainer) -> None:
-        self.ex, self.spec, self.base = ex, ex.spec, ex.base
+    def __init__(self, spec: BackpropSpec, display: Callable[..., m.Expr],
+                 node: Callable[[Node_], Node], class_text: Callable[[Apply], str]) -> None:
+        """`display(expr, numbers=False, replace=None)` writes a model expression, `node`
+        finds its evaluated node and `class_text` names a class (the forward pass's)."""
+        self.spec, self.base = spec, spec.common.indexing
+        self.display, self.node, self.class_text = display, node, class_text
 
     def write(self, d: DerivationBuilder) -> bool:
         """The Loss step; False when no line holds a loss term (no step written)."""
@@ -59,86 +60,104 @@ class LossWriter:
     def line_rows(self, step: StepBuilder, name: str, expr: Node_) -> None:
         """L = expr = (label substituted) = (simplified) = (from the score), then
         L = (numbers) = (each term, or one exact log) = value."""
-        ex, sym = self.ex, symbol(name)
-        written = [ex.display(expr, replace=lambda e, s=stage: self.form(e, s))
+        sym = symbol(name)
+        written = [self.display(expr, replace=lambda e, s=stage: self.form(e, s))
                    for stage in STAGES[:3]]
-        step.eq(*dedupe([sym, ex.display(expr), *written]))
-        numbers = ex.display(expr, numbers=True, replace=lambda e: self.form(e, "numbers"))
-        total = ex.ev.named[name].value
+        step.eq(*dedupe([sym, self.display(expr), *written]))
+        numbers = self.display(expr, numbers=True, replace=lambda e: self.form(e, "numbers"))
+        total = self.node(Ref(name, name)).value
         exact = self.exact_logs(expr) if not isinstance(total[0, 0], Fraction) else None
         if exact is not None:
             middle = list(exact)
         else:
-            middle = [ex.display(expr, numbers=True, replace=lambda e: (
-                value(ex.node(e).value) if isinstance(e, Apply) and e.op in LOSSES else None))]
+            middle = [self.display(expr, numbers=True, replace=lambda e: (
+                value(self.node(e).value) if isinstance(e, Apply) and e.op in LOSSES else None))]
         step.eq(*dedupe([sym, numbers, *middle, value(total)]))
 
     # ---- words ---------------------------------------------------------------------------------
-    def sentence(self, a: Apply) -> str:
-        ex = self.ex
-        target = linear(ex.display(a.args[0]))
+    def sentence(self, a: Apply) -> tuple[Part, ...]:
+        target = self.display(a.args[0])
+        at_c = indexed(target, "c")
         if a.op == "nll":
             c = int(a.option("cls")) + self.base  # type: ignore[call-overload]
-            name = ex.class_text(a)
-            which = f"c = {c}" + (f" ({name})" if name != str(c) else "")
-            return (f"nll({target}, {name}) = −log {target}[c] with {which}: the negative "
-                    f"log-likelihood of the true class, never negative since {target}[c] ≤ 1.")
+            name = self.class_text(a)
+            which = (m.eq("c", c),) + ((f" ({name})",) if name != str(c) else ())
+            return (m.eq(m.call("nll", target, m.Text(name)), m.Neg(m.call("log", at_c))),
+                    " with ", *which, ": the negative log-likelihood of the true class, never "
+                    "negative since ", m.rel(at_c, "≤", 1), ".")
         if a.op == "cross_entropy":
-            return (f"cross_entropy({target}, {ex.class_text(a)}) = logsumexp({target}) − "
-                    f"{target}[c], logsumexp({target}) = log Σⱼ exp({target}[j]) computed "
-                    "shifted by the maximum, so no exp overflows.")
+            lse = m.call("logsumexp", target)
+            return (m.eq(m.call("cross_entropy", target, m.Text(self.class_text(a))),
+                         m.add(lse, m.Neg(at_c))), ", ",
+                    m.eq(lse, m.call("log", m.mul(m.Sym("Σ", "j"),
+                                                  m.call("exp", indexed(target, "j")), op=""))),
+                    " computed shifted by the maximum, so no exp overflows.")
+        y_sym = m.Sym("y")
         if a.op == "bce":
-            y = ex.node(a.args[1]).value
-            mean = ", averaged over the entries" if ex.node(a.args[0]).value.size > 1 else ""
+            y = self.node(a.args[1]).value
+            mean = ", averaged over the entries" if self.node(a.args[0]).value.size > 1 else ""
             names = self.spec.class_names(a.args[0].name) if isinstance(a.args[0], Ref) \
                 else None
-            label = (f"the label y = {linear(value(y))}" if y.shape == (1, 1)
-                     else "the labels y")
+            label: tuple[Part, ...] = (("the label ", m.eq(y_sym, value(y)))
+                                       if y.shape == (1, 1) else ("the labels y",))
             if names and y.shape == (1, 1) and y[0, 0] in (0, 1):
-                label += f" ({names[int(y[0, 0])]})"
-            return (f"bce({target}, y) = −[y·log {target} + (1 − y)·log(1 − {target})]{mean}: "
-                    f"the negative log-likelihood of {label}, never negative.")
-        y = linear(ex.display(a.args[1]))
-        return (f"mse({target}, {y}) = the mean of the squared differences "
-                f"({target} − {y})², never negative.")
+                label += (f" ({names[int(y[0, 0])]})",)
+            return (m.eq(m.call("bce", target, y_sym), bce_formula(target, y_sym)), mean,
+                    ": the negative log-likelihood of ", *label, ", never negative.")
+        y_expr = self.display(a.args[1])
+        return (m.call("mse", target, y_expr), " = the mean of the squared differences ",
+                m.Pow(m.Paren(m.add(target, m.Neg(y_expr))), m.num(2)), ", never negative.")
 
-    def score_sentence(self, a: Apply) -> str:
+    def score_sentence(self, a: Apply) -> tuple[Part, ...]:
         """Why a term is written from the score, and how that is computed."""
-        ex = self.ex
-        p_node = ex.node(a.args[0])
-        p, s = linear(ex.display(a.args[0])), linear(ex.display(score_ir(self.spec, a)))
+        p_node = self.node(a.args[0])
+        p, s = self.display(a.args[0]), self.display(score_ir(self.spec, a))
         if a.op == "nll":
-            return (f"{p}[c] = softmax({s})[c] underflows to 0 in float64, so this term is "
-                    f"computed from the scores: −log softmax({s})[c] = logsumexp({s}) − {s}[c] "
-                    "(log-softmax; logsumexp shifted by the maximum never overflows). The "
-                    "gradient keeps the shortcut p − onehot(c), which is finite.")
+            lse = m.add(m.call("logsumexp", s), m.Neg(indexed(s, "c")))
+            return (m.eq(indexed(p, "c"), indexed(m.call("softmax", s), "c")),
+                    " underflows to 0 in float64, so this term is computed from the scores: ",
+                    m.eq(m.Neg(m.call("log", indexed(m.call("softmax", s), "c"))), lse),
+                    " (log-softmax; logsumexp shifted by the maximum never overflows). The "
+                    "gradient keeps the shortcut ", m.add("p", m.Neg(m.call("onehot", "c"))),
+                    ", which is finite.")
         q = float(p_node.info["q"].reshape(-1)[0])
+        p_is = m.eq(p, m.call("σ", s))
+        one_minus_p = m.add(1, m.Neg(p))
         if p_node.value.size > 1:
-            where = (f"Some entries of {p} = σ({s}) are within 1e-3 of 1 or underflow to 0, "
-                     "where log p or log(1 − p) cannot be written from p's digits")
+            where: tuple[Part, ...] = (
+                "Some entries of ", p_is, " are within 1e-3 of 1 or underflow to 0, where ",
+                m.call("log", "p"), " or ", m.call("log", m.add(1, m.Neg(m.Sym("p")))),
+                " cannot be written from p's digits")
         elif float(p_node.value.reshape(-1)[0]) == 1:
-            where = f"{p} = σ({s}) is within {q:.1e} of 1 (in float64 it is exactly 1)"
+            where = (p_is, f" is within {q:.1e} of 1 (in float64 it is exactly 1)")
         elif q < CLOSE_TO_ONE:
-            where = (f"{p} = σ({s}) is within {q:.1e} of 1, so 1 − {p} cannot be written "
-                     f"from {p}'s digits")
+            where = (p_is, f" is within {q:.1e} of 1, so ", one_minus_p,
+                     " cannot be written from ", p, "'s digits")
         else:
-            where = f"{p} = σ({s}) underflows to 0 in float64"
-        return (f"{where}: this term is computed from the score instead, with "
-                "−log σ(s) = softplus(−s) and −log(1 − σ(s)) = softplus(s), where "
-                "softplus(z) = log(1 + eᶻ) = max(z, 0) + log(1 + e^(−|z|)) never overflows. "
-                "The gradient keeps the shortcut p − y, which is finite.")
+            where = (p_is, " underflows to 0 in float64")
+        sig, z = m.call("σ", "s"), m.Sym("z")
+        return (*where, ": this term is computed from the score instead, with ",
+                m.eq(m.Neg(m.call("log", sig)), m.call("softplus", m.Neg(m.Sym("s")))),
+                " and ",
+                m.eq(m.Neg(m.call("log", m.add(1, m.Neg(sig)))), m.call("softplus", "s")),
+                ", where ",
+                m.eq(m.call("softplus", z), m.call("log", m.add(1, m.Pow(m.Sym("e"), z))),
+                     m.add(m.call("max", z, 0), m.call("log", m.add(1, m.Pow(
+                         m.Sym("e"), m.Neg(m.call("abs", z))))))),
+                " never overflows. The gradient keeps the shortcut ",
+                m.add("p", m.Neg(m.Sym("y"))), ", which is finite.")
 
     # ---- forms -----------------------------------------------------------------------------
     def from_score(self, a: Apply) -> bool:
         """Whether the term is written from the score: its log argument would print as 0."""
-        node = self.ex.node(a)
+        node = self.node(a)
         if not node.info.get("stable"):
             return False
-        p = self.ex.node(a.args[0]).value.reshape(-1)
+        p = self.node(a.args[0]).value.reshape(-1)
         if a.op == "nll":
             return float(p[int(a.option("cls"))]) < TINY  # type: ignore[call-overload]
-        ys = np.broadcast_to(self.ex.node(a.args[1]).value, (p.size, 1)).reshape(-1)
-        qs = self.ex.node(a.args[0]).info["q"].reshape(-1)
+        ys = np.broadcast_to(self.node(a.args[1]).value, (p.size, 1)).reshape(-1)
+        qs = self.node(a.args[0]).info["q"].reshape(-1)
         return any((y != 1 and float(q) < CLOSE_TO_ONE) or (y != 0 and float(pi) < TINY)
                    for pi, q, y in zip(p, qs, ys))
 
@@ -147,9 +166,8 @@ class LossWriter:
         the score where that is how it is computed) or `numbers`."""
         if not isinstance(e, Apply) or e.op not in LOSSES:
             return None
-        ex = self.ex
         arg = e.args[0]
-        node = ex.node(arg)
+        node = self.node(arg)
         numbers = stage == "numbers"
         scored = stage in ("score", "numbers") and self.from_score(e)
         if e.op == "nll":
@@ -157,29 +175,29 @@ class LossWriter:
             if scored:
                 s_node = node.children[0]
                 if numbers:
-                    lse = ex.node(e).value[0, 0] + s_node.value.reshape(-1)[c]
+                    lse = self.node(e).value[0, 0] + s_node.value.reshape(-1)[c]
                     return m.Add((m.as_expr(lse), m.Neg(m.as_expr(s_node.value.reshape(-1)[c]))))
-                s_sym = ex.display(score_ir(self.spec, e))
+                s_sym = self.display(score_ir(self.spec, e))
                 return m.Add((m.Call("logsumexp", (s_sym,)),
                               m.Neg(entry(s_sym, s_node.shape, c, self.base))))
             pc = m.as_expr(node.value.reshape(-1)[c]) if numbers else \
-                entry(ex.display(arg), node.shape, c, self.base)
+                entry(self.display(arg), node.shape, c, self.base)
             return m.Neg(m.Call("log", (pc,)))
         if e.op == "cross_entropy":
             c = int(e.option("cls"))  # type: ignore[call-overload]
             if numbers:
-                return m.Add((m.as_expr(ex.node(e).info["lse"]),
+                return m.Add((m.as_expr(self.node(e).info["lse"]),
                               m.Neg(m.as_expr(node.value.reshape(-1)[c]))))
-            target = ex.display(arg)
+            target = self.display(arg)
             return m.Add((m.Call("logsumexp", (target,)),
                           m.Neg(entry(target, node.shape, c, self.base))))
         if node.shape != (1, 1):  # a vector's terms are not written one by one
             return None
-        target = ex.display(arg, numbers=numbers)
+        target = self.display(arg, numbers=numbers)
         if e.op == "mse":
-            ys = ex.display(e.args[1], numbers=numbers)
+            ys = self.display(e.args[1], numbers=numbers)
             return m.Pow(m.Paren(m.Add((target, m.Neg(ys)))), m.num(2))
-        y = ex.node(e.args[1]).value[0, 0]
+        y = self.node(e.args[1]).value[0, 0]
         if scored:
             return self.bce_from_score(e, y, numbers)
         log_p = m.Call("log", (target,))
@@ -191,12 +209,12 @@ class LossWriter:
 
     def bce_from_score(self, e: Apply, y: object, numbers: bool) -> m.Expr:
         """y·softplus(−s) + (1 − y)·softplus(s), a 0 weight dropped."""
-        s_node = self.ex.node(e.args[0]).children[0]
+        s_node = self.node(e.args[0]).children[0]
         if numbers:
             s_val = s_node.value[0, 0]
             plus, minus = m.as_expr(s_val), m.as_expr(-s_val)
         else:
-            plus = self.ex.display(score_ir(self.spec, e))
+            plus = self.display(score_ir(self.spec, e))
             minus = m.Neg(plus if not isinstance(plus, m.Add) else m.Paren(plus))
         terms: list[m.Expr] = []
         if y != 0:
@@ -233,11 +251,11 @@ class LossWriter:
             return None if left is None or right is None else left + right
         if not isinstance(expr, Apply) or expr.op not in ("nll", "bce"):
             return None
-        p = self.ex.node(expr.args[0]).value.reshape(-1)
+        p = self.node(expr.args[0]).value.reshape(-1)
         if expr.op == "nll":
             pc = p[int(expr.option("cls"))]  # type: ignore[call-overload]
             return [(sign, 1 / pc)] if isinstance(pc, Fraction) and pc > 0 else None
-        y = self.ex.node(expr.args[1]).value.reshape(-1)
+        y = self.node(expr.args[1]).value.reshape(-1)
         if p.size != 1 or not isinstance(p[0], Fraction) or y[0] not in (0, 1):
             return None
         arg = p[0] if y[0] == 1 else 1 - p[0]
@@ -262,11 +280,8 @@ def applies(expr: Node_) -> list[Apply]:
     return out
 
 
-def dedupe(parts: list[m.Expr]) -> list[m.Expr]:
-    """Drop a part written exactly like the one before it."""
-    out: list[m.Expr] = []
-    for p in parts:
-        if not out or linear(out[-1]) != linear(p):
-            out.append(p)
-    return out
-
+def bce_formula(p: m.Expr, y: m.Expr) -> m.Expr:
+    """−(y·log(p) + (1 − y)·log(1 − p))."""
+    return m.Neg(m.Paren(m.add(m.mul(y, m.call("log", p)),
+                               m.mul(m.Paren(m.add(1, m.Neg(y))),
+                                     m.call("log", m.add(1, m.Neg(p)))))))

@@ -9,11 +9,13 @@ written (`W₁·h + b₁`), `expr_display(..., values)` with every name replaced
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from typing import Callable
 
 import numpy as np
 
 from examsolve import mathmodel as m
+from examsolve.numbers import format_number
 from examsolve.kinds.backprop.parse import Apply, Const, Node_, Ref
 
 _INDEXED = re.compile(r"^([A-Za-z]+)_?([0-9]+)$")
@@ -34,18 +36,58 @@ def symbol(name: str) -> m.Sym:
     return m.Sym(name)
 
 
-def entry(name_expr: m.Expr, shape: tuple[int, int], flat_index: int, base: int) -> m.Sym:
-    """One entry of a named vector or matrix: p₁[1], W[1,2] (indices per `indexing`)."""
-    from examsolve.render.textmath import linear
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
+
+def name_text(expr: m.Expr, words: bool = False) -> str:
+    """The characters of a name built by `symbol` (and of pad(x), softmax(s)): W₁, pad(x).
+
+    The math model has no index node, so an entry of such a name is one symbol whose name is
+    the base's characters followed by `[index]` (every printer reads Unicode digit subscripts
+    in a name). A word subscript has no such characters: it is written b_out when `words`
+    (warnings, which are plain strings), else it is not a name and this raises ValueError,
+    as it does for anything that is not a name: this is a name, not a printer."""
+    if isinstance(expr, m.Sym) and expr.sup is None:
+        if expr.sub is None:
+            return expr.name
+        if expr.sub.isdigit():
+            return expr.name + expr.sub.translate(_SUBSCRIPT_DIGITS)
+        if words:
+            return f"{expr.name}_{expr.sub}"
+    if isinstance(expr, m.Call):
+        return f"{expr.fn}(" + ", ".join(name_text(a, words) for a in expr.args) + ")"
+    if isinstance(expr, m.Paren):
+        return "(" + name_text(expr.arg, words) + ")"
+    raise ValueError(f"{type(expr).__name__} is not a name")
+
+
+def grad_text(loss: str, name: str) -> str:
+    """∂L/∂W₁ as plain text, for warnings (which are strings)."""
+    return f"∂{name_text(symbol(loss), True)}/∂{name_text(symbol(name), True)}"
+
+
+def indexed(name_expr: m.Expr, index: str) -> m.Expr:
+    """name[index]: one symbol, pad(x₁)[i + k − 1] or W₁[1,2]; a name with a word subscript
+    followed by its index, bₒᵤₜ[1]; an unnamed expression's entry is the bracketed
+    expression followed by its index, (W₁·x + b₁)[2]."""
+    try:
+        return m.Sym(f"{name_text(name_expr)}[{index}]")
+    except ValueError:
+        base = name_expr if isinstance(name_expr, m.Sym) else m.Paren(name_expr)
+        return m.Mul((base, m.Sym(f"[{index}]")), "")
+
+
+def entry(name_expr: m.Expr, shape: tuple[int, int], flat_index: int, base: int) -> m.Expr:
+    """One entry of a named vector or matrix: p₁[1], W[1,2] (indices per `indexing`)."""
     r, c = divmod(flat_index, shape[1])
     index = f"{flat_index + base}" if 1 in shape else f"{r + base},{c + base}"
-    return m.Sym(f"{linear(name_expr)}[{index}]")
+    return indexed(name_expr, index)
 
 
 def window_index(i: str, k: str, stride: int, base: int) -> str:
     """The padded input's index under output i and kernel tap k, counted per `indexing`:
-    from 0 it is i·stride + k; from 1 it is (i − 1)·stride + k, i + k − 1 at stride 1."""
+    from 0 it is i·stride + k; from 1 it is (i − 1)·stride + k, i + k − 1 at stride 1.
+    Text, because it goes inside an `indexed` symbol's brackets."""
     if base == 0:
         return f"{i} + {k}" if stride == 1 else f"{stride}{i} + {k}"
     return f"{i} + {k} − 1" if stride == 1 else f"{stride}({i} − 1) + {k}"
@@ -128,3 +170,24 @@ def _options(e: Apply, class_text: Callable[[Apply], str] | None) -> tuple[m.Exp
 def grad_symbol(loss: str, of: m.Expr) -> m.Deriv:
     """∂L/∂x."""
     return m.Deriv(symbol(loss), of if isinstance(of, m.Sym) else m.Paren(of))
+
+
+def written_alike(a: object, b: object) -> bool:
+    """Whether two math nodes are written the same: the same nodes, numbers compared by
+    their printed digits (0.6931 rounded from log 2 reads like 0.6931)."""
+    if isinstance(a, m.Num) and isinstance(b, m.Num):
+        return format_number(a.value) == format_number(b.value)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(written_alike(x, y) for x, y in zip(a, b))
+    if isinstance(a, m.Expr) and type(a) is type(b):
+        return all(written_alike(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+    return not isinstance(a, m.Expr) and a == b
+
+
+def dedupe(parts: list[m.Expr]) -> list[m.Expr]:
+    """Drop a part written exactly like the one before it."""
+    out: list[m.Expr] = []
+    for p in parts:
+        if not out or not written_alike(out[-1], p):
+            out.append(p)
+    return out

@@ -118,7 +118,7 @@ def test_problem3_derivation_reads_like_the_key(problem3):
         "p₂ < 0.5 no loss (label 0))" in text
     assert "the negative log-likelihood of the label y = 0 (no loss)" in text
     # the loss: c named, natural log, the label substituted before simplifying, exact logs
-    assert "nll(p₁, sanguine) = −log p₁[c] with c = 1 (sanguine)" in text
+    assert "nll(p₁, sanguine) = −log(p₁[c]) with c = 1 (sanguine)" in text
     assert "never negative" in text and "log is the natural logarithm" in text
     assert "= −log(p₁[1]) − (0·log(p₂) + 1·log(1 − p₂)) = −log(p₁[1]) − log(1 − p₂)" in text
     assert "L = −log(0.25) − log(1 − 0.5) = log(4) + log(2) = log(8) = 2.079" in text
@@ -126,7 +126,7 @@ def test_problem3_derivation_reads_like_the_key(problem3):
     assert "∂L/∂L" not in text
     assert "∂L/∂s₂ = ∂L/∂p₂·∂p₂/∂s₂ = p₂ − y = 0.5 − 0 = 0.5" in text
     assert text.index("∂bce(p₂, y)/∂s₂ = p₂ − y") < text.index("∂L/∂s₂ = ")
-    assert text.index("∂(−log p₁[c])/∂s₁ = p₁ − onehot(c)") < text.index("∂L/∂s₁ = ")
+    assert text.index("∂(−log(p₁[c]))/∂s₁ = p₁ − onehot(c)") < text.index("∂L/∂s₁ = ")
     assert "p_c" not in text and "(p(1 − p))" not in text  # short notes, no ASCII subscripts
     assert "p₁ − onehot(sanguine) = [0.25  0.25  0.25  0.25]ᵀ − [1  0  0  0]ᵀ" in text
     # each branch named, and in the stated convention (∂s/∂h)ᵀ·∂L/∂s, also for a number s₂
@@ -214,7 +214,7 @@ def test_problem5_self_check_explains_the_kink_with_the_plain_central_difference
     np.testing.assert_allclose((torch_problem5(0)["w1"] + torch_problem5(1)["w1"]).numpy() / 2,
                                plain_w, atol=1e-6)
     text = all_text(problem5, "Self-check with finite differences")
-    assert "(L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = 1e-6·max(1, |θ|)" in text
+    assert "(L(θ + ε) − L(θ − ε))/(2ε) in float64, ε = 1e−6·max(1, |θ|)" in text
     assert "average of the two one-sided slopes" in text
     assert "∂L/∂w₁ ≈ [−0.2500  1.750  0.2500]ᵀ" in text and "∂L/∂b₁ ≈ 0.7500" in text
     assert "keeps ReLU'(0) = 0, like the derivation: it checks the algebra, not the choice " \
@@ -225,11 +225,11 @@ def test_problem5_self_check_explains_the_kink_with_the_plain_central_difference
 
 def test_problem5_convolution_gradient_is_the_correlation_with_the_padded_input(problem5):
     text = all_text(problem5)
-    assert "s₁[i] = Σₖ pad(x)[i + k − 1]·w₁[k] + b₁" in text
+    assert "s₁[i] = Σₖ(pad(x)[i + k − 1]·w₁[k]) + b₁" in text
     assert "The last term of each sum below is the bias b₁ = 0." in text
     assert "conv2D" not in text
     assert "pad(x)ᵀ = [0  1  1  −1  1  0]" in text
-    assert "∂L/∂w₁[k] = Σᵢ pad(x)[i + k − 1]·∂L/∂s₁[i]" in text
+    assert "∂L/∂w₁[k] = Σᵢ(pad(x)[i + k − 1]·∂L/∂s₁[i])" in text
     assert "corr(pad(x), ∂L/∂s₁) is the cross-correlation" in text
     assert "∂L/∂w₁[1] = 0·1 + 1·0 + 1·(−0.5) + (−1)·0 = −0.5" in text
     assert "∂L/∂b₁ = (∂s₁/∂b₁)ᵀ·∂L/∂s₁ = sum(∂L/∂s₁) = 1 + 0 − 0.5 + 0 = 0.5" in text

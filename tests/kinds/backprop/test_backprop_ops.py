@@ -180,10 +180,10 @@ model:
 
 
 @pytest.mark.parametrize("base, conv1d, grad1d, conv2d", [
-    (1, "z[i] = Σₖ pad(x)[2(i − 1) + k]·w[k]", "∂L/∂w[k] = Σᵢ pad(x)[2(i − 1) + k]·∂L/∂z[i]",
-     "S[i,j] = Σᵤ,ᵥ pad(X)[i + u − 1, j + v − 1]·K[u,v]"),
-    (0, "z[i] = Σₖ pad(x)[2i + k]·w[k]", "∂L/∂w[k] = Σᵢ pad(x)[2i + k]·∂L/∂z[i]",
-     "S[i,j] = Σᵤ,ᵥ pad(X)[i + u, j + v]·K[u,v]"),
+    (1, "z[i] = Σₖ(pad(x)[2(i − 1) + k]·w[k])", "∂L/∂w[k] = Σᵢ(pad(x)[2(i − 1) + k]·∂L/∂z[i])",
+     "S[i,j] = Σᵤ,ᵥ(pad(X)[i + u − 1, j + v − 1]·K[u,v])"),
+    (0, "z[i] = Σₖ(pad(x)[2i + k]·w[k])", "∂L/∂w[k] = Σᵢ(pad(x)[2i + k]·∂L/∂z[i])",
+     "S[i,j] = Σᵤ,ᵥ(pad(X)[i + u, j + v]·K[u,v])"),
 ])
 def test_index_formulas_follow_indexing(base, conv1d, grad1d, conv2d):
     """The printed formulas use the spec's index base (stated once), and each printed sum
