@@ -20,8 +20,9 @@ from examsolve.derivation import Part, StepBuilder
 from examsolve.kinds.backprop import layers
 from examsolve.kinds.backprop.notation import (dedupe, expr_display, grad_symbol, is_scalar,
                                                 symbol, value)
-from examsolve.kinds.backprop.engine import Node
-from examsolve.kinds.backprop.model import BackpropSpec, Evaluation
+from examsolve.autodiff.engine import Node
+from examsolve.autodiff.program import Evaluation
+from examsolve.kinds.backprop.model import BackpropSpec
 
 
 class BackwardWriter:

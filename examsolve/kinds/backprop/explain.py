@@ -22,8 +22,9 @@ from examsolve.kinds.backprop.notation import (dedupe, entry, expr_display, grad
                                                 grad_text, indexed, symbol, value,
                                                 window_index)
 from examsolve.kinds.backprop.loss import LossWriter, applies
-from examsolve.kinds.backprop.model import BackpropSpec, Evaluation, contains_loss
-from examsolve.kinds.backprop.parse import LOSSES, Apply, Const, Node_, Ref
+from examsolve.autodiff.program import Evaluation, contains_loss
+from examsolve.kinds.backprop.model import BackpropSpec
+from examsolve.autodiff.parse import LOSSES, Apply, Const, Node_, Ref
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from examsolve.kinds.backprop import engine as eng
+from examsolve.autodiff import engine as eng
 from examsolve.kinds.backprop.notation import grad_text
 from examsolve.kinds.backprop.model import BackpropSpec, evaluate, leaf_arrays
 

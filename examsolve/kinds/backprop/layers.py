@@ -16,8 +16,9 @@ from examsolve import mathmodel as m
 from examsolve.derivation import Part, StepBuilder
 from examsolve.kinds.backprop.notation import (entry, grad_symbol, indexed, is_scalar, value,
                                                 window_index)
-from examsolve.kinds.backprop.engine import Node
-from examsolve.kinds.backprop.model import BackpropSpec, Evaluation
+from examsolve.autodiff.engine import Node
+from examsolve.autodiff.program import Evaluation
+from examsolve.kinds.backprop.model import BackpropSpec
 
 # (symbolic, with numbers or None, a note: the parts of a sentence, or none)
 Result = tuple[m.Expr, m.Expr | None, tuple[Part, ...]]

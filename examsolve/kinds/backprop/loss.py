@@ -20,10 +20,11 @@ import numpy as np
 
 from examsolve import mathmodel as m
 from examsolve.derivation import DerivationBuilder, Part, StepBuilder
-from examsolve.kinds.backprop.engine import Node
+from examsolve.autodiff.engine import Node
 from examsolve.kinds.backprop.notation import dedupe, entry, indexed, symbol, value
-from examsolve.kinds.backprop.model import BackpropSpec, contains_loss
-from examsolve.kinds.backprop.parse import LOSSES, Apply, Node_, Ref
+from examsolve.autodiff.program import contains_loss
+from examsolve.kinds.backprop.model import BackpropSpec
+from examsolve.autodiff.parse import LOSSES, Apply, Node_, Ref
 
 TINY = float(np.finfo(float).tiny)
 # Below this, 1 − p written from p's 4 printed digits is wrong or 0: the score is used.

@@ -1,28 +1,24 @@
-"""A loaded backprop problem and one evaluation of it on the engine.
+"""A loaded backprop problem, and its evaluation on the shared engine (examsolve.autodiff).
 
-`evaluate` builds the graph line by line (each right-hand side's IR becomes engine nodes) and
-remembers which node every line and sub-expression became, so the derivation can print each
-step next to the equation it came from.
+`evaluate` runs the spec's lines with autodiff.program, which remembers which node every line
+and sub-expression became, so the derivation can print each step next to its equation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from fractions import Fraction
+from dataclasses import dataclass
 
 import numpy as np
 
+from examsolve.autodiff import engine as eng
+from examsolve.autodiff import program
+from examsolve.autodiff.parse import Line
+from examsolve.autodiff.program import Evaluation, Matrix, to_float
 from examsolve.problem import Common
-from examsolve.kinds.backprop import engine as eng
-from examsolve.kinds.backprop import nn
-from examsolve.kinds.backprop.parse import LOSSES, Apply, Const, Line, Node_, Ref
 
 # Above this many given and parameter entries the work is done in float64: exact Fractions
 # cost ~2 µs a multiplication, so a 784×256 layer would take seconds.
 EXACT_LIMIT = 20_000
-
-# Exact rows of Fractions; above EXACT_LIMIT entries, a float64 array read by the loader.
-Matrix = tuple[tuple[Fraction, ...], ...] | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -48,19 +44,6 @@ class BackpropSpec:
         return dict(self.classes).get(name)
 
 
-@dataclass
-class Evaluation:
-    """The graph of one forward pass: nodes by line/leaf name and by IR sub-expression."""
-
-    ctx: eng.Context
-    named: dict[str, eng.Node] = field(default_factory=dict)
-    of_ir: dict[int, eng.Node] = field(default_factory=dict)  # id(IR node) → engine node
-    ir_of: dict[int, Node_] = field(default_factory=dict)  # node.index → IR node
-
-    def node(self, expr: Node_) -> eng.Node:
-        return self.of_ir[id(expr)]
-
-
 def leaf_arrays(spec: BackpropSpec, exact: bool) -> dict[str, np.ndarray]:
     """The given and parameter values as Fraction (exact) or float64 arrays."""
     if exact:
@@ -68,74 +51,8 @@ def leaf_arrays(spec: BackpropSpec, exact: bool) -> dict[str, np.ndarray]:
     return {name: to_float(mx) for name, mx in spec.leaves}
 
 
-def to_float(mx: Matrix) -> np.ndarray:
-    """Fractions to float64, fast: numerator/denominator as float arrays divide to the
-    correctly rounded value whenever both are exact in a double (below 2**53). A big matrix
-    the loader already read as float64 passes through."""
-    if isinstance(mx, np.ndarray):
-        return mx
-    flat = [q for row in mx for q in row]
-    num = np.array([q.numerator for q in flat], dtype=object)
-    den = np.array([q.denominator for q in flat], dtype=object)
-    limit = 2 ** 53
-    if all(-limit < n < limit for n in num) and all(d < limit for d in den):
-        out = num.astype(float) / den.astype(float)
-    else:
-        out = np.array([float(q) for q in flat])
-    return out.reshape(len(mx), len(mx[0]))
-
-
 def evaluate(spec: BackpropSpec, values: dict[str, np.ndarray], ctx: eng.Context,
              perturb: tuple[str, int, float] | None = None) -> Evaluation:
-    """Run the model. `perturb` = (name, flat index, δ) adds δ to one entry of a line's value
-    (finite differences; a given or parameter is perturbed in `values` by the caller)."""
-    ev = Evaluation(ctx)
-    for name, _ in spec.leaves:
-        ev.named[name] = eng.leaf(ctx, values[name], name)
-    for line in spec.lines:
-        node = _build(line.expr, ev)
-        if node.op in ("leaf", "const") or node.name is not None:
-            node = eng.identity(ctx, node)
-            ev.ir_of[node.index] = line.expr
-        if perturb is not None and perturb[0] == line.name:
-            node.value = node.value.copy()  # the node's children may share its array
-            node.value.reshape(-1)[perturb[1]] += perturb[2]
-            node.info["perturbed"] = True  # a fused loss must read the value, not the score
-        node.name = line.name
-        ev.named[line.name] = node
-    return ev
-
-
-def _build(expr: Node_, ev: Evaluation) -> eng.Node:
-    ctx = ev.ctx
-    if isinstance(expr, Ref):
-        return ev.named[expr.name]
-    if isinstance(expr, Const):
-        node = eng.constant(ctx, expr.value)
-    else:
-        args = [_build(a, ev) for a in expr.args]
-        node = _apply(ctx, expr, args)
-    ev.of_ir[id(expr)] = node
-    ev.ir_of[node.index] = expr
-    return node
-
-
-def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
-    op, opt = expr.op, dict(expr.options)
-    if op == "conv1d":
-        return nn.conv1d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
-    if op == "conv2d":
-        return nn.conv2d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
-    if op in ("maxpool1d", "maxpool2d"):
-        return nn.maxpool(ctx, args[0], int(opt["size"]), opt["stride"], op == "maxpool2d")
-    if op in ("nll", "cross_entropy"):
-        return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
-    if op in ("bce", "mse"):
-        return getattr(nn, op)(ctx, *args)
-    function = {"sum": eng.sum_}.get(op) or getattr(eng, op)
-    return function(ctx, *args)
-
-
-def contains_loss(expr: Node_) -> bool:
-    return isinstance(expr, Apply) and (expr.op in LOSSES or any(contains_loss(a)
-                                                                  for a in expr.args))
+    """Run the spec's model on `values` (see autodiff.program.evaluate)."""
+    return program.evaluate(tuple(name for name, _ in spec.leaves), spec.lines, values, ctx,
+                            perturb)

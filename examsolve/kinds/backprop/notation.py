@@ -16,7 +16,7 @@ import numpy as np
 
 from examsolve import mathmodel as m
 from examsolve.numbers import format_number
-from examsolve.kinds.backprop.parse import Apply, Const, Node_, Ref
+from examsolve.autodiff.parse import Apply, Const, Node_, Ref
 
 _INDEXED = re.compile(r"^([A-Za-z]+)_?([0-9]+)$")
 _SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_([A-Za-z0-9]+)$")

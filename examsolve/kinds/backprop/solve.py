@@ -11,7 +11,7 @@ def solve(spec: BackpropSpec) -> Derivation:
     import numpy as np
 
     from examsolve.errors import UnsolvableError
-    from examsolve.kinds.backprop import engine as eng
+    from examsolve.autodiff import engine as eng
     from examsolve.kinds.backprop.finite_differences import (finite_differences, other_convention,
                                                   plain_differences)
     from examsolve.kinds.backprop.explain import explain

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from examsolve.spec import NAME_RE, SpecNode
 
 if TYPE_CHECKING:  # the engine and the writers load with the first backprop spec, not before
-    from examsolve.derivation import Derivation
     from examsolve.problem import Common
     from examsolve.kinds.backprop.model import BackpropSpec
 
@@ -28,7 +27,7 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     import numpy as np
 
     from examsolve.kinds.backprop.model import BackpropSpec
-    from examsolve.kinds.backprop.parse import Line, ModelContext, parse_line, shape_text
+    from examsolve.autodiff.parse import Line, ModelContext, parse_line, shape_text
 
     from examsolve.kinds.backprop.model import EXACT_LIMIT
 
@@ -101,7 +100,7 @@ def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
     node.check_keys(node.keys())  # duplicates
     out = []
     for name, child in node.items():
-        from examsolve.kinds.backprop.parse import SIGNATURES
+        from examsolve.autodiff.parse import SIGNATURES
 
         if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
             raise child.error(f"'{name}' cannot name a value (use letters, digits and _, not "

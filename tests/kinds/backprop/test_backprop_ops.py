@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examsolve.render.textmath import para_text
-from examsolve.kinds.backprop import engine as backprop_engine
+from examsolve.autodiff import engine as backprop_engine
 
 from conftest import solve_text
 from oracles import tensor as t

@@ -16,9 +16,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from examsolve import numerics
-from examsolve.kinds.backprop.engine import (Context, Node, Through, log_, softmax_values,
+from examsolve.autodiff.engine import (Context, Node, Through, log_, softmax_values,
                                                total, unbroadcast)
-from examsolve.kinds.backprop.parse import conv_padding
+from examsolve.autodiff.parse import conv_padding
 
 LOCAL = {
     "conv1d": "∂L/∂w[k] = Σ_i ∂L/∂s[i]·x̃[i·stride + k] (x̃ the padded input), "

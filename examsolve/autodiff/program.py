@@ -1,0 +1,106 @@
+"""Running a model written in the model language: one engine node per leaf and per line.
+
+`evaluate` builds the reverse-mode graph of one forward pass over the parsed lines (parse.py)
+with the engine's ops (engine.py, nn.py); `backward` on its loss node then fills every
+gradient. Shared by the kinds that run models (backprop; optimizer steps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from examsolve.autodiff import engine as eng
+from examsolve.autodiff import nn
+from examsolve.autodiff.parse import LOSSES, Apply, Const, Line, Node_, Ref
+
+# Exact rows of Fractions, or a float64 array (a big matrix the loader read as floats).
+Matrix = tuple[tuple[Fraction, ...], ...] | np.ndarray
+
+
+@dataclass
+class Evaluation:
+    """The graph of one forward pass: nodes by line/leaf name and by IR sub-expression."""
+
+    ctx: eng.Context
+    named: dict[str, eng.Node] = field(default_factory=dict)
+    of_ir: dict[int, eng.Node] = field(default_factory=dict)  # id(IR node) → engine node
+    ir_of: dict[int, Node_] = field(default_factory=dict)  # node.index → IR node
+
+    def node(self, expr: Node_) -> eng.Node:
+        return self.of_ir[id(expr)]
+
+
+def to_float(mx: Matrix) -> np.ndarray:
+    """Fractions to float64, fast: numerator/denominator as float arrays divide to the
+    correctly rounded value whenever both are exact in a double (below 2**53). A big matrix
+    the loader already read as float64 passes through."""
+    if isinstance(mx, np.ndarray):
+        return mx
+    flat = [q for row in mx for q in row]
+    num = np.array([q.numerator for q in flat], dtype=object)
+    den = np.array([q.denominator for q in flat], dtype=object)
+    limit = 2 ** 53
+    if all(-limit < n < limit for n in num) and all(d < limit for d in den):
+        out = num.astype(float) / den.astype(float)
+    else:
+        out = np.array([float(q) for q in flat])
+    return out.reshape(len(mx), len(mx[0]))
+
+
+def evaluate(leaves: tuple[str, ...], lines: tuple[Line, ...], values: dict[str, np.ndarray],
+             ctx: eng.Context, perturb: tuple[str, int, float] | None = None) -> Evaluation:
+    """Run the model. `perturb` = (name, flat index, δ) adds δ to one entry of a line's value
+    (finite differences; a given or parameter is perturbed in `values` by the caller)."""
+    ev = Evaluation(ctx)
+    for name in leaves:
+        ev.named[name] = eng.leaf(ctx, values[name], name)
+    for line in lines:
+        node = _build(line.expr, ev)
+        if node.op in ("leaf", "const") or node.name is not None:
+            node = eng.identity(ctx, node)
+            ev.ir_of[node.index] = line.expr
+        if perturb is not None and perturb[0] == line.name:
+            node.value = node.value.copy()  # the node's children may share its array
+            node.value.reshape(-1)[perturb[1]] += perturb[2]
+            node.info["perturbed"] = True  # a fused loss must read the value, not the score
+        node.name = line.name
+        ev.named[line.name] = node
+    return ev
+
+
+def _build(expr: Node_, ev: Evaluation) -> eng.Node:
+    ctx = ev.ctx
+    if isinstance(expr, Ref):
+        return ev.named[expr.name]
+    if isinstance(expr, Const):
+        node = eng.constant(ctx, expr.value)
+    else:
+        args = [_build(a, ev) for a in expr.args]
+        node = _apply(ctx, expr, args)
+    ev.of_ir[id(expr)] = node
+    ev.ir_of[node.index] = expr
+    return node
+
+
+def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
+    op, opt = expr.op, dict(expr.options)
+    if op == "conv1d":
+        return nn.conv1d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
+    if op == "conv2d":
+        return nn.conv2d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
+    if op in ("maxpool1d", "maxpool2d"):
+        return nn.maxpool(ctx, args[0], int(opt["size"]), opt["stride"], op == "maxpool2d")
+    if op in ("nll", "cross_entropy"):
+        return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
+    if op in ("bce", "mse"):
+        return getattr(nn, op)(ctx, *args)
+    function = {"sum": eng.sum_}.get(op) or getattr(eng, op)
+    return function(ctx, *args)
+
+
+def contains_loss(expr: Node_) -> bool:
+    return isinstance(expr, Apply) and (expr.op in LOSSES or any(contains_loss(a)
+                                                                  for a in expr.args))
