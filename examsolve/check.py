@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from examsolve.errors import SpecError
 from examsolve.numbers import parse_number
 from examsolve.problem import Problem
 from examsolve.spec import UNKNOWN, SpecNode
+from examsolve.wording import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -113,10 +113,9 @@ def _nearest(key: str, names: list[str]) -> str:
     """'; did you mean …?' (spaces and case ignored), else the list of answer names."""
     squeeze = {n.replace(" ", "").lower(): n for n in names}
     wanted = key.replace(" ", "").lower()
-    close = [squeeze[wanted]] if wanted in squeeze else \
-        [squeeze[c] for c in difflib.get_close_matches(wanted, list(squeeze), n=1)]
-    if close:
-        return f"; did you mean '{close[0]}'?"
+    near = wanted if wanted in squeeze else did_you_mean(wanted, squeeze)
+    if near is not None:
+        return f"; did you mean '{squeeze[near]}'?"
     return f"; this problem answers: {', '.join(names)}"
 
 

@@ -362,15 +362,13 @@ def new(
     debug: bool = DebugOption,
 ) -> None:
     """Start a spec from a commented template that runs as is (a small worked example)."""
-    import difflib
-
     from examsolve.kinds import KINDS, template
+    from examsolve.wording import hint
 
     with _boundary(debug):
         if kind not in KINDS:
-            hint = difflib.get_close_matches(kind, list(KINDS), n=1)
-            raise UsageError(f"unknown kind '{kind}'; " + (
-                f"did you mean '{hint[0]}'?" if hint else f"known kinds: {', '.join(KINDS)}"))
+            known = f"; known kinds: {', '.join(KINDS)}"
+            raise UsageError(f"unknown kind '{kind}'{hint(kind, KINDS, known)}")
         source = template(kind)
         if not source.is_file():
             raise ExamsolveError(f"no template for the {kind} kind yet")

@@ -23,6 +23,7 @@ from examsolve.kinds.backprop.notation import (expr_display, grad_symbol, is_sca
 from examsolve.kinds.backprop.engine import Node
 from examsolve.kinds.backprop.loss import dedupe
 from examsolve.kinds.backprop.model import BackpropSpec, Evaluation
+from examsolve.wording import listing
 
 
 class BackwardWriter:
@@ -158,7 +159,7 @@ class BackwardWriter:
         for note in dict.fromkeys(notes):
             self.step.say(note)
         times = {2: "twice"}.get(len(branches), f"{len(branches)} times")
-        self.step.say(f"{linear(self.disp(v))} is used {times}, by {_and(through)}, so "
+        self.step.say(f"{linear(self.disp(v))} is used {times}, by {listing(through)}, so "
                       f"{linear(gv)} sums one branch via each:")
         for row in rows:
             self.step.eq(*row)
@@ -288,10 +289,6 @@ class BackwardWriter:
         from examsolve.kinds.backprop import layers
 
         return layers.branch(self, n, pos, v, U, u)
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def column(shape: tuple[int, int]) -> bool:

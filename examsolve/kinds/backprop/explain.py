@@ -23,6 +23,7 @@ from examsolve.kinds.backprop.notation import (entry, expr_display, grad_symbol,
 from examsolve.kinds.backprop.loss import LossWriter, applies, dedupe
 from examsolve.kinds.backprop.model import BackpropSpec, Evaluation, contains_loss
 from examsolve.kinds.backprop.parse import LOSSES, Apply, Const, Node_, Ref
+from examsolve.wording import listing
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class Explainer:
                               f"class{among} is preferred.", "tie",
                               f"{sym} predicts: no class (a {val.size}-way tie)")
         if len(best) > 1:
-            tied = _and([called(i) for i in best])
+            tied = listing([called(i) for i in best])
             return Prediction(f"Prediction: the largest {what}, {top_text}, is shared by "
                               f"{tied}: a tie.", "tie", f"{sym} predicts: a tie of {tied}")
         at = linear(entry(symbol(name), (val.size, 1), best[0], self.base))
@@ -281,8 +282,8 @@ class Explainer:
         names = [linear(grad_symbol(loss, symbol(n))) for n in other.changed]
         values = [_prose(g) for g in other.changed.values()]
         both = len(names) > 1
-        d.warn(f"{_and(names)} assume{'' if both else 's'} ReLU'(0) = {g0}; with ReLU'(0) = "
-               f"{g1} {'they are' if both else 'it is'} {_and(values)} (step {number}).")
+        d.warn(f"{listing(names)} assume{'' if both else 's'} ReLU'(0) = {g0}; with ReLU'(0) = "
+               f"{g1} {'they are' if both else 'it is'} {listing(values)} (step {number}).")
 
     def self_check(self, d: DerivationBuilder, check: FiniteDifferenceCheck,
                    plain: dict[str, np.ndarray] | None) -> None:
@@ -353,10 +354,6 @@ def _prose(arr: np.ndarray) -> str:
     if 1 in arr.shape:
         return "[" + ", ".join(format_number(v) for v in arr.reshape(-1)) + "]"
     return "[" + ", ".join(_prose(row.reshape(1, -1)) for row in arr) + "]"
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _zeros(n: int) -> str:

@@ -10,11 +10,11 @@ gradients against central finite differences (finite_differences.py).
 
 from __future__ import annotations
 
-import difflib
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from examsolve.spec import NAME_RE, SpecNode
+from examsolve.wording import hint
 
 if TYPE_CHECKING:  # the engine and the writers load with the first backprop spec, not before
     from examsolve.derivation import Derivation
@@ -60,7 +60,7 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         loss = node["loss"].name()
         if kinds.get(loss) != "line":
             raise node["loss"].error(f"the loss must be a name assigned in `model`, got "
-                                     f"'{loss}'{_hint(loss, [ln.name for ln in lines])}")
+                                     f"'{loss}'{hint(loss, [ln.name for ln in lines])}")
     if shapes[loss] != (1, 1):
         where = next(ln for ln in lines if ln.name == loss)
         raise node["model"].error(f"the loss {loss} must be a single number, it is "
@@ -70,7 +70,7 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     for name, names in classes:
         if name not in shapes:
             raise node["classes"][name].error(f"`{name}` is not a name in the model"
-                                              f"{_hint(name, list(shapes))}")
+                                              f"{hint(name, list(shapes))}")
         if shapes[name] == (1, 1):  # one probability (a sigmoid): names for labels 0, 1
             if len(names) != 2:
                 raise node["classes"][name].error(f"{name} is a single number, so it takes 2 "
@@ -85,11 +85,6 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         if relu0 not in (0, 1):
             raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
     return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0)
-
-
-def _hint(name: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
@@ -151,7 +146,7 @@ def _wrt(node: SpecNode, kinds: dict[str, str], parameters: tuple) -> tuple[str,
         name = item.name()
         if name not in kinds:
             raise item.error(f"'{name}' is not a given value, a parameter or a model line"
-                             f"{_hint(name, list(kinds))}")
+                             f"{hint(name, list(kinds))}")
         if name in names:
             raise item.error(f"'{name}' is listed twice")
         names.append(name)

@@ -21,13 +21,13 @@ from examsolve.kinds.classifier_design.search_report import (SEARCHED_HIDDEN,
                                                                construction_warning,
                                                                search_step)
 from examsolve.kinds.classifier_design.explain import (coordinate_names, describe_network,
-                                                         linear_form, num_text, point_number,
-                                                         worked_point)
+                                                         linear_form, point_number, worked_point)
 from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.net import Forward, Model, forward, sigmoid
 from examsolve.kinds.classifier_design.picture import (NEGATIVE_MARK, POSITIVE_MARK,
                                                          SHADE, decision_picture)
 from examsolve.kinds.classifier_design.search import SearchResult, search
+from examsolve.wording import number
 
 
 def design_derivation(spec: ClassifierSpec) -> Derivation:
@@ -82,7 +82,7 @@ def check_derivation(spec: ClassifierSpec) -> Derivation:
 
 def _point_text(x: tuple) -> str:
     """(0.5, −1) — or just the number for a 1-D point."""
-    return num_text(x[0]) if len(x) == 1 else "(" + ", ".join(num_text(v) for v in x) + ")"
+    return number(x[0]) if len(x) == 1 else "(" + ", ".join(number(v) for v in x) + ")"
 
 
 def _classify(spec: ClassifierSpec, s: Fraction) -> str | None:
@@ -249,15 +249,15 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
         low = min(abs(r.s) for r in rows)
         st.say(f"All {n} points are classified correctly"
                + (", each with |s| ≥ 1 (p ≤ 0.2689 or p ≥ 0.7311)." if low >= 1 else
-                  f". The closest to the boundary has |s| = {num_text(low)}."))
+                  f". The closest to the boundary has |s| = {number(low)}."))
         return
     st.say(f"{n - len(wrong)} of {n} points are classified correctly. Misclassified:")
     for i, point, r, predicted in wrong:
         side = ">" if r.s > 0 else "<" if r.s < 0 else "="
         what = f"predicted `{predicted}`" if predicted else "on the boundary, no class"
         st.say(f"Point {point_number(spec, i)} {_point_text(point.x)} is `{point.label}`, but "
-               f"{_active_text(spec, r)} and s = {num_text(r.s)} {side} 0 "
-               f"(p = {num_text(r.p)}): {what}.")
+               f"{_active_text(spec, r)} and s = {number(r.s)} {side} 0 "
+               f"(p = {number(r.p)}): {what}.")
 
 
 def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> None:
@@ -292,7 +292,7 @@ def _verdict(spec: ClassifierSpec, rows: list[Forward], correct: int) -> str:
     predicted = _classify(spec, r.s)
     what = f"is predicted {predicted}" if predicted else "is on the boundary"
     where = f"(x = {_point_text(p.x)})" if spec.dimension == 1 else _point_text(p.x)
-    return f"no: point {point_number(spec, i)} {where} {what} (s = {num_text(r.s)})"
+    return f"no: point {point_number(spec, i)} {where} {what} (s = {number(r.s)})"
 
 
 def _answers(d: DerivationBuilder, spec: ClassifierSpec, model: Model,

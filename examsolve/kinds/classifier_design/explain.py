@@ -21,8 +21,8 @@ from fractions import Fraction
 
 from examsolve.derivation import StepBuilder
 from examsolve.mathmodel import Expr, Mul, Neg, Num, Sym, Text, add, call, mat, mul, rel
-from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.net import Model, Vector, forward
+from examsolve.wording import number
 
 MAX_PIECES = 12  # a longer piecewise table is no longer a summary
 MAX_EXPANDED = 12  # entries of W₁ beyond which z = W₁x + b₁ is not written entry by entry
@@ -117,7 +117,7 @@ def _say_piecewise(st: StepBuilder, spec, model: Model, live: list[int],
     names = coordinate_names(spec)
     t = Sym("t") if spec.dimension > 1 else names[0]
     kinks_text = f", with a kink where a unit switches on or off ({_text(t)} = " + \
-        ", ".join(num_text(k) for k in kinks) + "):"
+        ", ".join(number(k) for k in kinks) + "):"
     if spec.dimension > 1:
         st.say("Every unit reads x only through one combination of the coordinates,")
         st.eq(t, linear_form(d, Fraction(0), names))
@@ -151,7 +151,7 @@ def _say_piecewise(st: StepBuilder, spec, model: Model, live: list[int],
                     else rel(Num(lo), "<", t, "<", Num(hi)))
     ts = [sum((a * b for a, b in zip(d, p.x)), Fraction(0)) for p in spec.points]
     if spec.dimension > 1 and len(ts) <= 12:
-        st.say("At the points t = " + ", ".join(num_text(v) for v in ts) + ".")
+        st.say("At the points t = " + ", ".join(number(v) for v in ts) + ".")
 
 
 def _piece_form(a: Fraction, b: Fraction, t: Sym) -> Expr:
@@ -191,7 +191,7 @@ def _say_pushes(st: StepBuilder, spec, model: Model, live: list[int], unit_names
         else "the boundary"
     up = [_text(unit_names[j]) for j in live if model.w2[j] > 0]
     down = [_text(unit_names[j]) for j in live if model.w2[j] < 0]
-    text = f"Where no unit is active s = b₂ = {num_text(model.b2)} ({rest}). An active unit adds " \
+    text = f"Where no unit is active s = b₂ = {number(model.b2)} ({rest}). An active unit adds " \
            "w₂ⱼhⱼ to s:"
     if up:
         text += f" {_join(up)} push{'es' if len(up) == 1 else ''} s toward `{spec.positive}`"
@@ -282,11 +282,6 @@ def linear_form(weights: Vector, bias: Fraction, names: list[Expr]) -> Expr:
     elif bias != 0 or not terms:
         terms.append(Num(bias))
     return terms[0] if len(terms) == 1 else add(*terms)
-
-
-def num_text(value: object) -> str:
-    """A number for prose, with a typographic minus."""
-    return format_number(value).replace("-", "−")
 
 
 def _text(sym: Sym) -> str:

@@ -20,11 +20,11 @@ from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Expr, Neg, Num, Sym, add, call, mat, mul
 from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.construct import Construction
-from examsolve.kinds.classifier_design.explain import (coordinate_names, linear_form,
-                                                         num_text)
+from examsolve.kinds.classifier_design.explain import coordinate_names, linear_form
 from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.net import Vector
 from examsolve.kinds.classifier_design.search import SearchResult
+from examsolve.wording import number
 
 SEARCHED_HIDDEN = (1, 2, 3)
 
@@ -34,7 +34,7 @@ def _noun(dimension: int) -> str:
 
 
 def _point_text(x: Vector) -> str:
-    return num_text(x[0]) if len(x) == 1 else "(" + ", ".join(num_text(v) for v in x) + ")"
+    return number(x[0]) if len(x) == 1 else "(" + ", ".join(number(v) for v in x) + ")"
 
 
 def _half_space(dimension: int) -> str:
@@ -155,7 +155,7 @@ def construction_step(d: DerivationBuilder, spec, built: Construction) -> None:
                f"({built.changes}).")
     first = spec.positive if built.start > 0 else spec.negative
     st.say(f"Along t the points before the first change are `{first}`, so s starts at "
-           f"b₂ = {num_text(built.start)}. Let tⱼ be the last point before change j and tⱼ⁺ "
+           f"b₂ = {number(built.start)}. Let tⱼ be the last point before change j and tⱼ⁺ "
            "the first point after it. From tⱼ on, s follows a line of slope mⱼ that reaches "
            "±1 (the next class) exactly at tⱼ⁺ and keeps moving away from 0 until the next "
            "change, so every point gets |s| ≥ 1 with the right sign. Output weight vⱼ turns "

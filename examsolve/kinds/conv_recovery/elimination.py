@@ -18,6 +18,7 @@ from typing import Callable, Hashable
 from examsolve.derivation import StepBuilder
 from examsolve.mathmodel import Expr, Mul, Neg, Num, add, eq, rel
 from examsolve.numbers import format_number
+from examsolve.wording import number
 
 Atom = Hashable
 
@@ -39,10 +40,6 @@ def linear_expr(terms: dict[Atom, Fraction], symbol: Callable[[Atom], Expr],
     if const or not parts:
         parts.append(Num(const))
     return parts[0] if len(parts) == 1 else add(*parts)
-
-
-def signed(text: str) -> str:
-    return text.replace("-", "−")
 
 
 @dataclass
@@ -119,7 +116,7 @@ class Eliminator:
             self._say(f"{row.label} gives {self._value_text(atom, value)} directly.")
         else:  # one coefficient: a division, said inline rather than as a step of its own
             self._say(f"{row.label} gives {self._value_text(atom, value)}"
-                      + ("." if c == -1 else f" (divide by {signed(format_number(c))})."))
+                      + ("." if c == -1 else f" (divide by {number(c)})."))
 
     def _substitute_into(self, active: list[_Row], solved: dict[Atom, Fraction]) -> None:
         hit = [r for r in active if solved.keys() & r.terms.keys()]
@@ -142,7 +139,7 @@ class Eliminator:
     def _value_text(self, atom: Atom, value: Fraction) -> str:
         from examsolve.render.textmath import linear  # plain text of a symbol, for prose
 
-        return f"{linear(self.symbol(atom))} = {signed(format_number(value))}"
+        return f"{linear(self.symbol(atom))} = {number(value)}"
 
     def _choose_pivot(self, active: list[_Row]) -> tuple[_Row, Atom]:
         """The unknown and equation whose elimination needs the simplest multiples:

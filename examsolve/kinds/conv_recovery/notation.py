@@ -19,6 +19,7 @@ from examsolve.mathmodel import (SUMMARY_EDGE, SUMMARY_THRESHOLD, Ellipsis_, Exp
 from examsolve.numbers import format_number
 from examsolve.kinds.conv_recovery.spec import ConvSpec
 from examsolve.kinds.conv_recovery.system import ConvSystem
+from examsolve.wording import listing
 
 Atom = Hashable
 MAX_EXPANDED_TAPS = 12  # beyond this a window sum is shown collected only
@@ -225,21 +226,11 @@ def _index(out: str, tap: str, stride: int, pad: int, base: int) -> str:
     return text
 
 
-def join_words(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _listed(names: list[str], total: int) -> str:
     """`a, b and c`, or `a, b, c and 5 more` when only the first few are named."""
     if total > len(names):
         return ", ".join(names) + f" and {total - len(names)} more"
-    return join_words(names)
-
-
-def number_text(value: Fraction) -> str:
-    return format_number(value).replace("-", "−")
+    return listing(names)
 
 
 def _kept(n: int) -> list[int]:

@@ -26,7 +26,7 @@ import numpy as np
 from examsolve.derivation import StepBuilder
 from examsolve.mathmodel import Expr, Sym, add, eq, mul, row
 from examsolve.kinds.conv_recovery.algebra import Reduced, scaled_to_integers
-from examsolve.kinds.conv_recovery.notation import join_words
+from examsolve.wording import listing
 from examsolve.kinds.conv_recovery.propagate import Group, is_product
 
 if TYPE_CHECKING:  # the report imports this module: no cycle at run time
@@ -112,7 +112,7 @@ class OpenValues:
                 products = [a for a in group.reduced.atoms if is_product(a)]
                 if products:
                     weights = self._sorted({a[0] for a in products})  # type: ignore[index]
-                    step.say(f"The kernel is not determined here ({join_words(weights)}), so "
+                    step.say(f"The kernel is not determined here ({listing(weights)}), so "
                              f"{self.note.keys_text(products)} cannot be split into a weight "
                              "and an input.")
                 sums = all(c == 1 for terms, _ in scaled for c in terms.values())
@@ -132,7 +132,7 @@ class OpenValues:
                          f"{reason.format(it=_them(atoms))}.")
         if undetermined_out:
             keys = [self.note.window_name(w) for w in undetermined_out]
-            warnings.append(f"{join_words(keys[:8]) + (' …' if len(keys) > 8 else '')} "
+            warnings.append(f"{listing(keys[:8]) + (' …' if len(keys) > 8 else '')} "
                             f"{_be(keys)} not determined: "
                             f"{'it depends' if len(keys) == 1 else 'they depend'} on values "
                             "the data leave open")
@@ -158,7 +158,7 @@ class OpenValues:
     def listed(relations: list[str]) -> str:
         more = len(relations) - SHOW_RELATIONS
         if more <= 0:
-            return join_words(relations)
+            return listing(relations)
         return (", ".join(relations[:SHOW_RELATIONS]) + f" and {more} more relation"
                 + ("s" if more > 1 else ""))
 

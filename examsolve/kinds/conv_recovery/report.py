@@ -15,7 +15,8 @@ from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Expr, Sym, Text, eq, rel
 from examsolve.kinds.conv_recovery.algebra import (Contradiction, LinEq, Reduced,
                                                      scaled_to_integers)
-from examsolve.kinds.conv_recovery.notation import Notation, join_words
+from examsolve.kinds.conv_recovery.notation import Notation
+from examsolve.wording import listing
 from examsolve.kinds.conv_recovery.elimination import Eliminator, linear_expr, term_expr
 from examsolve.kinds.conv_recovery.open_values import factors
 from examsolve.kinds.conv_recovery.propagate import Group, is_product
@@ -85,14 +86,14 @@ class Report:
         parts = []
         if sysm.names:
             parts.append(f"the parameter{'s' if len(sysm.names) > 1 else ''} "
-                         f"{join_words(list(sysm.names))}")
+                         f"{listing(list(sysm.names))}")
         for what, lost, key in (("input", sysm.lost_inputs, spec.input_key),
                                 ("output", sysm.lost_outputs, spec.output_key)):
             if len(lost) == 1:
                 parts.append(f"the lost {what} {key(*lost[0])}")
             elif 1 < len(lost) <= 8:
                 parts.append(f"the {len(lost)} lost {what}s "
-                             f"{join_words([key(*p) for p in lost])}")
+                             f"{listing([key(*p) for p in lost])}")
             elif lost:
                 parts.append(f"the {len(lost):,} lost {what}s ("
                              f"{', '.join(key(*p) for p in lost[:3])} and {len(lost) - 3:,} "
@@ -104,12 +105,12 @@ class Report:
     def partial_kernel(self, step: StepBuilder, reduced: Reduced, params: list[str]) -> None:
         n, r = len(params), reduced.rank
         step.say(f"These equations have rank {r} < {n}, so they cannot fix all of "
-                 f"{join_words(params)}. Reduced (exact row reduction):")
+                 f"{listing(params)}. Reduced (exact row reduction):")
         for pivot, lin in reduced.rows.items():
             step.math(eq(linear_expr(lin.terms, self.note.symbol, self.system.order), lin.rhs))
         found = reduced.determined()
         if found:
-            step.say(f"So {join_words([self.note.key(a) for a in found])} "
+            step.say(f"So {listing([self.note.key(a) for a in found])} "
                      f"{'is' if len(found) == 1 else 'are'} fixed here; the rest may still "
                      "come from windows with lost inputs.")
         else:

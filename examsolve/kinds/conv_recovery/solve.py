@@ -35,7 +35,8 @@ from examsolve.mathmodel import Num, Sym, eq
 from examsolve.problem import Common
 from examsolve.kinds.conv_recovery.algebra import (Contradiction, LinEq, rref,
                                                      select_independent)
-from examsolve.kinds.conv_recovery.notation import Notation, join_words, number_text
+from examsolve.kinds.conv_recovery.notation import Notation
+from examsolve.wording import listing, number
 from examsolve.kinds.conv_recovery.elimination import Eliminator, linear_expr
 from examsolve.kinds.conv_recovery.propagate import Propagator
 from examsolve.kinds.conv_recovery.report import Report
@@ -117,7 +118,7 @@ class _Solver:
             return False
         step = self.report.step("The kernel and bias from the complete windows" +
                            ("" if passes == 1 else f" (pass {passes})"))
-        names = join_words([*params])
+        names = listing([*params])
         if not complete:
             step.say(f"No window is complete (each one covers a lost input or has a lost "
                      f"output), so {names} must come from the windows with lost inputs.")
@@ -127,7 +128,7 @@ class _Solver:
         zero_based = ""
         if self.spec.common.indexing == 1 and not self.spec.one_d and len(windows) <= 4:
             # keys written 0-based (the exam's among them) name these windows differently
-            positions = join_words([f"({i},{j})" for i, j in sorted(windows)])
+            positions = listing([f"({i},{j})" for i, j in sorted(windows)])
             zero_based = (f" (position{'s' if len(windows) > 1 else ''} {positions} when "
                           "counted from 0)")
         count = (f"{r} equation{'s' if r != 1 else ''} in {n} unknown{'s' if n != 1 else ''}")
@@ -240,10 +241,10 @@ class _Solver:
         given = self.spec.y[w[0]][w[1]]
         name = self.note.window_name(w)
         if terms:  # only reachable when a contradiction leaves unknowns: say what it needs
-            return (f"the data are inconsistent: window {name} cannot equal {number_text(given)}"
+            return (f"the data are inconsistent: window {name} cannot equal {number(given)}"
                     f"{self._sources_text([w])}")
-        return (f"the data are inconsistent: window {name} computes {number_text(const)}"
-                f"{self._sources_text([w])}, but {name} = {number_text(given)} is given")
+        return (f"the data are inconsistent: window {name} computes {number(const)}"
+                f"{self._sources_text([w])}, but {name} = {number(given)} is given")
 
     def _sources_text(self, windows: list[tuple[int, int]]) -> str:
         """` with e = 1, f = 2 (from windows …)` for the found values these windows use."""
@@ -260,7 +261,7 @@ class _Solver:
                 used[b] = self.system.known[b]
         if not used:
             return ""
-        values = ", ".join(f"{self.note.key(a)} = {number_text(v)}"
+        values = ", ".join(f"{self.note.key(a)} = {number(v)}"
                            for a, v in sorted(used.items(), key=lambda t: self.system.order(t[0])))
         sources = set()
         for a in used:
