@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterator, List, Optional
 import typer
 
 from examsolve.errors import ExamsolveError, ExitStatus, UsageError
-from examsolve.render import Format
+from examsolve.render import FIGURE_FORMATS, Format
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -140,7 +140,7 @@ def run(
     output: Optional[Path] = typer.Option(
         None, "--output", "-o",
         help="Write to FILE (.md, .tex, .json, .txt) instead of stdout; .svg/.png/.pdf draws "
-             "a complexity-curve spec's figure."),
+             "the spec's charts (a complexity-curve spec has two)."),
     standalone: bool = typer.Option(
         False, "--standalone", help="LaTeX: a complete document, not a fragment to \\input."),
     answers_only: bool = typer.Option(False, "--answers-only", help="Print only the answers."),
@@ -151,7 +151,7 @@ def run(
     from examsolve.render import document
 
     status = ExitStatus.OK
-    if format is None and output is not None and output.suffix.lower() in FIGURE_SUFFIXES:
+    if format is None and output is not None and output.suffix.lower() in FIGURE_FORMATS:
         _run_figure(paths, output, debug)
         return
     with _boundary(debug):
@@ -181,13 +181,10 @@ def run(
     raise typer.Exit(int(status))
 
 
-# `run SPEC -o curve.svg` draws the figure of a kind that has one (complexity-curve).
-FIGURE_SUFFIXES = (".svg", ".png", ".pdf")
-
-
 def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
+    """`run SPEC -o FILE.svg|png|pdf`: the charts of one spec's derivation, drawn."""
     from examsolve.problem import load, solve, spec_files
-    from examsolve.kinds.complexity_curve.plot import write_figure
+    from examsolve.render.figure import write_figure
 
     with _boundary(debug):
         files = spec_files(paths)

@@ -23,6 +23,10 @@ _SUFFIXES = {".md": Format.markdown, ".markdown": Format.markdown, ".tex": Forma
              ".latex": Format.latex, ".json": Format.json, ".txt": Format.rich}
 
 
+# `examsolve run SPEC -o FILE` with one of these draws the derivation's charts (figure.py).
+FIGURE_FORMATS = (".svg", ".png", ".pdf")
+
+
 class UnknownNodeError(TypeError):
     """A renderer met a node type it has no method for: a bug, never printed as str()."""
 

@@ -7,7 +7,7 @@ exact protocol), then writes the exam's answers anchored to the measured numbers
 
 Modules: target.py (the whitelisted function parser), experiment.py
 (the numerics), narration.py, _bias and _prevention (the written solution),
-plot.py (plotext terminal chart, matplotlib `write_figure`).
+plot.py (the charts as data, and their plotext terminal text).
 """
 
 from __future__ import annotations
