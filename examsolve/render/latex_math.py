@@ -12,7 +12,7 @@ import re
 
 from examsolve import mathmodel as m
 from examsolve.numbers import format_number
-from examsolve.render import dispatch
+from examsolve.render.printer import dispatch
 from examsolve.render.latex_text import (_COMBINING, _HATS, _SUB, _SUP, _TEXT_SYMBOLS,
                                          MATH_SYMBOLS, _accented, _math_accented, _script_runs,
                                          escape_text, unknown_char)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from examsolve import mathmodel as m
 from examsolve.numbers import format_number
-from examsolve.render import dispatch
+from examsolve.render.printer import dispatch
 
 _SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx,", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ,")
 _SUP = str.maketrans("0123456789+-−=()niT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵀ")
