@@ -13,24 +13,8 @@ from typing import Any
 from examsolve.derivation import Derivation
 from examsolve.errors import SpecError
 from examsolve.spec import SpecNode, compose_file, compose_text
+from examsolve.spec.common import COMMON_KEYS, DEFAULT_TOLERANCE, Common
 from examsolve.wording import did_you_mean, hint
-
-COMMON_KEYS = ("kind", "title", "source", "statement", "indexing", "expected", "tolerance")
-DEFAULT_TOLERANCE = 1e-4
-
-
-@dataclass(frozen=True)
-class Common:
-    """The keys every spec shares."""
-
-    file: str
-    kind: str
-    title: str
-    source: str | None = None
-    statement: str | None = None
-    indexing: int = 1  # how indices are written in derivations and answer keys
-    tolerance: float = DEFAULT_TOLERANCE
-    expected: tuple[tuple[str, SpecNode], ...] = ()  # answer key → its node (kept for lines)
 
 
 @dataclass(frozen=True)

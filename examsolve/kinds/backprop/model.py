@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.kinds.backprop import engine as eng
 from examsolve.kinds.backprop import nn
 from examsolve.kinds.backprop.parse import LOSSES, Apply, Const, Line, Node_, Ref

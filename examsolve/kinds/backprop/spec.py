@@ -18,7 +18,7 @@ from examsolve.wording import hint
 
 if TYPE_CHECKING:  # the engine and the writers load with the first backprop spec, not before
     from examsolve.derivation import Derivation
-    from examsolve.problem import Common
+    from examsolve.spec.common import Common
     from examsolve.kinds.backprop.model import BackpropSpec
 
 

@@ -15,7 +15,7 @@ from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.mathmodel import (Add, Call, Div, Ellipsis_, Expr, Mul, Neg, Num, Paren, Pow,
                                  Sym, Text, add, call, eq, mat, mul, sym)
 from examsolve.numbers import format_number
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.kinds.complexity_curve.experiment import (GOOD_FIT_BAND, Curve, Experiment,
                                                            regions, simplest_best)
 from examsolve.kinds.complexity_curve.plot import charts_from_answers, terminal_chart

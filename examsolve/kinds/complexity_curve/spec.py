@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from examsolve.derivation import Derivation
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.kinds.complexity_curve.experiment import Design, Task, draw_data, run
 from examsolve.kinds.complexity_curve.target import ExpressionError, parse_function
 from examsolve.spec import SpecNode

@@ -32,7 +32,7 @@ import numpy as np
 from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.errors import UnsolvableError
 from examsolve.mathmodel import Num, Sym, eq
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.kinds.conv_recovery.algebra import (Contradiction, LinEq, rref,
                                                      select_independent)
 from examsolve.kinds.conv_recovery.notation import Notation

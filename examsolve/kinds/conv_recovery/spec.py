@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from examsolve.errors import SpecError
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.spec import NAME_RE, UNKNOWN, Grid, SpecNode
 from examsolve import wording
 

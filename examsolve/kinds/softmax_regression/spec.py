@@ -19,7 +19,7 @@ import numpy as np
 
 from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.mathmodel import Sym, Text, eq
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.spec import Grid, SpecNode
 from examsolve.wording import hint
 
