@@ -162,11 +162,9 @@ def run(
     console = _stdout() if stream else None
     solved = []
     for file in files:
-        try:
-            with _boundary(debug, file):
-                derivation = _quietly(solve, load(file))
-        except typer.Exit as exc:
-            status = max(status, ExitStatus(exc.exit_code))
+        derivation, failed = _attempt(debug, file, lambda f: _quietly(solve, load(f)), file)
+        status = max(status, failed)
+        if derivation is None:
             continue
         if stream:
             from examsolve.render.rich_render import render
@@ -273,8 +271,8 @@ def check(
     for file in files:
         problem, failed = _attempt(debug, file, load, file)
         if problem is not None and problem.common.expected:
-            rows, failed = _attempt(debug, file, lambda: check_answers(
-                problem, _quietly(solve, problem)))  # pylint: disable=cell-var-from-loop
+            rows, failed = _attempt(debug, file, lambda p: check_answers(p, _quietly(solve, p)),
+                                    problem)
             if rows is not None:
                 report.checked += 1
                 report.rows.extend((file.name, row) for row in rows)
