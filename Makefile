@@ -27,8 +27,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/examsolve run problems/
 
+# pylint checks one thing here: no import cycles in examsolve (STYLE.md, section 2).
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pylint --disable=all --enable=cyclic-import examsolve
 	$(BIN)/examsolve check problems/
 
 check: $(VENV)/.installed

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from examsolve.derivation import AnswerValue, Derivation
-from examsolve.errors import SpecError
+from examsolve.errors import ExitStatus, SpecError
 from examsolve.numbers import parse_number
 from examsolve.problem import Problem
 from examsolve.spec import UNKNOWN, SpecNode
+from examsolve.wording import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -113,11 +113,35 @@ def _nearest(key: str, names: list[str]) -> str:
     """'; did you mean …?' (spaces and case ignored), else the list of answer names."""
     squeeze = {n.replace(" ", "").lower(): n for n in names}
     wanted = key.replace(" ", "").lower()
-    close = [squeeze[wanted]] if wanted in squeeze else \
-        [squeeze[c] for c in difflib.get_close_matches(wanted, list(squeeze), n=1)]
-    if close:
-        return f"; did you mean '{close[0]}'?"
+    near = wanted if wanted in squeeze else did_you_mean(wanted, squeeze)
+    if near is not None:
+        return f"; did you mean '{squeeze[near]}'?"
     return f"; this problem answers: {', '.join(names)}"
+
+
+@dataclass
+class CheckReport:
+    """What `examsolve check` found: the rows of every checked spec, in file order."""
+
+    files: int = 0  # specs looked at
+    rows: list[tuple[str, CheckRow]] = field(default_factory=list)  # (spec file name, row)
+    checked: int = 0  # specs with `expected` that were solved and compared
+    unchecked: int = 0  # specs that could not be read or solved: counted as failed
+
+    @property
+    def passed(self) -> int:
+        return sum(row.ok for _, row in self.rows)
+
+    @property
+    def failed(self) -> int:
+        return len(self.rows) - self.passed + self.unchecked
+
+    @property
+    def status(self) -> ExitStatus:
+        """2 when an expected key names no answer, else 1 on any mismatch, else 0."""
+        if any(row.error is not None for _, row in self.rows):
+            return ExitStatus.BAD_INPUT
+        return ExitStatus.FAILED if self.failed else ExitStatus.OK
 
 
 def check(problem: Problem, derivation: Derivation) -> list[CheckRow]:

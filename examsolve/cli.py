@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Iterator, List, Optional
 
 import typer
 
-from examsolve.errors import ExamsolveError, ExitStatus
-from examsolve.render import Format
+from examsolve.errors import ExamsolveError, ExitStatus, UsageError
+from examsolve.render import FIGURE_FORMATS, Format
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,12 +87,6 @@ def _boundary(debug: bool, file: Path | None = None) -> Iterator[None]:
         raise typer.Exit(int(ExitStatus.FAILED)) from None
 
 
-class UsageError(ExamsolveError):
-    """A command line that asks for something impossible (exit 2, like a bad spec)."""
-
-    exit_status = ExitStatus.BAD_INPUT
-
-
 def _output_format(format: Optional[Format], output: Optional[Path],
                    standalone: bool) -> Format:
     """--format if given, else the format -o's extension names, else the terminal's."""
@@ -146,7 +140,7 @@ def run(
     output: Optional[Path] = typer.Option(
         None, "--output", "-o",
         help="Write to FILE (.md, .tex, .json, .txt) instead of stdout; .svg/.png/.pdf draws "
-             "a complexity-curve spec's figure."),
+             "the spec's charts (a complexity-curve spec has two)."),
     standalone: bool = typer.Option(
         False, "--standalone", help="LaTeX: a complete document, not a fragment to \\input."),
     answers_only: bool = typer.Option(False, "--answers-only", help="Print only the answers."),
@@ -157,7 +151,7 @@ def run(
     from examsolve.render import document
 
     status = ExitStatus.OK
-    if format is None and output is not None and output.suffix.lower() in FIGURE_SUFFIXES:
+    if format is None and output is not None and output.suffix.lower() in FIGURE_FORMATS:
         _run_figure(paths, output, debug)
         return
     with _boundary(debug):
@@ -168,11 +162,9 @@ def run(
     console = _stdout() if stream else None
     solved = []
     for file in files:
-        try:
-            with _boundary(debug, file):
-                derivation = _quietly(solve, load(file))
-        except typer.Exit as exc:
-            status = max(status, ExitStatus(exc.exit_code))
+        derivation, failed = _attempt(debug, file, lambda f: _quietly(solve, load(f)), file)
+        status = max(status, failed)
+        if derivation is None:
             continue
         if stream:
             from examsolve.render.rich_render import render
@@ -187,13 +179,10 @@ def run(
     raise typer.Exit(int(status))
 
 
-# `run SPEC -o curve.svg` draws the figure of a kind that has one (complexity-curve).
-FIGURE_SUFFIXES = (".svg", ".png", ".pdf")
-
-
 def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
+    """`run SPEC -o FILE.svg|png|pdf`: the charts of one spec's derivation, drawn."""
     from examsolve.problem import load, solve, spec_files
-    from examsolve.kinds.complexity_curve.plot import write_figure
+    from examsolve.render.figure import write_figure
 
     with _boundary(debug):
         files = spec_files(paths)
@@ -272,85 +261,41 @@ def check(
     debug: bool = DebugOption,
 ) -> None:
     """Solve every spec with `expected` answers and compare; exit 1 on any mismatch."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from examsolve.check import check as check_answers
-    from examsolve.derivation import value_expr
+    from examsolve.check import CheckReport, check as check_answers
     from examsolve.problem import load, solve, spec_files
-    from examsolve.render.textmath import linear
+    from examsolve.render import check_table
 
-    def show(value: object) -> str:
-        if isinstance(value, str):
-            return value
-        import numpy as np
-
-        if isinstance(value, np.ndarray):
-            # Expected decimals were read exactly; long ones print as the floats they were.
-            value = np.vectorize(_decimal_as_float, otypes=[object])(value)
-            value = tuple(tuple(r) for r in value) if value.ndim == 2 else tuple(value)
-        return linear(value_expr(value))  # type: ignore[arg-type]
-
-    def show_got(value: object) -> str:
-        """A float answer to 7 digits, so it can be read against an expected 10.00676."""
-        if isinstance(value, float):
-            from examsolve.numbers import format_number
-
-            return format_number(value, 7).replace("-", "−")
-        return show(value)
-
-    status = ExitStatus.OK
-    table = Table("", "file", "answer", "expected", "got")
-    counts = [0, 0]
     with _boundary(debug):
         files = spec_files(paths or [_default_problems()])
-    checked = unchecked = 0
+    report, status = CheckReport(files=len(files)), ExitStatus.OK
     for file in files:
-        try:
-            with _boundary(debug, file):
-                problem = load(file)
-                if not problem.common.expected:
-                    continue
-                rows = check_answers(problem, _quietly(solve, problem))
-        except typer.Exit as exc:
-            status = max(status, ExitStatus(exc.exit_code))
-            unchecked += 1
-            continue
-        checked += 1
-        for row in rows:
-            if row.error is not None:
-                _stderr().print(f"examsolve: {row.error}", markup=False)
-                status = max(status, ExitStatus.BAD_INPUT)
-            counts[0 if row.ok else 1] += 1
-            mark = Text("✓", style="green") if row.ok else Text("✗", style="bold red")
-            got = ("—" if row.error else show_got(row.got)) + \
-                (f"  ({row.reason})" if row.reason else "")
-            expected = row.expected_text.replace("-", "−") if row.expected_text else \
-                show(row.expected)
-            table.add_row(mark, file.name, row.key, expected, got)
-            if not row.ok:
-                status = max(status, ExitStatus.FAILED)
-    console = _stdout()
-    if checked:
-        console.print(table)
-    elif not unchecked:
-        console.print(f"nothing to check: none of the {len(files)} spec(s) has `expected` "
-                      "answers", markup=False)
-    if unchecked:
-        console.print(f"{unchecked} spec(s) could not be checked (see the errors above)",
-                      markup=False)
-    # The plain closing line CI reads: 'N passed, N failed' (answers, not tests); a spec
-    # that could not be checked counts as failed.
-    console.print(f"check: {counts[0]} passed, {counts[1] + unchecked} failed")
-    raise typer.Exit(int(status))
+        problem, failed = _attempt(debug, file, load, file)
+        if problem is not None and problem.common.expected:
+            rows, failed = _attempt(debug, file, lambda p: check_answers(p, _quietly(solve, p)),
+                                    problem)
+            if rows is not None:
+                report.checked += 1
+                report.rows.extend((file.name, row) for row in rows)
+                _report_errors(row.error for row in rows if row.error is not None)
+        report.unchecked += failed is not ExitStatus.OK
+        status = max(status, failed)
+    check_table.render(report, _stdout())
+    raise typer.Exit(int(max(status, report.status)))
 
 
-def _decimal_as_float(value: object) -> object:
-    from fractions import Fraction
+def _attempt(debug: bool, file: Path, action, *args):  # type: ignore[no-untyped-def]
+    """`action(*args)` inside the error boundary for `file`: (its result, OK), or (None, the
+    exit status) after the error was reported, so the next spec still runs."""
+    try:
+        with _boundary(debug, file):
+            return action(*args), ExitStatus.OK
+    except typer.Exit as exc:
+        return None, ExitStatus(exc.exit_code)
 
-    if isinstance(value, Fraction) and value.denominator > 10_000:
-        return float(value)
-    return value
+
+def _report_errors(errors) -> None:  # type: ignore[no-untyped-def]
+    for error in errors:
+        _stderr().print(f"examsolve: {error}", markup=False)
 
 
 @app.command()
@@ -362,15 +307,13 @@ def new(
     debug: bool = DebugOption,
 ) -> None:
     """Start a spec from a commented template that runs as is (a small worked example)."""
-    import difflib
-
     from examsolve.kinds import KINDS, template
+    from examsolve.wording import hint
 
     with _boundary(debug):
         if kind not in KINDS:
-            hint = difflib.get_close_matches(kind, list(KINDS), n=1)
-            raise UsageError(f"unknown kind '{kind}'; " + (
-                f"did you mean '{hint[0]}'?" if hint else f"known kinds: {', '.join(KINDS)}"))
+            known = f"; known kinds: {', '.join(KINDS)}"
+            raise UsageError(f"unknown kind '{kind}'{hint(kind, KINDS, known)}")
         source = template(kind)
         if not source.is_file():
             raise ExamsolveError(f"no template for the {kind} kind yet")

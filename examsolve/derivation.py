@@ -11,6 +11,7 @@ from typing import Union
 
 import numpy as np
 
+from examsolve.chart import Chart
 from examsolve.mathmodel import Expr, ExprLike, Sym, as_expr, eq, mat, rel
 from examsolve.numbers import exact
 
@@ -71,12 +72,14 @@ class Code:
 class Figure:
     """A picture drawn in text (a terminal plot, a grid of decision regions).
 
-    `image` optionally names a file written alongside (an SVG/PNG) for document formats.
+    `image` optionally names a file written alongside (an SVG/PNG) for document formats;
+    `chart` is the plot as data, which `render/figure.py` draws for `-o curve.svg`.
     """
 
     text: str
     caption: str | None = None
     image: str | None = None
+    chart: Chart | None = None
 
 
 Block = Union[Para, Equation, Table, Code, Figure]
@@ -183,8 +186,8 @@ class StepBuilder:
         return self
 
     def figure(self, text: str, caption: str | None = None,
-               image: str | None = None) -> "StepBuilder":
-        self.blocks.append(Figure(text, caption, image))
+               image: str | None = None, chart: Chart | None = None) -> "StepBuilder":
+        self.blocks.append(Figure(text, caption, image, chart))
         return self
 
     def build(self) -> Step:

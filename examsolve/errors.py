@@ -50,6 +50,12 @@ class SpecError(ExamsolveError):
         return ": ".join(parts)
 
 
+class UsageError(ExamsolveError):
+    """A command line that asks for something impossible (exit 2, like a bad spec)."""
+
+    exit_status = ExitStatus.BAD_INPUT
+
+
 class UnsolvableError(ExamsolveError):
     """The data admit no solution (e.g. complete windows that disagree)."""
 

@@ -6,7 +6,6 @@ the one registry in `examsolve.kinds`.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,23 +13,8 @@ from typing import Any
 from examsolve.derivation import Derivation
 from examsolve.errors import SpecError
 from examsolve.spec import SpecNode, compose_file, compose_text
-
-COMMON_KEYS = ("kind", "title", "source", "statement", "indexing", "expected", "tolerance")
-DEFAULT_TOLERANCE = 1e-4
-
-
-@dataclass(frozen=True)
-class Common:
-    """The keys every spec shares."""
-
-    file: str
-    kind: str
-    title: str
-    source: str | None = None
-    statement: str | None = None
-    indexing: int = 1  # how indices are written in derivations and answer keys
-    tolerance: float = DEFAULT_TOLERANCE
-    expected: tuple[tuple[str, SpecNode], ...] = ()  # answer key → its node (kept for lines)
+from examsolve.spec.common import COMMON_KEYS, DEFAULT_TOLERANCE, Common
+from examsolve.wording import did_you_mean, hint
 
 
 @dataclass(frozen=True)
@@ -50,14 +34,13 @@ def read_common(node: SpecNode) -> Common:
 
     if "kind" not in node:  # a misspelt `kind` says so, rather than "missing 'kind'"
         for key, child in node.items():
-            if difflib.get_close_matches(key.lower(), ["kind"], n=1, cutoff=0.75):
+            if did_you_mean(key.lower(), ["kind"], cutoff=0.75):
                 raise child.error(f"unknown key '{key}'; did you mean 'kind'?")
     kind_node = node["kind"]
     kind = kind_node.string().strip()
     if kind not in KINDS:
-        hint = difflib.get_close_matches(kind, list(KINDS), n=1)
-        more = f"; did you mean '{hint[0]}'?" if hint else f"; known kinds: {', '.join(KINDS)}"
-        raise kind_node.error(f"unknown kind '{kind}'{more}")
+        known = f"; known kinds: {', '.join(KINDS)}"
+        raise kind_node.error(f"unknown kind '{kind}'{hint(kind, KINDS, known)}")
     title = node["title"].string().strip()
     source = node["source"].string().strip() if "source" in node else None
     statement = node["statement"].string().strip() if "statement" in node else None

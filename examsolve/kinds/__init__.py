@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from examsolve.derivation import Derivation
-    from examsolve.problem import Common
+    from examsolve.spec.common import Common
     from examsolve.spec import SpecNode
 
 KINDS: dict[str, str] = {

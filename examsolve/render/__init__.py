@@ -1,4 +1,5 @@
-"""Renderers: each walks a Derivation and its math nodes, dispatching on node type."""
+"""Renderers: each walks a Derivation and its math nodes, dispatching on node type
+(printer.py); this package's face is the format names and `document`."""
 
 from __future__ import annotations
 
@@ -23,16 +24,8 @@ _SUFFIXES = {".md": Format.markdown, ".markdown": Format.markdown, ".tex": Forma
              ".latex": Format.latex, ".json": Format.json, ".txt": Format.rich}
 
 
-class UnknownNodeError(TypeError):
-    """A renderer met a node type it has no method for: a bug, never printed as str()."""
-
-
-def dispatch(printer: object, node: object, prefix: str = "_print_"):  # type: ignore[no-untyped-def]
-    """Call printer._print_<TypeName>(node) (SymPy's printer pattern)."""
-    method = getattr(printer, prefix + type(node).__name__.rstrip("_"), None)
-    if method is None:
-        raise UnknownNodeError(f"{type(printer).__name__} cannot render {type(node).__name__}")
-    return method(node)
+# `examsolve run SPEC -o FILE` with one of these draws the derivation's charts (figure.py).
+FIGURE_FORMATS = (".svg", ".png", ".pdf")
 
 
 def document(fmt: Format, items: list, answers_only: bool = False, standalone: bool = False,

@@ -9,7 +9,7 @@ from typing import Any
 
 from examsolve.derivation import Code, Derivation, Equation, Figure, Para, Table
 from examsolve.mathmodel import Expr
-from examsolve.render import dispatch
+from examsolve.render.printer import dispatch
 from examsolve.render.latex_math import latex_math
 from examsolve.render.textmath import linear
 

@@ -17,7 +17,7 @@ from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.numbers import format_number
-from examsolve.render import dispatch
+from examsolve.render.printer import dispatch
 from examsolve.render.latex_math import FUNCTIONS, LatexMath, TexWidth
 from examsolve.render.latex_text import escape_text, verbatim, verbatim_ascii
 from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders

@@ -12,11 +12,12 @@ import re
 
 from examsolve import mathmodel as m
 from examsolve.numbers import format_number
-from examsolve.render import dispatch
+from examsolve.render.printer import dispatch
 from examsolve.render.latex_text import (_COMBINING, _HATS, _SUB, _SUP, _TEXT_SYMBOLS,
                                          MATH_SYMBOLS, _accented, _math_accented, _script_runs,
                                          escape_text, unknown_char)
-from examsolve.render.textmath import PREC_ATOM, PREC_MUL, PREC_NEG, factor_level, split_sign
+from examsolve.render.precedence import (PREC_ATOM, PREC_MUL, PREC_NEG, factor_level, precedence,
+                                         split_sign)
 
 # ---- math -----------------------------------------------------------------------------------
 
@@ -158,23 +159,7 @@ class LatexMath:
 
     # -- precedence ---------------------------------------------------------------------------
     def precedence(self, node: m.Expr) -> int:
-        """textmath's levels, except that fractions and quotients are atoms in TeX (\\frac)."""
-        if isinstance(node, m.Rel):
-            return 0
-        if isinstance(node, m.Add):
-            return 1
-        if isinstance(node, m.Mul):
-            return PREC_MUL
-        if isinstance(node, m.Neg):
-            return PREC_NEG
-        if isinstance(node, m.Pow):
-            return PREC_ATOM - 1
-        if isinstance(node, m.Num):
-            text = format_number(node.value)
-            if text.startswith("-"):
-                return PREC_NEG
-            return PREC_MUL if "e" in text and text != "inf" else PREC_ATOM
-        return PREC_ATOM
+        return precedence(node, tex=True)
 
     def _is_tall(self, node: m.Expr) -> bool:
         return is_tall(node)

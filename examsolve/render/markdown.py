@@ -25,7 +25,7 @@ import re
 from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
-from examsolve.render import dispatch
+from examsolve.render.printer import dispatch
 from examsolve.render.latex import document_title
 from examsolve.render.latex_math import LatexMath
 from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders

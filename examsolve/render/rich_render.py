@@ -16,7 +16,7 @@ from rich.text import Text
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.mathmodel import Expr, Rel
-from examsolve.render import dispatch
+from examsolve.render.printer import dispatch
 from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders
 from examsolve.render.textmath import Box, hjoin, layout, linear
 

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 from examsolve import mathmodel as m
 from examsolve.numbers import format_number
-from examsolve.render import dispatch
+from examsolve.render.precedence import (PREC_ADD, PREC_ATOM, PREC_MUL, PREC_NEG, factor_level,
+                                         precedence, split_sign, term_level)
+from examsolve.render.printer import dispatch
 
 _SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx,", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ,")
 _SUP = str.maketrans("0123456789+-−=()niT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵀ")
-
-PREC_REL, PREC_ADD, PREC_MUL, PREC_NEG, PREC_POW, PREC_ATOM = range(6)
-
 
 def number_text(value: object) -> str:
     text = format_number(value)
@@ -38,74 +37,6 @@ def symbol_text(node: m.Sym) -> str:
     if node.sup is not None:
         text += script(node.sup, _SUP, "^")
     return text
-
-
-def precedence(node: m.Expr) -> int:
-    if isinstance(node, m.Rel):
-        return PREC_REL
-    if isinstance(node, m.Add):
-        return PREC_ADD
-    if isinstance(node, (m.Mul, m.Div)):
-        return PREC_MUL
-    if isinstance(node, m.Neg):
-        return PREC_NEG
-    if isinstance(node, m.Num):
-        text = format_number(node.value)
-        if text.startswith("-"):
-            return PREC_NEG
-        if "/" in text:
-            return PREC_MUL
-        return PREC_ATOM
-    if isinstance(node, m.Pow):
-        return PREC_POW
-    return PREC_ATOM
-
-
-def _is_negative(node: m.Expr) -> bool:
-    return isinstance(node, m.Num) and format_number(node.value).startswith("-")
-
-
-def split_sign(term: m.Expr) -> tuple[str, m.Expr]:
-    """How a term after the first joins a sum: ('−', |term|) or ('+', term).
-
-    A negative number or a Neg is written `a − 1`; a coefficient product like (−3)·e as
-    `− 3e`; a product of numbers only keeps its sign inside: `+ (−1)·1`, as the key writes.
-    """
-    if isinstance(term, m.Neg):
-        return "−", term.arg
-    if _is_negative(term):
-        return "−", m.Num(-term.value)  # type: ignore[operator]
-    if isinstance(term, m.Mul) and term.factors and _is_negative(term.factors[0]) and \
-            any(not isinstance(f, m.Num) for f in term.factors[1:]):
-        coeff = -term.factors[0].value  # type: ignore[attr-defined]
-        rest = term.factors[1:]
-        if coeff == 1:
-            return "−", rest[0] if len(rest) == 1 else m.Mul(rest, term.op)
-        return "−", m.Mul((m.Num(coeff), *rest), term.op)
-    return "+", term
-
-
-def term_level(sign: str, body: m.Expr) -> int:
-    """The precedence a term needs after `+`/`−`: a subtracted sum or negative is bracketed,
-    so `a − (b + c)` and `x − (−1)`, never `x − −1`."""
-    if sign == "+":
-        return PREC_ADD
-    if isinstance(body, m.Neg) or _is_negative(body):
-        return PREC_ATOM + 1
-    return PREC_MUL
-
-
-def factor_level(node: m.Mul, i: int) -> int:
-    """The precedence a factor needs to go without parentheses.
-
-    A leading negative coefficient of a symbol reads `−3e`; any other negative number in a
-    product is bracketed, `(−1)·1`, `2·(−1)`.
-    """
-    f = node.factors[i]
-    if i == 0 and _is_negative(f) and len(node.factors) > 1 and \
-            not isinstance(node.factors[1], m.Num):
-        return PREC_MUL
-    return PREC_NEG + 1
 
 
 class LinearPrinter:

@@ -8,7 +8,6 @@ never re-check their input.
 
 from __future__ import annotations
 
-import difflib
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -19,6 +18,7 @@ from examsolve.errors import SpecError
 from examsolve.numbers import parse_number
 from examsolve.spec.grid import (NAME_RE, UNKNOWN, Entry, Grid,  # noqa: F401
                                  GridReader, _within_float_range)
+from examsolve.wording import hint
 
 
 
@@ -217,9 +217,7 @@ class SpecNode(GridReader):
                                  child.path)
             seen[key] = line
             if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                more = f"; did you mean '{hint[0]}'?" if hint else \
-                    f"; expected one of: {', '.join(sorted(allowed))}"
+                more = hint(key, allowed, f"; expected one of: {', '.join(sorted(allowed))}")
                 raise self.error(f"unknown key '{key}'{more}", line, child.path)
         for key in required:
             if key not in seen:
@@ -274,9 +272,8 @@ class SpecNode(GridReader):
         text = str(self.node.value) if self.is_scalar else None
         if text not in options:
             got = f"'{text}'" if text is not None else self.type_name
-            hint = difflib.get_close_matches(text or "", options, n=1)
-            more = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise self.error(f"expected one of {', '.join(options)}, got {got}{more}")
+            raise self.error(f"expected one of {', '.join(options)}, got {got}"
+                             f"{hint(text or '', options)}")
         return text  # type: ignore[return-value]
 
     def name(self) -> str:

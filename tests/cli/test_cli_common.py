@@ -88,7 +88,7 @@ def test_a_figure_of_another_kind_is_bad_input(tmp_path):
     result = runner.invoke(app, ["run", "problems/2-conv-recovery.yaml", "-o",
                                  str(tmp_path / "x.png")])
     assert result.exit_code == 2
-    assert "has no complexity curve to draw" in result.output
+    assert "has no chart to draw" in result.output
 
 
 def test_run_json_one_object_and_an_array_for_several():

@@ -13,7 +13,7 @@ import pytest
 
 from examsolve import mathmodel as m
 from examsolve.derivation import DerivationBuilder
-from examsolve.render import UnknownNodeError
+from examsolve.render.printer import UnknownNodeError
 from examsolve.render import latex_text as lm
 from examsolve.render.latex import render_derivation, render_document
 from examsolve.render.latex_math import latex_math

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from examsolve import mathmodel as m
 from examsolve.derivation import DerivationBuilder
-from examsolve.render import UnknownNodeError
+from examsolve.render.printer import UnknownNodeError
 from examsolve.render.markdown import (MarkdownMath, escape, render_derivation,
                                        render_document)
 

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from examsolve import mathmodel as m
 from examsolve.derivation import DerivationBuilder, Step
-from examsolve.render import UnknownNodeError
+from examsolve.render.printer import UnknownNodeError
 from examsolve.render.json_render import to_json
 from examsolve.render.rich_render import render
 

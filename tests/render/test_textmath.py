@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from examsolve import mathmodel as m
-from examsolve.render import UnknownNodeError
+from examsolve.render.printer import UnknownNodeError
 from examsolve.render.textmath import layout_text, linear
 
 

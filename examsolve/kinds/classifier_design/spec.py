@@ -25,7 +25,7 @@ from fractions import Fraction
 from examsolve.derivation import Derivation
 from examsolve.errors import SpecError
 from examsolve.numbers import format_number, parse_number
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.kinds.classifier_design.net import Model, Point
 from examsolve.spec import SpecNode
 

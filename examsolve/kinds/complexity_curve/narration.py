@@ -178,7 +178,7 @@ def _graph(b: DerivationBuilder, exp: Experiment, answers: dict[str, object],
     if over:
         marks.append(f"overfitting at d = {degree_list(over)}")
     s.figure(terminal_chart(curve), caption="Log error axis; dotted lines: "
-             + (", ".join(marks) if marks else "no region") + ".")
+             + (", ".join(marks) if marks else "no region") + ".", chart=curve)
     best = exp.design.degrees[exp.plain.best_index()]
     s.say("The shape to draw: training error falls steadily with complexity; generalisation "
           "(test) error falls, reaches its minimum (here at ", eq(D_STAR, best), "), then rises "

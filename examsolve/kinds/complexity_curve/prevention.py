@@ -40,7 +40,7 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
             else []))
     if exp.ridge or exp.more is not None:
         _, strategies = charts_from_answers(answers)
-        s.figure(terminal_chart(strategies, height=16))
+        s.figure(terminal_chart(strategies, height=16), chart=strategies)
 
     if exp.more is not None:
         s.say(*_more_data(exp, exp.more))

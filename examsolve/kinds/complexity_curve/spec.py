@@ -7,7 +7,7 @@ exact protocol), then writes the exam's answers anchored to the measured numbers
 
 Modules: target.py (the whitelisted function parser), experiment.py
 (the numerics), narration.py, _bias and _prevention (the written solution),
-plot.py (plotext terminal chart, matplotlib `write_figure`).
+plot.py (the charts as data, and their plotext terminal text).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from examsolve.derivation import Derivation
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.kinds.complexity_curve.experiment import Design, Task, draw_data, run
 from examsolve.kinds.complexity_curve.target import ExpressionError, parse_function
 from examsolve.spec import SpecNode

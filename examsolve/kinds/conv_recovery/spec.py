@@ -13,14 +13,14 @@ is 1-D: it is padded along its length only and its answer keys are `X[i]`, `Y[i]
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 from examsolve.errors import SpecError
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.spec import NAME_RE, UNKNOWN, Grid, SpecNode
+from examsolve import wording
 
 
 Value = Fraction | None  # None: lost in the channel (`?`)
@@ -249,9 +249,8 @@ def _not_an_unknown(key: str, spec: ConvSpec, keys: list[str]) -> str:
             for c, v in enumerate(row):
                 if v is not None and key == _key(letter, r, c, spec.one_d, base):
                     return f"'{key}' is given ({key} = {v}), not an unknown"
-    hint = difflib.get_close_matches(key, keys, n=1)
-    more = f"; did you mean '{hint[0]}'?" if hint else \
-        f"; the unknowns are: {', '.join(keys[:12])}{' …' if len(keys) > 12 else ''}"
+    more = wording.hint(key, keys, f"; the unknowns are: {', '.join(keys[:12])}"
+                           f"{' …' if len(keys) > 12 else ''}")
     if "[" in key and base == 1 and key.endswith("]") and "0" in key.split("[")[1]:
         more += " (indices count from 1 here; set `indexing: 0` to count from 0)"
     return f"'{key}' is not an unknown of this problem{more}"

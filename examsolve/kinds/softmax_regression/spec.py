@@ -12,7 +12,6 @@ written so that no rounded float looks exact (digits.py).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -20,8 +19,9 @@ import numpy as np
 
 from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.mathmodel import Sym, Text, eq
-from examsolve.problem import Common
+from examsolve.spec.common import Common
 from examsolve.spec import Grid, SpecNode
+from examsolve.wording import hint
 
 DTYPES = ("float64", "float32")
 FLOAT64_MAX = Fraction(float(np.finfo(np.float64).max))
@@ -99,9 +99,8 @@ def _class(node: SpecNode, C: int, indexing: int, classes: tuple[str, ...] | Non
             raise node.error(f"y must be a class number in [{first}, {last}], got '{name}' "
                              "(class names need a `classes` list)")
         if name not in classes:
-            hint = difflib.get_close_matches(name, classes, n=1)
-            more = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise node.error(f"unknown class '{name}'; classes are {', '.join(classes)}{more}")
+            raise node.error(f"unknown class '{name}'; classes are {', '.join(classes)}"
+                             f"{hint(name, classes)}")
         return classes.index(name) + 1
     y = node.integer()
     if not first <= y <= last:

@@ -1,5 +1,6 @@
 """complexity-curve pictures: plotext text (never printed, no colour), the text fallback,
-matplotlib files from `write_figure`, and a solver that works with neither library."""
+the charts as data on the figures, and a solver that works with neither library (the
+matplotlib files are tested in tests/render/test_figure.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,15 @@ import math
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from examsolve.chart import Chart, Region, Series, decade_label, log_ticks
 from examsolve.derivation import Figure
-from examsolve.errors import SpecError
 from examsolve.problem import load_string, solve
-from examsolve.kinds.complexity_curve.plot import (Chart, Series, charts_from_answers,
-                                                     decade_label, legend_line, log_ticks,
-                                                     terminal_chart, text_chart, write_figure)
+from examsolve.kinds.complexity_curve.plot import (X_LABEL, charts_from_answers, legend_line,
+                                                     terminal_chart, text_chart)
 
 SPEC = """kind: complexity-curve
 title: small
@@ -29,7 +28,8 @@ regularisation: [0.01]
 
 CHART = Chart("t", (0, 1, 2, 3, 4), (Series("training MSE", "o", (0.5, 0.2, 0.05, 0.03, 0.01)),
                                      Series("test MSE", "x", (0.6, 0.3, 0.1, 2.0, 500.0))),
-              underfit_end=1.5, overfit_start=2.5)
+              X_LABEL, regions=(Region("underfitting", end=1.5),
+                                Region("overfitting", start=2.5)))
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_axis_is_clipped_a_few_decades_above_the_lowest_test_error():
     """Finding 5: 500 is shown off scale as ↑, not by stretching the axis over 5 decades."""
     wide = Chart("t", (0, 1, 2, 3, 4),
                  (Series("training MSE", "o", (0.5, 0.2, 0.05, 0.03, 0.01), training=True),
-                  Series("test MSE", "x", (0.6, 0.3, 0.1, 2.0, 5e8))))
+                  Series("test MSE", "x", (0.6, 0.3, 0.1, 2.0, 5e8))), X_LABEL)
     low, high = wide.limits()
     assert (low, high) == (-2, 2)  # from 0.01 to 10^(ceil(log10 0.1) + ... ) = 100
     assert wide.off_scale()
@@ -126,26 +126,6 @@ def test_solver_does_not_import_matplotlib():
     assert out.strip() == "False"
 
 
-@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"),
-                                           (".pdf", b"%PDF")])
-def test_write_figure(derivation, tmp_path, suffix, magic):
-    path = write_figure(derivation, tmp_path / f"curve{suffix}")
-    data = Path(path).read_bytes()
-    assert data.startswith(magic)
-    if suffix == ".svg":
-        text = data.decode()
-        assert "underfitting" in text and "overfitting" in text
-        assert write_figure(derivation.answer_map(), tmp_path / "again.svg").read_text() == text
-
-
-def test_write_figure_refuses(derivation, tmp_path, monkeypatch):
-    with pytest.raises(SpecError, match=r"cannot write a '\.txt' figure"):
-        write_figure(derivation, tmp_path / "curve.txt")
-    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    with pytest.raises(SpecError, match=r"pip install 'examsolve\[plot\]'"):
-        write_figure(derivation, tmp_path / "curve.svg")
-
-
 def test_charts_from_answers(derivation):
     curve, strategies = charts_from_answers(derivation.answer_map())
     answers = derivation.answer_map()
@@ -153,10 +133,15 @@ def test_charts_from_answers(derivation):
     assert [s.label for s in strategies.series] == ["least squares", "ridge λ = 0.01", "n₂ = 48"]
     assert len({s.marker for s in strategies.series}) == 3
     assert curve.series[2].values == tuple(float(v) for v in answers["test_mse_median"])
+    regions = {r.label: r for r in curve.regions}
     if answers["underfitting"] != "none":
-        assert max(answers["underfitting"]) < curve.underfit_end < answers["best_degree"]
+        end = regions["underfitting"].end
+        assert max(answers["underfitting"]) < end < answers["best_degree"]
     if answers["overfitting"] != "none":
-        assert answers["best_degree"] < curve.overfit_start < min(answers["overfitting"])
+        start = regions["overfitting"].start
+        assert answers["best_degree"] < start < min(answers["overfitting"])
+    # the figures carry these charts, for render/figure.py to draw
+    assert [f.chart for f in figures(derivation)] == [curve, strategies]
 
 
 def test_the_curve_that_decides_the_answer_is_drawn_on_top(monkeypatch):

@@ -1,0 +1,85 @@
+"""A derivation's charts drawn with matplotlib: `examsolve run SPEC -o curve.svg|png|pdf`.
+
+Every `Figure` block that carries a `Chart` becomes one panel, side by side in step order,
+so any kind whose derivation has charts gets a figure file with no code of its own.
+matplotlib is optional (the `plot` extra) and imported only here, when a file is written.
+Panels follow the chart's clipped log axis: a value above it is a ▲ on the top edge.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from examsolve.chart import Chart, log10
+from examsolve.derivation import Derivation, Figure
+from examsolve.errors import UsageError
+from examsolve.render import FIGURE_FORMATS
+_STYLES = {"o": "o-", "x": "x-", "•": ".-", "@": "s--", "+": "P:", "*": "*:"}
+
+
+def charts(derivation: Derivation) -> list[Chart]:
+    """The charts of a derivation's figures, in step order."""
+    return [block.chart for step in derivation.steps for block in step.blocks
+            if isinstance(block, Figure) and block.chart is not None]
+
+
+def write_figure(derivation: Derivation, path: str | Path) -> Path:
+    """Draw the derivation's charts, one panel each, into an SVG, PNG or PDF file.
+
+    Uses matplotlib's object API with the Agg canvas, so no global backend is switched and
+    nothing is shown. UsageError (exit 2) for an unknown suffix, a derivation without
+    charts, or no matplotlib.
+    """
+    target = Path(path)
+    if target.suffix.lower() not in FIGURE_FORMATS:
+        raise UsageError(f"{target}: cannot write a '{target.suffix}' figure; use one of "
+                         f"{', '.join(FIGURE_FORMATS)}")
+    panels = charts(derivation)
+    if not panels:
+        raise UsageError(f"{target}: a {derivation.kind} problem has no chart to draw")
+    try:
+        from matplotlib import rc_context
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure as MatplotlibFigure
+    except ImportError:
+        raise UsageError(f"{target}: writing a figure needs matplotlib: "
+                         "pip install 'examsolve[plot]'") from None
+    figure = MatplotlibFigure(figsize=(5.5 * len(panels), 5), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes_list = figure.subplots(1, len(panels), squeeze=False)[0]
+    for axes, chart in zip(axes_list, panels):
+        _draw(axes, chart)
+    metadata = {"Date": None} if target.suffix.lower() == ".svg" else None
+    with rc_context({"svg.hashsalt": "examsolve"}):  # same data, same file (clip-path ids)
+        figure.savefig(target, metadata=metadata)
+    return target
+
+
+def _draw(axes, chart: Chart) -> None:  # type: ignore[no-untyped-def]
+    """One chart on matplotlib axes, with the terminal chart's clipped log axis."""
+    low, high = chart.limits()
+    top = 10 ** high
+    for s in chart.series:
+        shown = [v if log10(v) <= high + 1e-12 else float("nan") for v in s.values]
+        (line,) = axes.plot(chart.x, shown, _STYLES.get(s.marker, "^:"), label=s.label,
+                            zorder=2 + s.on_top)
+        above = [x for x, v in zip(chart.x, s.values) if log10(v) > high + 1e-12]
+        if above:
+            axes.plot(above, [top] * len(above), "^", color=line.get_color(), clip_on=False)
+    axes.set_yscale("log")
+    axes.set_ylim(10 ** low, top)
+    lo, hi = chart.x[0] - 0.5, chart.x[-1] + 0.5
+    for region in chart.regions:
+        # a region from the left edge (underfitting) cool, one to the right edge warm
+        tone = "tab:blue" if region.start is None else "tab:red"
+        start = lo if region.start is None else region.start
+        axes.axvspan(start, hi if region.end is None else region.end, color=tone, alpha=0.08)
+        axes.text(start + 0.1, 0.03, region.label, transform=axes.get_xaxis_transform())
+    axes.set_xlim(lo, hi)
+    axes.set_xticks(chart.x)
+    axes.set_xlabel(chart.x_label)
+    axes.set_ylabel(chart.y_label + ("  (▲ off scale)" if chart.off_scale() else ""))
+    axes.set_title(chart.title, fontsize="medium")
+    # Under the axes, never over the data.
+    axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2,
+                frameon=False)
