@@ -18,7 +18,7 @@ from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Tabl
                                   answer_display)
 from examsolve.numbers import format_number
 from examsolve.render.printer import dispatch
-from examsolve.render.latex_math import FUNCTIONS, LatexMath, TexWidth
+from examsolve.render.latex_math import LatexMath, TexWidth
 from examsolve.render.latex_text import escape_text, verbatim, verbatim_ascii
 from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders
 
@@ -38,41 +38,10 @@ PREAMBLE = (
 
 # ---- prose ----------------------------------------------------------------------------------
 
-# Math written as text in prose: w_j, P_k, x^d, 2^k, Σ_j, max_j. Conservative: a single letter
-# (or a number before ^) with a short index, standing alone (not inside best_degree or f_1.yaml).
-_MATHLIKE = re.compile(
-    r"(?<![\w\\.'])(?:(?P<op>max|min|argmax|argmin)(?=_)|(?P<base>[A-Za-zΑ-Ωα-ω]|\d+(?=\^)))"
-    r"(?:_(?P<sub>[A-Za-z0-9]{1,3}))?(?:\^(?P<sup>-?[A-Za-z0-9]{1,3}))?(?!\w|\.\w)")
-# √m, √(2π): a square root of something short.
-_ROOT = re.compile(r"√(?P<arg>[A-Za-z0-9]+|\([^()]{1,12}\))")
-
-
-def _mathlike(match: re.Match, math: LatexMath) -> str | None:
-    op, base, sub, sup = match.group("op", "base", "sub", "sup")
-    if sub is None and sup is None or op and sup is not None:
-        return None
-    if op:
-        return FUNCTIONS[op] + "_{" + math.name(sub) + "}"
-    return math.doprint(m.Sym(base, sub, sup))
-
-
 def text(line: str, before: str = "") -> str:
-    """One piece of prose for text mode: escaped, with the math written as text in it (w_j,
-    x^d, √m) set as math. `before` is the text it follows (for quotes)."""
-    math = LatexMath()
-    out, last = [], 0
-    for match in re.finditer(f"{_MATHLIKE.pattern}|{_ROOT.pattern}", line):
-        if match.group("arg"):
-            arg = match.group("arg")
-            tex: str | None = r"\sqrt{" + math.name(arg.strip("()"), words=False) + "}"
-        else:
-            tex = _mathlike(match, math)
-        if tex is not None:
-            out += [escape_text(line[last:match.start()], before=before + line[:last]),
-                    r"\ensuremath{" + tex + "}"]
-            last = match.end()
-    out.append(escape_text(line[last:], before=before + line[:last]))
-    return "".join(out)
+    """One piece of prose for text mode, escaped (math in prose comes as math nodes, which
+    the printer sets itself). `before` is the text it follows (for quotes)."""
+    return escape_text(line, before=before)
 
 
 def inline(line: str) -> str:
