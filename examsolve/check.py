@@ -42,6 +42,8 @@ def expected_value(node: SpecNode) -> object:
             except SpecError:
                 pass
         return text
+    if node.is_scalar and node.node.tag == "tag:yaml.org,2002:bool":
+        return node.node.value.strip().lower() in ("true", "yes", "on")
     if node.is_scalar:
         return node.number()
     if node.is_sequence:
@@ -65,6 +67,10 @@ def _as_array(value: object) -> np.ndarray | None:
 def _close(expected: object, got: object, tol: float) -> bool:
     if expected is None or got is None:
         return expected is None and got is None
+    if isinstance(expected, bool) or isinstance(got, bool):  # yes/no answers match only yes/no
+        words = {"true": True, "false": False}
+        e = words.get(expected.lower(), expected) if isinstance(expected, str) else expected
+        return isinstance(e, bool) and isinstance(got, bool) and e == got
     if isinstance(expected, str) or isinstance(got, str):
         if isinstance(got, str) and not isinstance(expected, str):
             try:

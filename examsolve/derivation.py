@@ -92,7 +92,7 @@ class Step:
 
 
 # An answer value: None (undetermined), a string, a number, or a matrix as nested tuples.
-AnswerValue = Union[None, str, int, Fraction, float, tuple]
+AnswerValue = Union[None, bool, str, int, Fraction, float, tuple]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ def answer_value(value: object) -> AnswerValue:
     """Normalise a solver's value: numpy arrays to nested tuples, numbers to Fraction/float."""
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, (bool, np.bool_)):  # a yes/no answer (JSON true/false), not 1/0
+        return bool(value)
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return answer_value(value.item())
@@ -143,10 +145,10 @@ def value_expr(value: AnswerValue) -> Expr:
     """The math node that shows an answer value."""
     if value is None:
         return Sym("undetermined")
-    if isinstance(value, str):
+    if isinstance(value, (str, bool)):
         from examsolve.mathmodel import Text
 
-        return Text(value)
+        return Text(value if isinstance(value, str) else str(value).lower())
     if isinstance(value, tuple):
         arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
                                          else (len(value[0]),)), dtype=object)

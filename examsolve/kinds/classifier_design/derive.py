@@ -52,7 +52,7 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
     if spec.hidden is not None:
         model = _pad(model, spec.hidden, result)
     d = _begin(spec, design=True)
-    search_step(d, spec, result, built)
+    proved = search_step(d, spec, result, built)
     if built is not None:
         construction_step(d, spec, built)
     _parameters_step(d.step("The network"), spec, model)
@@ -61,6 +61,10 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
     _table_step(d, spec, model, rows)
     _picture_step(d, spec, model)
     _answers(d, spec, model, rows)
+    if spec.hidden is None:
+        d.answer("hidden_proved", proved is not None and proved == model.hidden,
+                 Text("the minimum H = " + str(model.hidden)
+                      + (" is proved" if proved == model.hidden else " is not proved")))
     if built is not None and model.hidden > max(SEARCHED_HIDDEN):
         d.warn(construction_warning(spec, model.hidden))
     return d.build()

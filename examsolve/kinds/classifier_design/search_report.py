@@ -38,9 +38,11 @@ def _half_space(dimension: int) -> str:
 
 
 def search_step(d: DerivationBuilder, spec, result: SearchResult,
-                built: Construction | None) -> None:
+                built: Construction | None) -> int | None:
     """Why fewer units cannot work (when that is proven), then the search in two sentences
-    and its table: a model answer leads with the argument, not the procedure."""
+    and its table: a model answer leads with the argument, not the procedure. Returns the
+    hidden-unit count that is proved to be the fewest, or None when the minimum is not proved
+    (a grid search that finds nothing smaller excludes nothing beyond its grids)."""
     st = d.step("The fewest hidden units")
     H = Sym("H")
     if spec.hidden is not None and spec.hidden <= max(SEARCHED_HIDDEN):
@@ -56,22 +58,45 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
         proven = one_unit_proof(st, spec)
     if result.attempts:
         _search_table(st, spec, result)
-    if spec.hidden is None and winner == 1:
+    if spec.hidden is not None:
+        return None
+    lower, reasons = proved_lower_bound(spec, proven)
+    found = winner if winner is not None else (built.model.hidden if built else None)
+    if winner == 1:
         st.say(f"One hidden unit is enough: the classes are separable by "
                f"{_noun(spec.dimension)}.")
-    if spec.hidden is None and winner is not None and winner > 1:
-        unproven = [h for h in SEARCHED_HIDDEN if h < winner and not (h == 1 and proven)]
-        if unproven:
-            st.say(f"No network with {' or '.join(map(str, unproven))} hidden unit"
-                   f"{'s' if unproven != [1] else ''} exists in this search space. The fewest "
-                   "found is ", eq(H, winner), ".")
-        else:
-            st.say("So ", eq(H, winner), " is the fewest possible.")
+        return 1
+    if found is not None and found <= lower:
+        st.say("So ", eq(H, found), " is the fewest possible: ", *reasons, ".")
+        return found
     if built is not None and result.attempts:
         tried = sorted({a.hidden for a in result.attempts})
         st.say("No network with ", *listed([eq(H, t) for t in tried], "or"), " exists in this "
                "search space, so the network is constructed instead (next step). The "
                "construction always works, with one hidden unit per class change along a line.")
+    if found is not None:
+        st.heading = "The fewest hidden units found (the minimum is not proved)"
+        st.say("What is proved: ", rel(H, "≥", lower), " (", *reasons, "). What is found: ",
+               eq(H, found), ". ", *listed([eq(H, h) for h in range(lower, found)], "or"),
+               " is not excluded: the search covers only the grids above, not every weight, so "
+               "its finding no smaller net proves nothing about other weights.")
+    return None
+
+
+def proved_lower_bound(spec, one_unit_impossible: bool) -> tuple[int, list]:
+    """The fewest hidden units any net needs, as far as it is proved here, with the reasons
+    as prose parts: 2 when the classes are not linearly separable (the convex hulls meet),
+    k − 1 when all points lie on one line with k class changes (`line_lower_bound`)."""
+    lower, reasons = 1, ["a network needs at least one hidden unit"]
+    if one_unit_impossible:
+        lower, reasons = 2, ["the classes are not separable by " + _noun(spec.dimension)]
+    bound = line_lower_bound(spec.points)
+    if bound is not None and bound[1] > lower:
+        changes, least = bound
+        lower, reasons = least, [f"the points lie on a line with {changes} class changes, and "
+                                 "along a line s is piecewise linear with at most ",
+                                 add(Sym("H"), 1), " pieces, each changing sign at most once"]
+    return lower, reasons
 
 
 def _search_table(st: StepBuilder, spec, result: SearchResult) -> None:
