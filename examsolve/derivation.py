@@ -31,6 +31,9 @@ class Para:
         flat: list[Part] = []
         for part in parts:
             flat.extend(part if isinstance(part, tuple) else (part,))
+        # A bare number is math too: say("at exactly ", 0, " it outputs ", 1).
+        flat = [as_expr(p) if isinstance(p, (int, Fraction, float)) and not isinstance(p, bool)
+                else p for p in flat]
         for part in flat:
             if not isinstance(part, (str, Expr)):
                 raise TypeError(f"a paragraph holds text and math nodes, not {type(part).__name__}")

@@ -27,6 +27,8 @@ from examsolve.errors import SpecError
 from examsolve.numbers import format_number, parse_number
 from examsolve.spec.common import Common
 from examsolve.kinds.classifier_design.net import Model, Point
+from examsolve.kinds.classifier_design.threshold_spec import (THRESHOLD_KEYS, ThresholdSpec,
+                                                              load_threshold, wants_threshold)
 from examsolve.spec import SpecNode
 
 
@@ -47,8 +49,17 @@ class ClassifierSpec:
         return len(self.points[0].x)
 
 
-def load(node: SpecNode, common: Common) -> ClassifierSpec:
+def load(node: SpecNode, common: Common) -> ClassifierSpec | ThresholdSpec:
     """Validate the spec: every bad input names its line (see the module docstring)."""
+    if wants_threshold(node):
+        return load_threshold(node, common, read_points)
+    for key in THRESHOLD_KEYS:
+        if key in node and key not in ("activation", "output"):
+            raise node[key].error(f"{key} goes with threshold units (activation: step or sign)")
+    for key, allowed in (("activation", "relu"), ("output", "sigmoid")):
+        if key in node and node[key].choice(("relu", "step", "sign", "sigmoid")) != allowed:
+            raise node[key].error("a ReLU network has a sigmoid output here; step or sign "
+                                  "outputs go with step/sign hidden units")
     points = read_points(node["points"])
     classes: list[str] = []
     for point in points:
