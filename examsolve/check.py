@@ -27,9 +27,12 @@ class CheckRow:
 
 
 def expected_value(node: SpecNode) -> object:
-    """An expected answer: null (undetermined), a number, a matrix, or a word."""
+    """An expected answer: null (undetermined), a number, a matrix, or a word (a YAML
+    boolean is the word `true` or `false`, as a yes/no answer such as `converged` is)."""
     if node.is_null:
         return None
+    if node.is_scalar and node.node.tag == "tag:yaml.org,2002:bool":
+        return "true" if node.boolean() else "false"
     if node.is_scalar and node.node.tag == "tag:yaml.org,2002:str":
         text = node.node.value.strip()
         try:
