@@ -18,6 +18,7 @@ from examsolve.kinds.perceptron.spec import PerceptronSpec
 MAX_ROWS = 120  # presentations shown in full; beyond, the head and the tail
 HEAD_ROWS, TAIL_ROWS = 40, 20
 MAX_UPDATE_LINES = 6  # updates written out in full under an epoch's table
+MAX_TABLE_WIDTH = 96  # characters: a wider table leaves its arithmetic to the lines under it
 MAX_SET_ROWS = 40  # rows of the training-set and check tables before they are summarised
 MAX_SUMMARY_ROWS = 60  # rows of the epoch summary before it is summarised
 
@@ -155,15 +156,24 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
         if len(ks) != per_epoch:
             st.say("Presentations ", eq(Sym("k"), Num(ks[0])), f" to {ks[-1]} of this "
                    f"epoch's {first} to {last}; the others are not shown.")
-        st.table(headers, [_row(spec, trace, k) for k in ks])  # type: ignore[arg-type]
+        rows = [_row(spec, trace, k, True) for k in ks]
+        compact = _width(rows) > MAX_TABLE_WIDTH
+        if compact:  # the arithmetic moves under the table, one presentation a line
+            rows = [_row(spec, trace, k, False) for k in ks]
+        st.table(headers, rows)  # type: ignore[arg-type]
         updates = [k for k in ks if trace.coefficients[k - 1]]
-        if updates:
-            st.say("The updates, with their numbers:")
-        for k in updates[:MAX_UPDATE_LINES]:
-            _update_line(st, spec, trace, k, off)
-        if len(updates) > MAX_UPDATE_LINES:
-            st.say(f"The other {len(updates) - MAX_UPDATE_LINES} updates in this table add in "
-                   "the same way.")
+        written = (ks if compact else updates)[:MAX_UPDATE_LINES]
+        if written:
+            st.say("Each presentation's arithmetic:" if compact else
+                   "The updates, with their numbers:")
+        for k in written:
+            if compact:
+                _arithmetic_line(st, spec, trace, k)
+            if trace.coefficients[k - 1]:
+                _update_line(st, spec, trace, k, off)
+        if len(updates) > len([k for k in written if trace.coefficients[k - 1]]):
+            st.say(f"The table's other updates (after k = {written[-1]}) are computed in the "
+                   "same way.")
         end = min(last, trace.presentations)
         changed = sum(1 for k in range(first, end + 1) if trace.coefficients[k - 1])
         st.say(f"Epoch {epoch}: {_count(trace.errors[epoch - 1], 'error')} (", rel(n.Y, "≠", n.T),
@@ -177,15 +187,41 @@ def _text(expr: Expr) -> str:
     return linear(expr)
 
 
-def _row(spec: PerceptronSpec, trace: Trace, k: int) -> list[object]:
+def _width(rows: list[list[object]]) -> int:
+    """About how many characters wide a table of these rows is on one line."""
+    from examsolve.render.textmath import linear
+
+    widths = [max(len(linear(c) if isinstance(c, Expr) else str(c)) for c in column)
+              for column in zip(*rows)]
+    return sum(widths) + 3 * len(widths)
+
+
+def _net_cell(spec: PerceptronSpec, trace: Trace, k: int) -> Expr:
     p = spec.points[trace.point[k - 1]]
-    net = trace.net(k)
     expanded = n.net_numbers(trace.w(k - 1), p.x, trace.offset(k - 1), spec.threshold)
-    y = trace.y(k)
-    coef = eq(n.coefficient_numbers(spec.rule, spec.lr, p.t, y, net),
+    return Num(trace.net(k)) if expanded is None else eq(expanded, Num(trace.net(k)))
+
+
+def _coefficient_cell(spec: PerceptronSpec, trace: Trace, k: int) -> Expr:
+    p = spec.points[trace.point[k - 1]]
+    return eq(n.coefficient_numbers(spec.rule, spec.lr, p.t, trace.y(k), trace.net(k)),
               Num(spec.lr * trace.coefficient(k)))
-    return [str(k), n.vector(p.x), Num(net) if expanded is None else eq(expanded, Num(net)),
-            Num(y), Num(p.t), coef, n.vector(trace.w(k)), Num(trace.offset(k))]
+
+
+def _row(spec: PerceptronSpec, trace: Trace, k: int, arithmetic: bool) -> list[object]:
+    """k, x, net, y, t, the update's coefficient, w and b after; with the arithmetic of net
+    and of the coefficient, or their values only (the lines under the table show them)."""
+    p = spec.points[trace.point[k - 1]]
+    net = _net_cell(spec, trace, k) if arithmetic else Num(trace.net(k))
+    coef = _coefficient_cell(spec, trace, k) if arithmetic else \
+        Num(spec.lr * trace.coefficient(k))
+    return [str(k), n.vector(p.x), net, Num(trace.y(k)), Num(p.t), coef, n.vector(trace.w(k)),
+            Num(trace.offset(k))]
+
+
+def _arithmetic_line(st: StepBuilder, spec: PerceptronSpec, trace: Trace, k: int) -> None:
+    st.say(eq(Sym("k"), Num(k)), ": ", eq(n.NET, _net_cell(spec, trace, k)), ", ",
+           eq(n.coefficient_symbol(spec.rule), _coefficient_cell(spec, trace, k)))
 
 
 def _update_line(st: StepBuilder, spec: PerceptronSpec, trace: Trace, k: int,
