@@ -101,14 +101,15 @@ def test_the_hull_verdict_is_right_both_ways(rows):
         assert len(meet.first) + len(meet.second) <= 2 + 2  # a basic solution: D + 2
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.integers(-2, 2), st.integers(-2, 2), st.sampled_from([-1, 1])),
                 min_size=2, max_size=7, unique_by=lambda p: p[:2]))
 def test_the_derivation_says_what_the_geometry_proves(rows):
     pos = [(Fraction(a), Fraction(b)) for a, b, t in rows if t == 1]
     neg = [(Fraction(a), Fraction(b)) for a, b, t in rows if t == -1]
     assume(pos and neg)
-    separable = numpy_perceptron([r[:2] for r in rows], [r[2] for r in rows]) is not None
+    # On a 5×5 grid a separable set is separated within a few hundred epochs.
+    separable = numpy_perceptron([r[:2] for r in rows], [r[2] for r in rows], 2_000) is not None
     d = solve(load_string(spec([r[:2] for r in rows], [r[2] for r in rows],
                                "until: converged\nmax_epochs: 300\n")))
     text = " ".join(p for s in d.steps for b in s.blocks for p in getattr(b, "parts", ())
