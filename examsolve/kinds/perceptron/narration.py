@@ -161,7 +161,7 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
         if compact:  # the arithmetic moves under the table, one presentation a line
             rows = [_row(spec, trace, k, False) for k in ks]
         st.table(headers, rows)  # type: ignore[arg-type]
-        updates = [k for k in ks if trace.coefficients[k - 1]]
+        updates = [k for k in ks if trace.changed(k)]
         written = (ks if compact else updates)[:MAX_UPDATE_LINES]
         if written:
             st.say("Each presentation's arithmetic:" if compact else
@@ -169,13 +169,13 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
         for k in written:
             if compact:
                 _arithmetic_line(st, spec, trace, k)
-            if trace.coefficients[k - 1]:
+            if trace.changed(k):
                 _update_line(st, spec, trace, k, off)
-        if len(updates) > len([k for k in written if trace.coefficients[k - 1]]):
+        if len(updates) > len([k for k in written if trace.changed(k)]):
             st.say(f"The table's other updates (after k = {written[-1]}) are computed in the "
                    "same way.")
         end = min(last, trace.presentations)
-        changed = sum(1 for k in range(first, end + 1) if trace.coefficients[k - 1])
+        changed = trace.updates(first, end)
         st.say(f"Epoch {epoch}: {_count(trace.errors[epoch - 1], 'error')} (", rel(n.Y, "≠", n.T),
                f"), {_count(changed, 'update')}; at its end ", eq(n.W, n.vector(trace.w(end))),
                ", ", eq(off, Num(trace.offset(end))), ".")
@@ -197,13 +197,13 @@ def _width(rows: list[list[object]]) -> int:
 
 
 def _net_cell(spec: PerceptronSpec, trace: Trace, k: int) -> Expr:
-    p = spec.points[trace.point[k - 1]]
+    p = spec.points[trace.point(k)]
     expanded = n.net_numbers(trace.w(k - 1), p.x, trace.offset(k - 1), spec.threshold)
     return Num(trace.net(k)) if expanded is None else eq(expanded, Num(trace.net(k)))
 
 
 def _coefficient_cell(spec: PerceptronSpec, trace: Trace, k: int) -> Expr:
-    p = spec.points[trace.point[k - 1]]
+    p = spec.points[trace.point(k)]
     return eq(n.coefficient_numbers(spec.rule, spec.lr, p.t, trace.y(k), trace.net(k)),
               Num(spec.lr * trace.coefficient(k)))
 
@@ -211,7 +211,7 @@ def _coefficient_cell(spec: PerceptronSpec, trace: Trace, k: int) -> Expr:
 def _row(spec: PerceptronSpec, trace: Trace, k: int, arithmetic: bool) -> list[object]:
     """k, x, net, y, t, the update's coefficient, w and b after; with the arithmetic of net
     and of the coefficient, or their values only (the lines under the table show them)."""
-    p = spec.points[trace.point[k - 1]]
+    p = spec.points[trace.point(k)]
     net = _net_cell(spec, trace, k) if arithmetic else Num(trace.net(k))
     coef = _coefficient_cell(spec, trace, k) if arithmetic else \
         Num(spec.lr * trace.coefficient(k))
@@ -226,7 +226,7 @@ def _arithmetic_line(st: StepBuilder, spec: PerceptronSpec, trace: Trace, k: int
 
 def _update_line(st: StepBuilder, spec: PerceptronSpec, trace: Trace, k: int,
                  off: Expr) -> None:
-    p = spec.points[trace.point[k - 1]]
+    p = spec.points[trace.point(k)]
     step = spec.lr * trace.coefficient(k)
     w_line = rel(n.W, "=", add(n.vector(trace.w(k - 1)), mul(n.number(step), n.vector(p.x))),
                  "=", n.vector(trace.w(k)))

@@ -5,7 +5,8 @@ points q, then for any w and b, w·c + b is at the same time a convex combinatio
 positive points' net inputs and of the negative points' net inputs. A unit that classified
 every point would need the first ≥ 0 and the second < 0 (or > 0 and ≤ 0, depending on f(0)):
 impossible, so no epoch is ever free of errors. The certificate is found exactly by
-examsolve.geometry (Fractions), for sets of at most MAX_PROOF_POINTS points.
+examsolve.geometry (Fractions), for sets of at most MAX_PROOF_POINTS points and
+MAX_PROOF_SIZE points × (inputs + 2)² (the simplex tableau's rows grow with the inputs).
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ from examsolve.mathmodel import Expr, Mul, Num, Sym, add, call, eq, rel
 from examsolve.kinds.perceptron import notation as n
 from examsolve.kinds.perceptron.spec import PerceptronSpec
 
-MAX_PROOF_POINTS = 400  # the exact simplex in Fractions stays well under a second here
+MAX_PROOF_POINTS = 400
+MAX_PROOF_SIZE = 10_000  # points × (inputs + 2)²: the exact simplex stays near a second
 
 
 def separability(d: DerivationBuilder, spec: PerceptronSpec, converged: bool | None) -> bool | None:
     """Write the step; True/False when separability was decided, None when too big."""
     lo, hi = spec.targets
     st = d.step("Linear separability")
-    if len(spec.points) > MAX_PROOF_POINTS:
-        st.say(f"The exact separability test is run for at most {MAX_PROOF_POINTS} points; "
-               f"this set has {len(spec.points)}, so whether it is linearly separable is not "
-               "decided here.")
+    size = len(spec.points) * (spec.inputs + 2) ** 2
+    if len(spec.points) > MAX_PROOF_POINTS or size > MAX_PROOF_SIZE:
+        st.say(f"The exact separability test is run for at most {MAX_PROOF_POINTS} points "
+               f"and {MAX_PROOF_SIZE} points × (inputs + 2)²; this set has "
+               f"{len(spec.points)} points of {spec.inputs} inputs, so whether it is "
+               "linearly separable is not decided here.")
         return None
     positive = [i for i, p in enumerate(spec.points) if p.t == hi]
     negative = [i for i, p in enumerate(spec.points) if p.t == lo]

@@ -7,11 +7,13 @@ and targets); explicit points are used as written, and their targets decide the 
 when it is not given. The targets fix the activation's range: step (0/1) or sign (−1/1).
 
 Limits, so that nothing accepted runs for more than a few seconds: at most MAX_POINTS
-points of at most MAX_DIMENSION inputs, MAX_PRESENTATIONS presentations in all (points ×
-epochs, or × max_epochs) for the perceptron and Hebb rules, MAX_DELTA_PRESENTATIONS for the
-delta rule (its exact fractions grow with every step), truth tables of at most
-MAX_TRUTH_INPUTS inputs, and numbers whose common denominator has at most
-MAX_DENOMINATOR_DIGITS digits.
+points of at most MAX_DIMENSION inputs (MAX_NUMBERS numbers in all), MAX_PRESENTATIONS
+presentations (points × epochs, or × max_epochs) and MAX_WORK presentations × (inputs + 1)
+for the perceptron and Hebb rules; MAX_DELTA_PRESENTATIONS and MAX_DELTA_WORK for the delta
+rule, whose exact fractions grow with every step (a run whose net input passes
+max_delta_digits(inputs) digits, 1,500 for 2 inputs, 250 for 100, stops with an error naming
+the run's length: a diverging run gets there fast); truth tables of at most MAX_TRUTH_INPUTS inputs; numbers whose common denominator
+has at most MAX_DENOMINATOR_DIGITS digits.
 """
 
 from __future__ import annotations
@@ -28,8 +30,18 @@ from examsolve.kinds.perceptron.truth_tables import FUNCTIONS, truth_table
 
 MAX_POINTS = 10_000
 MAX_DIMENSION = 100
+MAX_NUMBERS = 200_000  # points × (inputs + 1) in the spec
 MAX_PRESENTATIONS = 200_000
+MAX_WORK = 4_000_000  # presentations × (inputs + 1): about 2 s of the integer loop
 MAX_DELTA_PRESENTATIONS = 2_000
+MAX_DELTA_WORK = 10_000  # presentations × (inputs + 1) for the delta rule's Fractions
+# A delta run stops when its net input's numerator and denominator pass this many digits:
+# each step costs about (inputs + 1)·digits², so the cap is lower for more inputs.
+DELTA_DIGITS_BUDGET = 6_500_000
+
+
+def max_delta_digits(inputs: int) -> int:
+    return min(1_500, math.isqrt(DELTA_DIGITS_BUDGET // (inputs + 1)))
 MAX_TRUTH_INPUTS = 10
 MAX_EPOCHS = 100_000
 MAX_DENOMINATOR_DIGITS = 60
@@ -66,6 +78,7 @@ class PerceptronSpec:
     rule: str
     activation: str
     at_zero: int  # the activation's value at net = 0
+    length_at: tuple[str, int, str] = ("", 0, "")  # file, line, path of the run's length
 
     @property
     def targets(self) -> tuple[int, int]:
@@ -80,8 +93,8 @@ def load(node: SpecNode, common: Common) -> PerceptronSpec:
     """Validate the spec (see the module docstring); every bad input names its line."""
     if ("points" in node) == ("truth_table" in node):
         raise node.error("give the training set as points (inputs, then the target, one "
-                         "point per line) or as truth_table (and, or, nand, …), not "
-                         + ("both" if "points" in node else "neither"))
+                         "point per line) or as truth_table (and, or, nand, …)"
+                         + (", not both" if "points" in node else ""))
     encoding = node["encoding"].choice(ENCODINGS) if "encoding" in node else None
     if "truth_table" in node:
         name = node["truth_table"].choice(FUNCTIONS)
@@ -132,9 +145,12 @@ def load(node: SpecNode, common: Common) -> PerceptronSpec:
     if lr <= 0:
         raise node["lr"].error(f"the learning rate must be > 0, got {format_number(lr)}")
     epochs, until = _read_epochs(node, rule)
+    key = next(k for k in ("epochs", "max_epochs", "until", "points", "truth_table")
+               if k in node)
     spec = PerceptronSpec(common, points, name, inputs, encoding, weights, offset, threshold,
-                          learn_offset, lr, epochs, until, rule, activation, at_zero)
-    _check_size(node, spec)
+                          learn_offset, lr, epochs, until, rule, activation, at_zero,
+                          (node.file, node[key].line, node[key].path))
+    _check_size(node[key], spec)
     return spec
 
 
@@ -142,9 +158,9 @@ def load(node: SpecNode, common: Common) -> PerceptronSpec:
 
 def _read_points(node: SpecNode, encoding: str | None) -> tuple[tuple[Point, ...], str]:
     """Rows of numbers (block string or nested lists): the inputs, then the target."""
-    if node.entry_count() > MAX_POINTS * (MAX_DIMENSION + 1):
-        raise node.error(f"too many numbers: at most {MAX_POINTS} points of at most "
-                         f"{MAX_DIMENSION} inputs")
+    if node.entry_count() > MAX_NUMBERS:
+        raise node.error(f"too many numbers: at most {MAX_NUMBERS} (points × (inputs + 1)) "
+                         "are accepted")
     grid = node.grid()
     rows = grid.rows
     if grid.flat or grid.scalar:
@@ -221,8 +237,9 @@ def _read_epochs(node: SpecNode, rule: str) -> tuple[int, bool]:
         if rule != "perceptron":
             why = ("it updates on every presentation" if rule == "hebb" else
                    "it updates whenever t ≠ net, so no epoch is free of updates")
+            name = "Hebb's rule" if rule == "hebb" else "the delta rule"
             raise node["until"].error(f"until: converged is the perceptron rule's stopping "
-                                      f"test; the {rule} rule has none ({why}): give epochs")
+                                      f"test; {name} has none ({why}): give epochs")
         most = node["max_epochs"].integer(1, MAX_EPOCHS) if "max_epochs" in node \
             else DEFAULT_MAX_EPOCHS
         return most, True
@@ -235,20 +252,28 @@ def _read_epochs(node: SpecNode, rule: str) -> tuple[int, bool]:
     return 1, False
 
 
-def _check_size(node: SpecNode, spec: PerceptronSpec) -> None:
+def _check_size(where: SpecNode, spec: PerceptronSpec) -> None:
+    """The run's size against the limits (see the module docstring); `where` is the key that
+    sets its length."""
     presentations = len(spec.points) * spec.epochs
-    most = MAX_DELTA_PRESENTATIONS if spec.rule == "delta" else MAX_PRESENTATIONS
+    work = presentations * (spec.inputs + 1)
+    delta = spec.rule == "delta"
+    most, most_work = (MAX_DELTA_PRESENTATIONS, MAX_DELTA_WORK) if delta else \
+        (MAX_PRESENTATIONS, MAX_WORK)
+    reason = " (its exact fractions grow with every step)" if delta else ""
+    rule = {"perceptron": "the perceptron rule", "hebb": "Hebb's rule",
+            "delta": "the delta rule"}[spec.rule]
+    size = f"{len(spec.points)} points × {spec.epochs} epochs = {presentations} presentations"
     if presentations > most:
-        key = next(k for k in ("epochs", "max_epochs", "until", "points", "truth_table")
-                   if k in node)
-        reason = " (its exact fractions grow with every step)" if spec.rule == "delta" else ""
-        raise node[key].error(
-            f"{len(spec.points)} points × {spec.epochs} epochs = {presentations} "
-            f"presentations: the {spec.rule} rule is run for at most {most}{reason}")
+        raise where.error(f"{size}: {rule} is run for at most {most}{reason}")
+    if work > most_work:
+        raise where.error(f"{size} of {spec.inputs} inputs: {rule} is run for at most "
+                          f"{most_work} presentations × (inputs + 1){reason}")
     denominators = [q.denominator for p in spec.points for q in p.x]
     denominators += [q.denominator for q in (*spec.weights, spec.offset, spec.lr)]
     common = math.lcm(*denominators)
-    if len(str(common)) > MAX_DENOMINATOR_DIGITS:
-        raise node["points" if "points" in node else "lr"].error(
-            f"the numbers' common denominator has {len(str(common))} digits: at most "
-            f"{MAX_DENOMINATOR_DIGITS} are accepted (write fewer distinct fractions)")
+    if common.bit_length() > MAX_DENOMINATOR_DIGITS * 3.33:
+        raise where.error(f"the numbers' common denominator has about "
+                          f"{int(common.bit_length() / 3.33)} digits: at most "
+                          f"{MAX_DENOMINATOR_DIGITS} are accepted (write fewer distinct "
+                          "fractions)")
