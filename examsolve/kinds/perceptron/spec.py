@@ -150,7 +150,7 @@ def load(node: SpecNode, common: Common) -> PerceptronSpec:
     spec = PerceptronSpec(common, points, name, inputs, encoding, weights, offset, threshold,
                           learn_offset, lr, epochs, until, rule, activation, at_zero,
                           (node.file, node[key].line, node[key].path))
-    _check_size(node[key], spec)
+    _check_size(node, node[key], spec)
     return spec
 
 
@@ -252,7 +252,7 @@ def _read_epochs(node: SpecNode, rule: str) -> tuple[int, bool]:
     return 1, False
 
 
-def _check_size(where: SpecNode, spec: PerceptronSpec) -> None:
+def _check_size(node: SpecNode, where: SpecNode, spec: PerceptronSpec) -> None:
     """The run's size against the limits (see the module docstring); `where` is the key that
     sets its length."""
     presentations = len(spec.points) * spec.epochs
@@ -269,11 +269,16 @@ def _check_size(where: SpecNode, spec: PerceptronSpec) -> None:
     if work > most_work:
         raise where.error(f"{size} of {spec.inputs} inputs: {rule} is run for at most "
                           f"{most_work} presentations × (inputs + 1){reason}")
-    denominators = [q.denominator for p in spec.points for q in p.x]
-    denominators += [q.denominator for q in (*spec.weights, spec.offset, spec.lr)]
-    common = math.lcm(*denominators)
-    if common.bit_length() > MAX_DENOMINATOR_DIGITS * 3.33:
-        raise where.error(f"the numbers' common denominator has about "
-                          f"{int(common.bit_length() / 3.33)} digits: at most "
-                          f"{MAX_DENOMINATOR_DIGITS} are accepted (write fewer distinct "
-                          "fractions)")
+    limit_bits = int(MAX_DENOMINATOR_DIGITS / math.log10(2))
+    groups = (("lr", [spec.lr]), ("weights", list(spec.weights)),
+              ("threshold" if spec.threshold else "bias", [spec.offset]),
+              ("points", [q for p in spec.points for q in p.x]))
+    common = 1
+    for key, values in groups:
+        common = math.lcm(common, *(q.denominator for q in values))
+        if common.bit_length() > limit_bits:
+            at = node[key] if key in node else where
+            raise at.error(f"the numbers' common denominator has about "
+                           f"{round(common.bit_length() * math.log10(2))} digits: at most "
+                           f"{MAX_DENOMINATOR_DIGITS} are accepted (write fewer distinct "
+                           "fractions)")
