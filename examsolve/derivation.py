@@ -100,6 +100,10 @@ class Answer:
     value: AnswerValue
     display: Expr | None = None  # how the boxed answer reads; default `key = value`
     boxed: bool = True  # boxed in the derivation's final answers (else listed only)
+    # An unboxed answer is listed after the boxed ones unless this is False: then it is shown
+    # only where the steps show it (a table row per presentation) and in JSON, and `check`
+    # still reads it.
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -210,9 +214,9 @@ class DerivationBuilder:
         return builder
 
     def answer(self, key: str, value: object, display: Expr | None = None,
-               boxed: bool = True) -> None:
+               boxed: bool = True, listed: bool = True) -> None:
         """Record an answer (a later answer with the same key replaces the earlier)."""
-        self._answers[key] = Answer(key, answer_value(value), display, boxed)
+        self._answers[key] = Answer(key, answer_value(value), display, boxed, listed)
 
     def warn(self, text: str) -> None:
         if text not in self._warnings:

@@ -147,7 +147,9 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
     previous = 0
     for epoch, ks in by_epoch.items():
         if epoch > previous + 1:
-            d.step(f"Epochs {previous + 1} to {epoch - 1}").say(
+            skipped = f"Epoch {previous + 1}" if epoch == previous + 2 else \
+                f"Epochs {previous + 1} to {epoch - 1}"
+            d.step(skipped).say(
                 "Not shown presentation by presentation (the run is long); their error counts "
                 "and weights are in the epoch summary below.")
         previous = epoch

@@ -59,8 +59,8 @@ def _answers(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: li
         epochs = sorted({(k - 1) // per_epoch + 1 for k in shown})  # type: ignore[assignment]
     for e in epochs:
         d.answer(f"errors@{e}", trace.errors[e - 1], boxed=False)
-    for k in shown:
-        d.answer(f"w@{k}", trace.w(k), eq(Sym(f"w@{k}"), row(trace.w(k))), boxed=False)
-        d.answer(f"{off}@{k}", trace.offset(k), boxed=False)
-        d.answer(f"y@{k}", trace.y(k), boxed=False)
-        d.answer(f"net@{k}", trace.net(k), boxed=False)
+    for k in shown:  # the epoch tables show these: not listed again under the answers
+        d.answer(f"w@{k}", trace.w(k), eq(Sym(f"w@{k}"), row(trace.w(k))), False, False)
+        d.answer(f"{off}@{k}", trace.offset(k), boxed=False, listed=False)
+        d.answer(f"y@{k}", trace.y(k), boxed=False, listed=False)
+        d.answer(f"net@{k}", trace.net(k), boxed=False, listed=False)
