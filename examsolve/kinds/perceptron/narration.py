@@ -278,11 +278,13 @@ def the_end(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace) -> None:
             st.say(f"Not converged after {_count(trace.epochs, 'epoch')}"
                    + (" (max_epochs)" if spec.until_converged else "")
                    + f": the last epoch still had {_count(trace.errors[-1], 'error')}.")
-    st.say("The decision boundary is ", _boundary(w, b, spec.threshold), ".")
+    st.say("The decision boundary is ", _boundary(w, b, spec.threshold, spec.common.indexing),
+           ".")
 
 
-def _boundary(w: tuple[Fraction, ...], b: Fraction, threshold: bool) -> Expr:
-    terms: list[Expr] = [mul(Num(c), Sym("x", str(j + 1))) for j, c in enumerate(w) if c]
+def _boundary(w: tuple[Fraction, ...], b: Fraction, threshold: bool, base: int) -> Expr:
+    """w₁x₁ + w₂x₂ + b = 0 (or − θ), zero weights left out, inputs counted from `base`."""
+    terms: list[Expr] = [mul(Num(c), Sym("x", str(j + base))) for j, c in enumerate(w) if c]
     constant = -b if threshold else b
     if constant or not terms:
         terms.append(Num(constant))

@@ -64,13 +64,14 @@ def error_symbol(rule: str) -> Expr:
 def coefficient_symbol(rule: str) -> Expr:
     """What the update multiplies x by: η(t − y), ηt or η(t − net)."""
     if rule == "hebb":
-        return Mul((ETA, T), "")
+        return Mul((ETA, T), "·")
     return Mul((ETA, Paren(error_symbol(rule))), "")
 
 
 def update_symbol(rule: str) -> Expr:
-    """The weight step: η(t − y)x, ηtx or η(t − net)x."""
-    return Mul((*coefficient_symbol(rule).factors, X), "")  # type: ignore[attr-defined]
+    """The weight step: η(t − y)x, η·t·x or η(t − net)x."""
+    coefficient = coefficient_symbol(rule)
+    return Mul((*coefficient.factors, X), coefficient.op)  # type: ignore[attr-defined]
 
 
 def coefficient_numbers(rule: str, lr: Fraction, t: int, y: int, net: Fraction) -> Expr:
