@@ -17,7 +17,8 @@ from examsolve.kinds.perceptron.spec import PerceptronSpec
 
 MAX_ROWS = 120  # presentations shown in full; beyond, the head and the tail
 HEAD_ROWS, TAIL_ROWS = 40, 20
-MAX_UPDATE_LINES = 6  # updates written out in full under an epoch's table
+MAX_UPDATE_LINES = 8  # updates written out in full under an epoch's table
+MAX_ARITHMETIC_LINES = 16  # presentations whose arithmetic is written under a compact table
 MAX_TABLE_WIDTH = 96  # characters: a wider table leaves its arithmetic to the lines under it
 MAX_SET_ROWS = 40  # rows of the training-set and check tables before they are summarised
 MAX_SUMMARY_ROWS = 60  # rows of the epoch summary before it is summarised
@@ -164,7 +165,7 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
             rows = [_row(spec, trace, k, False) for k in ks]
         st.table(headers, rows)  # type: ignore[arg-type]
         updates = [k for k in ks if trace.changed(k)]
-        written = (ks if compact else updates)[:MAX_UPDATE_LINES]
+        written = ks[:MAX_ARITHMETIC_LINES] if compact else updates[:MAX_UPDATE_LINES]
         if written:
             st.say("Each presentation's arithmetic:" if compact else
                    "The updates, with their numbers:")
@@ -173,7 +174,10 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
                 _arithmetic_line(st, spec, trace, k)
             if trace.changed(k):
                 _update_line(st, spec, trace, k, off)
-        if len(updates) > len([k for k in written if trace.changed(k)]):
+        if compact and len(ks) > len(written):
+            st.say(f"The table's other presentations (after k = {written[-1]}) are computed "
+                   "in the same way.")
+        elif len(updates) > len([k for k in written if trace.changed(k)]):
             st.say(f"The table's other updates (after k = {written[-1]}) are computed in the "
                    "same way.")
         end = min(last, trace.presentations)
