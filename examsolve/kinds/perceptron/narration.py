@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Expr, Neg, Num, Sym, add, call, eq, mul, rel
+from examsolve.numbers import format_number
 from examsolve.kinds.perceptron import notation as n
 from examsolve.kinds.perceptron.learning import Trace, output
 from examsolve.kinds.perceptron.spec import PerceptronSpec
@@ -19,7 +20,7 @@ MAX_ROWS = 120  # presentations shown in full; beyond, the head and the tail
 HEAD_ROWS, TAIL_ROWS = 40, 20
 MAX_UPDATE_LINES = 8  # updates written out in full under an epoch's table
 MAX_ARITHMETIC_LINES = 16  # presentations whose arithmetic is written under a compact table
-MAX_TABLE_WIDTH = 96  # characters: a wider table leaves its arithmetic to the lines under it
+MAX_TABLE_WIDTH = 102  # characters (see _characters): a wider table writes its arithmetic under it
 MAX_SET_ROWS = 40  # rows of the training-set and check tables before they are summarised
 MAX_SUMMARY_ROWS = 60  # rows of the epoch summary before it is summarised
 
@@ -143,8 +144,8 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
     for k in shown:
         by_epoch.setdefault((k - 1) // per_epoch + 1, []).append(k)
     off = n.offset_symbol(spec.threshold)
-    headers = ["k", "x", "net", "y", "t", _text(n.coefficient_symbol(spec.rule)), "w",
-               _text(off)]
+    headers = ["k", "x", "net", "y", "t", n.COEFFICIENT_HEADER[spec.rule], "w",
+               n.offset_header(spec.threshold)]
     previous = 0
     for epoch, ks in by_epoch.items():
         if epoch > previous + 1:
@@ -187,19 +188,35 @@ def epochs(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: list
                ", ", eq(off, Num(trace.offset(end))), ".")
 
 
-def _text(expr: Expr) -> str:
-    from examsolve.render.textmath import linear  # a column header is plain text
-
-    return linear(expr)
-
-
 def _width(rows: list[list[object]]) -> int:
-    """About how many characters wide a table of these rows is on one line."""
-    from examsolve.render.textmath import linear
-
-    widths = [max(len(linear(c) if isinstance(c, Expr) else str(c)) for c in column)
-              for column in zip(*rows)]
+    """About how many characters a table of these rows needs on one line: the digits of its
+    numbers plus the operators between them (a measure of the content, not of a medium)."""
+    widths = [max(_characters(c) for c in column) for column in zip(*rows)]
     return sum(widths) + 3 * len(widths)
+
+
+def _characters(cell: object) -> int:
+    """Characters of a cell written out: numbers as format_number writes them, 3 for each
+    + or = (with its spaces), 1 for a product's dot, 2 for parentheses or brackets."""
+    from examsolve.mathmodel import Add, Mat, Mul, Paren, Rel
+
+    if isinstance(cell, str):
+        return len(cell)
+    if isinstance(cell, Num):
+        return len(format_number(cell.value))
+    if isinstance(cell, Mat):
+        return sum(_characters(e) + 2 for r in cell.rows for e in r)  # brackets, spacing
+    if isinstance(cell, Paren):
+        return _characters(cell.arg) + 2
+    if isinstance(cell, Neg):
+        return _characters(cell.arg) + 3
+    if isinstance(cell, Add):
+        return sum(_characters(p) for p in cell.terms) + 3 * (len(cell.terms) - 1)
+    if isinstance(cell, Mul):  # a·b: the dot has no spaces
+        return sum(_characters(p) for p in cell.factors) + len(cell.factors) - 1
+    if isinstance(cell, Rel):
+        return sum(_characters(p) for p in cell.parts) + 3 * len(cell.ops)
+    return 4  # a symbol
 
 
 def _net_cell(spec: PerceptronSpec, trace: Trace, k: int) -> Expr:
@@ -257,7 +274,7 @@ def epoch_summary(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace) -> N
         end = min((e + 1) * per_epoch, trace.presentations)
         rows.append([str(e + 1), str(trace.errors[e]), n.vector(trace.w(end)),
                      Num(trace.offset(end))])
-    off = _text(n.offset_symbol(spec.threshold))
+    off = n.offset_header(spec.threshold)
     st.table(["epoch", "errors", "w at its end", f"{off} at its end"], rows)  # type: ignore[arg-type]
 
 
