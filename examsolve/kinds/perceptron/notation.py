@@ -15,7 +15,7 @@ from examsolve.mathmodel import Expr, Mul, Neg, Num, Paren, Sym, add, eq, mul, r
 
 W, B, THETA, ETA = Sym("w"), Sym("b"), Sym("θ"), Sym("η")
 X, T, Y, NET = Sym("x"), Sym("t"), Sym("y"), Sym("net")
-MAX_EXPANDED_INPUTS = 3  # beyond this a net input is shown as its value only
+MAX_EXPANDED_INPUTS = 6  # beyond this a net input is shown as its value only
 # Table headers are plain text: the update's coefficient and the offset, as the rules write them.
 COEFFICIENT_HEADER = {"perceptron": "η(t − y)", "hebb": "η·t", "delta": "η(t − net)"}
 
