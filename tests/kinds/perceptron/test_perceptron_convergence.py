@@ -45,7 +45,7 @@ def spec(points, targets, extra: str) -> str:
     return f"kind: perceptron\ntitle: r\nencoding: bipolar\npoints: |\n{rows}\n{extra}"
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.filter_too_much])
 @given(separable_sets())
 def test_separable_sets_converge_within_the_mistake_bound(case):
@@ -82,7 +82,7 @@ def numpy_perceptron(points, targets, epochs=20_000):
     return None
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.sampled_from([-1, 1])),
                 min_size=2, max_size=9, unique_by=lambda p: p[:2]))
 def test_the_hull_verdict_is_right_both_ways(rows):

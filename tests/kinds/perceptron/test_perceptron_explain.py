@@ -25,7 +25,7 @@ def value(cell):
     return cell.value
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_tables_and_sentences_match_the_loop(p):
     xs, ts, w0, b0, lr, rule, encoding, low, at_zero, threshold, learn, epochs, until = p

@@ -89,7 +89,7 @@ def solved(p):
     return solve(load_string(text)).answer_map()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_every_answer_matches_the_exact_loop(p):
     xs, ts, w0, b0, lr, rule, encoding, low, at_zero, threshold, learn, epochs, until = p
@@ -140,7 +140,7 @@ def float_loop(xs, ts, w0, b0, lr, rule, low, at_zero, threshold, learn, epochs,
     return trace, errors
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_float64_loop_agrees(p):
     xs, ts, w0, b0, lr, rule, encoding, low, at_zero, threshold, learn, epochs, until = p
