@@ -332,6 +332,14 @@ def check_points(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace) -> li
                      "✓" if ys[i] == p.t else "✗"])
     st.say("With the final weights, every point once more:")
     st.table(["i", "x", "net", "y", "t", "correct"], rows)  # type: ignore[arg-type]
+    on_boundary = [i for i, net in enumerate(nets) if net == 0]
+    if on_boundary:
+        listed = ", ".join(str(i + 1) for i in on_boundary[:10]) + \
+            (", …" if len(on_boundary) > 10 else "")
+        st.say(f"Point{'s' if len(on_boundary) > 1 else ''} {listed} "
+               f"{'lie' if len(on_boundary) > 1 else 'lies'} on the boundary (",
+               eq(n.NET, Num(0)), "): the output there is the convention ",
+               eq(call(spec.activation, Num(0)), Num(spec.at_zero)), ".")
     correct = len(spec.points) - len(wrong)
     if wrong:
         listed = ", ".join(str(i + 1) for i in wrong[:10]) + (", …" if len(wrong) > 10 else "")
