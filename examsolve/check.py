@@ -27,12 +27,12 @@ class CheckRow:
 
 
 def expected_value(node: SpecNode) -> object:
-    """An expected answer: null (undetermined), a number, a matrix, or a word (a YAML
-    boolean is the word `true` or `false`, as a yes/no answer such as `converged` is)."""
+    """An expected answer: null (undetermined), a yes/no (a YAML boolean), a number, a
+    matrix, or a word."""
     if node.is_null:
         return None
     if node.is_scalar and node.node.tag == "tag:yaml.org,2002:bool":
-        return "true" if node.boolean() else "false"
+        return node.boolean()
     if node.is_scalar and node.node.tag == "tag:yaml.org,2002:str":
         text = node.node.value.strip()
         try:
@@ -68,6 +68,8 @@ def _as_array(value: object) -> np.ndarray | None:
 def _close(expected: object, got: object, tol: float) -> bool:
     if expected is None or got is None:
         return expected is None and got is None
+    if isinstance(expected, bool) or isinstance(got, bool):  # yes/no is not the number 1/0
+        return isinstance(expected, bool) and isinstance(got, bool) and expected == got
     if isinstance(expected, str) or isinstance(got, str):
         if isinstance(got, str) and not isinstance(expected, str):
             try:

@@ -88,8 +88,9 @@ class Step:
     blocks: tuple[Block, ...]
 
 
-# An answer value: None (undetermined), a string, a number, or a matrix as nested tuples.
-AnswerValue = Union[None, str, int, Fraction, float, tuple]
+# An answer value: None (undetermined), a string, a yes/no, a number, or a matrix as nested
+# tuples.
+AnswerValue = Union[None, str, bool, int, Fraction, float, tuple]
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,12 @@ class Derivation:
 
 
 def answer_value(value: object) -> AnswerValue:
-    """Normalise a solver's value: numpy arrays to nested tuples, numbers to Fraction/float."""
-    if value is None or isinstance(value, str):
+    """Normalise a solver's value: numpy arrays to nested tuples, numbers to Fraction/float;
+    a bool stays a yes/no answer (JSON true/false), never the number 1 or 0."""
+    if value is None or isinstance(value, (str, bool)):
         return value
+    if isinstance(value, np.bool_):
+        return bool(value)
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return answer_value(value.item())
@@ -144,10 +148,10 @@ def value_expr(value: AnswerValue) -> Expr:
     """The math node that shows an answer value."""
     if value is None:
         return Sym("undetermined")
-    if isinstance(value, str):
+    if isinstance(value, (str, bool)):
         from examsolve.mathmodel import Text
 
-        return Text(value)
+        return Text(value if isinstance(value, str) else "true" if value else "false")
     if isinstance(value, tuple):
         arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
                                          else (len(value[0]),)), dtype=object)

@@ -51,7 +51,7 @@ def _answers(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace, shown: li
              if spec.threshold else None)
     d.answer("epochs", trace.epochs)
     if spec.rule == "perceptron":
-        d.answer("converged", "true" if trace.converged else "false")
+        d.answer("converged", trace.converged)
     d.answer("correct", correct, boxed=False)
     epochs = range(1, trace.epochs + 1)
     if trace.epochs > MAX_ERROR_KEYS:

@@ -102,7 +102,7 @@ def test_not_converging_is_exit_0_with_a_warning(tmp_path):
                     "max_epochs: 7\n", "--format", "json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert out["answers"]["converged"] == "false" and out["answers"]["epochs"] == 7
+    assert out["answers"]["converged"] is False and out["answers"]["epochs"] == 7
     assert out["warnings"] == ["not converged after 7 epochs: the classes are not linearly "
                                "separable"]
 

@@ -52,7 +52,7 @@ def test_separable_sets_converge_within_the_mistake_bound(case):
     points, targets, w_star, b_star, lr, at_zero = case
     answers = solve(load_string(spec(points, targets, f"lr: {lr}\nat_zero: {at_zero}\n"
                                      "until: converged\nmax_epochs: 2000\n"))).answer_map()
-    assert answers["converged"] == "true"
+    assert answers["converged"] is True
     w, b = [Fraction(v) for v in answers["w"]], Fraction(answers["b"])
     for x, t in zip(points, targets):
         net = sum(a * q for a, q in zip(w, x)) + b
@@ -116,10 +116,10 @@ def test_the_derivation_says_what_the_geometry_proves(rows):
                     if isinstance(p, str))
     answers = d.answer_map()
     if not separable:
-        assert answers["converged"] == "false"
+        assert answers["converged"] is False
         assert "The classes are not linearly separable" in text
         assert any("not linearly separable" in w for w in d.warnings)
-    elif answers["converged"] == "true":
+    elif answers["converged"] is True:
         assert "not linearly separable" not in text
 
 
@@ -127,7 +127,7 @@ def test_xor_is_not_separable_and_says_why():
     d = solve(load_string("kind: perceptron\ntitle: x\ntruth_table: xor\nuntil: converged\n"
                           "max_epochs: 25\n"))
     answers = d.answer_map()
-    assert answers["converged"] == "false" and answers["epochs"] == 25
+    assert answers["converged"] is False and answers["epochs"] == 25
     assert d.warnings == ("not converged after 25 epochs: the classes are not linearly "
                           "separable",)
     step = next(s for s in d.steps if s.heading == "Linear separability")

@@ -108,7 +108,7 @@ def test_every_answer_matches_the_exact_loop(p):
     for e, wrong in enumerate(errors, 1):
         assert answers[f"errors@{e}"] == wrong
     if rule == "perceptron":
-        assert answers["converged"] == ("true" if converged else "false")
+        assert answers["converged"] is converged
     else:
         assert "converged" not in answers
     w, b = trace[-1][2], trace[-1][3]
@@ -171,7 +171,7 @@ def test_exact_arithmetic_decides_a_tie_float64_gets_wrong():
             "bias: -0.3\nepochs: 1\nat_zero: 0\n")
     answers = solve(load_string(text)).answer_map()
     assert answers["net@1"] == 0 and answers["y@1"] == 0 and answers["errors@1"] == 0
-    assert answers["converged"] == "true"
+    assert answers["converged"] is True
     assert float(np.array([1.0, 1.0]) @ np.array([0.1, 0.2])) - 0.3 > 0  # float64's tie-break
 
 
