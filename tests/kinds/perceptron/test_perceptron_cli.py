@@ -114,3 +114,10 @@ def test_expected_booleans_are_checked(tmp_path):
     assert result.exit_code == 1 and "0 passed, 1 failed" in result.output
     path.write_text(HEAD + "truth_table: or\nexpected:\n  converged: true\n")
     assert runner.invoke(app, ["check", str(path)]).exit_code == 0
+
+
+def test_a_yes_no_answer_is_not_a_number(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text(HEAD + "truth_table: or\nexpected:\n  converged: 1\n")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1 and "0 passed, 1 failed" in result.output
