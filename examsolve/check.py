@@ -27,9 +27,12 @@ class CheckRow:
 
 
 def expected_value(node: SpecNode) -> object:
-    """An expected answer: null (undetermined), a number, a matrix, or a word."""
+    """An expected answer: null (undetermined), a yes/no (a YAML boolean), a number, a
+    matrix, or a word."""
     if node.is_null:
         return None
+    if node.is_scalar and node.node.tag == "tag:yaml.org,2002:bool":
+        return node.boolean()
     if node.is_scalar and node.node.tag == "tag:yaml.org,2002:str":
         text = node.node.value.strip()
         try:

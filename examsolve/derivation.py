@@ -94,8 +94,9 @@ class Step:
     blocks: tuple[Block, ...]
 
 
-# An answer value: None (undetermined), a string, a number, or a matrix as nested tuples.
-AnswerValue = Union[None, bool, str, int, Fraction, float, tuple]
+# An answer value: None (undetermined), a string, a yes/no, a number, or a matrix as nested
+# tuples.
+AnswerValue = Union[None, str, bool, int, Fraction, float, tuple]
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ class Answer:
     value: AnswerValue
     display: Expr | None = None  # how the boxed answer reads; default `key = value`
     boxed: bool = True  # boxed in the derivation's final answers (else listed only)
+    # An unboxed answer is listed after the boxed ones unless this is False: then it is shown
+    # only where the steps show it (a table row per presentation) and in JSON, and `check`
+    # still reads it.
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -123,10 +128,11 @@ class Derivation:
 
 
 def answer_value(value: object) -> AnswerValue:
-    """Normalise a solver's value: numpy arrays to nested tuples, numbers to Fraction/float."""
-    if value is None or isinstance(value, str):
+    """Normalise a solver's value: numpy arrays to nested tuples, numbers to Fraction/float;
+    a bool stays a yes/no answer (JSON true/false), never the number 1 or 0."""
+    if value is None or isinstance(value, (str, bool)):
         return value
-    if isinstance(value, (bool, np.bool_)):  # a yes/no answer (JSON true/false), not 1/0
+    if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
@@ -151,7 +157,7 @@ def value_expr(value: AnswerValue) -> Expr:
     if isinstance(value, (str, bool)):
         from examsolve.mathmodel import Text
 
-        return Text(value if isinstance(value, str) else str(value).lower())
+        return Text(value if isinstance(value, str) else "true" if value else "false")
     if isinstance(value, tuple):
         arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
                                          else (len(value[0]),)), dtype=object)
@@ -218,9 +224,9 @@ class DerivationBuilder:
         return builder
 
     def answer(self, key: str, value: object, display: Expr | None = None,
-               boxed: bool = True) -> None:
+               boxed: bool = True, listed: bool = True) -> None:
         """Record an answer (a later answer with the same key replaces the earlier)."""
-        self._answers[key] = Answer(key, answer_value(value), display, boxed)
+        self._answers[key] = Answer(key, answer_value(value), display, boxed, listed)
 
     def warn(self, text: str) -> None:
         if text not in self._warnings:

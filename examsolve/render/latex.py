@@ -255,7 +255,7 @@ class LatexBlocks:
 def answers(derivation: Derivation, math: LatexMath) -> list[str]:
     """Boxed answers one to a line; the unboxed extras after them, as many to a line as fit."""
     boxed = [a for a in derivation.answers if a.boxed]
-    rest = [a for a in derivation.answers if not a.boxed]
+    rest = [a for a in derivation.answers if not a.boxed and a.listed]
     measure, out = TexWidth(), []
     if boxed:
         out.append("\\begin{gather*}\n" + " \\\\\n".join(

@@ -209,7 +209,7 @@ def render_derivation(derivation: Derivation, file: str | None = None,
             out += [blocks.block(b) for b in step.blocks]
         out.append(f"{h}# Answers")
     out += [blocks.display(m.Boxed(answer_display(a))) for a in derivation.answers if a.boxed]
-    rest = [a for a in derivation.answers if not a.boxed]
+    rest = [a for a in derivation.answers if not a.boxed and a.listed]
     if rest:
         out.append("Also: " + ", ".join(blocks.inline(answer_display(a)) for a in rest) + ".")
     out += [quote("**Warning:** " + prose(w)) for w in derivation.warnings]

@@ -138,7 +138,7 @@ def answer_text(expr: Expr, width: int) -> Text:
 def answers_panel(derivation: Derivation, width: int = 80) -> RenderableType:
     inner = width - 4  # the panel's borders and padding
     boxed = [a for a in derivation.answers if a.boxed]
-    rest = [a for a in derivation.answers if not a.boxed]
+    rest = [a for a in derivation.answers if not a.boxed and a.listed]
     body: list[RenderableType] = [answer_text(answer_display(a), inner)
                                   for a in boxed[:MAX_BOXED_SHOWN]]
     if len(boxed) > MAX_BOXED_SHOWN:

@@ -98,7 +98,7 @@ def tex_tokens(tex: str) -> list[object]:
 def answer_values(derivation, tex_answers: dict[str, str]):
     """(expected, got) token lists for every answer shown as `key = value`."""
     for a in derivation.answers:
-        if a.display is None:
+        if a.display is None and (a.boxed or a.listed):
             yield a.key, expected_tokens(a.value), tex_tokens(tex_answers[a.key])
 
 
@@ -135,7 +135,7 @@ def latex_answers(derivation, doc: str) -> dict[str, str]:
 
 def answers_by_key(derivation, boxed: list[str], also: list[str]) -> dict[str, str]:
     shown = [a for a in derivation.answers if a.boxed] + \
-        [a for a in derivation.answers if not a.boxed]
+        [a for a in derivation.answers if not a.boxed and a.listed]
     assert len(boxed) + len(also) == len(shown)
     return {a.key: split_key(t) if a.display is None else t
             for a, t in zip(shown, boxed + also)}
