@@ -307,6 +307,7 @@ def _answers(d: DerivationBuilder, spec: ThresholdSpec, net: ThresholdNet, prove
         d.answer("w2", (out.weights,), eq(Sym("w", "2"), row(out.weights)))
         d.answer("b2", out.bias, eq(Sym("b", "2"), out.bias))
     for u in net.units:
-        d.answer(f"w[{u.name}]", u.weights, boxed=False)
-        d.answer(f"b[{u.name}]", u.bias, boxed=False)
-        d.answer(f"inputs[{u.name}]", u.inputs, boxed=False)
+        # Per unit, for check and JSON: the units table shows them already.
+        d.answer(f"w[{u.name}]", u.weights, boxed=False, listed=False)
+        d.answer(f"b[{u.name}]", u.bias, boxed=False, listed=False)
+        d.answer(f"inputs[{u.name}]", u.inputs, boxed=False, listed=False)
