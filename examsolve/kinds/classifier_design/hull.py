@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from examsolve.geometry import convex_hulls_meet
 from examsolve.kinds.classifier_design.net import Vector
 
 
@@ -29,56 +30,12 @@ class HullMeet:
 
 
 def hulls_meet(xs: list[Vector], ys: list[int]) -> HullMeet | None:
-    """A point common to both convex hulls, or None when the classes are separable."""
+    """A point common to both convex hulls, or None when the classes are separable (the exact
+    simplex search is examsolve.geometry's); indices are into the whole point list."""
     pos = [i for i, y in enumerate(ys) if y > 0]
     neg = [i for i, y in enumerate(ys) if y < 0]
-    dim = len(xs[0])
-    columns = [(i, [xs[i][k] for k in range(dim)] + [Fraction(1), Fraction(0)]) for i in pos]
-    columns += [(i, [-xs[i][k] for k in range(dim)] + [Fraction(0), Fraction(1)]) for i in neg]
-    rhs = [Fraction(0)] * dim + [Fraction(1), Fraction(1)]
-    solution = _phase_one([c for _, c in columns], rhs)
-    if solution is None:
+    meet = convex_hulls_meet([xs[i] for i in pos], [xs[i] for i in neg])
+    if meet is None:
         return None
-    weights = [(columns[k][0], v) for k, v in enumerate(solution) if v != 0]
-    positive = tuple((i, v) for i, v in weights if ys[i] > 0)
-    negative = tuple((i, v) for i, v in weights if ys[i] < 0)
-    point = tuple(sum((v * xs[i][k] for i, v in positive), Fraction(0)) for k in range(dim))
-    return HullMeet(positive, negative, point)
-
-
-def _phase_one(columns: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """x ≥ 0 with A x = rhs (rhs ≥ 0, A given by columns), or None if there is none.
-
-    Tableau with one artificial variable per row; minimise their sum (Bland's rule)."""
-    m, n = len(rhs), len(columns)
-    # Rows: [A | I | rhs]; basis starts on the artificials n..n+m-1.
-    tableau = [[columns[j][r] for j in range(n)] + [Fraction(int(r == k)) for k in range(m)]
-               + [rhs[r]] for r in range(m)]
-    basis = [n + r for r in range(m)]
-    while True:
-        # Reduced costs of minimising Σ artificials: c_j − Σ_rows (artificial rows) a_rj.
-        cost = [Fraction(int(j >= n)) - sum((tableau[r][j] for r in range(m)
-                                             if basis[r] >= n), Fraction(0))
-                for j in range(n + m)]
-        entering = next((j for j in range(n + m) if cost[j] < 0 and j not in basis), None)
-        if entering is None:
-            break
-        ratios = [(tableau[r][-1] / tableau[r][entering], basis[r], r) for r in range(m)
-                  if tableau[r][entering] > 0]
-        if not ratios:
-            return None  # unbounded cannot happen for a phase-1 problem; be safe
-        _, _, pivot = min(ratios)  # ties by the smallest basic index (Bland)
-        factor = tableau[pivot][entering]
-        tableau[pivot] = [v / factor for v in tableau[pivot]]
-        for r in range(m):
-            if r != pivot and tableau[r][entering] != 0:
-                f = tableau[r][entering]
-                tableau[r] = [a - f * b for a, b in zip(tableau[r], tableau[pivot])]
-        basis[pivot] = entering
-    if any(basis[r] >= n and tableau[r][-1] != 0 for r in range(m)):
-        return None
-    x = [Fraction(0)] * n
-    for r in range(m):
-        if basis[r] < n:
-            x[basis[r]] = tableau[r][-1]
-    return x
+    return HullMeet(tuple((pos[i], v) for i, v in meet.first),
+                    tuple((neg[j], v) for j, v in meet.second), meet.point)
