@@ -1,0 +1,304 @@
+"""The derivation of an architecture problem: conventions, every layer with its formulas and
+numbers substituted, receptive fields, unknowns, and the summary table."""
+
+from __future__ import annotations
+
+from examsolve.derivation import DerivationBuilder, StepBuilder
+from examsolve.mathmodel import Add, Expr, Num, Sym, Text, eq, rel
+from examsolve.kinds.architecture.analysis import Analysis
+from examsolve.kinds.architecture.network import LayerResult
+from examsolve.kinds.architecture.notation import grouped, shape_expr, shape_text
+from examsolve.kinds.architecture.symbolic import Formula, is_known, shown
+
+LAYOUT = {"pytorch": "PyTorch layout: channels first, (C, H, W) images and (C, L) signals",
+          "keras": "Keras layout: channels last, (H, W, C) images and (L, C) signals"}
+
+
+def conventions(d: DerivationBuilder, a: Analysis, code: str | None, n_layers: int) -> None:
+    step = d.step("Conventions")
+    if code is not None:
+        step.say("The code, read without running it (", str(n_layers), " layers in the order "
+                 "they are applied):")
+        step.code(code)
+    step.say(LAYOUT[a.framework], "; sequences are (T, features); shapes are for one example "
+             "(no batch axis).")
+    ops = {r.layer.op for r in _every(a.results)}
+    if ops & {"conv1d", "conv2d", "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d"}:
+        step.say("Output size of a sliding window (kernel k, stride s, padding p, dilation d), "
+                 "along each axis: ",
+                 eq(Sym("out"), Add((_floor_formula(), Num(1)))),
+                 "; with d = 1 the numerator is n + 2p − k.")
+    if ops & {"conv_transpose2d"}:
+        step.say("Transposed convolution: out = (n − 1)s − 2p + d(k − 1) + output_padding + 1.")
+    step.say("Parameters: weights + biases (a norm layer's γ counts as weights, β as biases). "
+             "MACs are multiply–accumulates for one example: a convolution does (output "
+             "elements)·(in/groups)·k_h·k_w, a linear layer in·out per position; biases, "
+             "activations, pooling and norms count 0.")
+
+
+def _floor_formula() -> Expr:
+    from examsolve.mathmodel import Call, Div, Mul, Neg, Paren
+
+    num = Add((Sym("n"), Mul((Num(2), Sym("p")), "·"),
+               Neg(Mul((Sym("d"), Paren(Add((Sym("k"), Neg(Num(1)))))), "·")), Neg(Num(1))))
+    return Call("floor", (Div(num, Sym("s")),))
+
+
+def _every(results: list[LayerResult]) -> list[LayerResult]:
+    out = []
+    for r in results:
+        out.append(r)
+        for copy in r.children:
+            out += _every(copy)
+        out += _every(r.shortcut)
+    return out
+
+
+def _label(r: LayerResult, position: str | None) -> str:
+    head = f"{position}. " if position is not None else ""
+    name = f" ({r.layer.name})" if r.layer.name and r.layer.name != r.layer.written else ""
+    return f"{head}{r.layer.written}{name}"
+
+
+def layers_step(d: DerivationBuilder, a: Analysis) -> None:
+    step = d.step("Layer by layer")
+    step.say("The input is ", shape_expr(a.input), ".")
+    for i, r in enumerate(a.results):
+        layer_text(step, r, str(i + a.base))
+
+
+def layer_text(step: StepBuilder, r: LayerResult, position: str | None) -> None:
+    op = r.layer.op
+    label = _label(r, position)
+    if op == "repeat":
+        _repeat(step, r, label)
+        return
+    if op == "residual":
+        _residual(step, r, label)
+        return
+    has_counts = r.params != 0
+    if not r.shape_steps and not has_counts and not r.notes:
+        same = r.in_shape == r.out_shape
+        step.say(label, ": no parameters; ", "shape unchanged, " if same else "",
+                 shape_expr(r.out_shape), "." if same else
+                 f" (from {shape_text(r.in_shape)}).")
+        return
+    step.say(label, ": ", shape_expr(r.in_shape), " → ", shape_expr(r.out_shape),
+             *_notes(r))
+    steps = r.shape_steps
+    if len(steps) > 1 and all(f == steps[0][1] for _, f in steps):
+        steps = [("", steps[0][1])]  # the same along H and W: written once
+    for axis, f in steps:
+        if f.shown is None and axis in ("features", "d_k"):
+            continue
+        lhs = Sym(axis) if axis in ("features", "d_k") else Sym("out", axis or None)
+        step.eq(*_chain(lhs, f))
+    if has_counts:
+        weights, biases = r.weights, r.biases
+        if weights.shown is not None or weights.value != 0:
+            step.eq(*_chain(Sym("weights"), weights))
+        if biases.value != 0:
+            step.eq(*_chain(Sym("biases"), biases))
+        if r.non_trainable.value != 0:
+            step.eq(*_chain(Sym("non-trainable"), r.non_trainable))
+        parts = [p for p in (weights.value, biases.value, r.non_trainable.value) if p != 0]
+        if len(parts) > 1:
+            step.eq(Sym("params"), Add(tuple(shown(p) for p in parts)), shown(r.params))
+        else:
+            step.eq(Sym("params"), shown(r.params))
+    if r.macs.value != 0:
+        step.eq(*_chain(Sym("MACs"), r.macs))
+
+
+def _notes(r: LayerResult) -> tuple:
+    if not r.notes:
+        return (".",)
+    return ("; " + "; ".join(r.notes) + ".",)
+
+
+def _chain(lhs: Expr, f: Formula) -> tuple:
+    if f.shown is None or (is_known(f.value) and f.shown == Num(f.value)):
+        return (lhs, shown(f.value))
+    if not is_known(f.value):
+        return (lhs, f.shown)
+    return (lhs, f.shown, shown(f.value))
+
+
+def _identical_from(copies: list[list[LayerResult]]) -> int | None:
+    """The first copy from which every later copy sees the same input shape (so does the
+    same arithmetic), or None."""
+    for start in range(len(copies) - 1):
+        if all(c[0].in_shape == copies[start][0].in_shape for c in copies[start:] if c):
+            return start
+    return None
+
+
+def _repeat(step: StepBuilder, r: LayerResult, label: str) -> None:
+    copies = r.children
+    n = len(copies)
+    step.say(label, f" × {n}: ", shape_expr(r.in_shape), " → ", shape_expr(r.out_shape),
+             "; each copy sees the previous copy's output.")
+    same = _identical_from(copies)
+    shown_copies = range(n) if same is None else range(same + 1)
+    for k in shown_copies:
+        if same is not None and k == same and n - k > 1:
+            step.say(f"Copies {k + 1}–{n} are identical (each sees ", shape_expr(
+                copies[k][0].in_shape), f"), so copy {k + 1} is written once, × {n - k}:")
+        elif n > 1:
+            step.say(f"Copy {k + 1}:")
+        for inner in copies[k]:
+            layer_text(step, inner, None)
+    step.eq(Sym("params"), shown(r.params))
+
+
+def _residual(step: StepBuilder, r: LayerResult, label: str) -> None:
+    step.say(label, ": out = f(x) + ", "shortcut(x)" if r.shortcut else "x",
+             ", so f must keep the shape ", shape_expr(r.out_shape),
+             "" if not r.shortcut else " that the shortcut gives", "; f:")
+    for inner in r.children[0]:
+        layer_text(step, inner, None)
+    if r.shortcut:
+        step.say("Shortcut (a projection on the skip path):")
+        for inner in r.shortcut:
+            layer_text(step, inner, None)
+    step.say("The sum adds no parameters (its additions count 0 MACs); the block has "
+             f"{grouped(r.params) if is_known(r.params) else '…'} parameters.")
+
+
+def receptive_step(d: DerivationBuilder, a: Analysis) -> None:
+    rows = [r for r in _every(a.results) if r.rf_steps]
+    if not rows:
+        return
+    step = d.step("Receptive fields")
+    step.say("From r = j = 1 at the input, each conv/pool layer sets r ← r + (k − 1)·d·j and "
+             "j ← j·s (j is the distance in input positions between neighbouring outputs; "
+             "padding does not change r):")
+    for r in rows:
+        for axis, f in r.rf_steps:
+            step.eq(*_chain(Sym("r", f"{axis}"), f)) if len(r.rf_steps) > 1 and \
+                r.rf_steps[0][1] != r.rf_steps[1][1] else None
+        if len(r.rf_steps) == 1 or r.rf_steps[0][1] == r.rf_steps[1][1]:
+            step.say(_label(r, None), ": ", *(_rf_parts(r)))
+
+
+def _rf_parts(r: LayerResult) -> tuple:
+    f = r.rf_steps[0][1]
+    return (eq(*_chain(Sym("r"), f)),
+            "" if len(r.rf_steps) == 1 else " along each axis", ".")
+
+
+def summary_step(d: DerivationBuilder, a: Analysis) -> None:
+    step = d.step("Summary")
+    rows = []
+    for i, r in enumerate(a.results):
+        label = _label(r, str(i + a.base))
+        if r.layer.op == "repeat":
+            label += f" × {r.layer.times}"
+        rows.append([label, _cell_shape(r), _cell_count(r.params), _cell_count(r.macs.value)])
+    totals = a.answers
+    rows.append(["total", shape_expr(totals["output"]), _cell_count(totals["params"]),
+                 _cell_count(totals["macs"])])
+    step.table(["layer", "output shape", "params", "MACs"], rows)
+    parts: list = ["Total ", eq(Sym("params"), _cell_count(totals["params"]))]
+    if totals["non_trainable"] != 0:
+        parts += [" (", eq(Sym("trainable"), _cell_count(totals["trainable"])), ", ",
+                  eq(Sym("non-trainable"), _cell_count(totals["non_trainable"])), ")"]
+    parts += [": ", eq(Sym("weights"), _cell_count(totals["weights"])), " and ",
+              eq(Sym("biases"), _cell_count(totals["biases"])), "."]
+    step.say(*parts)
+
+
+def _cell_shape(r: LayerResult) -> Expr:
+    return shape_expr(r.out_shape)
+
+
+def _cell_count(v) -> Expr:  # type: ignore[no-untyped-def]
+    if isinstance(v, int):
+        return Text(grouped(v))
+    return v.expr
+
+
+__all__ = ["conventions", "layers_step", "receptive_step", "summary_step", "rel"]
+
+
+def unknowns_step(d: DerivationBuilder, spec, a: Analysis, found) -> None:  # type: ignore[no-untyped-def]
+    """The constraints as equations in the unknowns, then every whole solution."""
+    from examsolve.mathmodel import Mul
+    from examsolve.kinds.architecture.symbolic import evaluate
+
+    names = found.names
+    step = d.step("Unknown sizes")
+    listed = ", ".join(names)
+    step.say(f"{listed} {'is a whole number' if len(names) == 1 else 'are whole numbers'}; "
+             "the constraints, with the formulas of the layers written in "
+             f"{'it' if len(names) == 1 else 'them'}:")
+    for c in spec.constraints:
+        answer = a.answers[c.key]
+        if isinstance(c.value, tuple):
+            for k, (x, v) in enumerate(zip(answer, c.value)):  # type: ignore[arg-type]
+                if not is_known(x):
+                    step.eq(shown(x), v, label=f"{c.key}, axis {k + 1}")
+        else:
+            step.eq(shown(answer), c.value, label=c.key)  # type: ignore[arg-type]
+    ranges = " and ".join(f"{n} = {lo} … {hi}" for n, (lo, hi) in zip(names, found.ranges))
+    step.say(f"Trying every whole {ranges} (each candidate must also let the shapes flow):")
+    sols = found.solutions
+    if not sols:
+        step.say("no value satisfies the constraints.")
+        d.warn(f"no whole {listed} satisfies the constraints (searched {ranges}); "
+               "the unknowns are left undetermined")
+        return
+    rows = []
+    for env in sols[:12]:
+        rows.append(", ".join(f"{n} = {env[n]}" for n in names))
+    more = f" and {len(sols) - 12} more" if len(sols) > 12 else ""
+    if found.unique is not None:
+        env = found.unique
+        step.say("the only solution is ", *_and([eq(Sym(n), env[n]) for n in names]), ".")
+        for c in spec.constraints:
+            answer = a.answers[c.key]
+            if not isinstance(c.value, tuple):
+                step.eq(_substituted(answer, env), evaluate(answer, env), label="check")  # type: ignore[arg-type]
+        return
+    text = "; ".join(rows) + more
+    if found.at_bound:
+        step.say(f"solutions: {text}; one lies on the search bound, so larger values may "
+                 "satisfy the constraints as well.")
+        d.warn(f"{listed} not determined: the constraints hold for {text}, and possibly for "
+               "larger values beyond the search bound")
+    else:
+        step.say(f"{len(sols)} solutions: {text}.")
+        d.warn(f"{listed} not determined: the constraints hold for {len(sols)} solutions "
+               f"({text})")
+    del Mul
+
+
+def _and(items: list) -> tuple:  # type: ignore[type-arg]
+    out: list = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(" and " if i == len(items) - 1 else ", ")
+        out.append(item)
+    return tuple(out)
+
+
+def _substituted(answer, env):  # type: ignore[no-untyped-def]
+    """The equation's left side with the found values in place of the names."""
+    from examsolve.mathmodel import Num
+    import dataclasses
+
+    def walk(e):  # type: ignore[no-untyped-def]
+        if isinstance(e, Sym) and e.name in env and e.sub is None:
+            return Num(env[e.name])
+        if dataclasses.is_dataclass(e):
+            changes = {}
+            for f in dataclasses.fields(e):
+                v = getattr(e, f.name)
+                if isinstance(v, tuple):
+                    changes[f.name] = tuple(walk(x) if isinstance(x, Expr) else x for x in v)
+                elif isinstance(v, Expr):
+                    changes[f.name] = walk(v)
+            return dataclasses.replace(e, **changes)
+        return e
+
+    return walk(shown(answer))
