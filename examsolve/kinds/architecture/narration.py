@@ -56,7 +56,7 @@ def _every(results: list[LayerResult]) -> list[LayerResult]:
 
 def _label(r: LayerResult, position: str | None) -> str:
     head = f"{position}. " if position is not None else ""
-    name = f" ({r.layer.name})" if r.layer.name and r.layer.name != r.layer.written else ""
+    name = f" ({r.layer.name})" if r.layer.name and r.layer.code is None else ""
     return f"{head}{r.layer.written}{name}"
 
 

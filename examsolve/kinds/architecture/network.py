@@ -72,6 +72,7 @@ class Propagator:
         self.requirements: list[Requirement] = []
         self.mismatches: list[str] = []
         self.previous: LayerResult | None = None  # the layer before, for mismatch messages
+        self.pending: list[str] = []  # notes on stated sizes, for the layer being read
 
     # ---- failures -----------------------------------------------------------------------
     def fail(self, layer: Layer, message: str) -> SpecError:
@@ -104,6 +105,10 @@ class Propagator:
                 fix = f": write `{layer.fix.format(size)}`"
             self.mismatches.append(f"{label} expects {stated} {what}; {before} gives "
                                    f"{actual}{fix}")
+            self.pending.append(f"the code states {stated} {what} but {before} gives {actual} "
+                                f"(a mismatch: the counts use the stated {stated})")
+        elif is_known(stated) and is_known(actual):
+            self.pending.append(f"the code states {stated} {what}, as the shape gives")
         return stated
 
     # ---- the walk -----------------------------------------------------------------------
@@ -111,6 +116,8 @@ class Propagator:
         results = []
         for layer in layers:
             result = self.layer(layer, shape)
+            result.notes[:0] = self.pending
+            self.pending = []
             self.previous = result
             results.append(result)
             shape = result.out_shape

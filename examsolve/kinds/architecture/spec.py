@@ -248,7 +248,7 @@ def _check_size(stack: Stack, node: SpecNode) -> None:
 
     def visit(layers: tuple[Layer, ...]) -> None:
         for layer in layers:
-            if layer.name is not None:
+            if layer.name is not None and layer.code is None:  # code may call a module twice
                 if layer.name in names:
                     raise SpecError(f"the name '{layer.name}' is already used (line "
                                     f"{names[layer.name].line})", node.file, layer.where.line,
