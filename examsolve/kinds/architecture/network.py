@@ -427,9 +427,11 @@ class Propagator:
                               int(n_layers) == 1 else None)  # type: ignore[arg-type,call-overload]
         res.biases = Formula(total(*biases), _scaled(dirs, b_f) if int(n_layers) == 1
                              else None)  # type: ignore[arg-type,call-overload]
-        res.macs = Formula(total(*macs), Mul((*( [Num(dirs)] if dirs > 1 else []), shown(t),
-                                              *( [m_f.shown] if m_f.shown else [])), "·")
-                           if int(n_layers) == 1 and m_f is not None  # type: ignore
+        per_step = m_f.shown if m_f is not None else None  # type: ignore[union-attr]
+        factors = per_step.factors if isinstance(per_step, Mul) else (per_step,)
+        res.macs = Formula(total(*macs), Mul((*([Num(dirs)] if dirs > 1 else []), shown(t),
+                                              *factors), "·")
+                           if int(n_layers) == 1 and per_step is not None  # type: ignore
                            else None)
         res.notes.append(_recurrent_rule(layer.op, self.framework,
                                          bool(layer.get("reset_after"))))
