@@ -235,8 +235,10 @@ def unknowns_step(d: DerivationBuilder, spec, a: Analysis, found) -> None:  # ty
     for c in spec.constraints:
         answer = a.answers[c.key]
         if isinstance(c.value, tuple):
+            written = []
             for k, (x, v) in enumerate(zip(answer, c.value)):  # type: ignore[arg-type]
-                if not is_known(x):
+                if not is_known(x) and (x.expr, v) not in written:
+                    written.append((x.expr, v))
                     step.eq(shown(x), v, label=f"{c.key}, axis {k + 1}")
         else:
             step.eq(shown(answer), c.value, label=c.key)  # type: ignore[arg-type]
@@ -249,9 +251,9 @@ def unknowns_step(d: DerivationBuilder, spec, a: Analysis, found) -> None:  # ty
                "the unknowns are left undetermined")
         return
     rows = []
-    for env in sols[:12]:
+    for env in sols[:6]:
         rows.append(", ".join(f"{n} = {env[n]}" for n in names))
-    more = f" and {len(sols) - 12} more" if len(sols) > 12 else ""
+    more = f" and {len(sols) - 6} more" if len(sols) > 6 else ""
     if found.unique is not None:
         env = found.unique
         step.say("the only solution is ", *_and([eq(Sym(n), env[n]) for n in names]), ".")

@@ -4,7 +4,7 @@ the derivation and the answers."""
 from __future__ import annotations
 
 from examsolve.derivation import Derivation, DerivationBuilder
-from examsolve.mathmodel import Sym, Text, eq
+from examsolve.mathmodel import Num, Text, eq
 from examsolve.kinds.architecture.analysis import Analysis, analyse
 from examsolve.kinds.architecture.spec import ArchSpec
 from examsolve.kinds.architecture.symbolic import SymDim, is_known
@@ -58,7 +58,7 @@ def _answers(d: DerivationBuilder, a: Analysis, values: dict[str, int | None],
         known = all(is_known(v) for v in value) if isinstance(value, tuple) else \
             is_known(value)
         if not known:
-            d.answer(key, None, None, boxed)
+            d.answer(key, None, eq(Text(key), Text("undetermined")), boxed)
             continue
         d.answer(key, value, _display(key, value), boxed)
 
@@ -68,9 +68,9 @@ def _display(key: str, value: object):  # type: ignore[no-untyped-def]
 
     if isinstance(value, tuple):
         if key.startswith(("shape", "output", "scores")):
-            return eq(Sym(key), shape_expr(value))  # type: ignore[arg-type]
-        return eq(Sym(key), Text("(" + ", ".join(str(v) for v in value) + ")"))
-    return eq(Sym(key), Text(grouped(value)))  # type: ignore[arg-type]
+            return eq(Text(key), shape_expr(value))  # type: ignore[arg-type]
+        return eq(Text(key), Text("(" + ", ".join(str(v) for v in value) + ")"))
+    return eq(Text(key), Text(grouped(value)) if value >= 10_000 else Num(value))  # type: ignore
 
 
 __all__ = ["solve", "SymDim"]
