@@ -44,7 +44,9 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                                   "track_running_stats")),
     "LayerNorm": ("layernorm", ("normalized_shape", "eps", "elementwise_affine", "bias")),
     "Embedding": ("embedding", ("num_embeddings", "embedding_dim", "padding_idx", "max_norm")),
-    "RNN": ("rnn", _RNN), "LSTM": ("lstm", _RNN), "GRU": ("gru", _RNN),
+    # nn.RNN alone takes `nonlinearity` fourth (torch.nn.RNN's signature)
+    "RNN": ("rnn", (*_RNN[:3], "nonlinearity", *_RNN[3:])), "LSTM": ("lstm", _RNN),
+    "GRU": ("gru", _RNN),
     "MultiheadAttention": ("multihead_attention", ("embed_dim", "num_heads", "dropout", "bias",
                                                    "add_bias_kv", "add_zero_attn", "kdim",
                                                    "vdim", "batch_first")),
