@@ -253,11 +253,15 @@ class Propagator:
             p = self.axes(layer, "padding", len(spatial))
         ceil = bool(layer.get("ceil_mode"))
         for name, n, kk, ss, pp, dd in zip(names, spatial, k, s, p, d):
-            self.need(layer, (n, pp, kk, dd), lambda n_, p_, k_, d_: n_ + 2 * p_ >= d_ * (k_ - 1) + 1,
-                      lambda n_, p_, k_, d_: f"the kernel ({k_}{'' if d_ == 1 else f', dilation {d_}'}) "
-                      f"is larger than its padded input along {name} ({n_} + 2·{p_})")
-            if ceil:
+            if not ceil:
+                self.need(layer, (n, pp, kk, dd),
+                          lambda n_, p_, k_, d_: n_ + 2 * p_ >= d_ * (k_ - 1) + 1,
+                          lambda n_, p_, k_, d_: f"the kernel ({k_}{'' if d_ == 1 else f', dilation {d_}'}) "
+                          f"is larger than its padded input along {name} ({n_} + 2·{p_})")
+            if ceil:  # a last window may hang over the edge; PyTorch wants one output at least
                 f, dropped = shapes.window_out_ceil(n, kk, ss, pp, dd)
+                self.need(layer, (f.value,), lambda v: v >= 1,
+                          lambda v: f"the output along {name} would have {v} positions")
                 if dropped:
                     notes.append(f"ceil_mode along {name}: the last window would start in the "
                                  "right padding, so PyTorch drops it (one less)")

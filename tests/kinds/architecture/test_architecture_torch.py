@@ -124,10 +124,12 @@ def module(item, shape: tuple[int, ...]) -> nn.Module:  # type: ignore[no-untype
 
 
 def out_shape(m: nn.Module, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A forward pass on zeros (on the meta device when the module lives there: shapes only)."""
     m.eval()
-    x = torch.zeros((1, *shape), dtype=torch.long) if isinstance(m, nn.Embedding) or (
-        isinstance(m, nn.Sequential) and len(m) and isinstance(m[0], nn.Embedding)) \
-        else torch.zeros((1, *shape))
+    device = next((p.device for p in m.parameters()), torch.device("cpu"))
+    long = isinstance(m, nn.Embedding) or (
+        isinstance(m, nn.Sequential) and len(m) and isinstance(m[0], nn.Embedding))
+    x = torch.zeros((1, *shape), dtype=torch.long if long else None, device=device)
     with torch.no_grad():
         return tuple(m(x).shape[1:])
 
@@ -200,22 +202,23 @@ def answers(text: str) -> dict:
     return solve(load_string(text)).answer_map()
 
 
-def check_against_torch(input_shape, layers) -> dict:  # type: ignore[no-untyped-def]
+def check_against_torch(input_shape, layers, per_layer_macs: bool = True) -> dict:  # type: ignore[no-untyped-def]
     got = answers(spec_text(input_shape, layers))
+    full = stack(layers, tuple(input_shape))
     shape = tuple(input_shape)
-    for i, item in enumerate(layers, 1):
-        m = module(item, shape)
+    for i, m in enumerate(full, 1):
         new = out_shape(m, shape)
-        assert got[f"shape[{i}]"] == new, (i, item)
-        assert got[f"params[{i}]"] == numel(m), (i, item)
-        assert got[f"macs[{i}]"] == hook_macs(m, shape), (i, item)
+        assert got[f"shape[{i}]"] == new, (i, layers[i - 1])
+        assert got[f"params[{i}]"] == numel(m), (i, layers[i - 1])
+        if per_layer_macs:
+            assert got[f"macs[{i}]"] == hook_macs(m, shape), (i, layers[i - 1])
         bias = sum(p.numel() for n, p in m.named_parameters() if "bias" in n.split(".")[-1]
                    or n.endswith("in_proj_bias"))
-        assert got[f"biases[{i}]"] == bias, (i, item)
+        assert got[f"biases[{i}]"] == bias, (i, layers[i - 1])
         shape = new
-    full = stack(layers, tuple(input_shape))
     assert got["output"] == shape
     assert got["params"] == numel(full)
+    assert got["weights"] + got["biases"] == numel(full)
     assert got["macs"] == hook_macs(full, tuple(input_shape))
     return got
 
@@ -226,17 +229,18 @@ def check_against_torch(input_shape, layers) -> dict:  # type: ignore[no-untyped
 def test_problem_specs_match_torch(name):
     data = yaml.safe_load((ROOT / "problems" / name).read_text())
     layers = data["layers"]
+    if name.startswith(("7e", "7f")):  # big: shapes and counts on the meta device, no compute
+        with torch.device("meta"):
+            got = check_against_torch(data["input"], layers, per_layer_macs=False)
+        assert got["params"] == (138_357_544 if name.startswith("7e") else 25_557_032)
+        return
     if name.startswith("7d"):  # the unknown, at the value the oracle finds by brute force
-        hidden = [h for h in range(1, 200) if numel(stack(
-            [{"lstm": {"hidden": h, "output": "last"}}, {"linear": {"out": 5}}], (50, 10)))
-            == 2665]
+        hidden = [h for h in range(1, 300)  # brute force over torch's own modules
+                  if numel(nn.LSTM(10, h, device="meta")) + numel(nn.Linear(h, 5, device="meta"))
+                  == 2665]
         assert hidden == [20]
         layers = [{"lstm": {"hidden": 20, "output": "last"}}, {"linear": {"out": 5}}]
-    got = check_against_torch(data["input"], layers)
-    if name.startswith("7e"):
-        assert got["params"] == 138_357_544
-    if name.startswith("7f"):
-        assert got["params"] == 25_557_032
+    check_against_torch(data["input"], layers)
 
 
 # ---- receptive fields by autograd -----------------------------------------------------------
@@ -310,7 +314,7 @@ def _torch_accepts(shape, layers) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([1, 2]).flatmap(conv_stacks))
 def test_random_conv_pool_stacks_match_torch(case):
     shape, layers = case
@@ -327,7 +331,7 @@ def test_random_conv_pool_stacks_match_torch(case):
     assert rf_oracle(layers, shape[0], len(shape) - 1, big) == tuple(field)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(cell=st.sampled_from(["rnn", "lstm", "gru"]), t=st.integers(1, 6),
        features=st.integers(1, 9), hidden=st.integers(1, 12), n_layers=st.integers(1, 3),
        bidirectional=st.booleans(), output=st.sampled_from(["sequence", "last"]),
@@ -339,7 +343,7 @@ def test_random_recurrent_layers_match_torch(cell, t, features, hidden, n_layers
     check_against_torch([t, features], [layer, {"linear": {"out": 3}}])
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(t=st.integers(1, 7), heads=st.integers(1, 4), per_head=st.integers(1, 5),
        bias=st.booleans())
 def test_attention_matches_torch(t, heads, per_head, bias):
