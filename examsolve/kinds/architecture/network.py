@@ -230,7 +230,7 @@ class Propagator:
             if padding == "same" and self.framework == "pytorch":
                 if not all(x == 1 for x in s) or not conv:
                     raise self.fail(layer, 'padding "same" needs stride 1 in PyTorch '
-                                           f"(got stride {s[0] if len(s) == 1 else s})")
+                                           f"(got stride {shape_text(s)[1:-1].rstrip(',') if len(set(s)) > 1 else s[0]})")
                 notes.append('PyTorch padding "same" (stride 1) keeps every size: out = n')
                 for name, n, kk, dd in zip(names, spatial, k, d):
                     steps.append((name, Formula(n, None)))

@@ -103,7 +103,7 @@ class _Reader:
             else:
                 raise self.code.error(stmt, _refusal(stmt, "the code may hold imports and one "
                                                            "nn.Sequential(...) or nn.Module "
-                                                           "class"))
+                                                           "class", self.code))
         if not found:
             raise self.code.error(tree, "no layers found: write nn.Sequential(...) or an "
                                         "nn.Module with __init__ and forward")
@@ -178,7 +178,7 @@ class _Reader:
             if not isinstance(stmt, ast.FunctionDef) and not (
                     isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
                 raise self.code.error(stmt, _refusal(stmt, "a class body holds __init__ and "
-                                                           "forward"))
+                                                           "forward", self.code))
         if "__init__" not in methods or "forward" not in methods:
             raise self.code.error(cls, f"class {cls.name} needs __init__ and forward")
         for stmt in methods["__init__"].body:
@@ -202,7 +202,7 @@ class _Reader:
                 self.attrs[attr] = (self.construct(stmt.value, attr),)
             return
         raise self.code.error(stmt, _refusal(stmt, "__init__ may only assign layers "
-                                                   "(self.name = nn.Layer(...))"))
+                                                   "(self.name = nn.Layer(...))", self.code))
 
     def forward(self, fn: ast.FunctionDef) -> tuple[Layer, ...]:
         args = [a.arg for a in fn.args.args]
@@ -229,7 +229,7 @@ class _Reader:
                 current = new
                 continue
             raise self.code.error(stmt, _refusal(stmt, "forward must be a straight line of "
-                                                       "assignments and a return"))
+                                                       "assignments and a return", self.code))
         raise self.code.error(fn, "forward never returns its result")
 
     def expression(self, node: ast.expr, current: str) -> list[Layer]:
@@ -324,12 +324,15 @@ def _named(layer: Layer, name: str) -> Layer:
                  code=layer.code, fix=layer.fix)
 
 
-def _refusal(stmt: ast.stmt, rule: str) -> str:
+def _refusal(stmt: ast.stmt, rule: str, code: CodeText | None = None) -> str:
     kind = {ast.For: "a `for` loop", ast.While: "a `while` loop", ast.If: "an `if`",
             ast.With: "a `with` block", ast.FunctionDef: "a function definition",
             ast.Try: "a `try` block"}.get(type(stmt))
     if kind is None and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
         name = dotted(stmt.value.func)
         kind = f"a call to `{name}`" if name else "a call"
+    if kind is None and code is not None:
+        first = code.segment(stmt).split("\n")[0]
+        kind = f"`{first[:40]}{'…' if len(first) > 40 else ''}`"
     what = kind or f"this {type(stmt).__name__.lower()} statement"
     return f"{what} is not read ({rule}; the code is read, never run)"
