@@ -139,6 +139,19 @@ class Layer:
     code: str | None = None  # the code line it came from
     fix: str | None = None  # the code with `{}` for its stated input size, for a mismatch
 
+    @property
+    def short(self) -> str:
+        """A short name for tables: YAML's as written; code's the attribute or class name
+        (`fc1`, `Conv2d`, `Bidirectional(LSTM)`)."""
+        if self.code is None:
+            return self.written if self.name is None else f"{self.written} ({self.name})"
+        if self.name is not None:
+            return self.name
+        heads = [part.rsplit(".", 1)[-1] for part in self.code.split("(")[:2]]
+        if heads[0] == "Bidirectional" and len(heads) > 1:
+            return f"Bidirectional({heads[1]})"
+        return heads[0]
+
     def get(self, key: str) -> Value:
         for k, v in self.opts:
             if k == key:

@@ -191,7 +191,7 @@ def summary_step(d: DerivationBuilder, a: Analysis) -> None:
     step = d.step("Summary")
     rows = []
     for i, r in enumerate(a.results):
-        label = _label(r, str(i + a.base))
+        label = f"{i + a.base}. {r.layer.short}"
         if r.layer.op == "repeat":
             label += f" × {r.layer.times}"
         rows.append([label, _cell_shape(r), _cell_count(r.params), _cell_count(r.macs.value)])
@@ -199,12 +199,15 @@ def summary_step(d: DerivationBuilder, a: Analysis) -> None:
     rows.append(["total", shape_expr(totals["output"]), _cell_count(totals["params"]),
                  _cell_count(totals["macs"])])
     step.table(["layer", "output shape", "params", "MACs"], rows)
-    parts: list = ["Total ", eq(Sym("params"), _cell_count(totals["params"]))]
+    def count(v):  # type: ignore[no-untyped-def]
+        return Text(grouped(v)) if isinstance(v, int) else v.expr
+
+    parts: list = ["Total ", eq(Sym("params"), count(totals["params"]))]
     if totals["non_trainable"] != 0:
-        parts += [" (", eq(Sym("trainable"), _cell_count(totals["trainable"])), ", ",
-                  eq(Sym("non-trainable"), _cell_count(totals["non_trainable"])), ")"]
-    parts += [": ", eq(Sym("weights"), _cell_count(totals["weights"])), " and ",
-              eq(Sym("biases"), _cell_count(totals["biases"])), "."]
+        parts += [" (", eq(Sym("trainable"), count(totals["trainable"])), ", ",
+                  eq(Sym("non-trainable"), count(totals["non_trainable"])), ")"]
+    parts += [": ", eq(Sym("weights"), count(totals["weights"])), " and ",
+              eq(Sym("biases"), count(totals["biases"])), "."]
     step.say(*parts)
 
 
@@ -212,9 +215,9 @@ def _cell_shape(r: LayerResult) -> Expr:
     return shape_expr(r.out_shape)
 
 
-def _cell_count(v) -> Expr:  # type: ignore[no-untyped-def]
+def _cell_count(v) -> Expr | str:  # type: ignore[no-untyped-def]
     if isinstance(v, int):
-        return Text(grouped(v))
+        return grouped(v)
     return v.expr
 
 

@@ -20,7 +20,6 @@ from examsolve.errors import SpecError
 from examsolve.problem import load, load_string, solve
 
 ROOT = Path(__file__).resolve().parents[3]
-torch.set_default_dtype(torch.float64)
 
 
 # ---- the oracle: torch modules from the spec's layer list ----------------------------------
