@@ -4,7 +4,8 @@ numbers substituted, receptive fields, unknowns, and the summary table."""
 from __future__ import annotations
 
 from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.mathmodel import Add, Expr, Num, Sym, Text, eq, rel
+from examsolve.mathmodel import (Add, Call, Div, Expr, Mul, Neg, Num, Paren, Sym, Text, eq,
+                                 rel)
 from examsolve.kinds.architecture.analysis import Analysis
 from examsolve.kinds.architecture.network import LayerResult
 from examsolve.kinds.architecture.notation import grouped, shape_expr, shape_text
@@ -27,18 +28,27 @@ def conventions(d: DerivationBuilder, a: Analysis, code: str | None, n_layers: i
         step.say("Output size of a sliding window (kernel k, stride s, padding p, dilation d), "
                  "along each axis: ",
                  eq(Sym("out"), Add((_floor_formula(), Num(1)))),
-                 "; with d = 1 the numerator is n + 2p − k.")
+                 "; with ", eq(Sym("d"), 1), " the numerator is ",
+                 Add((Sym("n"), Mul((Num(2), Sym("p")), ""), Neg(Sym("k")))), ".")
     if ops & {"conv_transpose2d"}:
-        step.say("Transposed convolution: out = (n − 1)s − 2p + d(k − 1) + output_padding + 1.")
-    step.say("Parameters: weights + biases (a norm layer's γ counts as weights, β as biases). "
-             "MACs are multiply–accumulates for one example: a convolution does (output "
-             "elements)·(in/groups)·k_h·k_w, a linear layer in·out per position; biases, "
-             "activations, pooling and norms count 0.")
+        step.say("Transposed convolution: ", eq(Sym("out"), _transposed_formula()), ".")
+    step.say("Parameters are weights + biases (a norm layer's ", Sym("γ"), " counts as "
+             "weights, its ", Sym("β"), " as biases). MACs are multiply–accumulates for one "
+             "example: a convolution does ",
+             Mul((Text("output elements"), Paren(Div(Text("in"), Text("groups"))),
+                  Sym("k", "h"), Sym("k", "w")), "·"),
+             ", a linear layer ", Mul((Text("in"), Text("out")), "·"),
+             " per position; biases, activations, pooling and norms count 0.")
+
+
+def _transposed_formula() -> Expr:
+    km1 = Paren(Add((Sym("k"), Neg(Num(1)))))
+    return Add((Mul((Paren(Add((Sym("n"), Neg(Num(1))))), Sym("s")), ""),
+                Neg(Mul((Num(2), Sym("p")), "")), Mul((Sym("d"), km1), ""),
+                Text("output_padding"), Num(1)))
 
 
 def _floor_formula() -> Expr:
-    from examsolve.mathmodel import Call, Div, Mul, Neg, Paren
-
     num = Add((Sym("n"), Mul((Num(2), Sym("p")), "·"),
                Neg(Mul((Sym("d"), Paren(Add((Sym("k"), Neg(Num(1)))))), "·")), Neg(Num(1))))
     return Call("floor", (Div(num, Sym("s")),))
@@ -55,7 +65,8 @@ def _every(results: list[LayerResult]) -> list[LayerResult]:
 
 
 def _label(r: LayerResult, position: str | None) -> str:
-    head = f"{position}. " if position is not None else ""
+    head = f"{position} " if position is not None and "." in position else \
+        f"{position}. " if position is not None else ""
     name = f" ({r.layer.name})" if r.layer.name and r.layer.code is None else ""
     return f"{head}{r.layer.written}{name}"
 
@@ -63,19 +74,31 @@ def _label(r: LayerResult, position: str | None) -> str:
 def layers_step(d: DerivationBuilder, a: Analysis) -> None:
     step = d.step("Layer by layer")
     step.say("The input is ", shape_expr(a.input), ".")
+    said: set[str] = set()
     for i, r in enumerate(a.results):
-        layer_text(step, r, str(i + a.base))
+        layer_text(step, r, str(i + a.base), said)
 
 
-def layer_text(step: StepBuilder, r: LayerResult, position: str | None) -> None:
+def layer_text(step: StepBuilder, r: LayerResult, position: str, said: set[str]) -> None:
+    """One layer: what it does to the shape, its formulas with the numbers in, its counts.
+    A convention said once (`said`, compared without its numbers) is not repeated."""
     op = r.layer.op
     label = _label(r, position)
     if op == "repeat":
-        _repeat(step, r, label)
+        _repeat(step, r, label, position, said)
         return
     if op == "residual":
-        _residual(step, r, label)
+        _residual(step, r, label, position, said)
         return
+    notes = []
+    for note in r.notes:
+        parts = note if isinstance(note, tuple) else (note,)
+        key = "".join(c for c in "".join(p if isinstance(p, str) else "·" for p in parts)
+                      if not c.isdigit())
+        if key not in said:
+            notes.append(parts)
+            said.add(key)
+    r = _with_notes(r, notes)
     has_counts = r.params != 0
     if not r.shape_steps and not has_counts and not r.notes:
         same = r.in_shape == r.out_shape
@@ -110,10 +133,17 @@ def layer_text(step: StepBuilder, r: LayerResult, position: str | None) -> None:
         step.eq(*_chain(Sym("MACs"), r.macs))
 
 
+def _with_notes(r: LayerResult, notes: list[str]) -> LayerResult:
+    import dataclasses
+
+    return dataclasses.replace(r, notes=notes)
+
+
 def _notes(r: LayerResult) -> tuple:
-    if not r.notes:
-        return (".",)
-    return ("; " + "; ".join(r.notes) + ".",)
+    out: list = []
+    for note in r.notes:
+        out += ["; ", *(note if isinstance(note, tuple) else (note,))]
+    return (*out, ".")
 
 
 def _chain(lhs: Expr, f: Formula) -> tuple:
@@ -133,67 +163,119 @@ def _identical_from(copies: list[list[LayerResult]]) -> int | None:
     return None
 
 
-def _repeat(step: StepBuilder, r: LayerResult, label: str) -> None:
+def _repeat(step: StepBuilder, r: LayerResult, label: str, position: str,
+            said: set[str]) -> None:
     copies = r.children
     n = len(copies)
-    step.say(label, f" × {n}: ", shape_expr(r.in_shape), " → ", shape_expr(r.out_shape),
-             "; each copy sees the previous copy's output.")
+    step.say(Mul((Text(label), Num(n)), "×"), ": ", shape_expr(r.in_shape), " → ",
+             shape_expr(r.out_shape), "; each copy sees the previous copy's output.")
     same = _identical_from(copies)
     shown_copies = range(n) if same is None else range(same + 1)
     for k in shown_copies:
         if same is not None and k == same and n - k > 1:
-            step.say(f"Copies {k + 1}–{n} are identical (each sees ", shape_expr(
-                copies[k][0].in_shape), f"), so copy {k + 1} is written once, × {n - k}:")
+            step.say(f"Copies {k + 1} to {n} are identical (each sees ", shape_expr(
+                copies[k][0].in_shape), f"), so copy {k + 1} is written once for all "
+                f"{n - k}:")
         elif n > 1:
             step.say(f"Copy {k + 1}:")
-        for inner in copies[k]:
-            layer_text(step, inner, None)
-    step.eq(Sym("params"), shown(r.params))
+        for j, inner in enumerate(copies[k], 1):
+            layer_text(step, inner, f"{position}.{j}" if n == 1 else f"{position}.{k + 1}.{j}",
+                       said)
+    step.eq(Sym("params"), _repeat_sum(copies, same), shown(r.params))
 
 
-def _residual(step: StepBuilder, r: LayerResult, label: str) -> None:
-    step.say(label, ": out = f(x) + ", "shortcut(x)" if r.shortcut else "x",
-             ", so f must keep the shape ", shape_expr(r.out_shape),
-             "" if not r.shortcut else " that the shortcut gives", "; f:")
-    for inner in r.children[0]:
-        layer_text(step, inner, None)
+def _repeat_sum(copies: list[list[LayerResult]], same: int | None) -> Expr:
+    """The block's parameters: each copy's, the identical ones as count × n."""
+    from examsolve.mathmodel import Mul
+    from examsolve.kinds.architecture.symbolic import total
+
+    def params(copy: list[LayerResult]):  # type: ignore[no-untyped-def]
+        return total(*(x.params for x in copy))
+
+    end = len(copies) if same is None else same
+    terms: list[Expr] = [shown(params(c)) for c in copies[:end]]
+    if same is not None:
+        terms.append(Mul((shown(params(copies[same])), Num(len(copies) - same)), "·"))
+    return Add(tuple(terms)) if len(terms) > 1 else terms[0]
+
+
+def _residual(step: StepBuilder, r: LayerResult, label: str, position: str,
+              said: set[str]) -> None:
+    x = Sym("x")
+    step.say(label, ": ", eq(Sym("out"), Add((Call("f", (x,)), Call("shortcut", (x,))
+                                              if r.shortcut else x))),
+             ", so ", Sym("f"), " must give the shape ", shape_expr(r.out_shape),
+             "" if not r.shortcut else " that the shortcut gives", "; ", Sym("f"), ":")
+    for j, inner in enumerate(r.children[0], 1):
+        layer_text(step, inner, f"{position}.{j}", said)
     if r.shortcut:
         step.say("Shortcut (a projection on the skip path):")
-        for inner in r.shortcut:
-            layer_text(step, inner, None)
+        for j, inner in enumerate(r.shortcut, 1):
+            layer_text(step, inner, f"{position}.s{j}", said)
     step.say("The sum adds no parameters (its additions count 0 MACs); the block has "
              f"{grouped(r.params) if is_known(r.params) else '…'} parameters.")
 
 
 def receptive_step(d: DerivationBuilder, a: Analysis) -> None:
-    rows = [r for r in _every(a.results) if r.rf_steps]
+    """r for every conv/pool layer; a repeat block by its last copy only (its copies repeat
+    the same steps), a residual block by its branch's layers."""
+    rows: list[tuple[str, LayerResult]] = []
+    for i, r in enumerate(a.results):
+        _rf_rows(rows, r, str(i + a.base))
     if not rows:
         return
     step = d.step("Receptive fields")
-    step.say("From r = j = 1 at the input, each conv/pool layer sets r ← r + (k − 1)·d·j and "
-             "j ← j·s (j is the distance in input positions between neighbouring outputs; "
-             "padding does not change r):")
-    for r in rows:
-        for axis, f in r.rf_steps:
-            step.eq(*_chain(Sym("r", f"{axis}"), f)) if len(r.rf_steps) > 1 and \
-                r.rf_steps[0][1] != r.rf_steps[1][1] else None
-        if len(r.rf_steps) == 1 or r.rf_steps[0][1] == r.rf_steps[1][1]:
-            step.say(_label(r, None), ": ", *(_rf_parts(r)))
+    r, j = Sym("r"), Sym("j")
+    step.say("From ", eq(r, j, 1), " at the input, each conv/pool layer sets ",
+             rel(r, ":=", Add((r, Mul((Paren(Add((Sym("k"), Neg(Num(1))))), Sym("d"), j),
+                                     "·")))),
+             " and ", rel(j, ":=", Mul((j, Sym("s")), "·")), " (", j, " is the distance in "
+             "input positions between neighbouring outputs; padding does not change ", r, "):")
+    for position, r in rows:
+        label = _label(r, position)
+        if r.layer.op == "repeat":
+            step.say(Mul((Text(label), Num(r.layer.times)), "×"), ": after the last copy ",
+                     eq(Sym("r"), _rf_value(r)), ".")
+            continue
+        steps = r.rf_steps
+        if len(steps) == 1 or all(f == steps[0][1] for _, f in steps):
+            step.say(label, ": ", eq(*_chain(Sym("r"), steps[0][1])),
+                     "" if len(steps) == 1 else " along H and W", ".")
+        else:
+            step.say(label, ":")
+            for axis, f in steps:
+                step.eq(*_chain(Sym("r", axis), f))
 
 
-def _rf_parts(r: LayerResult) -> tuple:
-    f = r.rf_steps[0][1]
-    return (eq(*_chain(Sym("r"), f)),
-            "" if len(r.rf_steps) == 1 else " along each axis", ".")
+def _rf_rows(rows: list, r: LayerResult, position: str) -> None:  # type: ignore[type-arg]
+    if r.layer.op == "repeat":
+        if r.rf is not None:
+            rows.append((position, r))
+    elif r.layer.op == "residual":
+        for j, inner in enumerate(r.children[0], 1):
+            _rf_rows(rows, inner, f"{position}.{j}")
+        for j, inner in enumerate(r.shortcut, 1):
+            _rf_rows(rows, inner, f"{position}.s{j}")
+    elif r.rf_steps:
+        rows.append((position, r))
+
+
+def _rf_value(r: LayerResult) -> Expr:
+    from examsolve.kinds.architecture.notation import shape_text
+
+    values = r.rf or ()
+    if len(set(values)) == 1:
+        return shown(values[0])
+    return Text(shape_text(values))
 
 
 def summary_step(d: DerivationBuilder, a: Analysis) -> None:
     step = d.step("Summary")
     rows = []
     for i, r in enumerate(a.results):
-        label = f"{i + a.base}. {r.layer.short}"
+        label: Expr | str = f"{i + a.base}. {r.layer.short}"
         if r.layer.op == "repeat":
-            label += f" × {r.layer.times}"
+            label = Mul((Text(str(label)), Num(r.layer.times)), "×")
         rows.append([label, _cell_shape(r), _cell_count(r.params), _cell_count(r.macs.value)])
     totals = a.answers
     rows.append(["total", shape_expr(totals["output"]), _cell_count(totals["params"]),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from examsolve.errors import SpecError
-from examsolve.mathmodel import Expr, Mul, Num, Sym
+from examsolve.mathmodel import Call, Div, Expr, Mul, Num, Sym, Text, eq
 from examsolve.kinds.architecture import counts, shapes
 from examsolve.kinds.architecture.layers import ACTIVATIONS, Layer, Unknown, Value, Where
 from examsolve.kinds.architecture.symbolic import (Dim, Env, Formula, evaluate, exact_div,
@@ -37,7 +37,8 @@ class LayerResult:
     biases: Formula = ZERO
     non_trainable: Formula = ZERO
     macs: Formula = ZERO
-    notes: list[str] = field(default_factory=list)  # conventions this layer depends on
+    # conventions this layer depends on: each a run of text and math parts
+    notes: list[tuple] = field(default_factory=list)
     window: tuple[tuple[Dim, Dim, Dim], ...] | None = None  # (k, s, d) per spatial axis
     children: list[list["LayerResult"]] = field(default_factory=list)  # a block's copies
     shortcut: list["LayerResult"] = field(default_factory=list)
@@ -217,7 +218,8 @@ class Propagator:
         res.biases = Formula(out) if layer.get("bias") else ZERO
         res.macs = counts.grouped_times(self.join(out, sizes), cin, groups, k)
         if groups != 1 and groups == cin:
-            res.notes.append("depthwise: groups = input channels, each filter sees one channel")
+            res.notes.append(("depthwise: ", eq(Text("groups"), Text("input channels")),
+                              ", each filter sees one channel"))
         return res
 
     def _windows(self, layer: Layer, spatial: Shape, k: Shape, s: Shape, d: Shape,
@@ -231,7 +233,8 @@ class Propagator:
                 if not all(x == 1 for x in s) or not conv:
                     raise self.fail(layer, 'padding "same" needs stride 1 in PyTorch '
                                            f"(got stride {shape_text(s)[1:-1].rstrip(',') if len(set(s)) > 1 else s[0]})")
-                notes.append('PyTorch padding "same" (stride 1) keeps every size: out = n')
+                notes.append(('PyTorch padding "same" (stride 1) keeps every size: ',
+                              eq(Sym("out"), Sym("n"))))
                 for name, n, kk, dd in zip(names, spatial, k, d):
                     steps.append((name, Formula(n, None)))
                     sizes.append(n)
@@ -246,7 +249,8 @@ class Propagator:
                     f = shapes.same_out(n, ss)
                     steps.append((name, f))
                     sizes.append(f.value)
-                notes.append('Keras padding "same": out = ⌈n/s⌉')
+                notes.append(('Keras padding "same": ',
+                              eq(Sym("out"), Call("ceil", (Div(Sym("n"), Sym("s")),)))))
                 return tuple(sizes), steps, notes
             p: Shape = (0,) * len(spatial)
         else:
@@ -360,12 +364,13 @@ class Propagator:
         res = LayerResult(layer, shape, shape)
         if layer.get("affine"):
             res.weights, res.biases = Formula(c), Formula(c)
-            res.notes.append(f"γ (weights) and β (biases), one per channel (C = {shown_text(c)})")
+            res.notes.append((Sym("γ"), " (weights) and ", Sym("β"), " (biases), one per "
+                              "channel (", eq(Sym("C"), shown(c)), ")"))
         if self.framework == "pytorch":
             res.notes.append("the running mean and variance are buffers, not parameters")
         else:
-            res.notes.append("Keras also keeps the moving mean and variance as 2C "
-                             "non-trainable parameters")
+            res.notes.append(("Keras also keeps the moving mean and variance as ",
+                              Mul((Num(2), Sym("C")), ""), " non-trainable parameters"))
         if self.framework == "keras":
             res.non_trainable = Formula(product(2, c), Mul((Num(2), shown(c)), "·"))
         return res
@@ -384,8 +389,8 @@ class Propagator:
         res = LayerResult(layer, shape, shape)
         if layer.get("affine"):
             res.weights, res.biases = Formula(features), Formula(features)
-            res.notes.append(f"γ (weights) and β (biases) for each of the "
-                             f"{shown_text(features)} normalised features")
+            res.notes.append((Sym("γ"), " (weights) and ", Sym("β"), " (biases) for each of "
+                              f"the {shown_text(features)} normalised features"))
         return res
 
     def _embedding(self, layer: Layer, shape: Shape) -> LayerResult:
@@ -441,11 +446,11 @@ class Propagator:
                                          bool(layer.get("reset_after"))))
         if output == "last":
             res.notes.append("returns the last step only" + (
-                " (Keras' default, return_sequences=False)" if self.framework == "keras" else ""))
+                " (Keras' default: `return_sequences` is false)" if self.framework == "keras" else ""))
         else:
             res.notes.append("returns every step" + (
                 " (PyTorch's default: the output tensor holds all T steps)"
-                if self.framework == "pytorch" else " (return_sequences=True)"))
+                if self.framework == "pytorch" else " (`return_sequences` is true)"))
         return res
 
     _lstm = _gru = _rnn
@@ -499,14 +504,15 @@ def _scaled(dirs: int, f: Formula | None) -> Expr | None:
     return Mul((Num(2), f.shown), "·") if dirs == 2 else f.shown
 
 
-def _recurrent_rule(cell: str, framework: str, reset_after: bool) -> str:
+def _recurrent_rule(cell: str, framework: str, reset_after: bool) -> tuple:
     g = counts.GATES[cell]
     groups = {1: "one weight group", 3: "3 gate groups", 4: "4 gate groups"}[g]
     if framework == "pytorch":
-        return (f"PyTorch: {groups}, each with W_ih, W_hh and two bias vectors (b_ih and b_hh)")
+        return (f"PyTorch: {groups}, each with ", Sym("W", "ih"), ", ", Sym("W", "hh"),
+                " and two bias vectors (", Sym("b", "ih"), " and ", Sym("b", "hh"), ")")
     if cell == "gru" and reset_after:
-        return f"Keras: {groups}, with two bias vectors per group (GRU's reset_after=True)"
-    return f"Keras: {groups}, each with its kernel, recurrent kernel and one bias vector"
+        return (f"Keras: {groups}, with two bias vectors per group (GRU's reset_after=True)",)
+    return (f"Keras: {groups}, each with its kernel, recurrent kernel and one bias vector",)
 
 
 def as_dim(v: Value) -> Dim:

@@ -313,7 +313,7 @@ def _torch_accepts(shape, layers) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([1, 2]).flatmap(conv_stacks))
 def test_random_conv_pool_stacks_match_torch(case):
     shape, layers = case
@@ -330,7 +330,7 @@ def test_random_conv_pool_stacks_match_torch(case):
     assert rf_oracle(layers, shape[0], len(shape) - 1, big) == tuple(field)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(cell=st.sampled_from(["rnn", "lstm", "gru"]), t=st.integers(1, 6),
        features=st.integers(1, 9), hidden=st.integers(1, 12), n_layers=st.integers(1, 3),
        bidirectional=st.booleans(), output=st.sampled_from(["sequence", "last"]),
