@@ -179,6 +179,8 @@ class _Reader:
                 if key == "out" and op in ("rnn", "lstm", "gru"):
                     key = "hidden"
                 opts.append((key, value))
+        if op.startswith(("maxpool", "avgpool")) and not any(k == "kernel" for k, _ in opts):
+            opts.append(("kernel", 2))  # Keras' default pool_size
         if op == "gru" and not any(k == "reset_after" for k, _ in opts):
             opts.append(("reset_after", True))
         if op == "linear" and not any(k == "out" for k, _ in opts):

@@ -314,7 +314,8 @@ def unknowns_step(d: DerivationBuilder, spec, a: Analysis, found) -> None:  # ty
     names = found.names
     step = d.step("Unknown sizes")
     listed = ", ".join(names)
-    step.say(f"{listed} {'is a whole number' if len(names) == 1 else 'are whole numbers'}; "
+    step.say(*_and([Sym(n) for n in names]),
+             f" {'is a whole number' if len(names) == 1 else 'are whole numbers'}; "
              "the constraints, with the formulas of the layers written in "
              f"{'it' if len(names) == 1 else 'them'}:")
     for c in spec.constraints:
@@ -328,7 +329,10 @@ def unknowns_step(d: DerivationBuilder, spec, a: Analysis, found) -> None:  # ty
         else:
             step.eq(shown(answer), c.value, label=c.key)  # type: ignore[arg-type]
     ranges = " and ".join(f"{n} = {lo} … {hi}" for n, (lo, hi) in zip(names, found.ranges))
-    step.say(f"Trying every whole {ranges} (each candidate must also let the shapes flow):")
+    searched: list = ["Trying every whole "]
+    for i, (n, (lo, hi)) in enumerate(zip(names, found.ranges)):
+        searched += [" and " if i else "", Sym(n), f" from {lo} to {hi}"]
+    step.say(*searched, " (each candidate must also let the shapes flow):")
     sols = found.solutions
     if not sols:
         step.say("no value satisfies the constraints.")
@@ -347,14 +351,19 @@ def unknowns_step(d: DerivationBuilder, spec, a: Analysis, found) -> None:  # ty
             if not isinstance(c.value, tuple):
                 step.eq(_substituted(answer, env), evaluate(answer, env), label="check")  # type: ignore[arg-type]
         return
+    shown_sols: list = []
+    for k, env in enumerate(sols[:6]):
+        shown_sols += ["; " if k else "", *_and([eq(Sym(n), env[n]) for n in names])]
+    if more:
+        shown_sols.append(more)
     text = "; ".join(rows) + more
     if found.at_bound:
-        step.say(f"solutions: {text}; one lies on the search bound, so larger values may "
-                 "satisfy the constraints as well.")
+        step.say("solutions: ", *shown_sols, "; one lies on the search bound, so larger "
+                 "values may satisfy the constraints as well.")
         d.warn(f"{listed} not determined: the constraints hold for {text}, and possibly for "
                "larger values beyond the search bound")
     else:
-        step.say(f"{len(sols)} solutions: {text}.")
+        step.say(f"{len(sols)} solutions: ", *shown_sols, ".")
         d.warn(f"{listed} not determined: the constraints hold for {len(sols)} solutions "
                f"({text})")
     del Mul

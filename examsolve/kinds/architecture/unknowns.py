@@ -19,6 +19,7 @@ from examsolve.kinds.architecture.spec import ArchSpec
 from examsolve.kinds.architecture.symbolic import evaluate
 
 MAX_COMBINATIONS = 200_000
+WORK = 4_000_000  # candidates × layers: each candidate evaluates every layer's formulas once
 MIN_BOUND = 256
 
 
@@ -55,7 +56,7 @@ def minimums(spec: ArchSpec) -> dict[str, int]:
     return low
 
 
-def _bound(spec: ArchSpec, n_names: int) -> int:
+def _bound(spec: ArchSpec, n_names: int, n_layers: int) -> int:
     biggest = MIN_BOUND
     for c in spec.constraints:
         values = c.value if isinstance(c.value, tuple) else (c.value,)
@@ -63,14 +64,17 @@ def _bound(spec: ArchSpec, n_names: int) -> int:
     for v in spec.stack.input or ():
         if isinstance(v, int):
             biggest = max(biggest, v)
-    cap = int(MAX_COMBINATIONS ** (1 / n_names))
+    combinations = min(MAX_COMBINATIONS, max(1_000, WORK // max(n_layers, 1)))
+    cap = int(combinations ** (1 / n_names))
     return min(biggest, cap)
 
 
 def search(spec: ArchSpec, a: Analysis) -> Search:
     names = tuple(sorted(a.unknowns))
     low = minimums(spec)
-    high = _bound(spec, len(names))
+    from examsolve.kinds.architecture.network import all_results
+
+    high = _bound(spec, len(names), len(all_results(a.results)))
     ranges = tuple((low.get(n, 1), high) for n in names)
     checks = [(a.answers[c.key], c.value) for c in spec.constraints]
     solutions = []

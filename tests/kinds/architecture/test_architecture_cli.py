@@ -77,6 +77,16 @@ CASES = [
      "torch.flatten"),
     (["input: [3, 8, 8]", "code: |", "  model = nn.Sequential(nn.ReLU(),"],
      "5: code: the code is not valid Python: '(' was never closed"),
+    (["input: [8]", "code: |", "  model = nn.Sequential(nn.Linear(8, -3))"],
+     "5: code: nn.Linear(8, -3): out must be a whole number from 1 to 999,999,999, got -3"),
+    (["input: [8]", "code: |", "  model = nn.Sequential(nn.Linear(8, 10 ** 12))"],
+     "5: code: nn.Linear(8, 10 ** 12): out must be a whole number from 1 to 999,999,999, got "
+     "1,000,000,000,000"),
+    (["input: [1, 1, 1]", "layers:", "  - repeat: {times: 41, layers: [conv2d: {out: 1, "
+      "kernel: 1, padding: p}]}", "constraints: {params: 2}"],
+     "1: with unknown sizes at most 40 layers, got 41"),
+    (["input: [1, 1, 1]", "layers:", "  - repeat: {times: 1001, layers: [relu, relu]}"],
+     "1: the network has 2,002 layers after repeats; at most 2,000"),
     (["code: |", "  model = nn.Sequential(nn.ReLU())"],
      "1: PyTorch code needs `input:` (one example's shape, no batch axis)"),
 ]

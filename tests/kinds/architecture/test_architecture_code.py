@@ -166,3 +166,40 @@ def test_keras_code_takes_its_input_from_the_code():
     dense = [nn.Linear(16, 32), nn.Linear(32, 4)]  # Keras' Dense counts as torch's Linear
     assert got["params"] == sum(p.numel() for m in dense for p in m.parameters())
     assert got["shape[2]"] == (32,) and got["output"] == (4,)
+
+
+KERAS_FORMS = {
+    "list": """model = keras.Sequential([
+    keras.Input(shape=(32, 32, 3)),
+    layers.Conv2D(8, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(10),
+])""",
+    "add": """model = Sequential()
+model.add(Conv2D(8, (3, 3), padding='same', activation='relu', input_shape=(32, 32, 3)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+model.add(Flatten())
+model.add(Dense(10))
+model.summary()""",
+}
+KERAS_YAML = [{"Conv2D": {"filters": 8, "kernel_size": 3, "padding": "same"}},
+              {"MaxPooling2D": {"pool_size": 2}}, "flatten", {"dense": {"units": 10}}]
+
+
+@pytest.mark.parametrize("form", list(KERAS_FORMS))
+def test_keras_code_forms_and_yaml_give_the_same_answers(form):
+    code = yaml.safe_dump({"kind": "architecture", "title": "k", "framework": "keras",
+                           "code": KERAS_FORMS[form]}, sort_keys=False)
+    text = yaml.safe_dump({"kind": "architecture", "title": "y", "framework": "keras",
+                           "input": [32, 32, 3], "layers": KERAS_YAML}, sort_keys=False)
+    from_code = solve(load_string(code)).answer_map()
+    from_yaml = solve(load_string(text)).answer_map()
+    for key in ("shape[1]", "shape[2]", "shape[3]", "params[1]", "params[4]", "output",
+                "params", "macs"):
+        assert from_code[key] == from_yaml[key], key
+    # the oracle: the same layers in torch, channels last turned first (counts do not move)
+    net = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Flatten(), nn.Linear(8 * 16 * 16, 10))
+    assert from_yaml["params"] == sum(p.numel() for p in net.parameters())
+    assert from_yaml["shape[2]"] == (16, 16, 8)
