@@ -32,13 +32,41 @@ def conventions(d: DerivationBuilder, a: Analysis, code: str | None, n_layers: i
                  Add((Sym("n"), Mul((Num(2), Sym("p")), ""), Neg(Sym("k")))), ".")
     if ops & {"conv_transpose2d"}:
         step.say("Transposed convolution: ", eq(Sym("out"), _transposed_formula()), ".")
-    step.say("Parameters are weights + biases (a norm layer's ", Sym("γ"), " counts as "
-             "weights, its ", Sym("β"), " as biases). MACs are multiply–accumulates for one "
-             "example: a convolution does ",
-             Mul((Text("output elements"), Paren(Div(Text("in"), Text("groups"))),
-                  Sym("k", "h"), Sym("k", "w")), "·"),
-             ", a linear layer ", Mul((Text("in"), Text("out")), "·"),
-             " per position; biases, activations, pooling and norms count 0.")
+    says: list = ["Parameters are weights + biases"]
+    if ops & {"batchnorm", "layernorm"}:
+        says += [" (a norm layer's ", Sym("γ"), " counts as weights, its ", Sym("β"),
+                 " as biases)"]
+    says.append(". MACs are multiply–accumulates for one example")
+    costs: list = []
+    if ops & {"conv1d", "conv2d"}:
+        costs.append(("a convolution does ",
+                      Mul((Text("output elements"), Paren(Div(Text("in"), Text("groups"))),
+                           Text("kernel taps")), "·")))
+    if "conv_transpose2d" in ops:
+        costs.append(("a transposed convolution ",
+                      Mul((Text("input elements"), Paren(Div(Text("out"), Text("groups"))),
+                           Text("kernel taps")), "·")))
+    if "linear" in ops:
+        costs.append(("a linear layer ", Mul((Text("in"), Text("out")), "·"), " per position"))
+    if ops & {"rnn", "lstm", "gru"}:
+        costs.append(("a recurrent layer ", Mul((Sym("T"), Sym("g"), Sym("h"),
+                                                   Paren(Add((Sym("i"), Sym("h"))))), "·"),
+                      " per direction (", Sym("g"), " = 1, 3, 4 gate groups for RNN, GRU, "
+                      "LSTM)"))
+    if "multihead_attention" in ops:
+        costs.append(("attention its four projections plus ",
+                      Mul((Sym("H"), Pow_(Sym("T")), Paren(Add((Sym("d", "k"), Sym("d", "v"))))),
+                          "·"), " for the scores and the weighted sum"))
+    for k, cost in enumerate(costs):
+        says += [": " if k == 0 else "; ", *cost]
+    says.append("; biases, activations, pooling, norms and additions count 0.")
+    step.say(*says)
+
+
+def Pow_(base: Expr) -> Expr:
+    from examsolve.mathmodel import Pow
+
+    return Pow(base, Num(2))
 
 
 def _transposed_formula() -> Expr:
@@ -114,7 +142,8 @@ def layer_text(step: StepBuilder, r: LayerResult, position: str, said: set[str])
     for axis, f in steps:
         if f.shown is None and axis in ("features", "d_k"):
             continue
-        lhs = Sym(axis) if axis in ("features", "d_k") else Sym("out", axis or None)
+        lhs = Sym("d", "k") if axis == "d_k" else Sym(axis) if axis == "features" else \
+            Sym("out", axis or None)
         step.eq(*_chain(lhs, f))
     if has_counts:
         weights, biases = r.weights, r.biases

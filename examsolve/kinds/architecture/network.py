@@ -476,9 +476,19 @@ class Propagator:
                                    bool(layer.get("bias")))
         res = LayerResult(layer, shape, (t, e), weights=w, biases=b, macs=m)
         res.d_k, res.scores = d_k, (t, t)
-        res.shape_steps.append(("d_k", Formula(d_k, shown(exact_div(e, heads))
-                                               if self.framework == "pytorch" and
-                                               is_known(e) else None)))
+        if self.framework == "pytorch":
+            res.shape_steps.append(("d_k", Formula(d_k, Div(shown(e), shown(heads)))))
+            res.notes.append(("PyTorch: the Q, K, V and output projections are each ",
+                              Mul((Sym("E"), Sym("E")), "×"), " with a bias of ", Sym("E")))
+        else:
+            res.notes.append(("Keras: ", eq(Sym("d", "k"), shown(d_k)), " (key_dim), ",
+                              eq(Sym("d", "v"), shown(d_v)), "; the projections are ",
+                              Mul((Sym("E"), Mul((Sym("H"), Sym("d", "k")), "·")), "×"),
+                              " for Q and K, ",
+                              Mul((Sym("E"), Mul((Sym("H"), Sym("d", "v")), "·")), "×"),
+                              " for V and back"))
+        res.notes.append(("each head's scores are ", Mul((shown(t), shown(t)), "×"),
+                          " (one row per query)"))
         return res
 
     def residual(self, layer: Layer, shape: Shape) -> LayerResult:
