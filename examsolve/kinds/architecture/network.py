@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from examsolve.errors import SpecError
-from examsolve.mathmodel import Call, Div, Expr, Mul, Num, Sym, Text, eq
+from examsolve.mathmodel import Add, Call, Div, Expr, Mul, Num, Paren, Sym, Text, eq
 from examsolve.kinds.architecture import counts, shapes
 from examsolve.kinds.architecture.layers import ACTIVATIONS, Layer, Unknown, Value, Where
 from examsolve.kinds.architecture.symbolic import (Dim, Env, Formula, evaluate, exact_div,
@@ -400,6 +400,8 @@ class Propagator:
         dim = self.dim(layer, "dim")
         res = LayerResult(layer, shape, (shape[0], dim))
         res.weights = counts.times(self.dim(layer, "vocab"), dim)
+        res.notes.append(f"a lookup table: one row of {shown_text(dim)} numbers per token id, "
+                         "so 0 MACs")
         return res
 
     def _rnn(self, layer: Layer, shape: Shape) -> LayerResult:
@@ -413,37 +415,35 @@ class Propagator:
             raise self.fail(layer, "the number of recurrent layers must be a number")
         dirs = 2 if layer.get("bidirectional") else 1
         output = layer.get("output") or ("sequence" if self.framework == "pytorch" else "last")
-        weights: list[Dim] = []
-        biases: list[Dim] = []
-        macs: list[Dim] = []
-        w_f = b_f = m_f = None
+        weights: list[Formula] = []
+        biases: list[Formula] = []
+        macs: list[Formula] = []
         size_in = i
-        for n in range(int(n_layers)):  # type: ignore[call-overload]
+        for _ in range(int(n_layers)):  # type: ignore[call-overload]
             w, b, m = counts.recurrent(layer.op, self.framework, size_in, h,
                                        bool(layer.get("reset_after")))
             if not layer.get("bias"):
                 b = ZERO
-            if n == 0:
-                w_f, b_f, m_f = w, b, m
-            weights.append(product(dirs, w.value))
-            biases.append(product(dirs, b.value))
-            macs.append(product(dirs, t, m.value))
+            weights.append(Formula(product(dirs, w.value), _scaled(dirs, w)))
+            biases.append(Formula(product(dirs, b.value), _scaled(dirs, b)))
+            per_step = m.shown
+            factors = per_step.factors if isinstance(per_step, Mul) else (per_step,)
+            macs.append(Formula(product(dirs, t, m.value),
+                                Mul((*([Num(dirs)] if dirs > 1 else []), shown(t), *factors),
+                                    "·")))
             size_in = product(dirs, h)
         out_f = product(dirs, h)
         res = LayerResult(layer, shape, (t, out_f) if output == "sequence" else (out_f,))
-        many = int(n_layers) > 1 or dirs > 1  # type: ignore[call-overload]
-        res.weights = Formula(total(*weights), _scaled(dirs, w_f) if not many or
-                              int(n_layers) == 1 else None)  # type: ignore[arg-type,call-overload]
-        res.biases = Formula(total(*biases), _scaled(dirs, b_f) if int(n_layers) == 1
-                             else None)  # type: ignore[arg-type,call-overload]
-        per_step = m_f.shown if m_f is not None else None  # type: ignore[union-attr]
-        factors = per_step.factors if isinstance(per_step, Mul) else (per_step,)
-        res.macs = Formula(total(*macs), Mul((*([Num(dirs)] if dirs > 1 else []), shown(t),
-                                              *factors), "·")
-                           if int(n_layers) == 1 and per_step is not None  # type: ignore
-                           else None)
+        res.weights, res.biases, res.macs = (_layers_sum(f) for f in (weights, biases, macs))
         res.notes.append(_recurrent_rule(layer.op, self.framework,
                                          bool(layer.get("reset_after"))))
+        if dirs == 2:
+            res.notes.append(("bidirectional: two directions with their own weights, outputs "
+                              "side by side (", eq(Mul((Num(2), shown(h)), "·"),
+                                                   shown(out_f)), " features)"))
+        if int(n_layers) > 1:  # type: ignore[call-overload]
+            res.notes.append((f"{n_layers} stacked layers: the first reads {shown_text(i)} "
+                              f"features, the others the {shown_text(out_f)} below them",))
         if output == "last":
             res.notes.append("returns the last step only" + (
                 " (Keras' default: `return_sequences` is false)" if self.framework == "keras" else ""))
@@ -509,9 +509,26 @@ class Propagator:
 
 
 def _scaled(dirs: int, f: Formula | None) -> Expr | None:
-    if f is None or f.shown is None:
+    """A direction's count, doubled when bidirectional: 2·(4·32·(64 + 32))."""
+    if f is None or f.value == 0:
         return None
-    return Mul((Num(2), f.shown), "·") if dirs == 2 else f.shown
+    body = f.shown if f.shown is not None else shown(f.value)
+    return Mul((Num(2), Paren(body)), "·") if dirs == 2 else body
+
+
+def _layers_sum(per_layer: list[Formula]) -> Formula:
+    """Stacked recurrent layers: the sum of each layer's count, each written out."""
+    value = total(*(f.value for f in per_layer))
+    if len(per_layer) == 1:
+        return per_layer[0]
+    if all(f.shown is None for f in per_layer):
+        return Formula(value, None)
+    return Formula(value, Add(tuple(_paren(f.shown) if f.shown is not None else shown(f.value)
+                                    for f in per_layer)))
+
+
+def _paren(e: Expr) -> Expr:
+    return e
 
 
 def _recurrent_rule(cell: str, framework: str, reset_after: bool) -> tuple:
