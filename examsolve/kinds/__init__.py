@@ -32,6 +32,7 @@ KINDS: dict[str, str] = {
     "softmax-regression": "examsolve.kinds.softmax_regression",
     "complexity-curve": "examsolve.kinds.complexity_curve",
     "perceptron": "examsolve.kinds.perceptron",
+    "architecture": "examsolve.kinds.architecture",
 }
 
 

@@ -30,7 +30,8 @@ FUNCTIONS = {
     "sgn": r"\operatorname{sgn}",
 }
 # Delimiter pairs instead of a function name.
-_FENCES = {"abs": (r"\left\lvert ", r" \right\rvert"), "norm": (r"\left\lVert ", r" \right\rVert")}
+_FENCES = {"abs": (r"\left\lvert ", r" \right\rvert"), "norm": (r"\left\lVert ", r" \right\rVert"),
+           "floor": (r"\left\lfloor ", r" \right\rfloor"), "ceil": (r"\left\lceil ", r" \right\rceil")}
 RELATIONS = {"=": "=", "≈": r"\approx", "≠": r"\neq", "<": "<", ">": ">", "≤": r"\le",
              "≥": r"\ge", "⇒": r"\Rightarrow", "∈": r"\in", ":=": ":="}
 MUL_OPS = {"·": r" \cdot ", "": " ", "⊙": r" \odot ", "×": r" \times ", "*": r" \ast "}

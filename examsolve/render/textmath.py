@@ -116,6 +116,9 @@ class LinearPrinter:
     def _print_Call(self, node: m.Call) -> str:
         if node.fn == "abs" and len(node.args) == 1:  # |x|, as written by hand
             return "|" + self.doprint(node.args[0]) + "|"
+        if node.fn in FENCES and len(node.args) == 1:  # ⌊x⌋, ⌈x⌉
+            left, right = FENCES[node.fn]
+            return left + self.doprint(node.args[0]) + right
         return node.fn + "(" + ", ".join(self.doprint(a) for a in node.args) + ")"
 
     def _print_Deriv(self, node: m.Deriv) -> str:
@@ -135,6 +138,10 @@ class LinearPrinter:
         for op, part in zip(node.ops, node.parts[1:]):
             out += f" {op} " + self.doprint(part)
         return out
+
+
+# Functions written as a pair of brackets around their one argument.
+FENCES = {"floor": ("⌊", "⌋"), "ceil": ("⌈", "⌉")}
 
 
 def linear(node: m.Expr) -> str:
@@ -261,6 +268,9 @@ class LayoutPrinter(LinearPrinter):
             bar = Box(("│",) * inner.height, inner.baseline) if inner.height > 1 else \
                 Box.text("|")
             return hjoin(bar, inner, bar)
+        if node.fn in FENCES and len(node.args) == 1:
+            return hjoin(Box.text(FENCES[node.fn][0]), self.box(node.args[0]),
+                         Box.text(FENCES[node.fn][1]))
         args = []
         for i, a in enumerate(node.args):
             if i:

@@ -61,6 +61,8 @@ from examsolve.render.latex_text import escape_text, verbatim_ascii
     (m.call("max_i", m.sym("s", "i")), r"\max_{i}(s_{i})"),
     (m.Sym("ĉ"), r"\hat c"),
     (m.call("abs", "x"), r"\left\lvert x \right\rvert"),
+    (m.add(m.call("floor", m.Div(m.num(7), m.num(2))), 1), r"\left\lfloor \frac{7}{2} \right\rfloor + 1"),
+    (m.call("ceil", "x"), r"\left\lceil x \right\rceil"),
     (m.call("f", m.mat([1, 2])), r"f\left(\begin{bmatrix} 1 \\ 2 \end{bmatrix}\right)"),
     (m.Div(m.num(1), m.add(1, m.call("exp", m.Neg(m.Sym("s"))))), r"\frac{1}{1 + \exp(-s)}"),
     (m.mul("W", "x", op=""), "W x"),

@@ -37,6 +37,9 @@ from examsolve.render.textmath import layout_text, linear
     (m.row([Fraction(1, 4), -1]), "[0.25  −1]"),
     (m.Sym("x", "ij"), "xᵢⱼ"),
     (m.Sym("p", "sanguine"), "p_{sanguine}"),
+    (m.add(m.call("floor", m.Div(m.add(32, m.mul(2, 1), m.Neg(m.num(3))), m.num(2))), 1),
+     "⌊(32 + 2·1 − 3)/2⌋ + 1"),
+    (m.call("ceil", m.Div(m.num(5), m.num(2))), "⌈5/2⌉"),
 ])
 def test_linear(expr, text):
     assert linear(expr) == text
