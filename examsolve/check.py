@@ -45,8 +45,6 @@ def expected_value(node: SpecNode) -> object:
             except SpecError:
                 pass
         return text
-    if node.is_scalar and node.node.tag == "tag:yaml.org,2002:bool":
-        return "true" if node.boolean() else "false"  # a yes/no answer (architecture's consistent)
     if node.is_scalar:
         return node.number()
     if node.is_sequence:

@@ -52,7 +52,7 @@ def _answers(d: DerivationBuilder, a: Analysis, values: dict[str, int | None],
         if key == "trainable" and a.answers["non_trainable"] == 0:
             boxed = False
         if isinstance(value, bool):
-            d.answer(key, "true" if value else "false",
+            d.answer(key, bool(value),
                      eq(Text(key), Text("true" if value else "false")), boxed)
             continue
         known = all(is_known(v) for v in value) if isinstance(value, tuple) else \
