@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mpmath
 import sympy
 
 from examsolve.kinds.error_surface.from_sympy import DIGITS, decimal
@@ -56,21 +57,27 @@ def hessian(poly: sympy.Poly, gens: tuple[sympy.Symbol, ...]) -> sympy.Matrix:
 
 def curvature_at(h: sympy.Matrix, gens: tuple[sympy.Symbol, ...],
                  point: tuple[sympy.Expr, ...]) -> Curvature:
+    if any(c.has(sympy.CRootOf) for c in point):
+        # A root sympy can only name (of a quintic, say): H to DIGITS digits. Simplifying
+        # polynomials in CRootOf exactly costs seconds and prints no better.
+        floats = tuple(sympy.Float(sympy.re(sympy.N(c, DIGITS)), DIGITS) for c in point)
+        return curvature(h.subs(dict(zip(gens, floats))).applyfunc(sympy.expand))
     at = h.subs(dict(zip(gens, point))).applyfunc(_simplify)
     return curvature(at)
 
 
 def curvature(at: sympy.Matrix) -> Curvature:
     values, exact = _eigenvalues(at)
-    singular = _is_zero(at.det(method="berkowitz")) if at.shape[0] <= 4 else None
+    tiny = sympy.Float(10, DIGITS) ** (-DIGITS // 2)
+    near_zero = [abs(sympy.N(v, DIGITS)) < tiny for v in values]
+    # A zero eigenvalue is confirmed exactly (det H = 0) where the entries are exact.
+    singular = _is_zero(at.det(method="berkowitz")) if any(near_zero) else False
     signs = []
-    for v in values:
-        d = sympy.N(v, DIGITS)
-        near_zero = abs(d) < sympy.Float(10, DIGITS) ** (-DIGITS // 2)
-        if near_zero and singular is not False:
+    for v, small in zip(values, near_zero):
+        if small and singular is not False:
             signs.append(0)
         else:
-            signs.append(1 if d > 0 else -1)
+            signs.append(1 if sympy.N(v, DIGITS) > 0 else -1)
     return Curvature(at, values, tuple(signs), exact)
 
 
@@ -82,20 +89,14 @@ def _eigenvalues(at: sympy.Matrix) -> tuple[tuple[sympy.Expr, ...], bool]:
         found = sympy.roots(at.charpoly().as_expr(), multiple=True)
         if len(found) == n and all(v.is_real for v in found):
             return tuple(sorted((_simplify(v) for v in found), key=decimal)), True
-    import numpy as np
-
-    numeric = np.linalg.eigvalsh(np.array(at.evalf(DIGITS).tolist(), dtype=float))
-    # refine each to DIGITS digits as a root of the characteristic polynomial
-    lam = sympy.Symbol("lambda")
-    char = at.charpoly(lam)
-    refined = []
-    for v in numeric:
-        try:
-            refined.append(sympy.Float(sympy.nsolve(char.as_expr(), lam, float(v),
-                                                    prec=DIGITS), DIGITS))
-        except (ValueError, ZeroDivisionError):
-            refined.append(sympy.Float(float(v), DIGITS))
-    return tuple(sorted(refined, key=float)), False
+    # Otherwise: the symmetric eigenproblem to DIGITS digits (mpmath), entries evaluated
+    # from their exact forms (CRootOf included).
+    with mpmath.workdps(DIGITS):
+        m = mpmath.matrix([[mpmath.mpf(str(sympy.re(sympy.N(at[i, j], DIGITS))))
+                            for j in range(n)] for i in range(n)])
+        values = mpmath.eigsy(m, eigvals_only=True)
+        found = sorted(sympy.Float(mpmath.nstr(v, DIGITS), DIGITS) for v in values)
+    return tuple(found), False
 
 
 def _simplify(e: sympy.Expr) -> sympy.Expr:
@@ -106,6 +107,8 @@ def _is_zero(e: sympy.Expr) -> bool | None:
     """Exactly zero? (None: sympy cannot tell; the decimal decides then.)"""
     if e.is_Rational:
         return e == 0
+    if e.has(sympy.Float):
+        return None  # decimals: the 50-digit value decides
     simplified = sympy.simplify(e)
     if simplified.is_zero is not None:
         return bool(simplified.is_zero)

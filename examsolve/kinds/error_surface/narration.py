@@ -9,7 +9,7 @@ from examsolve.derivation import DerivationBuilder
 from examsolve.mathmodel import Call, Expr, Mat, Mul, Neg, Num, Sym, Text, deriv, eq, mat, rel
 from examsolve.kinds.error_surface.boundedness import BOUNDED, UNBOUNDED, Boundedness
 from examsolve.kinds.error_surface.curvature import MAXIMUM, SADDLE, UNDECIDED, Curvature
-from examsolve.kinds.error_surface.from_sympy import (answer, decimal, exact_or_decimal,
+from examsolve.kinds.error_surface.from_sympy import (DIGITS, answer, decimal, exact_or_decimal,
                                                       exactly_shown, shown, to_expr)
 from examsolve.kinds.error_surface.notation import (F, GRAD, H, LAMBDA, f_at, f_of, hessian_at,
                                                     point, point_shown, variable)
@@ -53,7 +53,9 @@ def words(items: list, last: str = " and ") -> tuple:
 
 
 def f_value(spec, p: tuple[sympy.Expr, ...]) -> sympy.Expr:
-    """f at an exact point (sympy numbers), expanded."""
+    """f at an exact point (sympy numbers), expanded; to DIGITS digits at a CRootOf point."""
+    if any(c.has(sympy.CRootOf) for c in p):
+        p = tuple(sympy.Float(sympy.N(c, DIGITS), DIGITS) for c in p)
     total = sympy.Integer(0)
     for m, c in spec.f.terms:
         term = sympy.Rational(c.numerator, c.denominator)
@@ -65,7 +67,9 @@ def f_value(spec, p: tuple[sympy.Expr, ...]) -> sympy.Expr:
 
 def short(e: sympy.Expr) -> Expr:
     """A number in prose or a table: exact when short (√2 ≈ 1.414 when irrational)."""
-    return shown(e if e.is_Rational else sympy.radsimp(sympy.expand(e)))
+    if e.is_Rational or e.has(sympy.Float, sympy.CRootOf):
+        return shown(e)
+    return shown(sympy.radsimp(sympy.expand(e)))
 
 
 def partial(spec, i: int) -> Expr:

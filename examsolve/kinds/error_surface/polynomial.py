@@ -19,8 +19,8 @@ from examsolve.kinds.error_surface.notation import variable
 Monomial = tuple[int, ...]
 Terms = dict[Monomial, Fraction]
 
-MAX_LENGTH = 500  # characters: a surface is a formula, not a program
-MAX_NODES = 300
+MAX_LENGTH = 2000  # characters: a surface is a formula, not a program
+MAX_NODES = 2000
 MAX_EXPONENT = 40
 MAX_TERMS = 400  # in f and in any product formed while multiplying it out
 MAX_DEGREE_WHILE_EXPANDING = 40

@@ -5,8 +5,11 @@ at numpy's start-up cost.
 Size limits (so that nothing accepted takes more than a few seconds): at most
 MAX_PARAMETERS parameters; f multiplied out has at most polynomial.MAX_TERMS terms; a
 one-variable part up to degree MAX_DEGREE_1D; a surface that mixes variables (not a sum of
-one-variable parts) up to MAX_MIXED_DEGREE[n] in n variables — a quadratic always — because
-solving ∇f = 0 for such a surface takes a Gröbner basis, whose cost grows quickly with both.
+one-variable parts) up to MAX_MIXED_DEGREE[n] in n variables, with coefficients of at most
+MAX_MIXED_COEFFICIENT_DIGITS digits — a quadratic always — because solving ∇f = 0 for such a
+surface takes Gröbner bases, whose cost grows quickly with all three (the slowest of 40 random
+dense surfaces at the limits took 4.3 s); a sum of one-variable parts with at most MAX_POINTS
+possible stationary points.
 """
 
 from __future__ import annotations
@@ -20,7 +23,11 @@ from examsolve.kinds.error_surface.polynomial import ExpressionError, Polynomial
 
 MAX_PARAMETERS = 6
 MAX_DEGREE_1D = 24
-MAX_MIXED_DEGREE = {2: 6, 3: 4}  # more variables than listed: quadratics only
+# A sum of one-variable parts has up to Π (degree_i − 1) stationary points, one table row each.
+MAX_POINTS = 100
+MAX_MIXED_DEGREE = {2: 4, 3: 3}  # more variables than listed: quadratics only
+MAX_MIXED_COEFFICIENT_DIGITS = 2  # in a coefficient's numerator and in its denominator
+MAX_MIXED_TERMS = 30
 MAX_COORDINATE_DIGITS = 30
 
 
@@ -86,13 +93,31 @@ def _check_size(fn_node: SpecNode, f: Polynomial) -> None:
             raise fn_node.error(f"degree {f.variable_degree(worst)} in {f.names[worst]} is "
                                 f"more than {MAX_DEGREE_1D}, the largest this kind solves "
                                 "exactly")
+        possible = 1
+        for i in range(n):
+            possible *= max(1, f.variable_degree(i) - 1)
+        if possible > MAX_POINTS:
+            raise fn_node.error(f"up to {possible} stationary points (the product of each "
+                                f"variable's degree − 1) is more than {MAX_POINTS}; use "
+                                "fewer variables or lower degrees")
         return
     limit = MAX_MIXED_DEGREE.get(n, 2)
+    if f.degree > 2:
+        for _, c in f.terms:
+            if max(len(str(abs(c.numerator))), len(str(c.denominator))) > \
+                    MAX_MIXED_COEFFICIENT_DIGITS:
+                raise fn_node.error(f"the coefficient {c} has more than "
+                                    f"{MAX_MIXED_COEFFICIENT_DIGITS} digits: a surface that "
+                                    "mixes its variables (degree > 2) is solved with Gröbner "
+                                    "bases, whose cost grows with the coefficients' size")
     if f.degree > limit:
         raise fn_node.error(f"degree {f.degree} in {n} variables is more than {limit}: a "
                             "surface that mixes its variables is solved exactly with a "
                             f"Gröbner basis, up to degree {MAX_MIXED_DEGREE[2]} in 2 "
                             f"variables, {MAX_MIXED_DEGREE[3]} in 3 and 2 in more")
+    if f.degree > 2 and len(f.terms) > MAX_MIXED_TERMS:
+        raise fn_node.error(f"{len(f.terms)} terms is more than {MAX_MIXED_TERMS} for a "
+                            "surface that mixes its variables (degree > 2)")
 
 
 def _load_point(node: SpecNode, names: tuple[str, ...]) -> tuple[Fraction, ...]:

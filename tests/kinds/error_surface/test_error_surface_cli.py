@@ -38,7 +38,8 @@ def fails(tmp_path, body: str, head: str = BASE) -> str:
     ("__import__('os')", "not allowed in the function: the function call"),
     ("x.real", "attribute access (.)"),
     ("(x + y)**41", "the exponent 41"),
-    ("x**7*y", "degree 8 in 2 variables is more than 6"),
+    ("x**4*y", "degree 5 in 2 variables is more than 4"),
+    ("x**3*y + 100*x", "the coefficient 100 has more than 2 digits"),
     ("x/0", "division by zero"),
 ])
 def test_bad_functions(tmp_path, function, message):
