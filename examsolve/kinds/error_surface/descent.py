@@ -14,10 +14,10 @@ from examsolve.kinds.error_surface import learning_rate as lr_math
 from examsolve.kinds.error_surface.curvature import Curvature
 from examsolve.kinds.error_surface.from_sympy import answer, shown, to_expr
 from examsolve.kinds.error_surface.narration import coords_shown, f_value, hessian_matrix, words
-from examsolve.kinds.error_surface.notation import (ETA, GRAD, LAMBDA, LAMBDA_MAX, LAMBDA_MIN,
-                                                    F, H, abs_step_factor, f_at, gd_update, lam,
-                                                    over, point, step_factor, substitute,
-                                                    variable)
+from examsolve.kinds.error_surface.notation import (ETA, LAMBDA, LAMBDA_MAX, LAMBDA_MIN, F, H,
+                                                    abs_step_factor, descent_names, f_at,
+                                                    gd_update, lam, over, point, step_factor,
+                                                    substitute, variable)
 
 # A rational longer than this in a gradient-descent step is shown as a 4-digit decimal.
 MAX_EXACT_CHARS = 10
@@ -61,21 +61,31 @@ def rates_step(d: DerivationBuilder, spec, gens, grad, local) -> None:
     where, curv, at = local
     st = d.step("Learning rates for gradient descent")
     n = len(spec.names)
-    if where == "constant":
+    p, grad_name = descent_names(spec.names)
+    update = gd_update(p, grad_name)
+    if where == "constant" and n == 1:
+        st.say(F, " is quadratic, so ", eq(LAMBDA, Call("f″", (p,))), " is the same "
+               "everywhere, and one step ", update, " multiplies the error ",
+               Add((p, Neg(Sym(p.name + "*", p.sub)))), " by ", step_factor(), " exactly:")
+    elif where == "constant":
         st.say(F, " is quadratic, so its Hessian is the same everywhere, and one step ",
-               gd_update(), " multiplies the error ", Add((Sym("p"), Neg(Sym("p*")))),
-               " by ", Add((Sym("I"), Neg(Mul((ETA, H), "")))), " exactly:")
+               update, " multiplies the error ", Add((p, Neg(Sym("p*")))), " by ",
+               Add((Sym("I"), Neg(Mul((ETA, H), "")))), " exactly:")
     else:
         name = {"at": "the given point", "minimiser": "the minimiser",
                 "minimisers": "the minimisers (they share one Hessian)"}[where]
+        along = ", one step " if n == 1 else ", along each eigenvector of its Hessian one step "
         st.say(F, f" is not quadratic, so the analysis is of its local quadratic model at "
-               f"{name} ", eq(Sym("p"), coords_shown(at)), ": near it, one step ", gd_update(),
-               " multiplies the error along each eigenvector of its Hessian by ",
-               step_factor(), ".")
-    st.eq(H, hessian_matrix(curv.hessian))
+               f"{name} ", eq(p, coords_shown(at)), ": near it", along, update,
+               " multiplies the error by ", step_factor(), ".")
     eig = curv.eigenvalues
-    st.say("Its eigenvalues: ", *words([eq(lam(str(i + 1)) if n > 1 else LAMBDA, shown(v))
-                                        for i, v in enumerate(eig)]), ".")
+    if n == 1:
+        st.eq(LAMBDA, Call("f″", (coords_shown(at),)) if at is not None else Call("f″", (p,)),
+              shown(eig[0]))
+    else:
+        st.eq(H, hessian_matrix(curv.hessian))
+        st.say("Its eigenvalues: ", *words([eq(lam(str(i + 1)), shown(v))
+                                            for i, v in enumerate(eig)]), ".")
     positive = curv.positive
     if len(positive) < len(eig):
         what = "singular" if -1 not in curv.signs else \
@@ -106,9 +116,11 @@ def _rates(st, n: int, rates: lr_math.Rates, count: int, total: int) -> None:
                "the largest eigenvalue ") if n > 1 else ""
     # With a zero or negative eigenvalue the claims hold along the other directions only.
     scope = " along the directions of positive curvature" if count < total else ""
-    st.say("With ", largest, eq(LAMBDA_MAX, shown(rates.lam_max)),
-           *((" and the smallest ", eq(LAMBDA_MIN, shown(rates.lam_min))) if n > 1 else ()),
-           ":")
+    if n == 1:
+        st.say("In one variable ", eq(LAMBDA_MAX, LAMBDA, shown(rates.lam_max)), ":")
+    else:
+        st.say("With ", largest, eq(LAMBDA_MAX, shown(rates.lam_max)), " and the smallest ",
+               eq(LAMBDA_MIN, shown(rates.lam_min)), ":")
     st.say(eq(ETA, over(1, LAMBDA_MAX)), " makes the factor of the steepest direction 0: one "
            "step reaches the minimum along it" + (" (in 1-D: from anywhere, in one step)"
                                                   if n == 1 else "") +
@@ -174,8 +186,8 @@ def _regime_words(regime: str) -> tuple:
 def _given_rate(d, st, spec, gens, grad, curv: Curvature, rates) -> None:
     eta = _rational(spec.lr)
     regime = lr_math.regime(rates, eta)
-    st.say("With the given ", eq(ETA, Num(spec.lr)), ", one step multiplies the error along "
-           "each eigenvector by:")
+    st.say("With the given ", eq(ETA, Num(spec.lr)), ", one step multiplies the error" +
+           (" along each eigenvector" if len(spec.names) > 1 else "") + " by:")
     rows = []
     for v in curv.eigenvalues:
         f = lr_math.factor(eta, v)
@@ -201,15 +213,16 @@ def _two_steps(st, spec, gens, grad, eta) -> None:
         if all(spec.f.derivative(i)(start) == 0 for i in range(n)):
             start, said = (Fraction(1),) * n, "the point of ones (the origin is stationary)"
     steps = lr_math.gd_steps(grad, gens, tuple(_rational(c) for c in start), eta)
-    st.say("Two steps of ", gd_update(), " on ", F, " itself, from " + said +
+    p, grad_name = descent_names(spec.names)
+    st.say("Two steps of ", gd_update(p, grad_name), " on ", F, " itself, from " + said +
            (" (long fractions as 4-digit decimals)" if _long(steps) else "") + ":")
-    for t, ((p, g), (p_next, _)) in enumerate(zip(steps, steps[1:])):
-        p_t, p_n = Sym("p", str(t)), Sym("p", str(t + 1))
-        st.eq(Call("∇f", (p_t,)), _pt(g))
-        st.eq(p_n, Add((p_t, Neg(Mul((ETA, Call("∇f", (p_t,))), "")))),
-              Add((_pt(p), Neg(Mul((Num(spec.lr), _pt(g)), "·")))), _pt(p_next))
-    fs = [f_value(spec, p) for p, _ in steps]
-    st.say("The loss along the way: ", *words([eq(Call("f", (Sym("p", str(t)),)), _num(v))
+    for t, ((at, g), (at_next, _)) in enumerate(zip(steps, steps[1:])):
+        p_t, p_n = Sym(p.name, str(t)), Sym(p.name, str(t + 1))
+        st.eq(Call(grad_name, (p_t,)), _pt(g))
+        st.eq(p_n, Add((p_t, Neg(Mul((ETA, Call(grad_name, (p_t,))), "")))),
+              Add((_pt(at), Neg(Mul((Num(spec.lr), _pt(g)), "·")))), _pt(at_next))
+    fs = [f_value(spec, at) for at, _ in steps]
+    st.say("The loss along the way: ", *words([eq(Call("f", (Sym(p.name, str(t)),)), _num(v))
                                                 for t, v in enumerate(fs)]), ".")
 
 

@@ -92,9 +92,14 @@ def abs_step_factor(lam_: Expr = LAMBDA) -> Expr:
     return Call("abs", (step_factor(lam_),))
 
 
-def gd_update() -> Expr:
-    """p := p − η∇f(p)."""
-    return Rel((P, Add((P, Neg(Mul((ETA, Call("∇f", (P,))), ""))))), (":=",))
+def gd_update(p: Sym = P, grad: str = "∇f") -> Expr:
+    """p := p − η∇f(p) (x := x − ηf′(x) in one variable)."""
+    return Rel((p, Add((p, Neg(Mul((ETA, Call(grad, (p,))), ""))))), (":=",))
+
+
+def descent_names(names: tuple[str, ...]) -> tuple[Sym, str]:
+    """The point's symbol and the gradient's name: (p, ∇f), or (x, f′) in one variable."""
+    return (variable(names[0]), "f′") if len(names) == 1 else (P, "∇f")
 
 
 def over(numerator: int, den: Expr) -> Expr:
