@@ -144,6 +144,10 @@ def value_expr(value: AnswerValue) -> Expr:
         from examsolve.mathmodel import Text
 
         return Text(value)
+    if value == ():  # an empty list (no stationary points): no matrix to draw
+        from examsolve.mathmodel import Text
+
+        return Text("[]")
     if isinstance(value, tuple):
         arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
                                          else (len(value[0]),)), dtype=object)
