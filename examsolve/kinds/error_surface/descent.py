@@ -194,7 +194,7 @@ def _given_rate(d, st, spec, gens, grad, curv: Curvature, rates) -> None:
         size = abs(f)
         compare = "< 1" if size < 1 else "= 1" if size == 1 else "> 1"
         if v <= 0:
-            compare += " (λ ≤ 0)"
+            compare += " (no curvature)" if v == 0 else " (negative curvature)"
         rows.append([shown(v), shown(f), shown(size), compare])
     st.table(["λ", "1 − ηλ", "|1 − ηλ|", "vs 1"], rows)
     st.say(*_regime_words(regime), "; so ", eq(Text("regime"), Text(regime)), ".")

@@ -11,7 +11,7 @@ from examsolve.kinds.error_surface.boundedness import BOUNDED, UNBOUNDED, Bounde
 from examsolve.kinds.error_surface.curvature import MAXIMUM, SADDLE, UNDECIDED, Curvature
 from examsolve.kinds.error_surface.from_sympy import (DIGITS, answer, decimal, exact_or_decimal,
                                                       exactly_shown, shown, to_expr)
-from examsolve.kinds.error_surface.notation import (F, GRAD, H, LAMBDA, f_at, f_of, hessian_at,
+from examsolve.kinds.error_surface.notation import (F, GRAD, H, f_at, f_of, hessian_at,
                                                     point, point_shown, variable)
 from examsolve.kinds.error_surface.stationary import Stationary
 
@@ -164,7 +164,7 @@ def stationary_step(d: DerivationBuilder, spec, gens, found: Stationary) -> None
     if not found.points:
         st.say(eq(GRAD, ZERO), " has no real solution: ", F, " has no stationary point, so ",
                eq(Text("stationary"), Text("[]")), ".")
-        d.answer("stationary", (), eq(Text("stationary"), Text("none")))
+        d.answer("stationary", ())
         return
     one = len(found.points) == 1
     st.say("The stationary " + ("point:" if one else
@@ -222,7 +222,8 @@ def test_step(d: DerivationBuilder, spec, gens, h, found: Stationary,
     one_d = len(spec.names) == 1
     if one_d:
         x = variable(spec.names[0])
-        st.say("The second derivative (the 1×1 Hessian H, whose eigenvalue it is):")
+        st.say("The second derivative (the one entry of the Hessian ", H, ", and so its "
+               "eigenvalue):")
         st.eq(Call("f″", (x,)), to_expr(sympy.expand(h[0, 0])))
         st.say("At a stationary point ", rel(Call("f″", (x,)), ">", ZERO), " is a minimum, ",
                rel(Call("f″", (x,)), "<", ZERO), " a maximum; ", eq(Call("f″", (x,)), ZERO),
@@ -291,7 +292,10 @@ def hessian_matrix(h: sympy.Matrix) -> Mat:
                  for j in range(h.shape[1])] for i in range(h.shape[0])])
 
 
-def matrix_answer(h: sympy.Matrix) -> tuple:
+def matrix_answer(h: sympy.Matrix):
+    """H as an answer: a matrix, or its one number in one variable (as `hessian` at `at`)."""
+    if h.shape == (1, 1):
+        return answer(sympy.expand(h[0, 0]))
     return tuple(tuple(answer(sympy.expand(h[i, j])) for j in range(h.shape[1]))
                  for i in range(h.shape[0]))
 
@@ -414,7 +418,7 @@ def say_bound(st, spec, bound: Boundedness) -> None:
                "falls without bound.")
     elif bound.case == "quadratic":
         st.say("Bounded below? Yes: ", H, " is positive semidefinite (every principal minor "
-               "is ≥ 0) and ", eq(GRAD, ZERO), " has a solution, so ", F, " is a convex "
+               "is nonnegative) and ", eq(GRAD, ZERO), " has a solution, so ", F, " is a convex "
                "quadratic and attains its minimum.")
     elif bound.case == "line":
         t = Sym("t")

@@ -85,3 +85,13 @@ def test_too_many_terms_once_multiplied_out(tmp_path):
     head = "kind: error-surface\ntitle: t\nparameters: [a, b, c, d, e, g]\n"
     line = fails(tmp_path, "function: (a + b + c + d + e + g + 1)**8\n", head)
     assert "more than 400 terms once multiplied out" in line
+
+
+def test_no_stationary_point_checks_against_an_empty_list(tmp_path):
+    spec = tmp_path / "none.yaml"
+    spec.write_text(BASE + "function: x**2 + y\nexpected:\n  stationary: []\n  minimum: null\n"
+                           "  argmin: null\n")
+    result = runner.invoke(app, ["check", str(spec)])
+    assert result.exit_code == 0 and "check: 3 passed, 0 failed" in result.output
+    spec.write_text(BASE + "function: x**2 + y**2\nexpected:\n  stationary: []\n")
+    assert runner.invoke(app, ["check", str(spec)]).exit_code == 1  # (0, 0) is one
