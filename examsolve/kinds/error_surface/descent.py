@@ -103,7 +103,7 @@ def rates_step(d: DerivationBuilder, spec, gens, grad, local) -> None:
             d.answer(key, None)
         return
     rates = lr_math.Rates(n, positive[0], positive[-1])
-    _rates(st, n, rates, len(positive), len(eig))
+    _rates(st, n, rates, len(positive), len(eig), model=where != "constant")
     d.answer("lr_opt", answer(rates.optimal), _display("lr_opt", rates.optimal))
     d.answer("lr_one_step", answer(rates.one_step), _display("lr_one_step", rates.one_step))
     d.answer("lr_max", answer(rates.limit), _display("lr_max", rates.limit))
@@ -111,7 +111,7 @@ def rates_step(d: DerivationBuilder, spec, gens, grad, local) -> None:
         _given_rate(d, st, spec, gens, grad, curv, rates)
 
 
-def _rates(st, n: int, rates: lr_math.Rates, count: int, total: int) -> None:
+def _rates(st, n: int, rates: lr_math.Rates, count: int, total: int, model: bool) -> None:
     largest = ("the largest positive eigenvalue " if count < n else
                "the largest eigenvalue ") if n > 1 else ""
     # With a zero or negative eigenvalue the claims hold along the other directions only.
@@ -122,7 +122,8 @@ def _rates(st, n: int, rates: lr_math.Rates, count: int, total: int) -> None:
         st.say("With ", largest, eq(LAMBDA_MAX, shown(rates.lam_max)), " and the smallest ",
                eq(LAMBDA_MIN, shown(rates.lam_min)), ":")
     st.say(eq(ETA, over(1, LAMBDA_MAX)), " makes the factor of the steepest direction 0: one "
-           "step reaches the minimum along it" + (" (in 1-D: from anywhere, in one step)"
+           "step reaches the minimum " + ("of the quadratic model " if model else "") +
+           "along it" + (" (in 1-D: from anywhere, in one step)"
                                                   if n == 1 else "") +
            ". Many keys call it the optimal rate.")
     st.math(_rate(Sym("η", "step"), 1, LAMBDA_MAX, (rates.lam_max,), rates.one_step))

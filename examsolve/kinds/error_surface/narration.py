@@ -396,7 +396,10 @@ def say_bound(st, spec, bound: Boundedness) -> None:
         st.say(F, " is constant: bounded below.")
     elif bound.case in ("1d", "separable") and bound.verdict == UNBOUNDED:
         part = (F,) if bound.case == "1d" else ("the part of ", F, " in ", x)
-        ends = "−∞ or to +∞" if bound.degree % 2 else "±∞"
+        if bound.degree % 2:  # odd: falls at the end where the leading term is negative
+            ends = "−∞" if bound.leading > 0 else "+∞"
+        else:
+            ends = "±∞"
         why = "odd degree" if bound.degree % 2 else "even degree, negative leading coefficient"
         st.say("Bounded below? No: ", *part, f" has degree {bound.degree} and leading "
                "coefficient ", short(bound.leading), ", so ", F, " falls without bound as ",
