@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from examsolve.kinds.error_surface.curvature import curvature
 from examsolve.kinds.error_surface.polynomial import Polynomial
 
 BOUNDED, UNBOUNDED, UNKNOWN = "bounded", "unbounded", "unknown"
@@ -77,9 +78,9 @@ def _quadratic(f: Polynomial, gens, hessian: sympy.Matrix, has_stationary: bool)
     minors = tuple((idx, hessian.extract(list(idx), list(idx)).det())
                    for size in range(1, n + 1) for idx in itertools.combinations(range(n), size))
     if any(m < 0 for _, m in minors):
-        eigen = min(hessian.eigenvals(multiple=True), key=lambda v: float(sympy.N(v)))
-        return Boundedness(UNBOUNDED, "quadratic", negative=sympy.nsimplify(eigen),
-                           minors=minors)
+        # the smallest eigenvalue, exact where it is a real radical (else to 50 digits)
+        eigen = curvature(hessian).eigenvalues[0]
+        return Boundedness(UNBOUNDED, "quadratic", negative=eigen, minors=minors)
     if has_stationary:
         return Boundedness(BOUNDED, "quadratic", minors=minors)
     b = sympy.Matrix([_rational(f.as_dict().get(tuple(int(i == j) for j in range(n)), 0))

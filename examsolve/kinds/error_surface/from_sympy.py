@@ -65,6 +65,8 @@ def exactly_shown(e: sympy.Expr) -> bool:
     """Whether the exact form is worth printing: rational, or a short radical expression."""
     if e.is_Rational:
         return True
+    if e.has(sympy.Float):
+        return False  # already a decimal (a root known to 50 digits)
     return e.is_real is True and not e.has(sympy.CRootOf) and \
         sympy.count_ops(e) <= MAX_EXACT_OPS
 

@@ -262,3 +262,14 @@ def test_every_point_is_a_zero_of_the_gradient_and_the_list_is_sorted():
     for p in points:
         assert all(abs(float(sympy.diff(f, x).subs(dict(zip(xs, p))))) < 1e-9 for x in xs)
     assert list(itertools.chain(*points)) != []
+
+
+def test_an_indefinite_quadratic_in_three_variables_is_unbounded():
+    """H's eigenvalues are roots of an irreducible cubic (sympy writes them with i); the
+    negative one is found to 50 digits, and numpy agrees that H is indefinite."""
+    function = "3*z**2 + 2*y + 3*y*z + 3*x*y + x**2"
+    got = run(function, ("x", "y", "z"), "lr: 0.1\n")
+    assert got["minimum"] is None and got["argmin"] is None
+    lam = np.linalg.eigvalsh(oracle_hessian(function, ("x", "y", "z"), (0, 0, 0)))
+    assert lam[0] < 0 < lam[-1]
+    assert float(got["lr_max"]) == pytest.approx(2 / lam[-1])
