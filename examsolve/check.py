@@ -47,6 +47,8 @@ def expected_value(node: SpecNode) -> object:
         return text
     if node.is_scalar:
         return node.number()
+    if node.is_sequence and not node.node.value:
+        return ()  # an empty list: "no points", as error-surface answers stationary
     if node.is_sequence:
         return _grid_array(node)
     raise node.error(f"expected a number, a list or a word, got {node.type_name}")

@@ -158,6 +158,10 @@ def value_expr(value: AnswerValue) -> Expr:
         from examsolve.mathmodel import Text
 
         return Text(value if isinstance(value, str) else "true" if value else "false")
+    if value == ():  # an empty list (no stationary points): no matrix to draw
+        from examsolve.mathmodel import Text
+
+        return Text("[]")
     if isinstance(value, tuple):
         arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
                                          else (len(value[0]),)), dtype=object)

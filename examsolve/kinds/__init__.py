@@ -33,6 +33,7 @@ KINDS: dict[str, str] = {
     "complexity-curve": "examsolve.kinds.complexity_curve",
     "perceptron": "examsolve.kinds.perceptron",
     "architecture": "examsolve.kinds.architecture",
+    "error-surface": "examsolve.kinds.error_surface",
 }
 
 

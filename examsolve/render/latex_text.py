@@ -116,7 +116,7 @@ def escape_text(text: str, code: bool = False, before: str = "") -> str:
             out.append(specials[c])
         elif c in "\"'" and not code:
             out.append(_quote(text, i, before))
-        elif c.isascii() or c in "\ue000\ue001":  # the second: a Para's math placeholders
+        elif c.isascii():
             out.append(c)
         elif c in _TEXT_SYMBOLS:
             out.append(_TEXT_SYMBOLS[c])

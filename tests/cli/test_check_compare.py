@@ -49,3 +49,11 @@ def test_expected_block_string_is_a_matrix():
     assert expected_value(node["a"]).tolist() == [[1, 2], [3, 4]]
     assert expected_value(node["b"]).tolist() == [[Fraction(1, 4)], [None]]
     assert expected_value(node["c"]) == "two words"
+
+
+def test_an_empty_expected_list_matches_only_an_empty_answer():
+    node = compose_text("a: []\n", "t.yaml")
+    assert expected_value(node["a"]) == ()
+    assert compare(expected_value(node["a"]), (), 1e-4)[0]
+    assert not compare(expected_value(node["a"]), ((1, 2),), 1e-4)[0]
+    assert not compare(expected_value(node["a"]), None, 1e-4)[0]

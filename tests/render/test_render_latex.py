@@ -438,3 +438,13 @@ def test_an_answer_too_wide_to_break_is_set_smaller(tmp_path):
     if pdflatex_reason() is None:
         log = compile_latex(render_document([(d.build(), None)], standalone=True), tmp_path)
         assert overfull(log) == []
+
+
+def test_inline_math_parts_are_typeset_in_prose():
+    """A paragraph's math part reaches LaTeX as \\(…\\), not as its escaped placeholder."""
+    d = DerivationBuilder("demo", "Inline")
+    d.step("One").say("where every partial derivative is 0, ",
+                      m.eq(m.Sym("∇f"), m.Num(Fraction(0))), ", and x_2 stays")
+    tex = render_derivation(d.build())
+    assert r"where every partial derivative is 0, \(\nabla f = 0\), and" in tex
+    assert "[U+E" not in tex
