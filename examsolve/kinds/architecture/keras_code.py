@@ -11,7 +11,7 @@ import ast
 import difflib
 
 from examsolve.kinds.architecture.layers import Layer, Stack, Value, Where
-from examsolve.kinds.architecture.literals import CodeText, bind, dotted, literal
+from examsolve.kinds.architecture.literals import CodeText, bind, dotted
 
 _CONV = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
          "groups", "activation", "use_bias")

@@ -332,8 +332,6 @@ def _cell_count(v) -> Expr | str:  # type: ignore[no-untyped-def]
     return v.expr
 
 
-__all__ = ["conventions", "layers_step", "receptive_step", "summary_step", "rel"]
-
 
 def unknowns_step(d: DerivationBuilder, spec, a: Analysis, found) -> None:  # type: ignore[no-untyped-def]
     """The constraints as equations in the unknowns, then every whole solution."""

@@ -16,7 +16,7 @@ from typing import Callable
 from examsolve.errors import SpecError
 from examsolve.mathmodel import Add, Call, Div, Expr, Mul, Num, Paren, Sym, Text, eq
 from examsolve.kinds.architecture import counts, shapes
-from examsolve.kinds.architecture.layers import ACTIVATIONS, Layer, Unknown, Value, Where
+from examsolve.kinds.architecture.layers import ACTIVATIONS, Layer, Unknown, Value
 from examsolve.kinds.architecture.symbolic import (Dim, Env, Formula, evaluate, exact_div,
                                                    is_known, names_of, product, shown, total,
                                                    unknown)
@@ -560,10 +560,6 @@ def shape_text(shape: Shape) -> str:
     from examsolve.kinds.architecture.notation import shape_text as text
 
     return text(shape)
-
-
-def sym_of(name: str) -> Expr:
-    return Sym(name)
 
 
 def all_results(results: list[LayerResult]) -> list[LayerResult]:

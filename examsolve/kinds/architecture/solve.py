@@ -7,7 +7,7 @@ from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.mathmodel import Num, Text, eq
 from examsolve.kinds.architecture.analysis import Analysis, analyse
 from examsolve.kinds.architecture.spec import ArchSpec
-from examsolve.kinds.architecture.symbolic import SymDim, is_known
+from examsolve.kinds.architecture.symbolic import is_known
 
 # Answers boxed at the end; the per-layer ones are listed after them, unboxed.
 BOXED = ("output", "params", "trainable", "non_trainable", "macs", "consistent")
@@ -72,5 +72,3 @@ def _display(key: str, value: object):  # type: ignore[no-untyped-def]
         return eq(Text(key), Text("(" + ", ".join(str(v) for v in value) + ")"))
     return eq(Text(key), Text(grouped(value)) if value >= 10_000 else Num(value))  # type: ignore
 
-
-__all__ = ["solve", "SymDim"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from examsolve.errors import SpecError
 from examsolve.problem import Common
 from examsolve.spec import NAME_RE, SpecNode
-from examsolve.kinds.architecture.layers import (ACTIVATIONS, BLOCKS, OPTIONS, REQUIRED, Layer,
+from examsolve.kinds.architecture.layers import (BLOCKS, OPTIONS, REQUIRED, Layer,
                                                  Stack, Unknown, Value, Where, canonical_layer,
                                                  canonical_option, layer_hint, option_hint,
                                                  option_minimum)
@@ -305,5 +305,3 @@ def _constraints(node: SpecNode | None) -> tuple[Constraint, ...]:
             out.append(Constraint(key.strip(), value.integer(minimum=0), where))
     return tuple(out)
 
-
-__all__ = ["ACTIVATIONS", "ArchSpec", "Constraint", "load"]
