@@ -108,7 +108,7 @@ def test_code_matches_running_it(code, shape, long):
     model, out = run_code(code, shape, long)
     assert got["output"] == out
     assert got["params"] == sum(p.numel() for p in model.parameters())
-    assert got["consistent"] == "true"
+    assert got["consistent"] is True
     for name, sub in model.named_children():
         if not name.isdigit() and f"params[{name}]" in got:
             assert got[f"params[{name}]"] == sum(p.numel() for p in sub.parameters()), name
@@ -144,7 +144,7 @@ def test_code_and_yaml_give_the_same_answers(code, shape, layers):
 def test_a_wrong_in_features_is_a_warning_with_the_fix():
     d = solve(load_string(spec(LENET, [3, 36, 36])))
     got = d.answer_map()
-    assert got["consistent"] == "false"
+    assert got["consistent"] is False
     assert d.warnings == ("fc1 expects 400 inputs; the torch.flatten(x, 1) gives 576: write "
                           "`nn.Linear(16 * 6 * 6, 120)`",)
     # the counts are those of the modules the code builds (torch agrees: it never runs them)
