@@ -334,6 +334,31 @@ def _report_errors(errors) -> None:  # type: ignore[no-untyped-def]
 
 
 @app.command()
+def grade(
+    spec: Path = typer.Argument(..., help="The spec the students answered."),
+    submissions: Path = typer.Argument(..., help="A folder of answer files, one per student."),
+    csv_file: Optional[Path] = typer.Option(None, "--csv", help="Write the marks to FILE."),
+    debug: bool = DebugOption,
+) -> None:
+    """Mark a folder of students' answer files; one CSV row per student (points: from the
+    spec's `points`, else one per answer), with each one's first wrong step."""
+    from examsolve.grading import grade as grade_all, marks_csv
+    from examsolve.problem import load, solve
+
+    with _boundary(debug):
+        if not submissions.is_dir():
+            raise UsageError(f"{submissions} is not a folder of answer files")
+        problem = load(spec)
+        scheme, grades = grade_all(problem, _quietly(solve, problem), submissions)
+        _write(marks_csv(scheme, grades), csv_file)
+    for g in grades:
+        if g.error:
+            _stderr().print(f"examsolve: {g.error}", markup=False)
+    raise typer.Exit(int(ExitStatus.BAD_INPUT if any(g.error for g in grades)
+                         else ExitStatus.OK))
+
+
+@app.command()
 def new(
     kind: str = typer.Argument(..., help="A kind from `examsolve kinds`."),
     output: Optional[Path] = typer.Option(
