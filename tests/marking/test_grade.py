@@ -28,7 +28,7 @@ def torch_answers():
     p2 = torch.sigmoid(W2 @ h)
     L = -torch.log(p1[0, 0]) - torch.log(1 - p2[0, 0])
     L.backward()
-    return float(L), W.grad.tolist(), [float(v) for v in p1.detach().reshape(-1)]
+    return float(L.detach()), W.grad.tolist(), [float(v) for v in p1.detach().reshape(-1)]
 
 
 def test_grade_writes_one_row_per_student(tmp_path):
