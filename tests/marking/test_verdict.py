@@ -159,3 +159,16 @@ def test_cli_bad_answers_are_one_line_errors(tmp_path):
     assert result.exit_code == 2 and "expected a mapping" in result.stderr
     result = _cli(ROOT / "problems", "--answers", listed)
     assert result.exit_code == 2 and "one SPEC file" in result.stderr
+
+
+def test_a_kind_without_marking_points_only_at_an_equation_that_ends_in_the_value():
+    """softmax-regression shows the direct code's p = [nan 0 nan] before the robust p; the
+    pointer must be the robust one (numpy's own softmax, written here, is the value)."""
+    problem = load(ROOT / "problems" / "4-softmax-overflow.yaml")
+    s = np.array([710.0, 705.0, 715.0])
+    p = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
+    text = yaml.safe_dump({"p": [f"{v:.4g}" for v in (p[0], p[1] * 300, p[2])]})
+    verdict = mark(problem, solve(problem), read_answers(text=text, file="mine.yaml"))
+    (row,) = verdict.rows
+    assert row.status == "wrong" and row.reason.startswith("p[2]: ")
+    assert row.heading.startswith("The robust computation")
