@@ -258,9 +258,17 @@ def kinds(debug: bool = DebugOption) -> None:
 def check(
     paths: Optional[List[Path]] = typer.Argument(
         None, help="Spec files or folders (default: ./problems, else the installed examples)."),
+    answers: Optional[Path] = typer.Option(
+        None, "--answers", help="A student's answers (YAML `key: value`) to mark against "
+                                "one SPEC, in computation order, with the first wrong step."),
+    as_json: bool = typer.Option(False, "--json", help="With --answers: the verdict as JSON."),
     debug: bool = DebugOption,
 ) -> None:
-    """Solve every spec with `expected` answers and compare; exit 1 on any mismatch."""
+    """Solve every spec with `expected` answers and compare; exit 1 on any mismatch.
+
+    With --answers FILE: mark a student's answers against one spec instead."""
+    if answers is not None or as_json:
+        _check_student(paths or [], answers, as_json, debug)
     from examsolve.check import CheckReport, check as check_answers
     from examsolve.problem import load, solve, spec_files
     from examsolve.render import check_table
@@ -283,6 +291,33 @@ def check(
     raise typer.Exit(int(max(status, report.status)))
 
 
+def _check_student(paths: List[Path], answers: Optional[Path], as_json: bool,
+                   debug: bool) -> None:
+    """`check SPEC --answers FILE [--json]`: the verdict; exit 1 when an answer is wrong."""
+    from examsolve.problem import load, solve
+    from examsolve.verdict import check_answers
+
+    with _boundary(debug):
+        if answers is None:
+            raise UsageError("--json goes with --answers FILE")
+        if len(paths) != 1 or paths[0].is_dir():
+            raise UsageError("--answers marks one spec: give one SPEC file")
+        problem = load(paths[0])
+    with _boundary(debug, answers):
+        verdict = check_answers(problem, _quietly(solve, problem), answers)
+    if as_json:
+        import json
+
+        from examsolve.render.verdict import to_json
+
+        sys.stdout.write(json.dumps(to_json(verdict), indent=2, ensure_ascii=False) + "\n")
+    else:
+        from examsolve.render.verdict import render
+
+        render(verdict, _stdout())
+    raise typer.Exit(int(ExitStatus.FAILED if verdict.first_wrong else ExitStatus.OK))
+
+
 def _attempt(debug: bool, file: Path, action, *args):  # type: ignore[no-untyped-def]
     """`action(*args)` inside the error boundary for `file`: (its result, OK), or (None, the
     exit status) after the error was reported, so the next spec still runs."""
@@ -296,6 +331,31 @@ def _attempt(debug: bool, file: Path, action, *args):  # type: ignore[no-untyped
 def _report_errors(errors) -> None:  # type: ignore[no-untyped-def]
     for error in errors:
         _stderr().print(f"examsolve: {error}", markup=False)
+
+
+@app.command()
+def grade(
+    spec: Path = typer.Argument(..., help="The spec the students answered."),
+    submissions: Path = typer.Argument(..., help="A folder of answer files, one per student."),
+    csv_file: Optional[Path] = typer.Option(None, "--csv", help="Write the marks to FILE."),
+    debug: bool = DebugOption,
+) -> None:
+    """Mark a folder of students' answer files; one CSV row per student (points: from the
+    spec's `points`, else one per answer), with each one's first wrong step."""
+    from examsolve.grading import grade as grade_all, marks_csv
+    from examsolve.problem import load, solve
+
+    with _boundary(debug):
+        if not submissions.is_dir():
+            raise UsageError(f"{submissions} is not a folder of answer files")
+        problem = load(spec)
+        scheme, grades = grade_all(problem, _quietly(solve, problem), submissions)
+        _write(marks_csv(scheme, grades), csv_file)
+    for g in grades:
+        if g.error:
+            _stderr().print(f"examsolve: {g.error}", markup=False)
+    raise typer.Exit(int(ExitStatus.BAD_INPUT if any(g.error for g in grades)
+                         else ExitStatus.OK))
 
 
 @app.command()

@@ -109,13 +109,18 @@ class Node:
         return f"Node({self.name or self.op}, {self.shape})"
 
 
-def backward(ctx: Context, loss: Node) -> None:
+def backward(ctx: Context, loss: Node, override: dict[int, np.ndarray] | None = None) -> None:
     """∂loss/∂node for every node the loss depends on (node.grad), and each consumer's
-    contribution to its children (node.contribs)."""
+    contribution to its children (node.contribs). `override` (node index → gradient) replaces
+    a node's gradient once it is complete, before it flows on: a student's own ∂L/∂h, so
+    the gradients behind it are the ones their value implies."""
     for node in ctx.nodes:
         node.grad, node.contribs, node.plain, node.through = None, (), None, None
     loss.grad = loss.plain = ctx.full(loss.shape, 1)
     for node in reversed(ctx.nodes[: loss.index + 1]):
+        if override is not None and node.index in override:
+            node.grad = node.plain = override[node.index]
+            node.through = None
         if node.grad is None or not node.children:
             continue
         if node.through is None:

@@ -51,9 +51,12 @@ def to_float(mx: Matrix) -> np.ndarray:
 
 
 def evaluate(leaves: tuple[str, ...], lines: tuple[Line, ...], values: dict[str, np.ndarray],
-             ctx: eng.Context, perturb: tuple[str, int, float] | None = None) -> Evaluation:
+             ctx: eng.Context, perturb: tuple[str, int, float] | None = None,
+             substitute: dict[str, np.ndarray] | None = None) -> Evaluation:
     """Run the model. `perturb` = (name, flat index, δ) adds δ to one entry of a line's value
-    (finite differences; a given or parameter is perturbed in `values` by the caller)."""
+    (finite differences; a given or parameter is perturbed in `values` by the caller).
+    `substitute` replaces whole line values (a student's own h, to carry their error
+    forward: every later line reads the substituted value)."""
     ev = Evaluation(ctx)
     for name in leaves:
         ev.named[name] = eng.leaf(ctx, values[name], name)
@@ -66,6 +69,9 @@ def evaluate(leaves: tuple[str, ...], lines: tuple[Line, ...], values: dict[str,
             node.value = node.value.copy()  # the node's children may share its array
             node.value.reshape(-1)[perturb[1]] += perturb[2]
             node.info["perturbed"] = True  # a fused loss must read the value, not the score
+        if substitute is not None and line.name in substitute:
+            node.value = substitute[line.name]
+            node.info["perturbed"] = True
         node.name = line.name
         ev.named[line.name] = node
     return ev

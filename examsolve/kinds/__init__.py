@@ -16,6 +16,8 @@ first use, so `examsolve run` pays start-up only for the kind it solves.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -57,6 +59,23 @@ def load(name: str, node: SpecNode, common: Common) -> Any:
 def solve(name: str, spec: Any) -> Derivation:
     """Solve a loaded spec of kind `name` (the kind's `solve.solve`: pure, no printing)."""
     return importlib.import_module(f"{KINDS[name]}.solve").solve(spec)
+
+
+def summaries() -> dict[str, str]:
+    """Every kind and its one line on what it solves (`examsolve kinds`)."""
+    return {name: kind(name).SUMMARY for name in KINDS}
+
+
+class _CallableRegistry(types.ModuleType):
+    """`examsolve.kinds` is this package (Python binds a subpackage to its parent's
+    attribute on import), and the Python API promises `examsolve.kinds()` → summaries; so
+    calling the package is calling `summaries`."""
+
+    def __call__(self) -> dict[str, str]:
+        return summaries()
+
+
+sys.modules[__name__].__class__ = _CallableRegistry
 
 
 def template(name: str) -> Traversable:

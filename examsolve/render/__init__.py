@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from examsolve.render.suffixes import FIGURE_FORMATS  # re-exported: the CLI reads it here
+
 
 class Format(str, Enum):
     """Output formats of `examsolve run` (a str Enum so typer validates the choice)."""
@@ -13,6 +15,7 @@ class Format(str, Enum):
     json = "json"
     markdown = "markdown"
     latex = "latex"
+    html = "html"
 
     @classmethod
     def from_suffix(cls, suffix: str) -> "Format | None":
@@ -21,11 +24,10 @@ class Format(str, Enum):
 
 
 _SUFFIXES = {".md": Format.markdown, ".markdown": Format.markdown, ".tex": Format.latex,
-             ".latex": Format.latex, ".json": Format.json, ".txt": Format.rich}
+             ".latex": Format.latex, ".json": Format.json, ".txt": Format.rich,
+             ".html": Format.html, ".htm": Format.html}
 
 
-# `examsolve run SPEC -o FILE` with one of these draws the derivation's charts (figure.py).
-FIGURE_FORMATS = (".svg", ".png", ".pdf")
 
 
 def document(fmt: Format, items: list, answers_only: bool = False, standalone: bool = False,
@@ -50,6 +52,10 @@ def document(fmt: Format, items: list, answers_only: bool = False, standalone: b
         from examsolve.render import markdown
 
         return markdown.render_document(items, answers_only)
+    if fmt is Format.html:
+        from examsolve.render import html
+
+        return html.render_document(items, answers_only)
     if fmt is Format.latex:
         from examsolve.render import latex
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from examsolve.chart import Chart, log10
 from examsolve.derivation import Derivation, Figure
 from examsolve.errors import UsageError
-from examsolve.render import FIGURE_FORMATS
+from examsolve.render.suffixes import FIGURE_FORMATS
 _STYLES = {"o": "o-", "x": "x-", "•": ".-", "@": "s--", "+": "P:", "*": "*:"}
 
 
