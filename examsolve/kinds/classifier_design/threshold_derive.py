@@ -310,4 +310,3 @@ def _answers(d: DerivationBuilder, spec: ThresholdSpec, net: ThresholdNet, prove
         # Per unit, for check and JSON: the units table shows them already.
         d.answer(f"w[{u.name}]", u.weights, boxed=False, listed=False)
         d.answer(f"b[{u.name}]", u.bias, boxed=False, listed=False)
-        d.answer(f"inputs[{u.name}]", u.inputs, boxed=False, listed=False)

@@ -15,7 +15,21 @@ from examsolve.problem import load_string, solve
 
 
 def spec(body: str) -> dict:
-    return solve(load_string("kind: classifier-design\ntitle: t\n" + body)).answer_map()
+    """The answers, plus each unit's inputs (the wiring the units table prints) for the
+    forward passes below."""
+    from examsolve.kinds.classifier_design.threshold_derive import _build, _rows
+    from examsolve.kinds.classifier_design.hull import hulls_meet
+
+    problem = load_string("kind: classifier-design\ntitle: t\n" + body)
+    answers = solve(problem).answer_map()
+    rows = _rows(problem.spec)
+    meet = None if problem.spec.function == "region" else hulls_meet(
+        [x for x, _ in rows], [1 if t == 1 else -1 for _, t in rows])
+    net, _, _ = _build(problem.spec, rows, meet)
+    for u in net.units:
+        assert answers[f"w[{u.name}]"] == u.weights and answers[f"b[{u.name}]"] == u.bias
+        answers[f"inputs[{u.name}]"] = u.inputs
+    return answers
 
 
 def act(z: np.ndarray, kind: str, at_zero: int) -> np.ndarray:
