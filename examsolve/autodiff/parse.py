@@ -85,10 +85,25 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = 
     "cross_entropy": (("s",), (("cls", REQUIRED),)),
     "bce": (("p", "y"), ()),
     "mse": (("yhat", "y"), ()),
+    **{name: (("x",), ()) for name in ("sqrt", "abs", "square")},
+    "log": (("x",), (("base", None),)),
+    "maximum": (("a", "b"), ()),
+    "minimum": (("a", "b"), ()),
+    "leaky_relu": (("x",), (("slope", Fraction(1, 100)),)),
+    "elu": (("x",), (("alpha", Fraction(1)),)),
+    "softplus": (("x",), (("beta", Fraction(1)),)),
+    "step": (("x",), (("at_zero", Fraction(1)),)),
+    "sign": (("x",), (("at_zero", Fraction(1)),)),
 }
+# Options that are numbers (not whole-number sizes): log's base, the activations' constants.
+NUMBER_OPTIONS = ("base", "slope", "alpha", "beta", "at_zero")
+# Ops applied entry by entry: the result has the first operand's shape.
+ELEMENTWISE = ("neg", "relu", "sigmoid", "tanh", "exp", "log", "logb", "sqrt", "abs", "pow",
+               "leaky_relu", "elu", "softplus", "step", "sign")
 # Tensor parameters that may be left out (a conv's bias defaults to 0).
 OPTIONAL_TENSORS = {("conv1d", "b"), ("conv2d", "b")}
-BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul"}
+BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul",
+          ast.Div: "div"}
 _LINE_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)$", re.S)
 
 
@@ -163,6 +178,8 @@ class _Reader:
             if isinstance(inner, Const):
                 return Const(-inner.value, self.text(node))
             return Apply("neg", (inner,), (), self.text(node))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self.power(node)
         if isinstance(node, ast.BinOp) and type(node.op) in BINOPS:
             return Apply(BINOPS[type(node.op)], (self.expr(node.left), self.expr(node.right)),
                          (), self.text(node))
@@ -171,8 +188,17 @@ class _Reader:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             return self.call(node)
         raise _LineError(f"`{self.text(node)}` is not supported ({_construct(node)}); a model "
-                         "line uses names, numbers, + - * @, unary −, .T and calls of: "
+                         "line uses names, numbers, + - * / ** @, unary −, .T and calls of: "
                          + ", ".join(SIGNATURES))
+
+    def power(self, node: ast.BinOp) -> Apply:
+        """x ** n with a number n (a power of a tensor by a tensor has no exam use)."""
+        exponent = self.expr(node.right)
+        if not isinstance(exponent, Const):
+            raise _LineError(f"`{self.text(node)}`: the exponent must be a number, got "
+                             f"`{self.text(node.right)}`")
+        return Apply("pow", (self.expr(node.left),), (("exponent", exponent.value),),
+                     self.text(node))
 
     def call(self, node: ast.Call) -> Apply:
         op = node.func.id  # type: ignore[attr-defined]
@@ -212,7 +238,11 @@ class _Reader:
             opts.append((key, self.option(op, key, bound[key], args)))
         if op == "bce":
             self.check_target(args[1], bound["y"])
-        return Apply(op, tuple(args), tuple(opts), self.text(node))
+        if op == "square":  # square(x) is x ** 2, written x²
+            return Apply("pow", tuple(args), (("exponent", Fraction(2)),), self.text(node))
+        if op == "log" and dict(opts)["base"] is not None:
+            return Apply("logb", tuple(args), tuple(opts), self.text(node))
+        return Apply(op, tuple(args), tuple(opts) if op != "log" else (), self.text(node))
 
     def check_target(self, target: Node_, node: ast.AST) -> None:
         """bce's y is a label: a number or a given value, every entry in [0, 1]."""
@@ -233,6 +263,8 @@ class _Reader:
         """A non-tensor argument: a class, a padding or a whole number."""
         if key == "cls":
             return self.class_index(op, node, args[0])
+        if key in NUMBER_OPTIONS:
+            return self.number_option(op, key, node)
         if key == "padding" and isinstance(node, ast.Constant) and isinstance(node.value, str):
             if node.value not in ("valid", "same"):
                 raise _LineError(f"padding must be \"valid\", \"same\" or a whole number, got "
@@ -245,6 +277,19 @@ class _Reader:
         if value > MAX_OPTION:  # an exam network never needs more; a typo would hang the run
             raise _LineError(f"{op}: {key} must be at most {MAX_OPTION}, got {value}")
         return value
+
+    def number_option(self, op: str, key: str, node: ast.AST) -> Fraction:
+        """A constant of the function: a number written in the line (log's base > 0 and ≠ 1,
+        elu's α and softplus's β > 0)."""
+        value = self.expr(node)
+        if not isinstance(value, Const):
+            raise _LineError(f"{op}: {key} must be a number, got `{self.text(node)}`")
+        v = value.value
+        if key == "base" and (v <= 0 or v == 1):
+            raise _LineError(f"log: the base must be a positive number other than 1, got {v}")
+        if key in ("alpha", "beta") and v <= 0:
+            raise _LineError(f"{op}: {key} must be positive, got {v}")
+        return v
 
     def whole_number(self, node: ast.AST) -> int | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, int) and \
@@ -326,13 +371,13 @@ def op_shape(node: Apply, shapes: list[Shape]) -> Shape:
     """The shape of node's result, or _LineError naming the operands and their shapes."""
     op = node.op
     texts = [a.text for a in node.args]
-    if op in ("add", "sub", "mul"):
+    if op in ("add", "sub", "mul", "div", "maximum", "minimum"):
         a, b = shapes
         if a == b or b == (1, 1):
             return a
         if a == (1, 1):
             return b
-        sign = {"add": "+", "sub": "−", "mul": "*"}[op]
+        sign = {"add": "+", "sub": "−", "mul": "*", "div": "/"}.get(op, ",")
         raise _LineError(f"`{node.text}`: cannot combine {texts[0]} ({shape_text(a)}) {sign} "
                          f"{texts[1]} ({shape_text(b)}): elementwise operands need the same "
                          "shape (or one is a single number)")
@@ -345,7 +390,7 @@ def op_shape(node: Apply, shapes: list[Shape]) -> Shape:
         return (a[0], b[1])
     if op == "transpose":
         return (shapes[0][1], shapes[0][0])
-    if op in ("neg", "relu", "sigmoid", "tanh", "exp", "log"):
+    if op in ELEMENTWISE:
         return shapes[0]
     if op == "softmax":
         if not _is_vector(shapes[0]):

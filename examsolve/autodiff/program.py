@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from examsolve.autodiff import engine as eng
+from examsolve.autodiff import functions as fn
 from examsolve.autodiff import nn
 from examsolve.autodiff.parse import LOSSES, Apply, Const, Line, Node_, Ref
 
@@ -97,6 +98,24 @@ def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
         return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
     if op in ("bce", "mse"):
         return getattr(nn, op)(ctx, *args)
+    if op in ("div", "sqrt"):
+        return getattr(fn, op)(ctx, *args)
+    if op == "pow":
+        return fn.power(ctx, args[0], opt["exponent"])
+    if op == "abs":
+        return fn.abs_(ctx, args[0])
+    if op in ("maximum", "minimum"):
+        return fn.extreme(ctx, *args, larger=op == "maximum")
+    if op == "logb":
+        return fn.log_base(ctx, args[0], opt["base"])
+    if op == "leaky_relu":
+        return fn.leaky_relu(ctx, args[0], opt["slope"])
+    if op == "elu":
+        return fn.elu(ctx, args[0], opt["alpha"])
+    if op == "softplus":
+        return fn.softplus(ctx, args[0], opt["beta"])
+    if op in ("step", "sign"):
+        return fn.jump(ctx, args[0], opt["at_zero"], signed=op == "sign")
     function = {"sum": eng.sum_}.get(op) or getattr(eng, op)
     return function(ctx, *args)
 

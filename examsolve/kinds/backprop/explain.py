@@ -88,6 +88,9 @@ class Explainer:
             step.say(f"The network holds {total:,} numbers, so the work is done in float64 "
                      "(exact fractions would be slow); big matrices are shown summarised. "
                      + count)
+        if self.spec.loss is None:
+            step.say("The problem asks for the forward pass only (no loss), so nothing is "
+                     "differentiated: there is no backward pass and no gradient check.")
         heads = self.heads()
         for line in self.spec.lines:
             if contains_loss(line.expr):
@@ -354,7 +357,8 @@ class Explainer:
             val = self.ev.named[line.name].value
             d.answer(line.name, answer_of(val),
                      m.eq(symbol(line.name), value(val)),
-                     boxed=line.name == self.spec.loss or line.name in outputs)
+                     boxed=line.name == self.spec.loss or line.name in outputs or
+                     (self.spec.loss is None and line is self.spec.lines[-1]))
             if line.name in self.predictions:  # the answer to "give the prediction"
                 guess = self.predictions[line.name]
                 d.answer(f"prediction({line.name})", guess.value, guess.boxed)
@@ -399,14 +403,19 @@ def _zeros(n: int) -> str:
 
 
 def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
-            alternative: OtherConvention | None, check: FiniteDifferenceCheck,
+            alternative: OtherConvention | None, check: FiniteDifferenceCheck | None,
             plain: dict[str, np.ndarray] | None = None) -> Derivation:
+    """The derivation; a forward-only spec (no loss) stops after the forward pass (and the
+    loss terms it computes), with no backward pass and no self-check (check is None)."""
     common = spec.common
     d = DerivationBuilder(common.kind, common.title, common.statement, common.source)
     ex = Explainer(spec, ev)
     ex.forward(d)
     losses = LossWriter(spec, ex.display, ex.node, ex.class_text)
     backward = 3 if losses.write(d) else 2  # the backward step's number
+    if spec.loss is None or check is None:
+        ex.answers(d, grads)
+        return d.build()
     BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text, backward).write()
     ex.relu_zeros(d, alternative, backward + 1)
     ex.self_check(d, check, plain)

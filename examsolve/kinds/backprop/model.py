@@ -28,7 +28,7 @@ class BackpropSpec:
     parameters: tuple[tuple[str, Matrix], ...]
     classes: tuple[tuple[str, tuple[str, ...]], ...]
     lines: tuple[Line, ...]
-    loss: str
+    loss: str | None  # None: a forward pass only
     wrt: tuple[str, ...]
     relu_grad_at_zero: int
 

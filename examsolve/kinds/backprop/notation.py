@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from fractions import Fraction
 from typing import Callable
 
 import numpy as np
@@ -24,7 +25,10 @@ _SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_([A-Za-z0-9]+)$")
 FUNCTION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "exp": "exp", "log": "log",
                   "softmax": "softmax", "sum": "sum", "mean": "mean", "conv1d": "conv1D",
                   "conv2d": "conv2D", "maxpool1d": "maxpool1D", "maxpool2d": "maxpool2D",
-                  "nll": "nll", "bce": "bce", "cross_entropy": "cross_entropy", "mse": "mse"}
+                  "nll": "nll", "bce": "bce", "cross_entropy": "cross_entropy", "mse": "mse",
+                  "sqrt": "sqrt", "abs": "abs", "maximum": "max", "minimum": "min",
+                  "leaky_relu": "LeakyReLU", "elu": "ELU", "softplus": "softplus",
+                  "step": "step", "sign": "sign"}
 
 
 def symbol(name: str) -> m.Sym:
@@ -139,6 +143,14 @@ def expr_display(expr: Node_, values: dict[str, np.ndarray] | None = None,
             return m.Mul(tuple(args), "·")
         if op == "transpose":
             return m.Transpose(args[0])
+        if op == "div":
+            return m.Div(args[0], args[1])
+        if op == "pow":
+            base = args[0] if isinstance(args[0], (m.Sym, m.Num, m.Call)) and not (
+                isinstance(args[0], m.Num) and args[0].value < 0) else m.Paren(args[0])
+            return m.Pow(base, m.num(e.option("exponent")))
+        if op == "logb":
+            return m.Call(f"log_{format_number(e.option('base'))}", tuple(args))
         extra = _options(e, class_text)
         if op in ("conv1d", "conv2d") and isinstance(e.args[2], Const) and e.args[2].value == 0:
             args = args[:2]  # the default bias, 0, as the model line leaves it out
@@ -164,6 +176,11 @@ def _options(e: Apply, class_text: Callable[[Apply], str] | None) -> tuple[m.Exp
             out.append(m.Text(f"size={val}"))
         elif key == "stride" and val is not None and e.op.startswith("maxpool"):
             out.append(m.Text(f"stride={val}"))
+        elif key in ("slope", "alpha", "beta") and val != (Fraction(1, 100) if key == "slope"
+                                                           else 1):
+            out.append(m.num(val))
+        elif key == "at_zero" and val != 1:
+            out.append(m.Text(f"at_zero={format_number(val)}"))
     return tuple(out)
 
 

@@ -54,18 +54,8 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         line = Line(line.name, line.expr, line.text, item.line, item.path, line.shape)
         lines.append(line)
         shapes[line.name], kinds[line.name] = line.shape, "line"
-    loss = lines[-1].name
-    if "loss" in node:
-        loss = node["loss"].name()
-        if kinds.get(loss) != "line":
-            raise node["loss"].error(f"the loss must be a name assigned in `model`, got "
-                                     f"'{loss}'{_hint(loss, [ln.name for ln in lines])}")
-    if shapes[loss] != (1, 1):
-        where = next(ln for ln in lines if ln.name == loss)
-        raise node["model"].error(f"the loss {loss} must be a single number, it is "
-                                  f"{shape_text(shapes[loss])} (line: {where.text})",
-                                  line=where.line, path=where.path)
-    wrt = _wrt(node, kinds, parameters)
+    loss = _loss(node, lines, kinds, shapes)
+    wrt = _wrt(node, kinds, parameters) if loss is not None else ()
     for name, names in classes:
         if name not in shapes:
             raise node["classes"][name].error(f"`{name}` is not a name in the model"
@@ -84,6 +74,32 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         if relu0 not in (0, 1):
             raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
     return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0)
+
+
+def _loss(node: SpecNode, lines: list, kinds: dict[str, str],
+          shapes: dict) -> str | None:
+    """The line whose gradients are derived: `loss:` names it, else the last line when it is
+    a single number. `loss: none`, or a last line that is not a single number and no `loss`,
+    makes the problem forward-only (None): evaluated, not differentiated."""
+    from examsolve.autodiff.parse import shape_text
+
+    if "loss" not in node:
+        last = lines[-1].name
+        return last if shapes[last] == (1, 1) else None
+    if node["loss"].is_null or (node["loss"].is_scalar and
+                                str(node["loss"].node.value).strip().lower() == "none"):
+        return None
+    loss = node["loss"].name()
+    if kinds.get(loss) != "line":
+        raise node["loss"].error(f"the loss must be a name assigned in `model`, got '{loss}'"
+                                 f"{_hint(loss, [ln.name for ln in lines])} (or `none` for "
+                                 "a forward pass only)")
+    if shapes[loss] != (1, 1):
+        where = next(ln for ln in lines if ln.name == loss)
+        raise node["model"].error(f"the loss {loss} must be a single number, it is "
+                                  f"{shape_text(shapes[loss])} (line: {where.text})",
+                                  line=where.line, path=where.path)
+    return loss
 
 
 def _hint(name: str, options: list[str]) -> str:

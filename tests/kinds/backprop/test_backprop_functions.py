@@ -1,0 +1,164 @@
+"""Issue 12's operators and functions against torch float64 autograd (tests/oracles.py), on
+fixed exam-like numbers and on random shapes and values (hypothesis); forward-only specs; the
+text fixes (x ⊙ x once with the factor 2, a sum's gradient as 𝟏 of its size)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from examsolve.problem import load_string, solve
+from examsolve.render.rich_render import render
+from oracles import helper_test_op, tensor
+
+# (model line for y, the same in torch) on a vector x with entries away from every kink
+FUNCTIONS = [
+    ("y = x / 4 + 2 / (x * x + 1)", lambda x: x / 4 + 2 / (x * x + 1)),
+    ("y = x ** 3 - 2 * x ** 2", lambda x: x ** 3 - 2 * x ** 2),
+    ("y = square(x) + x ** -1", lambda x: torch.square(x) + x ** -1),
+    ("y = sqrt(x * x + 1)", lambda x: torch.sqrt(x * x + 1)),
+    ("y = (x * x + 2) ** 0.5", lambda x: (x * x + 2) ** 0.5),
+    ("y = abs(x)", torch.abs),
+    ("y = maximum(x, 0.5) + minimum(x, -0.25)",
+     lambda x: torch.maximum(x, torch.tensor(0.5, dtype=torch.float64))
+     + torch.minimum(x, torch.tensor(-0.25, dtype=torch.float64))),
+    ("y = log(x * x + 1, 2) + log(x * x + 3, 10)",
+     lambda x: torch.log2(x * x + 1) + torch.log10(x * x + 3)),
+    ("y = leaky_relu(x) + leaky_relu(x, 0.2)",
+     lambda x: F.leaky_relu(x) + F.leaky_relu(x, 0.2)),
+    ("y = elu(x) + elu(x, 0.5)", lambda x: F.elu(x) + F.elu(x, 0.5)),
+    ("y = softplus(x) + softplus(x, 2)", lambda x: F.softplus(x) + F.softplus(x, 2)),
+    ("y = step(x) * x + sign(x) * x", lambda x: (x > 0).double() * x + torch.sign(x) * x),
+]
+
+
+def spec(line: str, xs: list[float]) -> str:
+    return (f"kind: backprop\ntitle: op\nparameters:\n  x: {xs}\nmodel:\n  - {line}\n"
+            "  - L = sum(y * y) / 2\n")
+
+
+@pytest.mark.parametrize("line, torch_fn", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+def test_each_function_and_its_derivative_match_torch(line, torch_fn):
+    xs = [1.5, -0.75, 2.25, -2.0]
+    tensors = {"x": tensor([[v] for v in xs], grad=True)}
+
+    def forward(env):
+        y = torch_fn(env["x"])
+        return {"y": y, "L": (y * y).sum() / 2}
+
+    d = helper_test_op(spec(line, xs), forward, tensors, wrt=["x"])
+    assert not d.warnings
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(FUNCTIONS) - 1), st.integers(1, 3), st.integers(1, 3),
+       st.integers(0, 2 ** 31 - 1))
+def test_functions_on_random_shapes_and_values(which, rows, cols, seed):
+    line, torch_fn = FUNCTIONS[which]
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.uniform(-3, 3, (rows, cols)), 2)
+    values[np.abs(values) < 0.05] = 0.3  # away from the kinks at 0
+    values[np.abs(values - 0.5) < 0.05] = 0.7
+    values[np.abs(values + 0.25) < 0.05] = -0.7
+    grid = "[" + ", ".join("[" + ", ".join(repr(float(v)) for v in row) + "]"
+                           for row in values) + "]"
+    text = spec(line, []).replace("x: []", f"x: {grid}")
+    tensors = {"x": tensor(values, grad=True)}
+
+    def forward(env):
+        y = torch_fn(env["x"])
+        return {"y": y, "L": (y * y).sum() / 2}
+
+    helper_test_op(text, forward, tensors, wrt=["x"])
+
+
+def test_exact_where_the_math_is_rational():
+    d = solve(load_string(spec("y = x / 3 + x ** 2 + sqrt(x * x) + log(x * x, 2)",
+                               [2, 4]), "exact.yaml"))
+    from fractions import Fraction
+    y = d.answer_map()["y"]
+    assert list(y) == [Fraction(2, 3) + 4 + 2 + 2, Fraction(4, 3) + 16 + 4 + 4]
+    assert all(isinstance(v, Fraction) for v in y)
+
+
+def test_a_power_needs_a_number_and_step_states_its_value_at_zero():
+    with pytest.raises(Exception, match="the exponent must be a number"):
+        load_string(spec("y = x ** x", [1, 2]), "bad.yaml")
+    d = solve(load_string(spec("y = step(x, at_zero=0) + sign(x)", [0, 2, -1]), "z.yaml"))
+    assert [float(v) for v in d.answer_map()["y"]] == [0 + 1, 2, -1]
+
+
+FORWARD_ONLY = """\
+kind: backprop
+title: forward only
+given: {x: [1, -2, 3]}
+parameters: {W: [[1, 0, 1], [0, 1, 1]]}
+model:
+  - h = relu(W @ x)
+  - y = h / 2
+"""
+
+
+@pytest.mark.parametrize("text", [FORWARD_ONLY, FORWARD_ONLY + "loss: none\n",
+                                  FORWARD_ONLY.replace("h / 2", "sum(h) / 2") + "loss: none\n"])
+def test_forward_only_specs_have_no_backward_and_no_finite_differences(text):
+    d = solve(load_string(text, "fwd.yaml"))
+    titles = [s.heading for s in d.steps]
+    assert titles == ["Forward pass"], titles
+    answers = d.answer_map()
+    assert not any(k.startswith("dL/") for k in answers)
+    W, x = np.array([[1, 0, 1], [0, 1, 1]]), np.array([1, -2, 3])
+    want = np.maximum(W @ x, 0) / 2
+    np.testing.assert_allclose(np.array(answers["y"], dtype=float).reshape(-1),
+                               want if "sum" not in text else [want.sum()])
+
+
+def rich_text(text: str) -> str:
+    out = io.StringIO()
+    render(solve(load_string(text, "g.yaml")), Console(file=out, width=100,
+                                                            color_system=None))
+    return out.getvalue()
+
+
+SQUARE = """\
+kind: backprop
+title: square
+given: {x: [1, 2], y: [0, 1]}
+parameters: {W: [[1, 0], [0, 1]]}
+model:
+  - e = W @ x - y
+  - L = 0.5 * sum(e * e)
+"""
+
+
+def test_a_repeated_operand_is_one_branch_with_the_factor_2_and_sum_gives_ones():
+    out = rich_text(SQUARE)
+    assert "e ⊙ e uses e twice: ∂(x ⊙ x)/∂x = 2x." in out
+    assert "∂L/∂e = (∂(e ⊙ e)/∂e)ᵀ·∂L/∂(e ⊙ e) = ∂L/∂(e ⊙ e) ⊙ (2e)" in out
+    assert "used twice" not in out and "ones()" not in out
+    assert "Every entry moves the sum by 1: 𝟏_{2×1} is 2 ones in e ⊙ e's shape." in out
+    # the oracle: L = ½‖Wx − y‖², ∂L/∂W = (Wx − y)xᵀ
+    W, x, y = np.eye(2), np.array([1.0, 2.0]), np.array([0.0, 1.0])
+    e = W @ x - y
+    got = solve(load_string(SQUARE, "g.yaml")).answer_map()["dL/dW"]
+    np.testing.assert_allclose(np.array(got, dtype=float), np.outer(e, x))
+
+
+def test_maxpool_backward_has_no_empty_ones():
+    text = """\
+kind: backprop
+title: pool
+parameters: {x: [1, 3, 2, 5]}
+model:
+  - P = maxpool1d(x, 2)
+  - L = 2 * sum(P)
+"""
+    out = rich_text(text)
+    assert "ones()" not in out and "𝟏_{2×1}" in out
