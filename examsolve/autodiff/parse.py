@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Union
 
@@ -94,6 +94,10 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = 
     "softplus": (("x",), (("beta", Fraction(1)),)),
     "step": (("x",), (("at_zero", Fraction(1)),)),
     "sign": (("x",), (("at_zero", Fraction(1)),)),
+    "flatten": (("x",), ()),
+    "reshape": (("x",), (("rows", REQUIRED), ("cols", REQUIRED))),
+    "concat": (("a", "b"), ()),
+    "hstack": (("a", "b"), ()),
 }
 # Options that are numbers (not whole-number sizes): log's base, the activations' constants.
 NUMBER_OPTIONS = ("base", "slope", "alpha", "beta", "at_zero")
@@ -104,7 +108,11 @@ ELEMENTWISE = ("neg", "relu", "sigmoid", "tanh", "exp", "log", "logb", "sqrt", "
 OPTIONAL_TENSORS = {("conv1d", "b"), ("conv2d", "b")}
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul",
           ast.Div: "div"}
-_LINE_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)$", re.S)
+# name = expression, the name an identifier (Unicode letters too: ŷ, α) or a sequence's
+# entry h[t].
+_LINE_RE = re.compile(r"^\s*([^\W\d]\w*(?:\[[^\]]+\])?)\s*=(?!=)(.*)$", re.S)
+NAME_RULE = ("names must be letters (Unicode too: ŷ, α), digits and _, starting with a letter, "
+             "and not an operation's name")
 
 
 def shape_text(shape: Shape) -> str:
@@ -120,6 +128,7 @@ class ModelContext:
     values: dict[str, object]  # given/parameter values (for class arguments)
     classes: dict[str, tuple[str, ...]]
     indexing: int
+    loop: dict[str, int] = field(default_factory=dict)  # a `for` loop's variable → its value
 
 
 class _LineError(Exception):
@@ -130,8 +139,16 @@ def parse_line(text: str, ctx: ModelContext, fail: Callable[[str], SpecError]) -
     """Parse `name = expression`, check it against ctx, and return it with its shape."""
     match = _LINE_RE.match(text)
     if not match:
+        lhs = text.split("=", 1)[0].strip() if "=" in text else ""
+        if lhs and not re.match(r"^[^\W\d]\w*(\[[^\]]+\])?$", lhs):
+            raise fail(f"`{lhs}` cannot name a line: {NAME_RULE}")
         raise fail(f"expected `name = expression`, got `{text.strip()}`")
     name, rhs = match.group(1), match.group(2).strip()
+    if "[" in name:
+        try:
+            name = sequence_name(name, ctx)
+        except _LineError as exc:
+            raise fail(f"{name}: {exc}") from None
     if name in SIGNATURES:
         raise fail(f"`{name}` is an operation; choose another name for this line")
     if name in ctx.kinds:
@@ -185,11 +202,76 @@ class _Reader:
                          (), self.text(node))
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return Apply("transpose", (self.expr(node.value),), (), self.text(node))
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             return self.call(node)
         raise _LineError(f"`{self.text(node)}` is not supported ({_construct(node)}); a model "
                          "line uses names, numbers, + - * / ** @, unary −, .T and calls of: "
                          + ", ".join(SIGNATURES))
+
+    def subscript(self, node: ast.Subscript) -> Node_:
+        """h[t] (an entry of a sequence made by a `for` loop), or x[i], W[i, j], W[i, :],
+        W[:, j] with indices counted from `indexing`."""
+        if isinstance(node.value, ast.Name) and node.value.id not in self.ctx.shapes and \
+                any(k.startswith(node.value.id + "[") for k in self.ctx.shapes):
+            key = f"{node.value.id}[{self.integer(node.slice)}]"
+            if key not in self.ctx.shapes:
+                known = [k for k in self.ctx.shapes if k.startswith(node.value.id + "[")]
+                raise _LineError(f"`{key}` is not defined yet; so far {', '.join(known)}")
+            return Ref(key, key)
+        target = self.expr(node.value)
+        shape = self.shape(target)
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if len(parts) > 2:
+            raise _LineError(f"`{self.text(node)}`: at most two indices (row, column)")
+        picks = [None if isinstance(p, ast.Slice) and p.lower is None and p.upper is None
+                 and p.step is None else p for p in parts]
+        if any(isinstance(p, ast.Slice) for p in picks):
+            raise _LineError(f"`{self.text(node)}`: a slice is `:` (a whole row or column); "
+                             "ranges like 1:3 are not supported")
+        if len(picks) == 1:
+            if not _is_vector(shape):
+                raise _LineError(f"`{self.text(node)}`: {target.text} is {shape_text(shape)}; "
+                                 "write W[i, j], W[i, :] (a row) or W[:, j] (a column)")
+            picks = [picks[0], 0] if shape[1] == 1 else [0, picks[0]]
+            fixed = [False, True] if shape[1] == 1 else [True, False]
+        else:
+            fixed = [False, False]
+        at: list[int | None] = []
+        shown: list[str] = []
+        for axis, (p, is_fixed) in enumerate(zip(picks, fixed)):
+            if p is None or is_fixed:
+                at.append(p)  # type: ignore[arg-type]
+                if not is_fixed:
+                    shown.append(":")
+                continue
+            written = self.integer(p)
+            shown.append(str(written))
+            first = self.ctx.indexing
+            if not first <= written < first + shape[axis]:
+                what = "rows" if axis == 0 else "columns"
+                raise _LineError(f"`{self.text(node)}`: index {written} is out of range: "
+                                 f"{target.text} has {shape[axis]} {what}, counted "
+                                 f"{first}..{first + shape[axis] - 1} (indexing: {first})")
+            at.append(written - first)
+        return Apply("index", (target,), (("at", tuple(at)), ("written", ", ".join(shown))),
+                     self.text(node))
+
+    def integer(self, node: ast.AST) -> int:
+        """A whole number written as an index: a number, a loop variable, or t ± a number."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, int) and \
+                not isinstance(node.value, bool):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in self.ctx.loop:
+            return self.ctx.loop[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -self.integer(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            a, b = self.integer(node.left), self.integer(node.right)
+            return a + b if isinstance(node.op, ast.Add) else a - b
+        raise _LineError(f"an index must be a whole number or a loop variable (t, t - 1), "
+                         f"got `{self.text(node)}`")
 
     def power(self, node: ast.BinOp) -> Apply:
         """x ** n with a number n (a power of a tensor by a tensor has no exam use)."""
@@ -348,6 +430,13 @@ class _Reader:
         return op_shape(node, shapes)
 
 
+def sequence_name(written: str, ctx: ModelContext) -> str:
+    """`h[t]` on the left of a line inside a loop (t = 2) → `h[2]`; `h[0]` → `h[0]`."""
+    base, index = written.split("[", 1)
+    tree = ast.parse(index.rstrip("]"), mode="eval")
+    return f"{base}[{_Reader(index, ctx).integer(tree.body)}]"
+
+
 def _construct(node: ast.AST) -> str:
     names = {ast.Subscript: "indexing", ast.Compare: "a comparison", ast.Lambda: "a lambda",
              ast.Attribute: "an attribute other than .T", ast.Div: "division",
@@ -411,6 +500,26 @@ def op_shape(node: Apply, shapes: list[Shape]) -> Shape:
             raise _LineError(f"`{node.text}`: {texts[0]} ({shape_text(a)}) and {texts[1]} "
                              f"({shape_text(b)}) must have the same shape")
         return (1, 1)
+    if op == "index":
+        row, col = node.option("at")  # type: ignore[misc]
+        return (shapes[0][0] if row is None else 1, shapes[0][1] if col is None else 1)
+    if op == "flatten":
+        return (shapes[0][0] * shapes[0][1], 1)
+    if op == "reshape":
+        rows, cols = int(node.option("rows")), int(node.option("cols"))  # type: ignore[call-overload]
+        if rows * cols != shapes[0][0] * shapes[0][1]:
+            raise _LineError(f"`{node.text}`: {texts[0]} has {shapes[0][0] * shapes[0][1]} "
+                             f"entries ({shape_text(shapes[0])}), {rows}×{cols} needs "
+                             f"{rows * cols}")
+        return (rows, cols)
+    if op in ("concat", "hstack"):
+        a, b = shapes
+        axis = 1 if op == "concat" else 0  # the axis that must agree
+        if a[axis] != b[axis]:
+            what = "columns" if op == "concat" else "rows"
+            raise _LineError(f"`{node.text}`: {op} needs the same number of {what}: "
+                             f"{texts[0]} is {shape_text(a)}, {texts[1]} is {shape_text(b)}")
+        return (a[0] + b[0], a[1]) if op == "concat" else (a[0], a[1] + b[1])
     if op == "conv1d":
         return _conv1d_shape(node, shapes, texts)
     if op == "conv2d":

@@ -15,6 +15,7 @@ import numpy as np
 from examsolve.autodiff import engine as eng
 from examsolve.autodiff import functions as fn
 from examsolve.autodiff import nn
+from examsolve.autodiff import shape_ops
 from examsolve.autodiff.parse import LOSSES, Apply, Const, Line, Node_, Ref
 
 # Exact rows of Fractions, or a float64 array (a big matrix the loader read as floats).
@@ -98,6 +99,14 @@ def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
         return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
     if op in ("bce", "mse"):
         return getattr(nn, op)(ctx, *args)
+    if op == "index":
+        return shape_ops.index(ctx, args[0], *opt["at"])
+    if op == "flatten":
+        return shape_ops.reshape(ctx, args[0], args[0].value.size, 1)
+    if op == "reshape":
+        return shape_ops.reshape(ctx, args[0], int(opt["rows"]), int(opt["cols"]))
+    if op in ("concat", "hstack"):
+        return shape_ops.concat(ctx, *args, side_by_side=op == "hstack")
     if op in ("div", "sqrt"):
         return getattr(fn, op)(ctx, *args)
     if op == "pow":

@@ -16,7 +16,7 @@ from examsolve import mathmodel as m
 from examsolve.autodiff.engine import Node
 from examsolve.derivation import Part
 from examsolve.numbers import format_number
-from examsolve.kinds.backprop.notation import is_scalar, value
+from examsolve.kinds.backprop.notation import indexed, is_scalar, value
 
 Result = tuple[m.Expr, m.Expr | None, tuple[Part, ...]]
 OPS = ("div", "pow", "sqrt", "abs", "maximum", "minimum", "logb", "leaky_relu", "elu",
@@ -149,3 +149,35 @@ def _extreme(w, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:  # 
         note += ("; where the two are equal each receives half the gradient (1/2, PyTorch's "
                  "choice)",)
     return sym, num, note + (".",)
+
+
+SHAPE_OPS = ("index", "reshape", "concat", "hstack")
+
+
+def shape_branch(w, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:  # type: ignore[no-untyped-def]
+    """Indexing, reshapes and concatenations move numbers: their gradients move back."""
+    vs = w.disp(v)
+    result = value(n.contribs[pos])
+    if n.op == "index":
+        ir = w.ev.ir_of.get(n.index)
+        picked = indexed(vs, str(ir.option("written"))) if ir is not None and \
+            getattr(ir, "op", None) == "index" else w.disp(n)
+        return result, None, ("Only ", picked, " is read from ", vs, ", so it receives the "
+                              "upstream gradient and every other entry of ", vs, " gets 0.")
+    if n.op == "reshape":
+        rows, cols = v.shape
+        return m.Call("reshape", (U, m.num(rows), m.num(cols))), None, (
+            "A reshape moves no number, so the gradient is reshaped back to ", vs, "'s ",
+            m.mul(m.num(rows), m.num(cols), op="×"), " (row-major, as numpy and PyTorch).")
+    split = n.info["split"]
+    whole = n.shape[0] if n.op == "concat" else n.shape[1]
+    start, stop = (0, split) if pos == 0 else (split, whole)
+    base = w.spec.common.indexing
+    span = f"{start + base}..{stop - 1 + base}" if stop - start > 1 else f"{start + base}"
+    what = ("rows" if n.op == "concat" else "columns") if stop - start > 1 else \
+        ("row" if n.op == "concat" else "column")
+    where = f"{span}, :" if n.op == "concat" else f": , {span}".replace(": ,", ":,")
+    sliced = m.Sym(f"[{where}]")
+    return m.Mul((m.Paren(U) if not isinstance(U, m.Sym) else U, sliced), ""), None, (
+        vs, f" fills {what} {span} of ", w.disp(n), f", so its gradient is {'those' if stop - start > 1 else 'that'} "
+        f"{what} of the upstream gradient.")

@@ -9,6 +9,7 @@ written (`W₁·h + b₁`), `expr_display(..., values)` with every name replaced
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import fields
 from fractions import Fraction
 from typing import Callable
@@ -28,11 +29,17 @@ FUNCTION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "exp": "exp",
                   "nll": "nll", "bce": "bce", "cross_entropy": "cross_entropy", "mse": "mse",
                   "sqrt": "sqrt", "abs": "abs", "maximum": "max", "minimum": "min",
                   "leaky_relu": "LeakyReLU", "elu": "ELU", "softplus": "softplus",
-                  "step": "step", "sign": "sign"}
+                  "step": "step", "sign": "sign", "flatten": "flatten", "concat": "concat",
+                  "hstack": "hstack"}
 
 
 def symbol(name: str) -> m.Sym:
-    """W1 → W₁, s_2 → s₂, b_out → b with subscript out; other names as written."""
+    """W1 → W₁, s_2 → s₂, b_out → b with subscript out, y_hat → ŷ (y_hat2 → ŷ₂); other
+    names as written."""
+    hat = re.match(r"^([A-Za-z])_?hat_?([0-9]*)$", name)
+    if hat:
+        letter = unicodedata.normalize("NFC", hat.group(1) + "\u0302")
+        return m.Sym(letter, hat.group(2) or None)
     for pattern in (_INDEXED, _SUBSCRIPTED):
         match = pattern.match(name)
         if match:
@@ -143,6 +150,19 @@ def expr_display(expr: Node_, values: dict[str, np.ndarray] | None = None,
             return m.Mul(tuple(args), "·")
         if op == "transpose":
             return m.Transpose(args[0])
+        if op == "index":
+            written = str(e.option("written"))
+            if values is not None and isinstance(e.args[0], Ref):
+                row, col = e.option("at")  # type: ignore[misc]
+                picked = values[e.args[0].name][slice(None) if row is None else
+                                                slice(row, row + 1),
+                                                slice(None) if col is None else
+                                                slice(col, col + 1)]
+                return value(picked)
+            return indexed(args[0], written)
+        if op == "reshape":
+            return m.Call("reshape", (args[0], m.num(e.option("rows")),
+                                      m.num(e.option("cols"))))
         if op == "div":
             return m.Div(args[0], args[1])
         if op == "pow":

@@ -116,11 +116,10 @@ def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
     node.check_keys(node.keys())  # duplicates
     out = []
     for name, child in node.items():
-        from examsolve.autodiff.parse import SIGNATURES
+        from examsolve.autodiff.parse import NAME_RULE, SIGNATURES
 
         if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
-            raise child.error(f"'{name}' cannot name a value (use letters, digits and _, not "
-                              "an operation's name)")
+            raise child.error(f"'{name}' cannot name a value: {NAME_RULE}")
         if name in kinds:
             raise child.error(f"'{name}' is already a {kinds[name]}")
         fast = child.float_grid() if floats else None

@@ -33,7 +33,8 @@ def run(tmp_path, text: str):
 
 @pytest.mark.parametrize("old, new, line, message", [
     ("k = W @ x", "k = W @ x[0]", 11,
-     "model[1]: k = W @ x[0]: `x[0]` is not supported (indexing)"),
+     "model[1]: k = W @ x[0]: `x[0]`: index 0 is out of range: x has 3 rows, counted 1..3 "
+     "(indexing: 1)"),
     ("k = W @ x", "k = W @ x ** x", 11, "`x ** x`: the exponent must be a number, got `x`"),
     ("k = W @ x", "k = W @ x // 2", 11, "`W @ x // 2` is not supported (floor division)"),
     ("k = W @ x", "k = eval(x)", 11, "unknown operation `eval`"),

@@ -162,3 +162,62 @@ model:
 """
     out = rich_text(text)
     assert "ones()" not in out and "𝟏_{2×1}" in out
+
+
+SHAPES = """\
+kind: backprop
+title: indexing and shapes
+given: {x: [1, -2, 3]}
+parameters: {W: [[1, 0.5, 1], [0, 1, -1]]}
+indexing: BASE
+model:
+  - a = W[I1, :] @ x + W[I2, I3]
+  - c = W[:, I2]
+  - f = flatten(W)
+  - g = concat(f, x)
+  - h = hstack(W, c)
+  - r = reshape(x, 1, 3)
+  - L = a * sum(g * g) + sum(h * h * h) + r @ x + x[I2] * a
+"""
+
+
+@pytest.mark.parametrize("base", [0, 1])
+def test_indexing_flatten_reshape_concat_hstack_match_torch(base):
+    text = SHAPES.replace("BASE", str(base))
+    for key, i in (("I1", 0), ("I2", 1), ("I3", 2)):
+        text = text.replace(key, str(i + base))
+    tensors = {"x": tensor([[1.0], [-2], [3]]), "W": tensor([[1, 0.5, 1], [0, 1, -1]], True)}
+
+    def forward(env):
+        W, x = env["W"], env["x"]
+        a = W[0:1, :] @ x + W[1, 2]
+        c = W[:, 1:2]
+        f = W.reshape(-1, 1)
+        g = torch.cat([f, x], dim=0)
+        h = torch.cat([W, c], dim=1)
+        r = x.reshape(1, 3)
+        L = a * (g * g).sum() + (h ** 3).sum() + r @ x + x[1, 0] * a
+        return {"a": a, "c": c, "f": f, "g": g, "h": h, "r": r, "L": L}
+
+    helper_test_op(text, forward, tensors, wrt=["W"])
+
+
+@pytest.mark.parametrize("line, message", [
+    ("a = W[3, 1]", "index 3 is out of range: W has 2 rows, counted 1..2 (indexing: 1)"),
+    ("a = W[1]", "W is 2×3; write W[i, j], W[i, :] (a row) or W[:, j] (a column)"),
+    ("a = W[1:2, 1]", "ranges like 1:3 are not supported"),
+    ("a = reshape(W, 4, 2)", "W has 6 entries (2×3), 4×2 needs 8"),
+    ("a = concat(W, x)", "concat needs the same number of columns: W is 2×3, x is 3×1"),
+    ("ŷ = W @ x", None),
+    ("2y = W @ x", "names must be letters"),
+])
+def test_bad_indexing_and_names(line, message):
+    text = SHAPES.replace("BASE", "1").replace("  - a = W[I1, :] @ x + W[I2, I3]\n",
+                                               f"  - {line}\n  - a = W[1, :] @ x\n")
+    text = text.replace("I1", "1").replace("I2", "2").replace("I3", "3")
+    if message is None:
+        solve(load_string(text, "ok.yaml"))
+        return
+    with pytest.raises(Exception, match=message.replace("(", r"\(").replace(")", r"\)")
+                       .replace("[", r"\[")):
+        load_string(text, "bad.yaml")
