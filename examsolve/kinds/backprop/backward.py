@@ -128,6 +128,13 @@ class BackwardWriter:
                            m.mul(m.Transpose(A), gs)), ", and ",
                       m.eq(m.deriv("L", A), m.mul(gs, m.Transpose(h))),
                       " (an outer product).")
+        if any("[" in line.name for line in self.spec.lines):
+            W = m.Sym("W")
+            self.step.say("The recurrence is differentiated back through time (BPTT): the "
+                          "blocks run from the last time step to the first, and a parameter "
+                          "used at every step collects one branch per step, summed: ",
+                          m.eq(m.deriv("L", W), m.mul(m.Sym("Σ", "t"), m.Mul((
+                              m.deriv("L", W), m.Text(" via step t")), ""), op="")), ".")
         for node in self.order():
             self.block(node)
 

@@ -11,6 +11,7 @@ gradients against central finite differences (finite_differences.py).
 from __future__ import annotations
 
 import difflib
+import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -48,13 +49,30 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     items = model.seq() if model.is_sequence else None
     if not items:
         raise model.error("expected a list of model lines like `- h = relu(W @ x + b)`")
-    for item in items:
-        text = item.string()
-        line = parse_line(text, ctx, lambda msg, item=item: item.error(msg))
+    loops: list[tuple[str, int, int]] = []
+    ends_in_loop = False
+
+    def read(item: SpecNode) -> None:
+        line = parse_line(item.string(), ctx, lambda msg, item=item: item.error(msg))
         line = Line(line.name, line.expr, line.text, item.line, item.path, line.shape)
         lines.append(line)
         shapes[line.name], kinds[line.name] = line.shape, "line"
-    loss = _loss(node, lines, kinds, shapes)
+        if len(lines) > MAX_LINES:
+            raise item.error(f"the model unrolls to more than {MAX_LINES:,} lines")
+
+    for item in items:
+        if not item.is_mapping:
+            read(item)
+            continue
+        var, first, last, body = _loop(item)
+        loops.append((var, first, last))
+        for t in range(first, last + 1):
+            ctx.loop = {var: t}
+            for inner in body:
+                read(inner)
+        ctx.loop = {}
+        ends_in_loop = item is items[-1]
+    loss = _loss(node, lines, kinds, shapes, ends_in_loop=bool(loops) and ends_in_loop)
     wrt = _wrt(node, kinds, parameters) if loss is not None else ()
     for name, names in classes:
         if name not in shapes:
@@ -76,14 +94,44 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0)
 
 
+_LOOP_RE = re.compile(r"^for\s+([^\W\d]\w*)\s+in\s+(-?\d+)\s*\.\.\s*(-?\d+)$")
+MAX_LINES = 5_000  # an unrolled recurrence past this is a typo, and slow
+MAX_STEPS = 1_000
+
+
+def _loop(item: SpecNode) -> tuple[str, int, int, list[SpecNode]]:
+    """`for t in 1..3:` with its list of lines: (t, 1, 3, lines)."""
+    keys = item.keys()
+    if len(keys) != 1:
+        raise item.error("expected a model line, or `for t in 1..T:` with a list of lines")
+    match = _LOOP_RE.match(keys[0].strip())
+    if not match:
+        raise item.error(f"expected `for t in 1..T:` (a name and a range of whole numbers), "
+                         f"got `{keys[0]}`")
+    var, first, last = match.group(1), int(match.group(2)), int(match.group(3))
+    body = item[keys[0]]
+    if not body.is_sequence or not body.seq():
+        raise body.error(f"`for {var} in {first}..{last}:` needs a list of model lines")
+    if last < first or last - first + 1 > MAX_STEPS:
+        raise item.error(f"the range {first}..{last} must run upwards over at most "
+                         f"{MAX_STEPS} steps")
+    for inner in body.seq():
+        if inner.is_mapping:
+            raise inner.error("loops do not nest: unroll the inner one")
+    return var, first, last, body.seq()
+
+
 def _loss(node: SpecNode, lines: list, kinds: dict[str, str],
-          shapes: dict) -> str | None:
+          shapes: dict, ends_in_loop: bool = False) -> str | None:
     """The line whose gradients are derived: `loss:` names it, else the last line when it is
-    a single number. `loss: none`, or a last line that is not a single number and no `loss`,
-    makes the problem forward-only (None): evaluated, not differentiated."""
+    a single number outside a loop. `loss: none`, or a last line that is not a single number
+    (or sits in a loop) and no `loss`, makes the problem forward-only (None): evaluated, not
+    differentiated."""
     from examsolve.autodiff.parse import shape_text
 
     if "loss" not in node:
+        if ends_in_loop:
+            return None
         last = lines[-1].name
         return last if shapes[last] == (1, 1) else None
     if node["loss"].is_null or (node["loss"].is_scalar and
