@@ -70,7 +70,7 @@ class Line:
 # ---- op signatures: (tensor parameters, option parameters with defaults) --------------------
 
 REQUIRED = object()
-UNARY = ("relu", "sigmoid", "tanh", "exp", "log", "softmax", "sum", "mean")
+UNARY = ("relu", "sigmoid", "tanh", "exp", "log", "sum", "mean")
 LOSSES = ("nll", "bce", "cross_entropy", "mse")
 # The largest padding, stride or pool size accepted (a size that big is a typo).
 MAX_OPTION = 1000
@@ -94,25 +94,32 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = 
     "softplus": (("x",), (("beta", Fraction(1)),)),
     "step": (("x",), (("at_zero", Fraction(1)),)),
     "sign": (("x",), (("at_zero", Fraction(1)),)),
+    "softmax": (("x",), (("each", None),)),
+    "attention": (("Q", "K", "V", "mask"), ()),
+    "batchnorm": (("X", "gamma", "beta"), (("eps", Fraction(1, 100000)),)),
+    "layernorm": (("x", "gamma", "beta"), (("eps", Fraction(1, 100000)),)),
+    "dropout": (("h", "mask"), (("p", REQUIRED),)),
     "flatten": (("x",), ()),
     "reshape": (("x",), (("rows", REQUIRED), ("cols", REQUIRED))),
     "concat": (("a", "b"), ()),
     "hstack": (("a", "b"), ()),
 }
 # Options that are numbers (not whole-number sizes): log's base, the activations' constants.
-NUMBER_OPTIONS = ("base", "slope", "alpha", "beta", "at_zero")
+NUMBER_OPTIONS = ("base", "slope", "alpha", "beta", "at_zero", "eps", "p")
 # Ops applied entry by entry: the result has the first operand's shape.
 ELEMENTWISE = ("neg", "relu", "sigmoid", "tanh", "exp", "log", "logb", "sqrt", "abs", "pow",
                "leaky_relu", "elu", "softplus", "step", "sign")
 # Tensor parameters that may be left out (a conv's bias defaults to 0).
 OPTIONAL_TENSORS = {("conv1d", "b"), ("conv2d", "b")}
+# Tensor parameters that may be left out altogether (attention without a mask).
+ABSENT_TENSORS = {("attention", "mask")}
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul",
           ast.Div: "div"}
 # name = expression, the name an identifier (Unicode letters too: ŷ, α) or a sequence's
 # entry h[t].
 _LINE_RE = re.compile(r"^\s*([^\W\d]\w*(?:\[[^\]]+\])?)\s*=(?!=)(.*)$", re.S)
 NAME_RULE = ("names must be letters (Unicode too: ŷ, α), digits and _, starting with a letter, "
-             "and not an operation's name")
+             "and neither T nor an operation's name")
 
 
 def shape_text(shape: Shape) -> str:
@@ -304,6 +311,9 @@ class _Reader:
             bound[key] = kw.value
         args = []
         for key in tensors:
+            if (op, key) in ABSENT_TENSORS and (key not in bound or (
+                    isinstance(bound[key], ast.Constant) and bound[key].value is None)):
+                continue
             if key not in bound:
                 if (op, key) in OPTIONAL_TENSORS:
                     args.append(Const(Fraction(0), "0"))
@@ -347,6 +357,11 @@ class _Reader:
             return self.class_index(op, node, args[0])
         if key in NUMBER_OPTIONS:
             return self.number_option(op, key, node)
+        if key == "each":
+            if not (isinstance(node, ast.Constant) and node.value in ("row", "column")):
+                raise _LineError(f"softmax: each must be \"row\" or \"column\", got "
+                                 f"`{self.text(node)}`")
+            return node.value
         if key == "padding" and isinstance(node, ast.Constant) and isinstance(node.value, str):
             if node.value not in ("valid", "same"):
                 raise _LineError(f"padding must be \"valid\", \"same\" or a whole number, got "
@@ -369,8 +384,11 @@ class _Reader:
         v = value.value
         if key == "base" and (v <= 0 or v == 1):
             raise _LineError(f"log: the base must be a positive number other than 1, got {v}")
-        if key in ("alpha", "beta") and v <= 0:
+        if key in ("alpha", "beta", "eps") and v <= 0:
             raise _LineError(f"{op}: {key} must be positive, got {v}")
+        if key == "p" and not 0 <= v < 1:
+            raise _LineError(f"dropout: p (the probability of dropping) must lie in [0, 1), "
+                             f"got {v}")
         return v
 
     def whole_number(self, node: ast.AST) -> int | None:
@@ -481,6 +499,28 @@ def op_shape(node: Apply, shapes: list[Shape]) -> Shape:
         return (shapes[0][1], shapes[0][0])
     if op in ELEMENTWISE:
         return shapes[0]
+    if op == "softmax" and node.option("each") is not None:
+        return shapes[0]
+    if op == "attention":
+        return _attention_shape(node, shapes, texts)
+    if op in ("batchnorm", "layernorm"):
+        x, gamma, beta = shapes
+        for s_, t in ((gamma, texts[1]), (beta, texts[2])):
+            if s_ != (1, 1) and s_ not in ((x[0], 1), (1, x[0])):
+                raise _LineError(f"`{node.text}`: {t} ({shape_text(s_)}) needs one entry per "
+                                 f"row of {texts[0]} ({x[0]}), or a single number")
+        if op == "layernorm" and x[0] == 1 and x[1] > 1:
+            raise _LineError(f"`{node.text}`: write {texts[0]} as a column (one feature per "
+                             "row); layernorm normalises each column")
+        if op == "batchnorm" and x[1] < 2:
+            raise _LineError(f"`{node.text}`: batchnorm needs a batch of at least 2 columns "
+                             f"(one per example), {texts[0]} is {shape_text(x)}")
+        return x
+    if op == "dropout":
+        if shapes[1] != shapes[0]:
+            raise _LineError(f"`{node.text}`: the mask {texts[1]} ({shape_text(shapes[1])}) "
+                             f"must have {texts[0]}'s shape ({shape_text(shapes[0])})")
+        return shapes[0]
     if op == "softmax":
         if not _is_vector(shapes[0]):
             raise _LineError(f"`{node.text}`: softmax takes a vector, {texts[0]} is "
@@ -527,6 +567,22 @@ def op_shape(node: Apply, shapes: list[Shape]) -> Shape:
     if op in ("maxpool1d", "maxpool2d"):
         return _pool_shape(node, shapes[0], texts[0])
     raise _LineError(f"no shape rule for {op}")  # unreachable: SIGNATURES and this agree
+
+
+def _attention_shape(node: Apply, shapes: list[Shape], texts: list[str]) -> Shape:
+    """One token per row: Q n×d, K m×d, V m×d_v (and a mask n×m) give n×d_v."""
+    q, k, v = shapes[:3]
+    if q[1] != k[1]:
+        raise _LineError(f"`{node.text}`: Q and K need the same number of columns (one token "
+                         f"per row): {texts[0]} is {shape_text(q)}, {texts[1]} is "
+                         f"{shape_text(k)}")
+    if v[0] != k[0]:
+        raise _LineError(f"`{node.text}`: V needs one row per row of K: {texts[2]} is "
+                         f"{shape_text(v)}, {texts[1]} is {shape_text(k)}")
+    if len(shapes) == 4 and shapes[3] != (q[0], k[0]):
+        raise _LineError(f"`{node.text}`: the mask must be {q[0]}×{k[0]} (a query row by a "
+                         f"key row), {texts[3]} is {shape_text(shapes[3])}")
+    return (q[0], v[1])
 
 
 def conv_padding(padding: object, k: int) -> tuple[int, int]:

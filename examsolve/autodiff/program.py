@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from examsolve.autodiff import attention as att
 from examsolve.autodiff import engine as eng
 from examsolve.autodiff import functions as fn
 from examsolve.autodiff import nn
@@ -60,7 +61,7 @@ def evaluate(leaves: tuple[str, ...], lines: tuple[Line, ...], values: dict[str,
     for name in leaves:
         ev.named[name] = eng.leaf(ctx, values[name], name)
     for line in lines:
-        node = _build(line.expr, ev)
+        node = _build(line.expr, ev, line.name)
         if node.op in ("leaf", "const") or node.name is not None:
             node = eng.identity(ctx, node)
             ev.ir_of[node.index] = line.expr
@@ -73,7 +74,7 @@ def evaluate(leaves: tuple[str, ...], lines: tuple[Line, ...], values: dict[str,
     return ev
 
 
-def _build(expr: Node_, ev: Evaluation) -> eng.Node:
+def _build(expr: Node_, ev: Evaluation, name: str = "") -> eng.Node:
     ctx = ev.ctx
     if isinstance(expr, Ref):
         return ev.named[expr.name]
@@ -81,13 +82,17 @@ def _build(expr: Node_, ev: Evaluation) -> eng.Node:
         node = eng.constant(ctx, expr.value)
     else:
         args = [_build(a, ev) for a in expr.args]
-        node = _apply(ctx, expr, args)
+        node = _apply(ctx, expr, args, name)
+        if expr.op == "attention":
+            _name_pieces(ev, expr, node)
     ev.of_ir[id(expr)] = node
     ev.ir_of[node.index] = expr
     return node
 
 
-def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
+def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node], name: str = "") -> eng.Node:
+    """The engine node of one operation; `name` is the line's (attention names its
+    pieces after it)."""
     op, opt = expr.op, dict(expr.options)
     if op == "conv1d":
         return nn.conv1d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
@@ -99,6 +104,14 @@ def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
         return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
     if op in ("bce", "mse"):
         return getattr(nn, op)(ctx, *args)
+    if op == "softmax" and opt.get("each") is not None:
+        return att.softmax_each(ctx, args[0], axis=1 if opt["each"] == "row" else 0)
+    if op == "attention":
+        return att.attention(ctx, *args[:3], args[3] if len(args) == 4 else None, name)
+    if op in ("batchnorm", "layernorm"):
+        return att.normalise(ctx, *args, eps=opt["eps"], axis=1 if op == "batchnorm" else 0)
+    if op == "dropout":
+        return att.dropout(ctx, *args, p=opt["p"])
     if op == "index":
         return shape_ops.index(ctx, args[0], *opt["at"])
     if op == "flatten":
@@ -127,6 +140,24 @@ def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
         return fn.jump(ctx, args[0], opt["at_zero"], signed=op == "sign")
     function = {"sum": eng.sum_}.get(op) or getattr(eng, op)
     return function(ctx, *args)
+
+
+def _name_pieces(ev: Evaluation, expr: Apply, out: eng.Node) -> None:
+    """Attention's inner nodes as model expressions, so a derivation can write them:
+    Q·Kᵀ, Kᵀ, √d_k and the masked scores."""
+    scores, weights = out.info["attention"]
+    raw, scale = scores.children
+    q, k = expr.args[0], expr.args[1]
+    kt = Apply("transpose", (k,), (), f"{k.text}.T")
+    ev.ir_of[raw.index] = Apply("matmul", (q, kt), (), f"{q.text} @ {k.text}.T")
+    ev.ir_of[raw.children[1].index] = kt
+    ev.ir_of[scale.index] = Const(Fraction(scale.value[0, 0]) if ev.ctx.exact and
+                                  isinstance(scale.value[0, 0], Fraction) else
+                                  scale.value[0, 0], "√d_k")
+    src = weights.children[0]
+    if src is not scores:
+        ev.ir_of[src.index] = Apply("masked", (Ref(scores.name, scores.name), expr.args[3]),
+                                    (), "masked")
 
 
 def contains_loss(expr: Node_) -> bool:

@@ -181,3 +181,51 @@ def shape_branch(w, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
     return m.Mul((m.Paren(U) if not isinstance(U, m.Sym) else U, sliced), ""), None, (
         vs, f" fills {what} {span} of ", w.disp(n), f", so its gradient is {'those' if stop - start > 1 else 'that'} "
         f"{what} of the upstream gradient.")
+
+
+LAYER_OPS = ("softmax_rows", "masked", "norm", "dropout")
+
+
+def layer_branch(w, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:  # type: ignore[no-untyped-def]
+    """Row-wise softmax, attention's mask, batch/layer norm and dropout."""
+    vs, ns = w.disp(v), w.disp(n)
+    result = value(n.contribs[pos])
+    if n.op == "softmax_rows":
+        along = "row" if n.info["axis"] == 1 else "column"
+        p_, gp = m.Sym("p"), m.deriv("L", "p")
+        return result, None, (
+            f"Each {along} of ", ns, f" is a softmax of that {along} of ", vs, ", so along "
+            f"each {along} ", m.eq(m.deriv("L", "s"), m.mul(p_, m.Paren(m.add(gp, m.Neg(
+                m.mul(m.Sym("Σ"), m.mul(p_, gp, op="⊙"), op="")))), op="⊙")),
+            f" (the {along}'s sum of p ⊙ ∂L/∂p subtracted from each entry).")
+    if n.op == "masked":
+        return result, None, ("A masked score (mask 0) was set to −∞ and has weight 0, so it "
+                              "receives no gradient; the others pass theirs through.",)
+    if n.op == "dropout":
+        keep = 1 - n.info["p"]
+        sym = m.Div(m.Mul((U, m.Sym("m")), "⊙"), m.num(keep)) if w.target(n) is not w.loss \
+            else m.Div(m.Sym("m"), m.num(keep))
+        return sym, None, ("Dropout kept the entries where the mask m is 1 and scaled them by ",
+                           m.Div(m.num(1), m.num(keep)), ", so the gradient is ", m.eq(
+                               m.deriv("L", "h"), m.Div(m.mul(m.Sym("m"), m.deriv("L", "y"),
+                                                              op="⊙"), m.add(1, m.Neg(m.Sym(
+                                                                  "p"))))), ".")
+    # batchnorm / layernorm
+    which = "row" if n.info["axis"] == 1 else "column"
+    xhat, g = m.Sym("x̂"), m.Sym("g")
+    if pos == 1:
+        return result, None, (m.eq(m.deriv("L", m.Sym("γ")), m.mul(m.Sym("Σ"), m.mul(
+            m.deriv("L", "y"), xhat, op="⊙"), op="")), f", summed over each {which}'s "
+            "entries (γ scales every entry of its row).")
+    if pos == 2:
+        return result, None, (m.eq(m.deriv("L", m.Sym("β")), m.mul(m.Sym("Σ"), m.deriv(
+            "L", "y"), op="")), ", summed the same way.")
+    mu = m.Sym("μ")
+    var = m.Pow(m.Sym("σ"), m.num(2))
+    root = m.call("sqrt", m.add(var, m.Sym("ε")))
+    return result, None, (
+        "The mean and the variance depend on every entry, so the backward pass goes through "
+        "them: with ", m.eq(g, m.mul(m.Sym("γ"), m.deriv("L", "y"), op="⊙")), " and ",
+        m.eq(xhat, m.Div(m.add(vs, m.Neg(mu)), root)), f" (over each {which}), ",
+        m.eq(m.deriv("L", vs), m.Div(m.add(g, m.Neg(m.call("mean", g)), m.Neg(m.mul(
+            xhat, m.call("mean", m.mul(g, xhat, op="⊙")), op="⊙"))), root)), ".")

@@ -101,12 +101,42 @@ class Explainer:
             for a in applies(line.expr):  # the sums first, then the vector they make
                 if a.op == "conv1d":
                     self.conv1d_sums(step, a)
+            if isinstance(line.expr, Apply) and line.expr.op == "attention":
+                self.attention_pieces(step, line.name, line.expr)
+                continue
             self.line_equation(step, line.name, line.expr)
             if line.name in heads:
                 guess = self.prediction(line.name, heads[line.name])
                 if guess:
                     step.say(guess.sentence)
                     self.predictions[line.name] = guess
+
+    def attention_pieces(self, step, name: str, a: Apply) -> None:  # type: ignore[no-untyped-def]
+        """Z = attention(Q, K, V) as its pieces: the scores, the weights (each row a
+        softmax), and the weighted sum of V's rows."""
+        node = self.ev.named[name]
+        scores, weights = node.info["attention"]
+        q, k, v = (self.display(x) for x in a.args[:3])
+        d_k = scores.info["d_k"]
+        Z = symbol(name)
+        step.say("Attention takes one token per row of ", q, ", ", k, " and ", v, " (the "
+                 "papers' convention; elsewhere in this language a vector is a column): ",
+                 m.eq(Z, m.mul(m.call("softmax", m.Div(m.mul(q, m.Transpose(k)), m.call(
+                     "sqrt", m.Sym("d", "k")))), v)), ", the softmax taken along each row, "
+                 "with ", m.eq(m.Sym("d", "k"), m.num(d_k)), " the number of columns of ", k,
+                 "." + (" A mask entry 0 sets its score to −∞, so its weight is 0."
+                        if len(a.args) == 4 else ""))
+        kv = self.ev.named[a.args[1].name].value if isinstance(a.args[1], Ref) else None
+        raw_num = m.mul(self.display(a.args[0], numbers=True),
+                        value(kv.T) if kv is not None else m.Transpose(k))
+        step.eq(m.Call("scores", (Z,)), m.Div(m.mul(q, m.Transpose(k)),
+                                              m.call("sqrt", m.num(d_k))),
+                *dedupe([m.Div(raw_num, m.call("sqrt", m.num(d_k))), value(scores.value)]))
+        step.eq(m.Call("weights", (Z,)), m.call("softmax", m.Call("scores", (Z,)),
+                                                 m.Text("each row")), value(weights.value))
+        step.eq(Z, m.mul(m.Call("weights", (Z,)), v),
+                m.mul(value(weights.value), self.display(a.args[2], numbers=True)),
+                value(node.value))
 
     def conv_sentence(self, a: Apply) -> tuple[Part, ...]:
         """The convolution's formula with this problem's names, per `indexing`."""
@@ -359,6 +389,10 @@ class Explainer:
                      m.eq(symbol(line.name), value(val)),
                      boxed=line.name == self.spec.loss or line.name in outputs or
                      (self.spec.loss is None and line is self.spec.lines[-1]))
+            node = self.ev.named[line.name]
+            for piece in node.info.get("attention", ()):  # scores(Z), weights(Z)
+                d.answer(piece.name, answer_of(piece.value),
+                         m.eq(symbol(piece.name), value(piece.value)))
             if line.name in self.predictions:  # the answer to "give the prediction"
                 guess = self.predictions[line.name]
                 d.answer(f"prediction({line.name})", guess.value, guess.boxed)

@@ -113,6 +113,8 @@ def branch(w: Writer, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Resul
                                                      m.Div(m.num(1), m.num(n.info["n"])), ".")
     if op in elementwise.OPS:
         return elementwise.branch(w, n, pos, v, U, u)
+    if op in elementwise.LAYER_OPS:
+        return elementwise.layer_branch(w, n, pos, v, U, u)
     if op in elementwise.SHAPE_OPS:
         return elementwise.shape_branch(w, n, pos, v, U, u)
     if op in ("conv1d", "conv2d"):

@@ -30,12 +30,16 @@ FUNCTION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "exp": "exp",
                   "sqrt": "sqrt", "abs": "abs", "maximum": "max", "minimum": "min",
                   "leaky_relu": "LeakyReLU", "elu": "ELU", "softplus": "softplus",
                   "step": "step", "sign": "sign", "flatten": "flatten", "concat": "concat",
-                  "hstack": "hstack"}
+                  "hstack": "hstack", "attention": "attention", "batchnorm": "BN",
+                  "layernorm": "LN"}
 
 
-def symbol(name: str) -> m.Sym:
+def symbol(name: str) -> m.Sym | m.Call:
     """W1 → W₁, s_2 → s₂, b_out → b with subscript out, y_hat → ŷ (y_hat2 → ŷ₂); other
     names as written."""
+    piece = re.match(r"^(scores|weights)\((.+)\)$", name)  # attention's pieces
+    if piece:
+        return m.Call(piece.group(1), (symbol(piece.group(2)),))
     hat = re.match(r"^([A-Za-z])_?hat_?([0-9]*)$", name)
     if hat:
         letter = unicodedata.normalize("NFC", hat.group(1) + "\u0302")
@@ -160,6 +164,12 @@ def expr_display(expr: Node_, values: dict[str, np.ndarray] | None = None,
                                                 slice(col, col + 1)]
                 return value(picked)
             return indexed(args[0], written)
+        if op == "masked":
+            return m.Call("mask", tuple(args))
+        if op == "softmax" and e.option("each") is not None:
+            return m.Call("softmax", (args[0], m.Text(f"each {e.option('each')}")))
+        if op == "dropout":
+            return m.Call("dropout", (*args, m.num(e.option("p"))))
         if op == "reshape":
             return m.Call("reshape", (args[0], m.num(e.option("rows")),
                                       m.num(e.option("cols"))))
