@@ -77,10 +77,12 @@ MAX_OPTION = 1000
 
 SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = {
     **{name: (("x",), ()) for name in UNARY},
-    "conv1d": (("x", "w", "b"), (("padding", "valid"), ("stride", 1))),
-    "conv2d": (("X", "K", "b"), (("padding", "valid"), ("stride", 1))),
-    "maxpool1d": (("x",), (("size", REQUIRED), ("stride", None))),
-    "maxpool2d": (("X",), (("size", REQUIRED), ("stride", None))),
+    "conv1d": (("x", "w", "b"), (("padding", "valid"), ("stride", 1), ("pad_value", 0))),
+    "conv2d": (("X", "K", "b"), (("padding", "valid"), ("stride", 1), ("pad_value", 0))),
+    "maxpool1d": (("x",), (("size", REQUIRED), ("stride", None), ("padding", 0),
+                           ("pad_value", None))),
+    "maxpool2d": (("X",), (("size", REQUIRED), ("stride", None), ("padding", 0),
+                           ("pad_value", None))),
     "nll": (("p",), (("cls", REQUIRED),)),
     "cross_entropy": (("s",), (("cls", REQUIRED),)),
     "bce": (("p", "y"), ()),
@@ -105,7 +107,7 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = 
     "hstack": (("a", "b"), ()),
 }
 # Options that are numbers (not whole-number sizes): log's base, the activations' constants.
-NUMBER_OPTIONS = ("base", "slope", "alpha", "beta", "at_zero", "eps", "p")
+NUMBER_OPTIONS = ("base", "slope", "alpha", "beta", "at_zero", "eps", "p", "pad_value")
 # Ops applied entry by entry: the result has the first operand's shape.
 ELEMENTWISE = ("neg", "relu", "sigmoid", "tanh", "exp", "log", "logb", "sqrt", "abs", "pow",
                "leaky_relu", "elu", "softplus", "step", "sign")
@@ -637,6 +639,12 @@ def _conv2d_shape(node: Apply, shapes: list[Shape], texts: list[str]) -> Shape:
 def _pool_shape(node: Apply, x: Shape, text: str) -> Shape:
     size = int(node.option("size"))  # type: ignore[call-overload]
     stride = int(node.option("stride") or size)  # type: ignore[call-overload]
+    padding = node.option("padding")
+    if isinstance(padding, str):
+        raise _LineError(f"`{node.text}`: a pool's padding is a whole number")
+    pad = 2 * int(padding)  # type: ignore[call-overload]
+    x = (x[0] + pad, x[1] + pad) if node.op == "maxpool2d" else \
+        ((x[0] + pad, 1) if x[1] == 1 else (1, x[1] + pad))
     if node.op == "maxpool1d":
         if not _is_vector(x):
             raise _LineError(f"`{node.text}`: maxpool1d takes a vector, {text} is "

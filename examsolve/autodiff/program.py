@@ -94,12 +94,15 @@ def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node], name: str = "") 
     """The engine node of one operation; `name` is the line's (attention names its
     pieces after it)."""
     op, opt = expr.op, dict(expr.options)
-    if op == "conv1d":
-        return nn.conv1d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
-    if op == "conv2d":
-        return nn.conv2d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
+    if op in ("conv1d", "conv2d"):
+        fill = opt.get("pad_value", 0)
+        return getattr(nn, op)(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]),
+                               pad_value=fill if ctx.exact else float(fill))
     if op in ("maxpool1d", "maxpool2d"):
-        return nn.maxpool(ctx, args[0], int(opt["size"]), opt["stride"], op == "maxpool2d")
+        fill = opt.get("pad_value")
+        return nn.maxpool(ctx, args[0], int(opt["size"]), opt["stride"], op == "maxpool2d",
+                          int(opt.get("padding", 0)),
+                          None if fill is None else fill if ctx.exact else float(fill))
     if op in ("nll", "cross_entropy"):
         return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
     if op in ("bce", "mse"):

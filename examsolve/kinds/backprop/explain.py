@@ -21,6 +21,7 @@ from examsolve.kinds.backprop.layers import listing, relu_at_zero
 from examsolve.kinds.backprop.notation import (dedupe, entry, expr_display, grad_symbol,
                                                 grad_text, indexed, symbol, value,
                                                 window_index)
+from examsolve.kinds.backprop.derived_steps import write_derived
 from examsolve.kinds.backprop.loss import LossWriter, applies
 from examsolve.autodiff.program import Evaluation, contains_loss
 from examsolve.kinds.backprop.model import BackpropSpec
@@ -145,6 +146,7 @@ class Explainer:
         out = symbol(node.name) if node.name else m.Sym("s" if a.op == "conv1d" else "S")
         x, w, b = (self.display(arg) for arg in a.args)
         bias = m.as_expr(node.children[2].value[0, 0])
+        fill = a.option("pad_value")
         pad = m.call("pad", x)
         if a.op == "conv1d":
             index, tap, total = "i", "k", m.Sym("Σ", "k")
@@ -159,11 +161,13 @@ class Explainer:
         if a.op == "conv1d":
             before, after = node.info["pad"]
             padded: tuple[Part, ...] = (
-                (pad, " is ", x, f" with {_zeros(before)} before and {_zeros(after)} after")
+                (pad, " is ", x, f" with {_zeros(before, fill)} before and "
+                 f"{_zeros(after, fill)} after")
                 if (before, after) != (0, 0) else (m.eq(pad, x), " (no padding)"))
         else:
             top, left = node.info["pad"]
-            padded = ((pad, " is ", x, f" with {_zeros(top)} above and {_zeros(left)} to the "
+            padded = ((pad, " is ", x, f" with {_zeros(top, fill)} above and "
+                       f"{_zeros(left, fill)} to the "
                        "left (and as needed below and right)") if (top, left) != (0, 0)
                       else (m.eq(pad, x), " (no padding)"))
         text: tuple[Part, ...] = (formula, ", a cross-correlation (the kernel is not flipped, "
@@ -432,8 +436,12 @@ def _commas(items: list[m.Expr]) -> tuple[Part, ...]:
     return tuple(out)
 
 
-def _zeros(n: int) -> str:
-    return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
+def _zeros(n: int, fill: object = 0) -> str:
+    """How many padding entries: `1 zero`, `2 entries −1` (a pad_value)."""
+    if fill == 0:
+        return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
+    value = format_number(fill).replace("-", "−")
+    return "nothing" if n == 0 else f"1 entry {value}" if n == 1 else f"{n} entries {value}"
 
 
 def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
@@ -449,9 +457,17 @@ def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
     backward = 3 if losses.write(d) else 2  # the backward step's number
     if spec.loss is None or check is None:
         ex.answers(d, grads)
+        write_derived(d, spec, ev, lambda name: _grad_of(ev, name))
         return d.build()
     BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text, backward).write()
     ex.relu_zeros(d, alternative, backward + 1)
     ex.self_check(d, check, plain)
     ex.answers(d, grads)
+    write_derived(d, spec, ev, lambda name: _grad_of(ev, name))
     return d.build()
+
+
+def _grad_of(ev: Evaluation, name: str) -> np.ndarray:
+    """∂L/∂name for any value, parameter or line (0 where the loss does not depend on it)."""
+    node = ev.named[name]
+    return node.grad if node.grad is not None else ev.ctx.full(node.shape, 0)

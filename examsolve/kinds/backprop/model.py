@@ -31,6 +31,7 @@ class BackpropSpec:
     loss: str | None  # None: a forward pass only
     wrt: tuple[str, ...]
     relu_grad_at_zero: int
+    derived: tuple = ()  # autodiff.derived.DerivedLine, evaluated after the passes
 
     @property
     def leaves(self) -> tuple[tuple[str, Matrix], ...]:

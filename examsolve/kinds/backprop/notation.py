@@ -198,6 +198,10 @@ def _options(e: Apply, class_text: Callable[[Apply], str] | None) -> tuple[m.Exp
     for key, val in e.options:
         if key == "cls":
             out.append(m.Text(class_text(e) if class_text else str(val)))
+        elif key == "pad_value" and val not in (0, None):
+            out.append(m.Text(f"pad_value={format_number(val)}"))
+        elif key == "padding" and e.op.startswith("maxpool") and val == 0:
+            pass
         elif key == "padding" and val != "valid":
             out.append(m.Text(f'padding="{val}"' if isinstance(val, str) else f"padding={val}"))
         elif key == "stride" and val not in (None, 1) and e.op.startswith("conv"):

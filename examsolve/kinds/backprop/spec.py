@@ -91,7 +91,28 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         relu0 = node["relu_grad_at_zero"].integer()
         if relu0 not in (0, 1):
             raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
-    return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0)
+    derived = _derived(node.get("derived"), set(kinds), loss is not None)
+    return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0,
+                        derived)
+
+
+def _derived(node: SpecNode | None, names: set[str], has_loss: bool) -> tuple:
+    """The `derived:` lines, each read and checked (names defined, grad only with a loss)."""
+    from examsolve.autodiff.derived import DerivedError, DerivedLine, parse_derived
+
+    if node is None:
+        return ()
+    if not node.is_sequence:
+        raise node.error("expected a list of lines like `- pos = argmax(Y)`")
+    out = []
+    for item in node.seq():
+        try:
+            name, rhs, tree = parse_derived(item.string(), names, has_loss)
+        except DerivedError as exc:
+            raise item.error(str(exc)) from None
+        names.add(name)
+        out.append(DerivedLine(name, rhs, tree, item.line, item.path))
+    return tuple(out)
 
 
 _LOOP_RE = re.compile(r"^for\s+([^\W\d]\w*)\s+in\s+(-?\d+)\s*\.\.\s*(-?\d+)$")
