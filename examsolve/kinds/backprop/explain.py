@@ -192,6 +192,9 @@ class Explainer:
         for line in self.spec.lines:
             for a in applies(line.expr):
                 if a.op in ("nll", "bce", "cross_entropy") and isinstance(a.args[0], Ref):
+                    if a.op == "bce" and any(v not in (0, 1) for v in
+                                             self.node(a.args[1]).value.reshape(-1)):
+                        continue  # a soft target: a probability to match, no class to predict
                     out.setdefault(a.args[0].name, a)
         return out
 

@@ -221,3 +221,30 @@ def test_bad_indexing_and_names(line, message):
     with pytest.raises(Exception, match=message.replace("(", r"\(").replace(")", r"\)")
                        .replace("[", r"\[")):
         load_string(text, "bad.yaml")
+
+
+def test_soft_targets_and_vector_losses_are_written_term_by_term():
+    text = """\
+kind: backprop
+title: soft
+given: {x: [1, 2], t: [1, 0]}
+parameters: {w: [[0.5, -1]], W: [[1, 0.5], [0.2, 1]]}
+model:
+  - p = sigmoid(w @ x)
+  - y = W @ x
+  - L = bce(p, 0.5) + mse(y, t)
+"""
+    out = " ".join(rich_text(text).split())  # sentences, whatever the line breaks
+    assert "the cross-entropy against the soft target y = 0.5 (a probability, not a label)" \
+        in out
+    assert "the label y = 0.5" not in out and "prediction" not in out.lower()
+    assert "((2 − 1)² + (2.2 − 0)²)/2" in out
+    # the oracle: torch's binary_cross_entropy with a soft target plus mse_loss
+    w, W = torch.tensor([[0.5, -1]], dtype=torch.float64), torch.tensor([[1, 0.5], [0.2, 1]],
+                                                                         dtype=torch.float64)
+    x = torch.tensor([[1.0], [2]], dtype=torch.float64)
+    p = torch.sigmoid(w @ x)
+    L = F.binary_cross_entropy(p, torch.full_like(p, 0.5)) + \
+        F.mse_loss(W @ x, torch.tensor([[1.0], [0]], dtype=torch.float64))
+    got = solve(load_string(text, "soft.yaml")).answer_map()["L"]
+    assert float(got) == pytest.approx(float(L), abs=1e-9)
