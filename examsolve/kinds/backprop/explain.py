@@ -166,8 +166,10 @@ class Explainer:
                 if (before, after) != (0, 0) else (m.eq(pad, x), " (no padding)"))
         else:
             top, left = node.info["pad"]
-            padded = ((pad, " is ", x, f" with {_zeros(top, fill)} above and "
-                       f"{_zeros(left, fill)} to the "
+            above, beside = (_zeros(top, fill), _zeros(left, fill)) if fill == 0 else (
+                _lines(top, "row", fill), _lines(left, "column", fill))
+            padded = ((pad, " is ", x, f" with {above} above and "
+                       f"{beside} to the "
                        "left (and as needed below and right)") if (top, left) != (0, 0)
                       else (m.eq(pad, x), " (no padding)"))
         text: tuple[Part, ...] = (formula, ", a cross-correlation (the kernel is not flipped, "
@@ -437,6 +439,12 @@ def _commas(items: list[m.Expr]) -> tuple[Part, ...]:
     for i, item in enumerate(items):
         out += [", ", item] if i else [item]
     return tuple(out)
+
+
+def _lines(n: int, what: str, fill: object) -> str:
+    """`1 row of −1s`: a 2-D padding with a pad_value."""
+    value = format_number(fill).replace("-", "−")
+    return f"{n} {what}{'s' if n != 1 else ''} of {value}s"
 
 
 def _zeros(n: int, fill: object = 0) -> str:

@@ -200,7 +200,7 @@ class LossWriter:
             return m.Add((m.Call("logsumexp", (target,)),
                           m.Neg(entry(target, node.shape, c, self.base))))
         if node.shape != (1, 1):  # a vector's terms one by one, with their numbers
-            return self.vector_terms(e, node) if numbers and node.value.size <= 8 and \
+            return self.vector_terms(e, node) if numbers and node.value.size <= 4 and \
                 not scored else None
         target = self.display(arg, numbers=numbers)
         if e.op == "mse":
