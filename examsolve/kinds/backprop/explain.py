@@ -85,10 +85,11 @@ class Explainer:
                      "is rational, and exp/log results are rounded to 4 significant digits "
                      "(a rounded value keeps its trailing zeros: 1.000 is not exactly 1). " + count)
         else:
-            total = sum(len(mx) * len(mx[0]) for _, mx in self.spec.leaves)
-            step.say(f"The network holds {total:,} numbers, so the work is done in float64 "
-                     "(exact fractions would be slow); big matrices are shown summarised. "
-                     + count)
+            total = self.spec.entries
+            steps = f" and runs {self.spec.steps} time steps" if self.spec.steps else ""
+            step.say(f"The network holds {total:,} numbers{steps}, so the work is done in "
+                     "float64 (exact fractions would be slow); big matrices are shown "
+                     "summarised. " + count)
         if self.spec.loss is None:
             step.say("The problem asks for the forward pass only (no loss), so nothing is "
                      "differentiated: there is no backward pass and no gradient check.")

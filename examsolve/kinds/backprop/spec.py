@@ -92,8 +92,9 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         if relu0 not in (0, 1):
             raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
     derived = _derived(node.get("derived"), set(kinds), loss is not None)
+    steps = sum(last - first + 1 for _, first, last in loops)
     return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0,
-                        derived)
+                        derived, steps)
 
 
 def _derived(node: SpecNode | None, names: set[str], has_loss: bool) -> tuple:
