@@ -55,10 +55,11 @@ def branch(w, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:  # ty
             m.mul(m.num(k), x, op="")
         return sym, num, (m.eq(m.deriv(xk, x), rule), ".")
     if op == "sqrt":
-        local = m.Div(m.num(1), m.Mul((m.num(2), m.Call("sqrt", (vs,))), ""))
-        sym, num = times(w, n, U, u, local, value(n.info["local"]))
+        local = m.Div(m.num(1), m.Mul((m.num(2), m.Call("sqrt", (vs,))), "·"))
+        local_num = m.Div(m.num(1), m.Mul((m.num(2), m.Call("sqrt", (value(v.value),))), "·"))
+        sym, num = times(w, n, U, u, local, local_num)
         return sym, num, (m.eq(m.deriv(m.call("sqrt", x), x),
-                               m.Div(m.num(1), m.mul(2, m.call("sqrt", x), op=""))), ".")
+                               m.Div(m.num(1), m.mul(2, m.call("sqrt", x), op="·"))), ".")
     if op == "abs":
         sym, num = times(w, n, U, u, m.Call("sign", (vs,)), value(n.info["local"]))
         note: tuple[Part, ...] = (m.eq(m.deriv(m.call("abs", x), x), m.call("sign", x)),)
@@ -213,19 +214,21 @@ def layer_branch(w, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Result:
     # batchnorm / layernorm
     which = "row" if n.info["axis"] == 1 else "column"
     xhat, g = m.Sym("x̂"), m.Sym("g")
+    gam, bet = (w.disp(c) for c in n.children[1:])
+    gy = m.deriv("L", ns)
     if pos == 1:
-        return result, None, (m.eq(m.deriv("L", m.Sym("γ")), m.mul(m.Sym("Σ"), m.mul(
-            m.deriv("L", "y"), xhat, op="⊙"), op="")), f", summed over each {which}'s "
-            "entries (γ scales every entry of its row).")
+        return result, None, (m.eq(m.deriv("L", gam), m.mul(m.Sym("Σ"), m.mul(
+            gy, xhat, op="⊙"), op="")), f", summed over each {which}'s entries (", gam,
+            " scales every entry of its row).")
     if pos == 2:
-        return result, None, (m.eq(m.deriv("L", m.Sym("β")), m.mul(m.Sym("Σ"), m.deriv(
-            "L", "y"), op="")), ", summed the same way.")
+        return result, None, (m.eq(m.deriv("L", bet), m.mul(m.Sym("Σ"), gy, op="")),
+                              ", summed the same way.")
     mu = m.Sym("μ")
     var = m.Pow(m.Sym("σ"), m.num(2))
     root = m.call("sqrt", m.add(var, m.Sym("ε")))
     return result, None, (
         "The mean and the variance depend on every entry, so the backward pass goes through "
-        "them: with ", m.eq(g, m.mul(m.Sym("γ"), m.deriv("L", "y"), op="⊙")), " and ",
+        "them: with ", m.eq(g, m.mul(gam, gy, op="⊙")), " and ",
         m.eq(xhat, m.Div(m.add(vs, m.Neg(mu)), root)), f" (over each {which}), ",
         m.eq(m.deriv("L", vs), m.Div(m.add(g, m.Neg(m.call("mean", g)), m.Neg(m.mul(
             xhat, m.call("mean", m.mul(g, xhat, op="⊙")), op="⊙"))), root)), ".")

@@ -103,6 +103,9 @@ class Explainer:
             for a in applies(line.expr):  # the sums first, then the vector they make
                 if a.op == "conv1d":
                     self.conv1d_sums(step, a)
+            for a in applies(line.expr):
+                if a.op in ("batchnorm", "layernorm"):
+                    self.norm_statistics(step, a)
             if isinstance(line.expr, Apply) and line.expr.op == "attention":
                 self.attention_pieces(step, line.name, line.expr)
                 continue
@@ -112,6 +115,26 @@ class Explainer:
                 if guess:
                     step.say(guess.sentence)
                     self.predictions[line.name] = guess
+
+    def norm_statistics(self, step, a: Apply) -> None:  # type: ignore[no-untyped-def]
+        """batchnorm/layernorm: the mean, the biased variance and x̂, before the output."""
+        node = self.ev.node(a)
+        info = node.info
+        x = self.display(a.args[0])
+        over = "each row (a feature) over the batch's columns, as in training mode" \
+            if info["axis"] == 1 else "each column over its entries"
+        mu, var, xhat = m.Sym("μ"), m.Pow(m.Sym("σ"), m.num(2)), m.Sym("x̂")
+        eps = m.num(info["eps"])
+        step.say(m.call("BN" if a.op == "batchnorm" else "LN", x, "γ", "β"),
+                 f" normalises {over}: ", m.eq(mu, m.call("mean", x)), ", ",
+                 m.eq(var, m.call("mean", m.Pow(m.Paren(m.add(x, m.Neg(mu))), m.num(2)))),
+                 f" (divided by n = {info['n']}, the biased variance), ",
+                 m.eq(xhat, m.Div(m.add(x, m.Neg(mu)), m.call("sqrt", m.add(var, eps)))),
+                 " and the output is ", m.add(m.mul(m.Sym("γ"), xhat, op="⊙"), m.Sym("β")),
+                 ", γ and β one entry per row.")
+        step.eq(mu, value(np.asarray(info["mu"], dtype=float)))
+        step.eq(var, value(np.asarray(info["var"], dtype=float)))
+        step.eq(xhat, value(np.asarray(info["xhat"], dtype=float)))
 
     def attention_pieces(self, step, name: str, a: Apply) -> None:  # type: ignore[no-untyped-def]
         """Z = attention(Q, K, V) as its pieces: the scores, the weights (each row a
