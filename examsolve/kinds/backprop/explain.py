@@ -22,6 +22,7 @@ from examsolve.kinds.backprop.notation import (dedupe, entry, expr_display, grad
                                                 grad_text, indexed, symbol, value,
                                                 window_index)
 from examsolve.kinds.backprop.derived_steps import write_derived
+from examsolve.kinds.backprop.layer_steps import attention_pieces, norm_statistics
 from examsolve.kinds.backprop.loss import LossWriter, applies
 from examsolve.autodiff.program import Evaluation, contains_loss
 from examsolve.kinds.backprop.model import BackpropSpec
@@ -105,9 +106,9 @@ class Explainer:
                     self.conv1d_sums(step, a)
             for a in applies(line.expr):
                 if a.op in ("batchnorm", "layernorm"):
-                    self.norm_statistics(step, a)
+                    norm_statistics(step, self.ev.node(a), self.display(a.args[0]), a.op)
             if isinstance(line.expr, Apply) and line.expr.op == "attention":
-                self.attention_pieces(step, line.name, line.expr)
+                attention_pieces(step, line.name, line.expr, self.ev, self.display)
                 continue
             self.line_equation(step, line.name, line.expr)
             if line.name in heads:
@@ -115,53 +116,6 @@ class Explainer:
                 if guess:
                     step.say(guess.sentence)
                     self.predictions[line.name] = guess
-
-    def norm_statistics(self, step, a: Apply) -> None:  # type: ignore[no-untyped-def]
-        """batchnorm/layernorm: the mean, the biased variance and x̂, before the output."""
-        node = self.ev.node(a)
-        info = node.info
-        x = self.display(a.args[0])
-        over = "each row (a feature) over the batch's columns, as in training mode" \
-            if info["axis"] == 1 else "each column over its entries"
-        mu, var, xhat = m.Sym("μ"), m.Pow(m.Sym("σ"), m.num(2)), m.Sym("x̂")
-        eps = m.num(info["eps"])
-        step.say(m.call("BN" if a.op == "batchnorm" else "LN", x, "γ", "β"),
-                 f" normalises {over}: ", m.eq(mu, m.call("mean", x)), ", ",
-                 m.eq(var, m.call("mean", m.Pow(m.Paren(m.add(x, m.Neg(mu))), m.num(2)))),
-                 f" (divided by n = {info['n']}, the biased variance), ",
-                 m.eq(xhat, m.Div(m.add(x, m.Neg(mu)), m.call("sqrt", m.add(var, eps)))),
-                 " and the output is ", m.add(m.mul(m.Sym("γ"), xhat, op="⊙"), m.Sym("β")),
-                 ", γ and β one entry per row.")
-        step.eq(mu, value(np.asarray(info["mu"], dtype=float)))
-        step.eq(var, value(np.asarray(info["var"], dtype=float)))
-        step.eq(xhat, value(np.asarray(info["xhat"], dtype=float)))
-
-    def attention_pieces(self, step, name: str, a: Apply) -> None:  # type: ignore[no-untyped-def]
-        """Z = attention(Q, K, V) as its pieces: the scores, the weights (each row a
-        softmax), and the weighted sum of V's rows."""
-        node = self.ev.named[name]
-        scores, weights = node.info["attention"]
-        q, k, v = (self.display(x) for x in a.args[:3])
-        d_k = scores.info["d_k"]
-        Z = symbol(name)
-        step.say("Attention takes one token per row of ", q, ", ", k, " and ", v, " (the "
-                 "papers' convention; elsewhere in this language a vector is a column): ",
-                 m.eq(Z, m.mul(m.call("softmax", m.Div(m.mul(q, m.Transpose(k)), m.call(
-                     "sqrt", m.Sym("d", "k")))), v)), ", the softmax taken along each row, "
-                 "with ", m.eq(m.Sym("d", "k"), m.num(d_k)), " the number of columns of ", k,
-                 "." + (" A mask entry 0 sets its score to −∞, so its weight is 0."
-                        if len(a.args) == 4 else ""))
-        kv = self.ev.named[a.args[1].name].value if isinstance(a.args[1], Ref) else None
-        raw_num = m.mul(self.display(a.args[0], numbers=True),
-                        value(kv.T) if kv is not None else m.Transpose(k))
-        step.eq(m.Call("scores", (Z,)), m.Div(m.mul(q, m.Transpose(k)),
-                                              m.call("sqrt", m.num(d_k))),
-                *dedupe([m.Div(raw_num, m.call("sqrt", m.num(d_k))), value(scores.value)]))
-        step.eq(m.Call("weights", (Z,)), m.call("softmax", m.Call("scores", (Z,)),
-                                                 m.Text("each row")), value(weights.value))
-        step.eq(Z, m.mul(m.Call("weights", (Z,)), v),
-                m.mul(value(weights.value), self.display(a.args[2], numbers=True)),
-                value(node.value))
 
     def conv_sentence(self, a: Apply) -> tuple[Part, ...]:
         """The convolution's formula with this problem's names, per `indexing`."""
