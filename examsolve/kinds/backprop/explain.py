@@ -95,7 +95,16 @@ class Explainer:
             step.say("The problem asks for the forward pass only (no loss), so nothing is "
                      "differentiated: there is no backward pass and no gradient check.")
         heads = self.heads()
+        starts = {name: (var, first, last) for name, var, first, last in self.spec.loops}
         for line in self.spec.lines:
+            if line.name in starts:
+                var, first, last = starts[line.name]
+                times = ", ".join(str(t) for t in range(first, last + 1)) if last - first < 6 \
+                    else f"{first}, {first + 1}, …, {last}"
+                step.say(f"The loop `for {var} in {first}..{last}` repeats its lines for ",
+                         m.eq(m.Sym(var), m.Text(times)), ", with ", m.Sym(var),
+                         " substituted in every index (the time steps are numbered as "
+                         f"written; other indices count from {self.base}).")
             if contains_loss(line.expr):
                 continue
             for a in applies(line.expr):

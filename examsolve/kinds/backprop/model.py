@@ -33,6 +33,8 @@ class BackpropSpec:
     relu_grad_at_zero: int
     derived: tuple = ()  # autodiff.derived.DerivedLine, evaluated after the passes
     steps: int = 0  # time steps run by `for` loops (0: none)
+    # each loop as (its first unrolled line's name, variable, first, last)
+    loops: tuple[tuple[str, str, int, int], ...] = ()
 
     @property
     def leaves(self) -> tuple[tuple[str, Matrix], ...]:

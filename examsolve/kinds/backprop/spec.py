@@ -49,7 +49,7 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     items = model.seq() if model.is_sequence else None
     if not items:
         raise model.error("expected a list of model lines like `- h = relu(W @ x + b)`")
-    loops: list[tuple[str, int, int]] = []
+    loops: list[tuple[str, int, int, int]] = []
     ends_in_loop = False
 
     def read(item: SpecNode) -> None:
@@ -65,7 +65,7 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
             read(item)
             continue
         var, first, last, body = _loop(item)
-        loops.append((var, first, last))
+        loops.append((var, first, last, len(lines)))  # the index of its first line
         for t in range(first, last + 1):
             ctx.loop = {var: t}
             for inner in body:
@@ -92,9 +92,10 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         if relu0 not in (0, 1):
             raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
     derived = _derived(node.get("derived"), set(kinds), loss is not None)
-    steps = sum(last - first + 1 for _, first, last in loops)
+    steps = sum(last - first + 1 for _, first, last, _ in loops)
+    starts = tuple((lines[at].name, var, first, last) for var, first, last, at in loops)
     return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0,
-                        derived, steps)
+                        derived, steps, starts)
 
 
 def _derived(node: SpecNode | None, names: set[str], has_loss: bool) -> tuple:
