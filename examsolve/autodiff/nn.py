@@ -34,17 +34,29 @@ LOCAL = {
 }
 
 
-def _pad(ctx: Context, flat: np.ndarray, pad: tuple[int, int]) -> np.ndarray:
-    zeros = ctx.full((pad[0],), 0), ctx.full((pad[1],), 0)
-    return np.concatenate([zeros[0], flat, zeros[1]])
+def _pad(ctx: Context, flat: np.ndarray, pad: tuple[int, int], fill: object = 0) -> np.ndarray:
+    """The vector with `fill` (0 unless pad_value says otherwise) added before and after."""
+    before, after = ctx.full((pad[0],), fill), ctx.full((pad[1],), fill)
+    return np.concatenate([before, flat, after])
 
 
-def conv1d(ctx: Context, x: Node, w: Node, b: Node, padding: object, stride: int) -> Node:
-    """s = x̃ ⋆ w + b (cross-correlation); s keeps x's orientation (column or row)."""
+def pad2d(ctx: Context, x: np.ndarray, top: int, bottom: int, left: int, right: int,
+          fill: object = 0) -> np.ndarray:
+    """The matrix with rows of `fill` above and below and columns left and right."""
+    xp = np.concatenate([ctx.full((top, x.shape[1]), fill), x,
+                         ctx.full((bottom, x.shape[1]), fill)], axis=0)
+    return np.concatenate([ctx.full((xp.shape[0], left), fill), xp,
+                           ctx.full((xp.shape[0], right), fill)], axis=1)
+
+
+def conv1d(ctx: Context, x: Node, w: Node, b: Node, padding: object, stride: int,
+           pad_value: object = 0) -> Node:
+    """s = x̃ ⋆ w + b (cross-correlation); s keeps x's orientation (column or row); x̃ is
+    x padded with pad_value (0 by default)."""
     wf = w.value.reshape(-1)
     k = wf.size
     pad = conv_padding(padding, k)
-    xp = _pad(ctx, x.value.reshape(-1), pad)
+    xp = _pad(ctx, x.value.reshape(-1), pad, pad_value)
     windows = sliding_window_view(xp, k)[::stride]  # row i: x̃[i·stride : i·stride + k]
     flat = windows @ wf + b.value[0, 0]
     value = flat.reshape(-1, 1) if x.shape[1] == 1 else flat.reshape(1, -1)
@@ -65,14 +77,12 @@ def conv1d(ctx: Context, x: Node, w: Node, b: Node, padding: object, stride: int
     return out
 
 
-def conv2d(ctx: Context, x: Node, kernel: Node, b: Node, padding: object, stride: int) -> Node:
+def conv2d(ctx: Context, x: Node, kernel: Node, b: Node, padding: object, stride: int,
+           pad_value: object = 0) -> Node:
     """S[i,j] = Σ_ab X̃[i·stride + a, j·stride + b]·K[a,b] + b."""
     kh, kw = kernel.shape
     (top, bottom), (left, right) = conv_padding(padding, kh), conv_padding(padding, kw)
-    xp = np.concatenate([ctx.full((top, x.shape[1]), 0), x.value,
-                         ctx.full((bottom, x.shape[1]), 0)], axis=0)
-    xp = np.concatenate([ctx.full((xp.shape[0], left), 0), xp,
-                         ctx.full((xp.shape[0], right), 0)], axis=1)
+    xp = pad2d(ctx, x.value, top, bottom, left, right, pad_value)
     windows = sliding_window_view(xp, (kh, kw))[::stride, ::stride]
     oh, ow = windows.shape[:2]
     patches = windows.reshape(oh * ow, kh * kw)
@@ -104,12 +114,19 @@ def _window_argmax(windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, ties
 
 
-def maxpool(ctx: Context, x: Node, size: int, stride: int | None, two_d: bool) -> Node:
-    """The maximum of each window; ties go to the first maximum (as PyTorch does)."""
+def maxpool(ctx: Context, x: Node, size: int, stride: int | None, two_d: bool,
+            padding: int = 0, pad_value: object = None) -> Node:
+    """The maximum of each window; ties go to the first maximum (as PyTorch does). With
+    padding, the input is first padded with pad_value (−∞ unless given: PyTorch's padding
+    never wins a window); a padded entry that wins passes no gradient back."""
     call = ctx.next_call()
     stride = stride or size
     shape = (size, size) if two_d else (size,)
-    source = x.value if two_d else x.value.reshape(-1)
+    fill = -math.inf if pad_value is None else pad_value
+    if two_d:
+        source = pad2d(ctx, x.value, padding, padding, padding, padding, fill)
+    else:
+        source = _pad(ctx, x.value.reshape(-1), (padding, padding), fill)
     ctx.recorded[call] = source
 
     def windows_of(a: np.ndarray) -> np.ndarray:
@@ -127,7 +144,7 @@ def maxpool(ctx: Context, x: Node, size: int, stride: int | None, two_d: bool) -
     flat = windows[np.arange(len(windows)), best]
     out_shape = windows_of(source).shape[0]
     if two_d:
-        oh = (x.shape[0] - size) // stride + 1
+        oh = (source.shape[0] - size) // stride + 1
         value = flat.reshape(oh, -1)
         positions = [((i // value.shape[1]) * stride + int(p) // size,
                       (i % value.shape[1]) * stride + int(p) % size) for i, p in enumerate(best)]
@@ -136,13 +153,18 @@ def maxpool(ctx: Context, x: Node, size: int, stride: int | None, two_d: bool) -
         positions = [(i * stride + int(p),) for i, p in enumerate(best)]
     value = value.astype(object) if ctx.exact else value.astype(float)
     out = Node(ctx, value, (x,), "maxpool2d" if two_d else "maxpool1d",
-               {"positions": positions, "ties": ties, "count": out_shape})
+               {"positions": positions, "ties": ties, "count": out_shape, "pad": padding,
+                "padded": source})
 
     def backward_fn(g: np.ndarray) -> tuple[np.ndarray]:
         dx = ctx.full(source.shape, 0)
         for gi, pos in zip(g.reshape(-1), positions):
             dx[pos] = dx[pos] + gi
-        return (dx.reshape(x.shape),)
+        if two_d:
+            dx = dx[padding: padding + x.shape[0], padding: padding + x.shape[1]]
+        else:
+            dx = dx[padding: padding + x.value.size]
+        return (dx.reshape(x.shape).copy(),)
 
     out.backward_fn = backward_fn
     return out

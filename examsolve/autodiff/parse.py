@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Union
 
 from examsolve.errors import SpecError
 from examsolve.numbers import parse_number
 
-Shape = tuple[int, int]
+from examsolve.autodiff.shapes import (ELEMENTWISE, Shape, ShapeError, _is_vector,  # noqa: F401
+                                       conv_padding, op_shape, shape_text)
 
 
 @dataclass(frozen=True)
@@ -70,30 +71,55 @@ class Line:
 # ---- op signatures: (tensor parameters, option parameters with defaults) --------------------
 
 REQUIRED = object()
-UNARY = ("relu", "sigmoid", "tanh", "exp", "log", "softmax", "sum", "mean")
+UNARY = ("relu", "sigmoid", "tanh", "exp", "log", "sum", "mean")
 LOSSES = ("nll", "bce", "cross_entropy", "mse")
 # The largest padding, stride or pool size accepted (a size that big is a typo).
 MAX_OPTION = 1000
 
 SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = {
     **{name: (("x",), ()) for name in UNARY},
-    "conv1d": (("x", "w", "b"), (("padding", "valid"), ("stride", 1))),
-    "conv2d": (("X", "K", "b"), (("padding", "valid"), ("stride", 1))),
-    "maxpool1d": (("x",), (("size", REQUIRED), ("stride", None))),
-    "maxpool2d": (("X",), (("size", REQUIRED), ("stride", None))),
+    "conv1d": (("x", "w", "b"), (("padding", "valid"), ("stride", 1), ("pad_value", 0))),
+    "conv2d": (("X", "K", "b"), (("padding", "valid"), ("stride", 1), ("pad_value", 0))),
+    "maxpool1d": (("x",), (("size", REQUIRED), ("stride", None), ("padding", 0),
+                           ("pad_value", None))),
+    "maxpool2d": (("X",), (("size", REQUIRED), ("stride", None), ("padding", 0),
+                           ("pad_value", None))),
     "nll": (("p",), (("cls", REQUIRED),)),
     "cross_entropy": (("s",), (("cls", REQUIRED),)),
     "bce": (("p", "y"), ()),
     "mse": (("yhat", "y"), ()),
+    **{name: (("x",), ()) for name in ("sqrt", "abs", "square")},
+    "log": (("x",), (("base", None),)),
+    "maximum": (("a", "b"), ()),
+    "minimum": (("a", "b"), ()),
+    "leaky_relu": (("x",), (("slope", Fraction(1, 100)),)),
+    "elu": (("x",), (("alpha", Fraction(1)),)),
+    "softplus": (("x",), (("beta", Fraction(1)),)),
+    "step": (("x",), (("at_zero", Fraction(1)),)),
+    "sign": (("x",), (("at_zero", Fraction(1)),)),
+    "softmax": (("x",), (("each", None),)),
+    "attention": (("Q", "K", "V", "mask"), ()),
+    "batchnorm": (("X", "gamma", "beta"), (("eps", Fraction(1, 100000)),)),
+    "layernorm": (("x", "gamma", "beta"), (("eps", Fraction(1, 100000)),)),
+    "dropout": (("h", "mask"), (("p", REQUIRED),)),
+    "flatten": (("x",), ()),
+    "reshape": (("x",), (("rows", REQUIRED), ("cols", REQUIRED))),
+    "concat": (("a", "b"), ()),
+    "hstack": (("a", "b"), ()),
 }
+# Options that are numbers (not whole-number sizes): log's base, the activations' constants.
+NUMBER_OPTIONS = ("base", "slope", "alpha", "beta", "at_zero", "eps", "p", "pad_value")
 # Tensor parameters that may be left out (a conv's bias defaults to 0).
 OPTIONAL_TENSORS = {("conv1d", "b"), ("conv2d", "b")}
-BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul"}
-_LINE_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)$", re.S)
-
-
-def shape_text(shape: Shape) -> str:
-    return f"{shape[0]}×{shape[1]}"
+# Tensor parameters that may be left out altogether (attention without a mask).
+ABSENT_TENSORS = {("attention", "mask")}
+BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul",
+          ast.Div: "div"}
+# name = expression, the name an identifier (Unicode letters too: ŷ, α) or a sequence's
+# entry h[t].
+_LINE_RE = re.compile(r"^\s*([^\W\d]\w*(?:\[[^\]]+\])?)\s*=(?!=)(.*)$", re.S)
+NAME_RULE = ("names must be letters (Unicode too: ŷ, α), digits and _, starting with a letter, "
+             "and neither T nor an operation's name")
 
 
 @dataclass
@@ -105,18 +131,26 @@ class ModelContext:
     values: dict[str, object]  # given/parameter values (for class arguments)
     classes: dict[str, tuple[str, ...]]
     indexing: int
+    loop: dict[str, int] = field(default_factory=dict)  # a `for` loop's variable → its value
 
 
-class _LineError(Exception):
-    """A problem in one line; turned into a SpecError naming the line."""
+_LineError = ShapeError  # a problem in one line; turned into a SpecError naming the line
 
 
 def parse_line(text: str, ctx: ModelContext, fail: Callable[[str], SpecError]) -> Line:
     """Parse `name = expression`, check it against ctx, and return it with its shape."""
     match = _LINE_RE.match(text)
     if not match:
+        lhs = text.split("=", 1)[0].strip() if "=" in text else ""
+        if lhs and not re.match(r"^[^\W\d]\w*(\[[^\]]+\])?$", lhs):
+            raise fail(f"`{lhs}` cannot name a line: {NAME_RULE}")
         raise fail(f"expected `name = expression`, got `{text.strip()}`")
     name, rhs = match.group(1), match.group(2).strip()
+    if "[" in name:
+        try:
+            name = sequence_name(name, ctx)
+        except _LineError as exc:
+            raise fail(f"{name}: {exc}") from None
     if name in SIGNATURES:
         raise fail(f"`{name}` is an operation; choose another name for this line")
     if name in ctx.kinds:
@@ -163,16 +197,92 @@ class _Reader:
             if isinstance(inner, Const):
                 return Const(-inner.value, self.text(node))
             return Apply("neg", (inner,), (), self.text(node))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self.power(node)
         if isinstance(node, ast.BinOp) and type(node.op) in BINOPS:
             return Apply(BINOPS[type(node.op)], (self.expr(node.left), self.expr(node.right)),
                          (), self.text(node))
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return Apply("transpose", (self.expr(node.value),), (), self.text(node))
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             return self.call(node)
         raise _LineError(f"`{self.text(node)}` is not supported ({_construct(node)}); a model "
-                         "line uses names, numbers, + - * @, unary −, .T and calls of: "
+                         "line uses names, numbers, + - * / ** @, unary −, .T and calls of: "
                          + ", ".join(SIGNATURES))
+
+    def subscript(self, node: ast.Subscript) -> Node_:
+        """h[t] (an entry of a sequence made by a `for` loop), or x[i], W[i, j], W[i, :],
+        W[:, j] with indices counted from `indexing`."""
+        if isinstance(node.value, ast.Name) and node.value.id not in self.ctx.shapes and \
+                any(k.startswith(node.value.id + "[") for k in self.ctx.shapes):
+            key = f"{node.value.id}[{self.integer(node.slice)}]"
+            if key not in self.ctx.shapes:
+                known = [k for k in self.ctx.shapes if k.startswith(node.value.id + "[")]
+                raise _LineError(f"`{key}` is not defined yet; so far {', '.join(known)}")
+            return Ref(key, key)
+        target = self.expr(node.value)
+        shape = self.shape(target)
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if len(parts) > 2:
+            raise _LineError(f"`{self.text(node)}`: at most two indices (row, column)")
+        picks = [None if isinstance(p, ast.Slice) and p.lower is None and p.upper is None
+                 and p.step is None else p for p in parts]
+        if any(isinstance(p, ast.Slice) for p in picks):
+            raise _LineError(f"`{self.text(node)}`: a slice is `:` (a whole row or column); "
+                             "ranges like 1:3 are not supported")
+        if len(picks) == 1:
+            if not _is_vector(shape):
+                raise _LineError(f"`{self.text(node)}`: {target.text} is {shape_text(shape)}; "
+                                 "write W[i, j], W[i, :] (a row) or W[:, j] (a column)")
+            picks = [picks[0], 0] if shape[1] == 1 else [0, picks[0]]
+            fixed = [False, True] if shape[1] == 1 else [True, False]
+        else:
+            fixed = [False, False]
+        at: list[int | None] = []
+        shown: list[str] = []
+        for axis, (p, is_fixed) in enumerate(zip(picks, fixed)):
+            if p is None or is_fixed:
+                at.append(p)  # type: ignore[arg-type]
+                if not is_fixed:
+                    shown.append(":")
+                continue
+            written = self.integer(p)
+            shown.append(str(written))
+            first = self.ctx.indexing
+            if not first <= written < first + shape[axis]:
+                what = "rows" if axis == 0 else "columns"
+                raise _LineError(f"`{self.text(node)}`: index {written} is out of range: "
+                                 f"{target.text} has {shape[axis]} {what}, counted "
+                                 f"{first}..{first + shape[axis] - 1} (indexing: {first})")
+            at.append(written - first)
+        return Apply("index", (target,), (("at", tuple(at)), ("written", ", ".join(shown))),
+                     self.text(node))
+
+    def integer(self, node: ast.AST) -> int:
+        """A whole number written as an index: a number, a loop variable, or t ± a number."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, int) and \
+                not isinstance(node.value, bool):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in self.ctx.loop:
+            return self.ctx.loop[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -self.integer(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            a, b = self.integer(node.left), self.integer(node.right)
+            return a + b if isinstance(node.op, ast.Add) else a - b
+        raise _LineError(f"an index must be a whole number or a loop variable (t, t - 1), "
+                         f"got `{self.text(node)}`")
+
+    def power(self, node: ast.BinOp) -> Apply:
+        """x ** n with a number n (a power of a tensor by a tensor has no exam use)."""
+        exponent = self.expr(node.right)
+        if not isinstance(exponent, Const):
+            raise _LineError(f"`{self.text(node)}`: the exponent must be a number, got "
+                             f"`{self.text(node.right)}`")
+        return Apply("pow", (self.expr(node.left),), (("exponent", exponent.value),),
+                     self.text(node))
 
     def call(self, node: ast.Call) -> Apply:
         op = node.func.id  # type: ignore[attr-defined]
@@ -196,6 +306,9 @@ class _Reader:
             bound[key] = kw.value
         args = []
         for key in tensors:
+            if (op, key) in ABSENT_TENSORS and (key not in bound or (
+                    isinstance(bound[key], ast.Constant) and bound[key].value is None)):
+                continue
             if key not in bound:
                 if (op, key) in OPTIONAL_TENSORS:
                     args.append(Const(Fraction(0), "0"))
@@ -212,7 +325,11 @@ class _Reader:
             opts.append((key, self.option(op, key, bound[key], args)))
         if op == "bce":
             self.check_target(args[1], bound["y"])
-        return Apply(op, tuple(args), tuple(opts), self.text(node))
+        if op == "square":  # square(x) is x ** 2, written x²
+            return Apply("pow", tuple(args), (("exponent", Fraction(2)),), self.text(node))
+        if op == "log" and dict(opts)["base"] is not None:
+            return Apply("logb", tuple(args), tuple(opts), self.text(node))
+        return Apply(op, tuple(args), tuple(opts) if op != "log" else (), self.text(node))
 
     def check_target(self, target: Node_, node: ast.AST) -> None:
         """bce's y is a label: a number or a given value, every entry in [0, 1]."""
@@ -233,6 +350,13 @@ class _Reader:
         """A non-tensor argument: a class, a padding or a whole number."""
         if key == "cls":
             return self.class_index(op, node, args[0])
+        if key in NUMBER_OPTIONS:
+            return self.number_option(op, key, node)
+        if key == "each":
+            if not (isinstance(node, ast.Constant) and node.value in ("row", "column")):
+                raise _LineError(f"softmax: each must be \"row\" or \"column\", got "
+                                 f"`{self.text(node)}`")
+            return node.value
         if key == "padding" and isinstance(node, ast.Constant) and isinstance(node.value, str):
             if node.value not in ("valid", "same"):
                 raise _LineError(f"padding must be \"valid\", \"same\" or a whole number, got "
@@ -245,6 +369,22 @@ class _Reader:
         if value > MAX_OPTION:  # an exam network never needs more; a typo would hang the run
             raise _LineError(f"{op}: {key} must be at most {MAX_OPTION}, got {value}")
         return value
+
+    def number_option(self, op: str, key: str, node: ast.AST) -> Fraction:
+        """A constant of the function: a number written in the line (log's base > 0 and ≠ 1,
+        elu's α and softplus's β > 0)."""
+        value = self.expr(node)
+        if not isinstance(value, Const):
+            raise _LineError(f"{op}: {key} must be a number, got `{self.text(node)}`")
+        v = value.value
+        if key == "base" and (v <= 0 or v == 1):
+            raise _LineError(f"log: the base must be a positive number other than 1, got {v}")
+        if key in ("alpha", "beta", "eps") and v <= 0:
+            raise _LineError(f"{op}: {key} must be positive, got {v}")
+        if key == "p" and not 0 <= v < 1:
+            raise _LineError(f"dropout: p (the probability of dropping) must lie in [0, 1), "
+                             f"got {v}")
+        return v
 
     def whole_number(self, node: ast.AST) -> int | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, int) and \
@@ -303,6 +443,13 @@ class _Reader:
         return op_shape(node, shapes)
 
 
+def sequence_name(written: str, ctx: ModelContext) -> str:
+    """`h[t]` on the left of a line inside a loop (t = 2) → `h[2]`; `h[0]` → `h[0]`."""
+    base, index = written.split("[", 1)
+    tree = ast.parse(index.rstrip("]"), mode="eval")
+    return f"{base}[{_Reader(index, ctx).integer(tree.body)}]"
+
+
 def _construct(node: ast.AST) -> str:
     names = {ast.Subscript: "indexing", ast.Compare: "a comparison", ast.Lambda: "a lambda",
              ast.Attribute: "an attribute other than .T", ast.Div: "division",
@@ -318,125 +465,3 @@ def _construct(node: ast.AST) -> str:
     return names.get(type(node), type(node).__name__)
 
 
-def _is_vector(shape: Shape) -> bool:
-    return shape[0] == 1 or shape[1] == 1
-
-
-def op_shape(node: Apply, shapes: list[Shape]) -> Shape:
-    """The shape of node's result, or _LineError naming the operands and their shapes."""
-    op = node.op
-    texts = [a.text for a in node.args]
-    if op in ("add", "sub", "mul"):
-        a, b = shapes
-        if a == b or b == (1, 1):
-            return a
-        if a == (1, 1):
-            return b
-        sign = {"add": "+", "sub": "−", "mul": "*"}[op]
-        raise _LineError(f"`{node.text}`: cannot combine {texts[0]} ({shape_text(a)}) {sign} "
-                         f"{texts[1]} ({shape_text(b)}): elementwise operands need the same "
-                         "shape (or one is a single number)")
-    if op == "matmul":
-        a, b = shapes
-        if a[1] != b[0]:
-            raise _LineError(f"`{node.text}`: cannot multiply {texts[0]} ({shape_text(a)}) by "
-                             f"{texts[1]} ({shape_text(b)}): inner sizes {a[1]} and {b[0]} "
-                             "differ")
-        return (a[0], b[1])
-    if op == "transpose":
-        return (shapes[0][1], shapes[0][0])
-    if op in ("neg", "relu", "sigmoid", "tanh", "exp", "log"):
-        return shapes[0]
-    if op == "softmax":
-        if not _is_vector(shapes[0]):
-            raise _LineError(f"`{node.text}`: softmax takes a vector, {texts[0]} is "
-                             f"{shape_text(shapes[0])}")
-        return shapes[0]
-    if op in ("sum", "mean"):
-        return (1, 1)
-    if op in ("nll", "cross_entropy"):
-        if not _is_vector(shapes[0]):
-            raise _LineError(f"`{node.text}`: {op} takes a vector of "
-                             f"{'probabilities' if op == 'nll' else 'scores'}, {texts[0]} is "
-                             f"{shape_text(shapes[0])}")
-        return (1, 1)
-    if op in ("bce", "mse"):
-        a, b = shapes
-        if a != b and b != (1, 1):
-            raise _LineError(f"`{node.text}`: {texts[0]} ({shape_text(a)}) and {texts[1]} "
-                             f"({shape_text(b)}) must have the same shape")
-        return (1, 1)
-    if op == "conv1d":
-        return _conv1d_shape(node, shapes, texts)
-    if op == "conv2d":
-        return _conv2d_shape(node, shapes, texts)
-    if op in ("maxpool1d", "maxpool2d"):
-        return _pool_shape(node, shapes[0], texts[0])
-    raise _LineError(f"no shape rule for {op}")  # unreachable: SIGNATURES and this agree
-
-
-def conv_padding(padding: object, k: int) -> tuple[int, int]:
-    """Zeros added before and after: "valid" none, "same" k−1 split as PyTorch does (the
-    extra one after), an integer p on both sides."""
-    if padding == "valid":
-        return (0, 0)
-    if padding == "same":
-        return ((k - 1) // 2, k - 1 - (k - 1) // 2)
-    return (int(padding), int(padding))  # type: ignore[call-overload]
-
-
-def _conv_out(n: int, k: int, pad: tuple[int, int], stride: int) -> int:
-    return (n + pad[0] + pad[1] - k) // stride + 1
-
-
-def _conv1d_shape(node: Apply, shapes: list[Shape], texts: list[str]) -> Shape:
-    x, w, b = shapes
-    for s, t, what in ((x, texts[0], "input"), (w, texts[1], "kernel")):
-        if not _is_vector(s):
-            raise _LineError(f"`{node.text}`: conv1d's {what} must be a vector, {t} is "
-                             f"{shape_text(s)}")
-    if b != (1, 1):
-        raise _LineError(f"`{node.text}`: conv1d's bias must be a single number, {texts[2]} is "
-                         f"{shape_text(b)}")
-    n, k, stride = max(x), max(w), int(node.option("stride"))  # type: ignore[call-overload]
-    if node.option("padding") == "same" and stride != 1:
-        raise _LineError(f"`{node.text}`: padding=\"same\" needs stride 1")
-    out = _conv_out(n, k, conv_padding(node.option("padding"), k), stride)
-    if out < 1:
-        raise _LineError(f"`{node.text}`: the kernel {texts[1]} ({k} entries) is longer than "
-                         f"the padded input {texts[0]} ({shape_text(x)})")
-    return (out, 1) if x[1] == 1 else (1, out)
-
-
-def _conv2d_shape(node: Apply, shapes: list[Shape], texts: list[str]) -> Shape:
-    x, k, b = shapes
-    if b != (1, 1):
-        raise _LineError(f"`{node.text}`: conv2d's bias must be a single number, {texts[2]} is "
-                         f"{shape_text(b)}")
-    stride = int(node.option("stride"))  # type: ignore[call-overload]
-    if node.option("padding") == "same" and stride != 1:
-        raise _LineError(f"`{node.text}`: padding=\"same\" needs stride 1")
-    rows = _conv_out(x[0], k[0], conv_padding(node.option("padding"), k[0]), stride)
-    cols = _conv_out(x[1], k[1], conv_padding(node.option("padding"), k[1]), stride)
-    if rows < 1 or cols < 1:
-        raise _LineError(f"`{node.text}`: the kernel {texts[1]} ({shape_text(k)}) does not fit "
-                         f"in the padded input {texts[0]} ({shape_text(x)})")
-    return (rows, cols)
-
-
-def _pool_shape(node: Apply, x: Shape, text: str) -> Shape:
-    size = int(node.option("size"))  # type: ignore[call-overload]
-    stride = int(node.option("stride") or size)  # type: ignore[call-overload]
-    if node.op == "maxpool1d":
-        if not _is_vector(x):
-            raise _LineError(f"`{node.text}`: maxpool1d takes a vector, {text} is "
-                             f"{shape_text(x)}")
-        if size > max(x):
-            raise _LineError(f"`{node.text}`: window {size} is longer than {text} "
-                             f"({shape_text(x)})")
-        out = (max(x) - size) // stride + 1
-        return (out, 1) if x[1] == 1 else (1, out)
-    if size > min(x):
-        raise _LineError(f"`{node.text}`: window {size}×{size} does not fit in {text} "
-                         f"({shape_text(x)})")
-    return ((x[0] - size) // stride + 1, (x[1] - size) // stride + 1)

@@ -12,8 +12,11 @@ from fractions import Fraction
 
 import numpy as np
 
+from examsolve.autodiff import attention as att
 from examsolve.autodiff import engine as eng
+from examsolve.autodiff import functions as fn
 from examsolve.autodiff import nn
+from examsolve.autodiff import shape_ops
 from examsolve.autodiff.parse import LOSSES, Apply, Const, Line, Node_, Ref
 
 # Exact rows of Fractions, or a float64 array (a big matrix the loader read as floats).
@@ -61,7 +64,7 @@ def evaluate(leaves: tuple[str, ...], lines: tuple[Line, ...], values: dict[str,
     for name in leaves:
         ev.named[name] = eng.leaf(ctx, values[name], name)
     for line in lines:
-        node = _build(line.expr, ev)
+        node = _build(line.expr, ev, line.name)
         if node.op in ("leaf", "const") or node.name is not None:
             node = eng.identity(ctx, node)
             ev.ir_of[node.index] = line.expr
@@ -77,7 +80,7 @@ def evaluate(leaves: tuple[str, ...], lines: tuple[Line, ...], values: dict[str,
     return ev
 
 
-def _build(expr: Node_, ev: Evaluation) -> eng.Node:
+def _build(expr: Node_, ev: Evaluation, name: str = "") -> eng.Node:
     ctx = ev.ctx
     if isinstance(expr, Ref):
         return ev.named[expr.name]
@@ -85,26 +88,85 @@ def _build(expr: Node_, ev: Evaluation) -> eng.Node:
         node = eng.constant(ctx, expr.value)
     else:
         args = [_build(a, ev) for a in expr.args]
-        node = _apply(ctx, expr, args)
+        node = _apply(ctx, expr, args, name)
+        if expr.op == "attention":
+            _name_pieces(ev, expr, node)
     ev.of_ir[id(expr)] = node
     ev.ir_of[node.index] = expr
     return node
 
 
-def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node]) -> eng.Node:
+def _apply(ctx: eng.Context, expr: Apply, args: list[eng.Node], name: str = "") -> eng.Node:
+    """The engine node of one operation; `name` is the line's (attention names its
+    pieces after it)."""
     op, opt = expr.op, dict(expr.options)
-    if op == "conv1d":
-        return nn.conv1d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
-    if op == "conv2d":
-        return nn.conv2d(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]))
+    if op in ("conv1d", "conv2d"):
+        fill = opt.get("pad_value", 0)
+        return getattr(nn, op)(ctx, *args, padding=opt["padding"], stride=int(opt["stride"]),
+                               pad_value=fill if ctx.exact else float(fill))
     if op in ("maxpool1d", "maxpool2d"):
-        return nn.maxpool(ctx, args[0], int(opt["size"]), opt["stride"], op == "maxpool2d")
+        fill = opt.get("pad_value")
+        return nn.maxpool(ctx, args[0], int(opt["size"]), opt["stride"], op == "maxpool2d",
+                          int(opt.get("padding", 0)),
+                          None if fill is None else fill if ctx.exact else float(fill))
     if op in ("nll", "cross_entropy"):
         return getattr(nn, op)(ctx, args[0], int(opt["cls"]))
     if op in ("bce", "mse"):
         return getattr(nn, op)(ctx, *args)
+    if op == "softmax" and opt.get("each") is not None:
+        return att.softmax_each(ctx, args[0], axis=1 if opt["each"] == "row" else 0)
+    if op == "attention":
+        return att.attention(ctx, *args[:3], args[3] if len(args) == 4 else None, name)
+    if op in ("batchnorm", "layernorm"):
+        return att.normalise(ctx, *args, eps=opt["eps"], axis=1 if op == "batchnorm" else 0)
+    if op == "dropout":
+        return att.dropout(ctx, *args, p=opt["p"])
+    if op == "index":
+        return shape_ops.index(ctx, args[0], *opt["at"])
+    if op == "flatten":
+        return shape_ops.reshape(ctx, args[0], args[0].value.size, 1)
+    if op == "reshape":
+        return shape_ops.reshape(ctx, args[0], int(opt["rows"]), int(opt["cols"]))
+    if op in ("concat", "hstack"):
+        return shape_ops.concat(ctx, *args, side_by_side=op == "hstack")
+    if op in ("div", "sqrt"):
+        return getattr(fn, op)(ctx, *args)
+    if op == "pow":
+        return fn.power(ctx, args[0], opt["exponent"])
+    if op == "abs":
+        return fn.abs_(ctx, args[0])
+    if op in ("maximum", "minimum"):
+        return fn.extreme(ctx, *args, larger=op == "maximum")
+    if op == "logb":
+        return fn.log_base(ctx, args[0], opt["base"])
+    if op == "leaky_relu":
+        return fn.leaky_relu(ctx, args[0], opt["slope"])
+    if op == "elu":
+        return fn.elu(ctx, args[0], opt["alpha"])
+    if op == "softplus":
+        return fn.softplus(ctx, args[0], opt["beta"])
+    if op in ("step", "sign"):
+        return fn.jump(ctx, args[0], opt["at_zero"], signed=op == "sign")
     function = {"sum": eng.sum_}.get(op) or getattr(eng, op)
     return function(ctx, *args)
+
+
+def _name_pieces(ev: Evaluation, expr: Apply, out: eng.Node) -> None:
+    """Attention's inner nodes as model expressions, so a derivation can write them:
+    Q·Kᵀ, Kᵀ, √d_k and the masked scores."""
+    scores, weights = out.info["attention"]
+    raw, scale = scores.children
+    q, k = expr.args[0], expr.args[1]
+    kt = Apply("transpose", (k,), (), f"{k.text}.T")
+    ev.ir_of[raw.index] = Apply("matmul", (q, kt), (), f"{q.text} @ {k.text}.T")
+    ev.ir_of[raw.children[1].index] = kt
+    ev.ir_of[scale.index] = Const(Fraction(scale.value[0, 0]) if ev.ctx.exact and
+                                  isinstance(scale.value[0, 0], Fraction) else
+                                  scale.value[0, 0], "√d_k")
+    src = weights.children[0]
+    if src is not scores:
+        ev.ir_of[src.index] = Apply("masked", (Ref(scores.name, scores.name), expr.args[3]),
+                                    (), "masked")
 
 
 def contains_loss(expr: Node_) -> bool:

@@ -20,7 +20,7 @@ MATH_SYMBOLS: dict[str, str] = {
     **{chr(0x391 + i): "\\" + g.capitalize() for i, g in enumerate(_GREEK)
        if g.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
                              "Upsilon", "Phi", "Psi", "Omega")},
-    "ϵ": r"\epsilon", "ε": r"\varepsilon", "ϕ": r"\phi", "φ": r"\varphi",
+    "𝟏": r"\mathbf{1}", "ϵ": r"\epsilon", "ε": r"\varepsilon", "ϕ": r"\phi", "φ": r"\varphi",
     "∂": r"\partial", "∇": r"\nabla", "·": r"\cdot", "⋅": r"\cdot", "×": r"\times",
     "÷": r"\div", "−": "-", "±": r"\pm", "…": r"\ldots", "⋯": r"\cdots", "⋮": r"\vdots",
     "⋱": r"\ddots", "≈": r"\approx", "≠": r"\neq", "≤": r"\le", "≥": r"\ge", "→": r"\to",

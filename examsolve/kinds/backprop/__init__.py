@@ -8,5 +8,5 @@ from __future__ import annotations
 
 SUMMARY = "Forward pass, loss and chain-rule gradients of a small network written as equations"
 KEYS: tuple[str, ...] = ("given", "parameters", "classes", "model", "loss", "wrt",
-                         "relu_grad_at_zero")
+                         "relu_grad_at_zero", "derived")
 

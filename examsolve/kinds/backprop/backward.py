@@ -128,6 +128,13 @@ class BackwardWriter:
                            m.mul(m.Transpose(A), gs)), ", and ",
                       m.eq(m.deriv("L", A), m.mul(gs, m.Transpose(h))),
                       " (an outer product).")
+        if any("[" in line.name for line in self.spec.lines):
+            W = m.Sym("W")
+            self.step.say("The recurrence is differentiated back through time (BPTT): the "
+                          "blocks run from the last time step to the first, and a parameter "
+                          "used at every step collects one branch per step, summed: ",
+                          m.eq(m.deriv("L", W), m.mul(m.Sym("Σ", "t"), m.Mul((
+                              m.deriv("L", W), m.Text(" via step t")), ""), op="")), ".")
         for node in self.order():
             self.block(node)
 
@@ -138,26 +145,29 @@ class BackwardWriter:
         if not branches:
             self.step.eq(gv, value(v.grad if v.grad is not None else np.zeros(v.shape)))
             return
+        # v ⊙ v is one consumer using v twice: one branch with the factor 2, not two halves
+        squares = {n.index for n, pos in branches if pos == 1 and n.op == "mul" and
+                   n.children[0] is n.children[1]}
+        branches = [(n, pos) for n, pos in branches if not (n.index in squares and pos == 1)]
         if len(branches) == 1:
             n, pos = branches[0]
-            sym, num, note = self.branch(n, pos, v)
+            sym, num, note, result = self.branch_of(n, pos, v, n.index in squares)
             if note:  # the reason comes before the equation that uses it
                 self.step.say(note)
-            self.step.eq(*self._chain(gv, n, v, sym, num, n.contribs[pos]))
+            self.step.eq(*self._chain(gv, n, v, sym, num, result))
             return
         rows, parts, values, notes, through = [], [], [], [], []
         for n, pos in branches:
-            sym, num, note = self.branch(n, pos, v)
+            sym, num, note, result = self.branch_of(n, pos, v, n.index in squares)
             h = self.head(n)
             t = self.target(h)
             head = self.chain_head(h, t, v)
             via = self.disp(t) if t is not self.loss else self.disp(h)
             through.append(via)
             name = m.Mul((gv, m.Text(" via "), via), "")  # the branch's share: ∂L/∂h via s₁
-            rows.append([p for p in (name, head, sym, num, value(n.contribs[pos]))
-                         if p is not None])
+            rows.append([p for p in (name, head, sym, num, value(result)) if p is not None])
             parts.append(sym)
-            values.append(value(n.contribs[pos]))
+            values.append(value(result))
             if note:
                 notes.append(note)
         for note in dict.fromkeys(notes):
@@ -168,6 +178,26 @@ class BackwardWriter:
         for row in rows:
             self.step.eq(*row)
         self.step.eq(gv, m.Add(tuple(parts)), m.Add(tuple(values)), value(v.grad))
+
+    def branch_of(self, n: Node, pos: int, v: Node, square: bool
+                  ) -> tuple[m.Expr, m.Expr | None, tuple[Part, ...], np.ndarray]:
+        """The branch's (symbolic, numbers, note) and its contribution; for v ⊙ v the one
+        branch 2v ⊙ ∂L/∂(v ⊙ v), since ∂(v²)/∂v = 2v."""
+        if not square:
+            sym, num, note = self.branch(n, pos, v)
+            return sym, num, note, n.contribs[pos]
+        U, u = self.G(n), value(n.grad)
+        mark = "·" if is_scalar(v.value) else "⊙"
+        two_v = m.Mul((m.num(2), self.disp(v)), "")
+        two_val = value(2 * v.value)
+        if self.target(n) is self.loss:
+            sym, num = two_v, two_val
+        else:
+            sym, num = m.Mul((U, m.Paren(two_v)), mark), m.Mul((u, two_val), mark)
+        x = m.Sym("x")
+        note = (self.disp(n), " uses ", self.disp(v), " twice: ",
+                m.eq(m.deriv(m.mul(x, x, op=mark), x), m.mul(2, x, op="")), ".")
+        return sym, num, note, n.contribs[0] + n.contribs[1]
 
     def chain_head(self, n: Node, t: Node, v: Node) -> m.Expr | None:
         """The chain rule's general form for ∂L/∂v through t: (∂t/∂v)ᵀ·∂L/∂t (the

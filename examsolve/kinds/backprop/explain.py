@@ -21,6 +21,8 @@ from examsolve.kinds.backprop.layers import listing, relu_at_zero
 from examsolve.kinds.backprop.notation import (dedupe, entry, expr_display, grad_symbol,
                                                 grad_text, indexed, symbol, value,
                                                 window_index)
+from examsolve.kinds.backprop.derived_steps import write_derived
+from examsolve.kinds.backprop.layer_steps import attention_pieces, norm_statistics
 from examsolve.kinds.backprop.loss import LossWriter, applies
 from examsolve.autodiff.program import Evaluation, contains_loss
 from examsolve.kinds.backprop.model import BackpropSpec
@@ -84,12 +86,25 @@ class Explainer:
                      "is rational, and exp/log results are rounded to 4 significant digits "
                      "(a rounded value keeps its trailing zeros: 1.000 is not exactly 1). " + count)
         else:
-            total = sum(len(mx) * len(mx[0]) for _, mx in self.spec.leaves)
-            step.say(f"The network holds {total:,} numbers, so the work is done in float64 "
-                     "(exact fractions would be slow); big matrices are shown summarised. "
-                     + count)
+            total = self.spec.entries
+            steps = f" and runs {self.spec.steps} time steps" if self.spec.steps else ""
+            step.say(f"The network holds {total:,} numbers{steps}, so the work is done in "
+                     "float64 (exact fractions would be slow); big matrices are shown "
+                     "summarised. " + count)
+        if self.spec.loss is None:
+            step.say("The problem asks for the forward pass only (no loss), so nothing is "
+                     "differentiated: there is no backward pass and no gradient check.")
         heads = self.heads()
+        starts = {name: (var, first, last) for name, var, first, last in self.spec.loops}
         for line in self.spec.lines:
+            if line.name in starts:
+                var, first, last = starts[line.name]
+                times = ", ".join(str(t) for t in range(first, last + 1)) if last - first < 6 \
+                    else f"{first}, {first + 1}, …, {last}"
+                step.say(f"The loop `for {var} in {first}..{last}` repeats its lines for ",
+                         m.eq(m.Sym(var), m.Text(times)), ", with ", m.Sym(var),
+                         " substituted in every index (the time steps are numbered as "
+                         f"written; other indices count from {self.base}).")
             if contains_loss(line.expr):
                 continue
             for a in applies(line.expr):
@@ -98,6 +113,12 @@ class Explainer:
             for a in applies(line.expr):  # the sums first, then the vector they make
                 if a.op == "conv1d":
                     self.conv1d_sums(step, a)
+            for a in applies(line.expr):
+                if a.op in ("batchnorm", "layernorm"):
+                    norm_statistics(step, self.ev.node(a), self.display(a.args[0]), a.op)
+            if isinstance(line.expr, Apply) and line.expr.op == "attention":
+                attention_pieces(step, line.name, line.expr, self.ev, self.display)
+                continue
             self.line_equation(step, line.name, line.expr)
             if line.name in heads:
                 guess = self.prediction(line.name, heads[line.name])
@@ -112,6 +133,7 @@ class Explainer:
         out = symbol(node.name) if node.name else m.Sym("s" if a.op == "conv1d" else "S")
         x, w, b = (self.display(arg) for arg in a.args)
         bias = m.as_expr(node.children[2].value[0, 0])
+        fill = a.option("pad_value")
         pad = m.call("pad", x)
         if a.op == "conv1d":
             index, tap, total = "i", "k", m.Sym("Σ", "k")
@@ -126,11 +148,15 @@ class Explainer:
         if a.op == "conv1d":
             before, after = node.info["pad"]
             padded: tuple[Part, ...] = (
-                (pad, " is ", x, f" with {_zeros(before)} before and {_zeros(after)} after")
+                (pad, " is ", x, f" with {_zeros(before, fill)} before and "
+                 f"{_zeros(after, fill)} after")
                 if (before, after) != (0, 0) else (m.eq(pad, x), " (no padding)"))
         else:
             top, left = node.info["pad"]
-            padded = ((pad, " is ", x, f" with {_zeros(top)} above and {_zeros(left)} to the "
+            above, beside = (_zeros(top, fill), _zeros(left, fill)) if fill == 0 else (
+                _lines(top, "row", fill), _lines(left, "column", fill))
+            padded = ((pad, " is ", x, f" with {above} above and "
+                       f"{beside} to the "
                        "left (and as needed below and right)") if (top, left) != (0, 0)
                       else (m.eq(pad, x), " (no padding)"))
         text: tuple[Part, ...] = (formula, ", a cross-correlation (the kernel is not flipped, "
@@ -155,6 +181,9 @@ class Explainer:
         for line in self.spec.lines:
             for a in applies(line.expr):
                 if a.op in ("nll", "bce", "cross_entropy") and isinstance(a.args[0], Ref):
+                    if a.op == "bce" and any(v not in (0, 1) for v in
+                                             self.node(a.args[1]).value.reshape(-1)):
+                        continue  # a soft target: a probability to match, no class to predict
                     out.setdefault(a.args[0].name, a)
         return out
 
@@ -354,7 +383,12 @@ class Explainer:
             val = self.ev.named[line.name].value
             d.answer(line.name, answer_of(val),
                      m.eq(symbol(line.name), value(val)),
-                     boxed=line.name == self.spec.loss or line.name in outputs)
+                     boxed=line.name == self.spec.loss or line.name in outputs or
+                     (self.spec.loss is None and line is self.spec.lines[-1]))
+            node = self.ev.named[line.name]
+            for piece in node.info.get("attention", ()):  # scores(Z), weights(Z)
+                d.answer(piece.name, answer_of(piece.value),
+                         m.eq(symbol(piece.name), value(piece.value)))
             if line.name in self.predictions:  # the answer to "give the prediction"
                 guess = self.predictions[line.name]
                 d.answer(f"prediction({line.name})", guess.value, guess.boxed)
@@ -394,21 +428,44 @@ def _commas(items: list[m.Expr]) -> tuple[Part, ...]:
     return tuple(out)
 
 
-def _zeros(n: int) -> str:
-    return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
+def _lines(n: int, what: str, fill: object) -> str:
+    """`1 row of −1s`: a 2-D padding with a pad_value."""
+    value = format_number(fill).replace("-", "−")
+    return f"{n} {what}{'s' if n != 1 else ''} of {value}s"
+
+
+def _zeros(n: int, fill: object = 0) -> str:
+    """How many padding entries: `1 zero`, `2 entries −1` (a pad_value)."""
+    if fill == 0:
+        return "no zeros" if n == 0 else "1 zero" if n == 1 else f"{n} zeros"
+    value = format_number(fill).replace("-", "−")
+    return "nothing" if n == 0 else f"1 entry {value}" if n == 1 else f"{n} entries {value}"
 
 
 def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
-            alternative: OtherConvention | None, check: FiniteDifferenceCheck,
+            alternative: OtherConvention | None, check: FiniteDifferenceCheck | None,
             plain: dict[str, np.ndarray] | None = None) -> Derivation:
+    """The derivation; a forward-only spec (no loss) stops after the forward pass (and the
+    loss terms it computes), with no backward pass and no self-check (check is None)."""
     common = spec.common
     d = DerivationBuilder(common.kind, common.title, common.statement, common.source)
     ex = Explainer(spec, ev)
     ex.forward(d)
     losses = LossWriter(spec, ex.display, ex.node, ex.class_text)
     backward = 3 if losses.write(d) else 2  # the backward step's number
+    if spec.loss is None or check is None:
+        ex.answers(d, grads)
+        write_derived(d, spec, ev, lambda name: _grad_of(ev, name))
+        return d.build()
     BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text, backward).write()
     ex.relu_zeros(d, alternative, backward + 1)
     ex.self_check(d, check, plain)
     ex.answers(d, grads)
+    write_derived(d, spec, ev, lambda name: _grad_of(ev, name))
     return d.build()
+
+
+def _grad_of(ev: Evaluation, name: str) -> np.ndarray:
+    """∂L/∂name for any value, parameter or line (0 where the loss does not depend on it)."""
+    node = ev.named[name]
+    return node.grad if node.grad is not None else ev.ctx.full(node.shape, 0)

@@ -20,6 +20,7 @@ from examsolve.kinds.backprop.notation import grad_text
 from examsolve.kinds.backprop.model import BackpropSpec, evaluate, leaf_arrays
 
 SAMPLE = 200
+NODE_BUDGET = 20_000  # graph nodes the whole check builds, at most (MIN_PER_TENSOR aside)
 STEP = 1e-6
 MIN_PER_TENSOR = 8
 
@@ -75,7 +76,11 @@ def finite_differences(spec: BackpropSpec, grads: dict[str, np.ndarray],
     base = evaluate(spec, values, base_ctx)
     loss0 = float(base.named[spec.loss].value[0, 0])
     shapes = {name: base.named[name].shape for name in spec.wrt}
-    coords = sample_coordinates({name: int(np.prod(shapes[name])) for name in spec.wrt})
+    # Each coordinate costs two runs of the whole graph: a long graph (an unrolled
+    # recurrence) gets fewer sampled coordinates, at least MIN_PER_TENSOR per tensor.
+    limit = max(1, min(SAMPLE, NODE_BUDGET // (2 * max(1, len(base_ctx.nodes)))))
+    coords = sample_coordinates({name: int(np.prod(shapes[name])) for name in spec.wrt},
+                                limit)
     largest, worst, failures, skipped = 0.0, None, [], 0
     for name, index in coords:
         theta = float(base.named[name].value.reshape(-1)[index])

@@ -14,6 +14,7 @@ import numpy as np
 
 from examsolve import mathmodel as m
 from examsolve.derivation import Part, StepBuilder
+from examsolve.kinds.backprop import elementwise
 from examsolve.kinds.backprop.notation import (entry, grad_symbol, indexed, is_scalar, value,
                                                 window_index)
 from examsolve.autodiff.engine import Node
@@ -101,11 +102,21 @@ def branch(w: Writer, n: Node, pos: int, v: Node, U: m.Expr, u: m.Expr) -> Resul
                           m.eq(m.deriv("L", "s"), m.mul(p_, m.Paren(m.add(gp, m.Neg(m.mul(
                               m.Transpose(p_), gp, op="")))), op="⊙")), ".")
     if op == "sum":
-        return (*w.scaled(U, u, m.Call("ones", ()), None, v.shape), ("Every entry moves the "
-                                                                    "sum by 1.",))
+        ones = m.Sym("𝟏", f"{v.shape[0]}×{v.shape[1]}")  # ones in v's shape
+        why: tuple[Part, ...] = ("Every entry moves the sum by 1: ", ones, " is ",
+                                 m.num(v.value.size), " ones in ", vs, "'s shape.")
+        if w.target(n) is w.loss:
+            return ones, None, why
+        return (*w.scaled(U, u, ones, None, v.shape), why)
     if op == "mean":
         return m.Div(U, m.num(n.info["n"])), None, ("Every entry moves the mean by ",
                                                      m.Div(m.num(1), m.num(n.info["n"])), ".")
+    if op in elementwise.OPS:
+        return elementwise.branch(w, n, pos, v, U, u)
+    if op in elementwise.LAYER_OPS:
+        return elementwise.layer_branch(w, n, pos, v, U, u)
+    if op in elementwise.SHAPE_OPS:
+        return elementwise.shape_branch(w, n, pos, v, U, u)
     if op in ("conv1d", "conv2d"):
         return _conv(w, n, pos, v, U, u)
     if op in ("maxpool1d", "maxpool2d"):

@@ -99,6 +99,13 @@ class LossWriter:
             mean = ", averaged over the entries" if self.node(a.args[0]).value.size > 1 else ""
             names = self.spec.class_names(a.args[0].name) if isinstance(a.args[0], Ref) \
                 else None
+            soft = any(v not in (0, 1) for v in y.reshape(-1))
+            if soft:  # a probability as the target, not a class
+                return (m.eq(m.call("bce", target, y_sym), bce_formula(target, y_sym)), mean,
+                        ": the cross-entropy against the soft target ",
+                        m.eq(y_sym, value(y)) if y.shape == (1, 1) else y_sym,
+                        " (a probability, not a label); it is smallest, though not 0, where ",
+                        m.eq(target, y_sym), ".")
             label: tuple[Part, ...] = (("the label ", m.eq(y_sym, value(y)))
                                        if y.shape == (1, 1) else ("the labels y",))
             if names and y.shape == (1, 1) and y[0, 0] in (0, 1):
@@ -192,8 +199,9 @@ class LossWriter:
             target = self.display(arg)
             return m.Add((m.Call("logsumexp", (target,)),
                           m.Neg(entry(target, node.shape, c, self.base))))
-        if node.shape != (1, 1):  # a vector's terms are not written one by one
-            return None
+        if node.shape != (1, 1):  # a vector's terms one by one, with their numbers
+            return self.vector_terms(e, node) if numbers and node.value.size <= 4 and \
+                not scored else None
         target = self.display(arg, numbers=numbers)
         if e.op == "mse":
             ys = self.display(e.args[1], numbers=numbers)
@@ -207,6 +215,26 @@ class LossWriter:
             return m.Neg(m.Paren(m.Add((m.Mul((m.as_expr(y), log_p), "·"),
                                         m.Mul((m.as_expr(1 - y), log_q), "·")))))
         return m.Neg(log_q if y == 0 else log_p)
+
+    def vector_terms(self, e: Apply, node: Node) -> m.Expr:
+        """mse or bce of a vector written term by term: ((1.748 − 1)² + (2.473 − 0)²)/2."""
+        p = node.value.reshape(-1)
+        y = np.broadcast_to(self.node(e.args[1]).value, node.shape).reshape(-1)
+        terms: list[m.Expr] = []
+        for pi, yi in zip(p, y):
+            P, Y = m.as_expr(pi), m.as_expr(yi)
+            if e.op == "mse":
+                terms.append(m.Pow(m.Paren(m.Add((P, m.Neg(Y)))), m.num(2)))
+            elif yi == 1:
+                terms.append(m.Neg(m.Call("log", (P,))))
+            elif yi == 0:
+                terms.append(m.Neg(m.Call("log", (m.Add((m.num(1), m.Neg(P))),))))
+            else:
+                terms.append(m.Neg(m.Paren(m.Add((
+                    m.Mul((Y, m.Call("log", (P,))), "·"),
+                    m.Mul((m.as_expr(1 - yi), m.Call("log", (m.Add((m.num(1), m.Neg(P))),))),
+                          "·"))))))
+        return m.Div(m.Paren(m.Add(tuple(terms))), m.num(p.size))
 
     def bce_from_score(self, e: Apply, y: object, numbers: bool) -> m.Expr:
         """y·softplus(−s) + (1 − y)·softplus(s), a 0 weight dropped."""

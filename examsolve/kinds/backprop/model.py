@@ -28,17 +28,27 @@ class BackpropSpec:
     parameters: tuple[tuple[str, Matrix], ...]
     classes: tuple[tuple[str, tuple[str, ...]], ...]
     lines: tuple[Line, ...]
-    loss: str
+    loss: str | None  # None: a forward pass only
     wrt: tuple[str, ...]
     relu_grad_at_zero: int
+    derived: tuple = ()  # autodiff.derived.DerivedLine, evaluated after the passes
+    steps: int = 0  # time steps run by `for` loops (0: none)
+    # each loop as (its first unrolled line's name, variable, first, last)
+    loops: tuple[tuple[str, str, int, int], ...] = ()
 
     @property
     def leaves(self) -> tuple[tuple[str, Matrix], ...]:
         return self.given + self.parameters
 
     @property
+    def entries(self) -> int:
+        return sum(len(m) * len(m[0]) for _, m in self.leaves)
+
+    @property
     def exact(self) -> bool:
-        return sum(len(m) * len(m[0]) for _, m in self.leaves) <= EXACT_LIMIT
+        """Exact Fractions while the work is small: a recurrence repeats its arithmetic at
+        every step, so it counts entries × steps."""
+        return self.entries * max(1, self.steps) <= EXACT_LIMIT
 
     def class_names(self, name: str) -> tuple[str, ...] | None:
         return dict(self.classes).get(name)

@@ -9,7 +9,9 @@ written (`W₁·h + b₁`), `expr_display(..., values)` with every name replaced
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import fields
+from fractions import Fraction
 from typing import Callable
 
 import numpy as np
@@ -24,11 +26,24 @@ _SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_([A-Za-z0-9]+)$")
 FUNCTION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "exp": "exp", "log": "log",
                   "softmax": "softmax", "sum": "sum", "mean": "mean", "conv1d": "conv1D",
                   "conv2d": "conv2D", "maxpool1d": "maxpool1D", "maxpool2d": "maxpool2D",
-                  "nll": "nll", "bce": "bce", "cross_entropy": "cross_entropy", "mse": "mse"}
+                  "nll": "nll", "bce": "bce", "cross_entropy": "cross_entropy", "mse": "mse",
+                  "sqrt": "sqrt", "abs": "abs", "maximum": "max", "minimum": "min",
+                  "leaky_relu": "LeakyReLU", "elu": "ELU", "softplus": "softplus",
+                  "step": "step", "sign": "sign", "flatten": "flatten", "concat": "concat",
+                  "hstack": "hstack", "attention": "attention", "batchnorm": "BN",
+                  "layernorm": "LN"}
 
 
-def symbol(name: str) -> m.Sym:
-    """W1 → W₁, s_2 → s₂, b_out → b with subscript out; other names as written."""
+def symbol(name: str) -> m.Sym | m.Call:
+    """W1 → W₁, s_2 → s₂, b_out → b with subscript out, y_hat → ŷ (y_hat2 → ŷ₂); other
+    names as written."""
+    piece = re.match(r"^(scores|weights)\((.+)\)$", name)  # attention's pieces
+    if piece:
+        return m.Call(piece.group(1), (symbol(piece.group(2)),))
+    hat = re.match(r"^([A-Za-z])_?hat_?([0-9]*)$", name)
+    if hat:
+        letter = unicodedata.normalize("NFC", hat.group(1) + "\u0302")
+        return m.Sym(letter, hat.group(2) or None)
     for pattern in (_INDEXED, _SUBSCRIPTED):
         match = pattern.match(name)
         if match:
@@ -139,6 +154,33 @@ def expr_display(expr: Node_, values: dict[str, np.ndarray] | None = None,
             return m.Mul(tuple(args), "·")
         if op == "transpose":
             return m.Transpose(args[0])
+        if op == "index":
+            written = str(e.option("written"))
+            if values is not None and isinstance(e.args[0], Ref):
+                row, col = e.option("at")  # type: ignore[misc]
+                picked = values[e.args[0].name][slice(None) if row is None else
+                                                slice(row, row + 1),
+                                                slice(None) if col is None else
+                                                slice(col, col + 1)]
+                return value(picked)
+            return indexed(args[0], written)
+        if op == "masked":
+            return m.Call("mask", tuple(args))
+        if op == "softmax" and e.option("each") is not None:
+            return m.Call("softmax", (args[0], m.Text(f"each {e.option('each')}")))
+        if op == "dropout":
+            return m.Call("dropout", (*args, m.num(e.option("p"))))
+        if op == "reshape":
+            return m.Call("reshape", (args[0], m.num(e.option("rows")),
+                                      m.num(e.option("cols"))))
+        if op == "div":
+            return m.Div(args[0], args[1])
+        if op == "pow":
+            base = args[0] if isinstance(args[0], (m.Sym, m.Num, m.Call)) and not (
+                isinstance(args[0], m.Num) and args[0].value < 0) else m.Paren(args[0])
+            return m.Pow(base, m.num(e.option("exponent")))
+        if op == "logb":
+            return m.Call(f"log_{format_number(e.option('base'))}", tuple(args))
         extra = _options(e, class_text)
         if op in ("conv1d", "conv2d") and isinstance(e.args[2], Const) and e.args[2].value == 0:
             args = args[:2]  # the default bias, 0, as the model line leaves it out
@@ -156,6 +198,10 @@ def _options(e: Apply, class_text: Callable[[Apply], str] | None) -> tuple[m.Exp
     for key, val in e.options:
         if key == "cls":
             out.append(m.Text(class_text(e) if class_text else str(val)))
+        elif key == "pad_value" and val not in (0, None):
+            out.append(m.Text(f"pad_value={format_number(val)}"))
+        elif key == "padding" and e.op.startswith("maxpool") and val == 0:
+            pass
         elif key == "padding" and val != "valid":
             out.append(m.Text(f'padding="{val}"' if isinstance(val, str) else f"padding={val}"))
         elif key == "stride" and val not in (None, 1) and e.op.startswith("conv"):
@@ -164,6 +210,11 @@ def _options(e: Apply, class_text: Callable[[Apply], str] | None) -> tuple[m.Exp
             out.append(m.Text(f"size={val}"))
         elif key == "stride" and val is not None and e.op.startswith("maxpool"):
             out.append(m.Text(f"stride={val}"))
+        elif key in ("slope", "alpha", "beta") and val != (Fraction(1, 100) if key == "slope"
+                                                           else 1):
+            out.append(m.num(val))
+        elif key == "at_zero" and val != 1:
+            out.append(m.Text(f"at_zero={format_number(val)}"))
     return tuple(out)
 
 

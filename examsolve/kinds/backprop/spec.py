@@ -11,6 +11,7 @@ gradients against central finite differences (finite_differences.py).
 from __future__ import annotations
 
 import difflib
+import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -48,24 +49,31 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     items = model.seq() if model.is_sequence else None
     if not items:
         raise model.error("expected a list of model lines like `- h = relu(W @ x + b)`")
-    for item in items:
-        text = item.string()
-        line = parse_line(text, ctx, lambda msg, item=item: item.error(msg))
+    loops: list[tuple[str, int, int, int]] = []
+    ends_in_loop = False
+
+    def read(item: SpecNode) -> None:
+        line = parse_line(item.string(), ctx, lambda msg, item=item: item.error(msg))
         line = Line(line.name, line.expr, line.text, item.line, item.path, line.shape)
         lines.append(line)
         shapes[line.name], kinds[line.name] = line.shape, "line"
-    loss = lines[-1].name
-    if "loss" in node:
-        loss = node["loss"].name()
-        if kinds.get(loss) != "line":
-            raise node["loss"].error(f"the loss must be a name assigned in `model`, got "
-                                     f"'{loss}'{_hint(loss, [ln.name for ln in lines])}")
-    if shapes[loss] != (1, 1):
-        where = next(ln for ln in lines if ln.name == loss)
-        raise node["model"].error(f"the loss {loss} must be a single number, it is "
-                                  f"{shape_text(shapes[loss])} (line: {where.text})",
-                                  line=where.line, path=where.path)
-    wrt = _wrt(node, kinds, parameters)
+        if len(lines) > MAX_LINES:
+            raise item.error(f"the model unrolls to more than {MAX_LINES:,} lines")
+
+    for item in items:
+        if not item.is_mapping:
+            read(item)
+            continue
+        var, first, last, body = _loop(item)
+        loops.append((var, first, last, len(lines)))  # the index of its first line
+        for t in range(first, last + 1):
+            ctx.loop = {var: t}
+            for inner in body:
+                read(inner)
+        ctx.loop = {}
+        ends_in_loop = item is items[-1]
+    loss = _loss(node, lines, kinds, shapes, ends_in_loop=bool(loops) and ends_in_loop)
+    wrt = _wrt(node, kinds, parameters) if loss is not None else ()
     for name, names in classes:
         if name not in shapes:
             raise node["classes"][name].error(f"`{name}` is not a name in the model"
@@ -83,7 +91,86 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         relu0 = node["relu_grad_at_zero"].integer()
         if relu0 not in (0, 1):
             raise node["relu_grad_at_zero"].error(f"expected 0 or 1, got {relu0}")
-    return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0)
+    derived = _derived(node.get("derived"), set(kinds), loss is not None)
+    steps = sum(last - first + 1 for _, first, last, _ in loops)
+    starts = tuple((lines[at].name, var, first, last) for var, first, last, at in loops)
+    return BackpropSpec(common, given, parameters, classes, tuple(lines), loss, wrt, relu0,
+                        derived, steps, starts)
+
+
+def _derived(node: SpecNode | None, names: set[str], has_loss: bool) -> tuple:
+    """The `derived:` lines, each read and checked (names defined, grad only with a loss)."""
+    from examsolve.autodiff.derived import DerivedError, DerivedLine, parse_derived
+
+    if node is None:
+        return ()
+    if not node.is_sequence:
+        raise node.error("expected a list of lines like `- pos = argmax(Y)`")
+    out = []
+    for item in node.seq():
+        try:
+            name, rhs, tree = parse_derived(item.string(), names, has_loss)
+        except DerivedError as exc:
+            raise item.error(str(exc)) from None
+        names.add(name)
+        out.append(DerivedLine(name, rhs, tree, item.line, item.path))
+    return tuple(out)
+
+
+_LOOP_RE = re.compile(r"^for\s+([^\W\d]\w*)\s+in\s+(-?\d+)\s*\.\.\s*(-?\d+)$")
+MAX_LINES = 5_000  # an unrolled recurrence past this is a typo, and slow
+MAX_STEPS = 1_000
+
+
+def _loop(item: SpecNode) -> tuple[str, int, int, list[SpecNode]]:
+    """`for t in 1..3:` with its list of lines: (t, 1, 3, lines)."""
+    keys = item.keys()
+    if len(keys) != 1:
+        raise item.error("expected a model line, or `for t in 1..T:` with a list of lines")
+    match = _LOOP_RE.match(keys[0].strip())
+    if not match:
+        raise item.error(f"expected `for t in 1..T:` (a name and a range of whole numbers), "
+                         f"got `{keys[0]}`")
+    var, first, last = match.group(1), int(match.group(2)), int(match.group(3))
+    body = item[keys[0]]
+    if not body.is_sequence or not body.seq():
+        raise body.error(f"`for {var} in {first}..{last}:` needs a list of model lines")
+    if last < first or last - first + 1 > MAX_STEPS:
+        raise item.error(f"the range {first}..{last} must run upwards over at most "
+                         f"{MAX_STEPS} steps")
+    for inner in body.seq():
+        if inner.is_mapping:
+            raise inner.error("loops do not nest: unroll the inner one")
+    return var, first, last, body.seq()
+
+
+def _loss(node: SpecNode, lines: list, kinds: dict[str, str],
+          shapes: dict, ends_in_loop: bool = False) -> str | None:
+    """The line whose gradients are derived: `loss:` names it, else the last line when it is
+    a single number outside a loop. `loss: none`, or a last line that is not a single number
+    (or sits in a loop) and no `loss`, makes the problem forward-only (None): evaluated, not
+    differentiated."""
+    from examsolve.autodiff.parse import shape_text
+
+    if "loss" not in node:
+        if ends_in_loop:
+            return None
+        last = lines[-1].name
+        return last if shapes[last] == (1, 1) else None
+    if node["loss"].is_null or (node["loss"].is_scalar and
+                                str(node["loss"].node.value).strip().lower() == "none"):
+        return None
+    loss = node["loss"].name()
+    if kinds.get(loss) != "line":
+        raise node["loss"].error(f"the loss must be a name assigned in `model`, got '{loss}'"
+                                 f"{_hint(loss, [ln.name for ln in lines])} (or `none` for "
+                                 "a forward pass only)")
+    if shapes[loss] != (1, 1):
+        where = next(ln for ln in lines if ln.name == loss)
+        raise node["model"].error(f"the loss {loss} must be a single number, it is "
+                                  f"{shape_text(shapes[loss])} (line: {where.text})",
+                                  line=where.line, path=where.path)
+    return loss
 
 
 def _hint(name: str, options: list[str]) -> str:
@@ -100,11 +187,10 @@ def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
     node.check_keys(node.keys())  # duplicates
     out = []
     for name, child in node.items():
-        from examsolve.autodiff.parse import SIGNATURES
+        from examsolve.autodiff.parse import NAME_RULE, SIGNATURES
 
         if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
-            raise child.error(f"'{name}' cannot name a value (use letters, digits and _, not "
-                              "an operation's name)")
+            raise child.error(f"'{name}' cannot name a value: {NAME_RULE}")
         if name in kinds:
             raise child.error(f"'{name}' is already a {kinds[name]}")
         fast = child.float_grid() if floats else None

@@ -77,11 +77,11 @@ parameters:
   u: [2, 1]
 model:
   - z = A @ x
-  - q = log(exp(z / 1) + 1)
+  - q = log(exp(z // 1) + 1)
 """
-    with pytest.raises(Exception, match="division"):  # division is not in the whitelist
+    with pytest.raises(Exception, match="floor division"):  # not in the whitelist
         solve_text(text)
-    text = text.replace("z / 1", "-z * 2").replace("  - q", "  - r = u.T @ z - sum(u) - mean(u)\n  - q")
+    text = text.replace("z // 1", "-z * 2").replace("  - q", "  - r = u.T @ z - sum(u) - mean(u)\n  - q")
     text += "  - L = sum(q) + r - mean(-q)\n"
     d = solve_text(text)
     x, A, u = t([[1.0], [2], [3]]), t([[1.0, -1, 2], [0, 3, 1]], True), t([[2.0], [1]], True)
