@@ -31,6 +31,7 @@ KINDS: dict[str, str] = {
     "classifier-design": "examsolve.kinds.classifier_design",
     "softmax-regression": "examsolve.kinds.softmax_regression",
     "complexity-curve": "examsolve.kinds.complexity_curve",
+    "optimizer": "examsolve.kinds.optimizer",
 }
 
 
