@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from examsolve.spec import NAME_RE, SpecNode
-from examsolve.wording import hint, listing
+from examsolve.wording import hint, listing, number
 
 if TYPE_CHECKING:
     from examsolve.autodiff.parse import Line
@@ -137,14 +137,14 @@ def _options(node: SpecNode, optimizer: str) -> tuple[tuple[tuple[str, object], 
 
 def _option_number(child: SpecNode, key: str) -> Number:
     q = child.number()
-    if key == "lr" and not q > 0:
-        raise child.error(f"the learning rate must be > 0, got {q}")
-    if key in ("momentum", "beta", "beta1", "beta2") and not 0 <= q < 1:
-        raise child.error(f"{key} must be in [0, 1), got {q}")
-    if key in ("eps", "weight_decay") and not q >= 0:
-        raise child.error(f"{key} must be ≥ 0, got {q}")
-    if isinstance(q, float) and q != q or q in (float("inf"), float("-inf")):
+    if isinstance(q, float):  # only inf and nan are read as floats
         raise child.error(f"{key} must be a finite number, got {q}")
+    if key == "lr" and not q > 0:
+        raise child.error(f"the learning rate must be > 0, got {number(q)}")
+    if key in ("momentum", "beta", "beta1", "beta2") and not 0 <= q < 1:
+        raise child.error(f"{key} must be in [0, 1), got {number(q)}")
+    if key in ("eps", "weight_decay") and not q >= 0:
+        raise child.error(f"{key} must be ≥ 0, got {number(q)}")
     return q
 
 
