@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from examsolve import mathmodel as m
 from examsolve.derivation import DerivationBuilder
-from examsolve.kinds.optimizer.notation import BETA
+from examsolve.kinds.optimizer.notation import BETA, approx, readable
 from examsolve.kinds.optimizer.spec import OptimizerSpec
 
 
@@ -28,7 +28,8 @@ def solve_ewma(spec: OptimizerSpec, d: DerivationBuilder) -> None:
     one_minus = m.Paren(m.Add((m.num(1), m.Neg(BETA))))
     s = d.step("The average and its convention")
     default = " (the default)" if "beta" in spec.defaulted else ""
-    s.say("The exponentially weighted moving average of θ₁ … θₙ with decay ",
+    s.say("The exponentially weighted moving average of ",
+          m.Mul((th(1), m.Ellipsis_(), th("n")), ""), " with decay ",
           m.eq(BETA, beta), default, ", starting from ", m.eq(V(0), 0), ":")
     s.eq(V("t"), m.Add((m.Mul((BETA, V("t-1"))), m.Mul((one_minus, th("t"))))))
     if corrected:
@@ -43,12 +44,13 @@ def solve_ewma(spec: OptimizerSpec, d: DerivationBuilder) -> None:
     for t, (theta, v, hat) in enumerate(zip(spec.sequence, vs, hats), start=1):
         s.eq(V(t), m.Add((m.Mul((m.num(beta), V(t - 1))), m.Mul((m.num(1 - beta), th(t))))),
              m.Add((m.Mul((m.num(beta), m.num(prev))), m.Mul((m.num(1 - beta), m.num(theta))))),
-             v)
-        row = [m.num(t), m.num(theta), m.num(v)]
+             *approx(v)[:1])
+        row = [m.num(t), m.num(theta), readable(v)]
         if corrected:
-            s.eq(H(t), m.Div(V(t), m.Add((m.num(1), m.Neg(m.Pow(m.num(beta), m.num(t)))))),
-                 m.Div(m.num(v), m.num(1 - beta ** t)), hat)
-            row.append(m.num(hat))
+            s.rel(H(t), "=", m.Div(V(t), m.Add((m.num(1), m.Neg(m.Pow(m.num(beta),
+                                                                       m.num(t)))))),
+                  "=", m.Div(m.num(v), m.num(1 - beta ** t)), "=", *approx(hat))
+            row.append(readable(hat))
         rows.append(row)
         prev = v
         d.answer(f"v@{t}", v)

@@ -37,6 +37,7 @@ class BatchGradient:
     loss: object
     grads: dict[str, np.ndarray]
     evaluation: program.Evaluation
+    losses: tuple[object, ...]  # each sample's loss (one entry without data)
 
 
 def constants(spec: OptimizerSpec, exact: bool) -> dict[str, np.ndarray]:
@@ -59,6 +60,7 @@ def batch_gradient(spec: OptimizerSpec, given: dict[str, np.ndarray],
     leaves = tuple(given) + tuple(name for name, _ in (spec.data[0] if spec.data else ())) \
         + tuple(params)
     total_loss: object = 0
+    losses = []
     totals: dict[str, np.ndarray] = {}
     ev = None
     for index in samples or (None,):
@@ -73,6 +75,7 @@ def batch_gradient(spec: OptimizerSpec, given: dict[str, np.ndarray],
             raise eng.DomainError(f"the loss {spec.loss} is {float(loss.value[0, 0])}")
         eng.backward(ctx, loss)
         total_loss = total_loss + loss.value[0, 0]
+        losses.append(loss.value[0, 0])
         for name in params:
             node = ev.named[name]
             g = node.grad if node.grad is not None else ctx.full(node.shape, 0)
@@ -82,5 +85,4 @@ def batch_gradient(spec: OptimizerSpec, given: dict[str, np.ndarray],
         scale = Fraction(1, n) if exact else 1.0 / n
         total_loss = total_loss * scale
         totals = {name: g * scale for name, g in totals.items()}
-    assert ev is not None
-    return BatchGradient(total_loss, totals, ev)
+    return BatchGradient(total_loss, totals, ev, tuple(losses))  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from examsolve.kinds.optimizer.trajectory import Run, Step
 from examsolve.kinds.optimizer.updates import STATE, hyper
 from examsolve.wording import listing, plural
 
-NAMES = {"sgd": "stochastic gradient descent (SGD)", "momentum": "SGD with momentum",
+NAMES = {"sgd": "Stochastic gradient descent (SGD)", "momentum": "SGD with momentum",
          "nesterov": "SGD with Nesterov momentum", "adagrad": "AdaGrad", "rmsprop": "RMSProp",
          "adam": "Adam", "adamw": "AdamW"}
 SYMBOLS = {"lr": n.ETA, "momentum": n.MU, "beta": n.BETA, "beta1": n.BETA1, "beta2": n.BETA2,
@@ -151,10 +151,10 @@ def optimizer(spec: OptimizerSpec, s: StepBuilder) -> None:
         s.math(expr)
     G = g_()
     if spec.optimizer in ("adagrad", "rmsprop", "adam", "adamw"):
-        s.say("Squares, square roots and the quotient are taken entry by entry. ",
-              "ε is added inside the square root (`eps_inside: true`), as some course keys do."
+        s.say("Squares, square roots and the quotient are taken entry by entry. ", n.EPS,
+              " is added inside the square root (`eps_inside: true`), as some course keys do."
               if o("eps_inside") else
-              "ε is added outside the square root, as PyTorch does (`eps_inside: true` puts it "
+              " is added outside the square root, as PyTorch does (`eps_inside: true` puts it "
               "inside).")
     lam = o("weight_decay")
     gsym = m.Deriv(n.symbol(spec.loss), m.Sym("p"))
@@ -168,7 +168,7 @@ def optimizer(spec: OptimizerSpec, s: StepBuilder) -> None:
               ", the loss's gradient plus ", m.Mul((n.LAMBDA, p_("t−1"))), ".")
     else:
         s.say("Here ", G, " is the gradient ", gsym, " at ", p_("t−1"),
-              " on the step's batch, and t counts the updates from 1.")
+              " on the step's batch, and ", m.Sym("t"), " counts the updates from 1.")
     keys = STATE[spec.optimizer]
     if keys:
         letters = [st({"velocity": "v", "mhat": "m̂", "vhat": "v̂"}.get(k, k), 0)
@@ -186,16 +186,17 @@ def optimizer(spec: OptimizerSpec, s: StepBuilder) -> None:
     s.say("The options: ", *parts, ".")
     if spec.optimizer == "momentum" and o("convention") in ("pytorch", "classical"):
         other = "classical" if o("convention") == "pytorch" else "pytorch"
-        s.say("With a constant η the pytorch and classical conventions give the same "
-              "iterates ", p_("t"), "; only the velocities differ: the classical one is −η "
-              f"times PyTorch's (here the {other} velocity would be ",
+        s.say("With a constant ", n.ETA, " the pytorch and classical conventions give the same "
+              "iterates ", p_("t"), "; only the velocities differ: the classical one is ",
+              m.Neg(n.ETA), f" times PyTorch's (here the {other} velocity would be ",
               m.eq(m.Sym("v", other, "(t)"), m.Neg(m.Mul((n.ETA, st("v", "t")))))
               if other == "classical" else
               m.eq(m.Sym("v", other, "(t)"), m.Div(st("v", "t"), m.Neg(n.ETA))), ").")
     elif spec.optimizer == "momentum":
-        s.say("The ema convention scales the step by 1 − μ: its iterates are the pytorch "
-              "convention's with learning rate η(1 − μ), not the same as pytorch's or "
-              "classical's.")
+        one_minus = m.Paren(m.Add((m.num(1), m.Neg(n.MU))))
+        s.say("The ema convention scales the step by ", one_minus, ": its iterates are the "
+              "pytorch convention's with learning rate ", m.Mul((n.ETA, one_minus), ""),
+              ", not the same as pytorch's or classical's.")
 
 
 def write_step(spec: OptimizerSpec, step: Step, s: StepBuilder, first: bool) -> None:
@@ -221,8 +222,9 @@ def write_step(spec: OptimizerSpec, step: Step, s: StepBuilder, first: bool) -> 
                 s.eq(n.symbol(line.name), n.line_math(line.expr),
                      n.value(step.values[line.name]))
     else:
-        s.eq(L, m.as_expr(step.loss))
-    if first:
+        _batch_loss(spec, step, s)
+    written = _chain_rule(spec, step, s, first)
+    if first and not written:
         s.say("The gradients come from backpropagation through the model lines (reverse-mode, "
               "one chain-rule step per operation; a `backprop` spec of the same model writes "
               "each chain rule out):")
@@ -233,16 +235,54 @@ def write_step(spec: OptimizerSpec, step: Step, s: StepBuilder, first: bool) -> 
             s.math(line.expr)
 
 
+def _batch_loss(spec: OptimizerSpec, step: Step, s: StepBuilder) -> None:
+    """L = (1/n)(L₁ + … + Lₙ), the batch's mean, with each sample's loss."""
+    L = n.symbol(spec.loss)
+    first = spec.common.indexing
+    ids = [i + first for i in step.samples]
+    shown = list(zip(ids, step.losses))
+    if len(shown) > 6:
+        shown = shown[:3] + [(None, None)] + shown[-2:]
+    syms = [m.Ellipsis_() if i is None else m.Sym(L.name, str(i)) for i, _ in shown]
+    nums = [m.Ellipsis_() if i is None else m.as_expr(v) for i, v in shown]
+    mean = m.Div(m.num(1), m.num(len(ids)))
+    s.say("The loss on each sample of the batch, and their mean:")
+    s.eq(L, m.Mul((mean, m.Paren(m.Add(tuple(syms)))), "·"),
+         m.Mul((mean, m.Paren(m.Add(tuple(nums)))), "·"), m.as_expr(step.loss))
+
+
+def _chain_rule(spec: OptimizerSpec, step: Step, s: StepBuilder, first: bool) -> bool:
+    """For a one-line loss of single numbers: each ∂L/∂p by the chain rule, with numbers."""
+    from examsolve.kinds.optimizer.chain_rule import derivative
+
+    if len(spec.lines) != 1 or not step.values or \
+            any(v.shape != (1, 1) for v in step.values.values()):
+        return False
+    line = spec.lines[0]
+    forms = {name: derivative(line.expr, name) for name in step.before}
+    if any(f is None for f in forms.values()):
+        return False
+    if first:
+        s.say("The gradient by the chain rule (sum and product rules), with the values before "
+              "the step substituted:")
+    L = n.symbol(spec.loss)
+    for name, form in forms.items():
+        with_numbers = derivative(line.expr, name, step.values)
+        s.eq(m.Deriv(L, n.symbol(name)), form, with_numbers,  # type: ignore[arg-type]
+             n.value(step.grads[name]))
+    return True
+
+
 def table(spec: OptimizerSpec, result: Run) -> tuple[list[str], list[list]]:
     scalars = [name for name, mx in spec.parameters if result.start[name].shape == (1, 1)]
     headers = ["t", *scalars, f"{spec.loss} (before the step)"]
     rows = []
     for i, step in enumerate(result.steps):
-        rows.append([m.num(i)] + [m.as_expr(step.before[k][0, 0]) for k in scalars] +
-                    [m.as_expr(step.loss)])
+        rows.append([m.num(i)] + [n.readable(step.before[k][0, 0]) for k in scalars] +
+                    [n.readable(step.loss)])
     last = result.steps[-1]
-    rows.append([m.num(last.t)] + [m.as_expr(last.after[k][0, 0]) for k in scalars] +
-                [m.as_expr(result.final_loss) if result.final_loss is not None
+    rows.append([m.num(last.t)] + [n.readable(last.after[k][0, 0]) for k in scalars] +
+                [n.readable(result.final_loss) if result.final_loss is not None
                  else m.Text("—")])
     if len(rows) > TABLE_ROWS:
         keep = TABLE_ROWS // 2
@@ -270,12 +310,12 @@ def derive(spec: OptimizerSpec, result: Run, d: DerivationBuilder) -> None:
         if result.float_from is not None and step.t == result.float_from:
             b.say("From this step on the numbers are float64: "
                   + ("an exact value became a float (a square root, the division by a root "
-                     "plus ε, or exp/log in the model)" if result.float_reason == "a float"
+                     "plus epsilon, or exp/log in the model)" if result.float_reason == "a float"
                      else "the exact values grew denominators of more than 30 digits") + ".")
         write_step(spec, step, b, step.t == 1)
         new = [m.eq(n.symbol(k), n.value(v)) for k, v in step.after.items()]
         b.say("After step ", m.num(step.t), ": ", *_joined(new), ".")
     headers, rows = table(spec, result)
     d.step("The trajectory").table(headers, rows,
-                                   caption=f"{spec.loss} at each step's starting parameters "
-                                   "on the batch that step uses")
+                                   caption=f"{spec.loss}: the loss on the step's batch, before "
+                                   "the step")

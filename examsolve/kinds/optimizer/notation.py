@@ -99,3 +99,27 @@ def line_math(expr: Node_, values: dict[str, np.ndarray] | None = None) -> m.Exp
 
 def sqrt(x: m.Expr) -> m.Call:
     return m.Call("sqrt", (x,))
+
+
+def approx(value: object) -> list[m.Expr | str]:
+    """A value's number, then `≈ decimal` when it is a fraction without a short decimal
+    (210/19 ≈ 11.05): the parts to end an equation with."""
+    from fractions import Fraction
+
+    from examsolve.numbers import format_number
+
+    q = m.as_expr(value)
+    if isinstance(value, Fraction) and "/" in format_number(value):
+        return [q, "≈", m.num(float(value))]
+    return [q]
+
+
+def readable(value: object) -> m.Expr:
+    """A table cell: the number, a long fraction as its float."""
+    from fractions import Fraction
+
+    from examsolve.numbers import format_number
+
+    if isinstance(value, Fraction) and "/" in format_number(value):
+        return m.num(float(value))
+    return m.as_expr(value)

@@ -32,6 +32,7 @@ class Step:
     state: dict[str, dict[str, np.ndarray]]  # after the step
     lines: dict[str, list[Line]]
     values: dict[str, np.ndarray]  # the model's line values (a one-sample or no-data batch)
+    losses: tuple[object, ...] = ()  # each sample's loss in the batch
 
 
 @dataclass
@@ -96,7 +97,7 @@ def run(spec: OptimizerSpec) -> Run:
         values = {k: node.value for k, node in bg.evaluation.named.items()} \
             if len(samples) <= 1 else {}
         out.steps.append(Step(t, samples, bg.loss, bg.grads, params, after, new_state, lines,
-                              values))
+                              values, bg.losses))
         params, state = after, new_state
         if exact:
             reason = _inexact(list(params.values()) +
