@@ -9,7 +9,7 @@ from examsolve import mathmodel as m
 from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.kinds.optimizer import notation as n
 from examsolve.kinds.optimizer.spec import OptimizerSpec
-from examsolve.kinds.optimizer.trajectory import Run, Step
+from examsolve.kinds.optimizer.trajectory import DETAILED, Run, Step
 from examsolve.kinds.optimizer.updates import STATE, hyper
 from examsolve.wording import listing, plural
 
@@ -18,7 +18,6 @@ NAMES = {"sgd": "Stochastic gradient descent (SGD)", "momentum": "SGD with momen
          "adam": "Adam", "adamw": "AdamW"}
 SYMBOLS = {"lr": n.ETA, "momentum": n.MU, "beta": n.BETA, "beta1": n.BETA1, "beta2": n.BETA2,
            "eps": n.EPS, "weight_decay": n.LAMBDA}
-DETAILED = 3  # steps written in full at the start of a long run (and the last one)
 TABLE_ROWS = 40  # trajectory rows shown before the middle is elided
 
 
@@ -301,8 +300,6 @@ def derive(spec: OptimizerSpec, result: Run, d: DerivationBuilder) -> None:
     for step in result.steps:
         if DETAILED < step.t < total:
             continue
-        if step.t == DETAILED + 1 or (step.t == total and total > DETAILED + 1):
-            pass
         b = d.step(f"Step {step.t}")
         if step.t == total and total > DETAILED + 1:
             b.say(f"Steps {DETAILED + 1} to {total - 1} apply the same equations (their values "

@@ -43,10 +43,23 @@ def at(name: str, t: int | str, label: str | None = None) -> m.Sym:
 
 
 def value(arr: np.ndarray) -> m.Expr:
-    """A number for a 1×1 value, else a (summarised) matrix."""
+    """A number for a 1×1 value, else a matrix, summarised as numpy prints it (only the
+    entries shown are converted, so a 784×256 weight costs 49 nodes, not 200k)."""
     if arr.shape == (1, 1):
         return m.as_expr(arr[0, 0])
-    return m.mat(arr)
+    rows, cols = (_shown(k) for k in arr.shape)
+    if len(rows) == arr.shape[0] and len(cols) == arr.shape[1]:
+        return m.mat(arr)
+    return m.Mat(tuple(tuple(m.Ellipsis_() if i is None or j is None else m.as_expr(arr[i, j])
+                             for j in cols) for i in rows), (arr.shape[0], arr.shape[1]))
+
+
+def _shown(count: int) -> list[int | None]:
+    """The indices numpy's summary keeps (None for the `…`), as mathmodel.mat does."""
+    if count <= m.SUMMARY_THRESHOLD:
+        return list(range(count))
+    edge = m.SUMMARY_EDGE
+    return [*range(edge), None, *range(count - edge, count)]
 
 
 def answer_of(arr: np.ndarray) -> object:

@@ -6,9 +6,6 @@ from __future__ import annotations
 from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.kinds.optimizer.spec import OptimizerSpec
 
-# Above this many tensor entries over all steps' answers, only the start and the end are
-# recorded (100 steps of a 784×256 weight would be 20M numbers of JSON).
-ANSWER_ENTRIES = 100_000
 
 
 def solve(spec: OptimizerSpec) -> Derivation:
@@ -40,30 +37,28 @@ def solve(spec: OptimizerSpec) -> Derivation:
 
 def _answers(spec: OptimizerSpec, result, d: DerivationBuilder) -> None:  # type: ignore[no-untyped-def]
     from examsolve.kinds.optimizer.notation import answer_of
-    from examsolve.kinds.optimizer.updates import STATE
 
     steps = result.steps
-    entries = sum(v.size for v in result.start.values())
-    per_step = entries * (2 + len(STATE[spec.optimizer]))
-    every = per_step * len(steps) <= ANSWER_ENTRIES
-    if not every:
-        d.warn(f"{len(steps)} steps of {entries:,} parameter entries: the answers hold the "
-               f"parameters, gradients and state at the start and after the last step only "
-               "(every L@t is kept)")
-    keep = {s.t for s in steps} if every else {1, len(steps)}
     loss = spec.loss
+    entries = sum(v.size for v in result.start.values())
+    every = result.keep_all
+    for step in steps:
+        d.answer(f"{loss}@{step.t - 1}", step.loss, boxed=False)
+    if result.final_loss is not None:
+        d.answer(f"{loss}@{len(steps)}", result.final_loss, boxed=False)
+    if not every:
+        d.warn(f"{len(steps)} steps of {entries:,} parameter entries: the answers hold every "
+               f"{loss}@t and the parameters after the last step only (their gradients and "
+               "the optimizer state are shown in the derivation, summarised)")
+        for name, value in steps[-1].after.items():
+            d.answer(f"{name}@{len(steps)}", answer_of(value))
+        return
     for name, value in result.start.items():
         d.answer(f"{name}@0", answer_of(value), boxed=False)
     for step in steps:
-        d.answer(f"{loss}@{step.t - 1}", step.loss, boxed=False)
-        if step.t in keep:
-            for name, g in step.grads.items():
-                d.answer(f"d{loss}/d{name}@{step.t - 1}", answer_of(g), boxed=False)
-    if result.final_loss is not None:
-        d.answer(f"{loss}@{len(steps)}", result.final_loss, boxed=False)
+        for name, g in step.grads.items():
+            d.answer(f"d{loss}/d{name}@{step.t - 1}", answer_of(g), boxed=False)
     for step in steps:
-        if step.t not in keep:
-            continue
         last = step.t == len(steps)
         for name, value in step.after.items():
             d.answer(f"{name}@{step.t}", answer_of(value), boxed=last)

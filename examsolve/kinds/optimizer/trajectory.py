@@ -15,10 +15,14 @@ import numpy as np
 from examsolve.autodiff import engine as eng
 from examsolve.kinds.optimizer.gradient import as_array, batch_gradient, batches, constants
 from examsolve.kinds.optimizer.spec import OptimizerSpec
-from examsolve.kinds.optimizer.updates import Line, Rules
+from examsolve.kinds.optimizer.updates import STATE, Line, Rules
 
+DETAILED = 3  # steps written in full at the start of a long run (and the last one)
 DIGITS = 30  # a denominator longer than this is noise to a reader: go on in float64
-EXACT_WORK = 200_000  # entries × passes above which exact Fractions would be too slow
+EXACT_WORK = 200_000
+# Above this many tensor entries over all steps' answers, only the start and the end are
+# kept (100 steps of a 784×256 weight with Adam's state would hold 1 GB).
+ANSWER_ENTRIES = 100_000  # entries × passes above which exact Fractions would be too slow
 
 
 @dataclass
@@ -43,6 +47,18 @@ class Run:
     exact_from_start: bool = True
     float_from: int | None = None  # the first step computed in float64, after a switch
     float_reason: str = ""
+    keep_all: bool = True  # every step keeps its arrays (else only the shown steps do)
+
+
+def _prune(step: Step) -> None:
+    """Drop a step's big arrays once neither the derivation nor the answers need them: the
+    table keeps single numbers."""
+    def small(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {k: v for k, v in arrays.items() if v.size == 1}
+
+    step.grads, step.before, step.after = small(step.grads), small(step.before), \
+        small(step.after)
+    step.state = {k: small(v) for k, v in step.state.items()}
 
 
 def _is_exact_input(spec: OptimizerSpec) -> bool:
@@ -86,12 +102,16 @@ def run(spec: OptimizerSpec) -> Run:
     params = {name: as_array(mx, exact) for name, mx in spec.parameters}
     out.start = dict(params)
     state: dict[str, dict[str, np.ndarray]] = {name: {} for name in params}
+    entries = sum(v.size for v in params.values())
+    out.keep_all = entries * (2 + len(STATE[spec.optimizer])) * spec.steps <= ANSWER_ENTRIES
     for t, samples in enumerate(batches(spec), start=1):
+        if not out.keep_all and len(out.steps) >= 2 and DETAILED < out.steps[-2].t:
+            _prune(out.steps[-2])
         bg = batch_gradient(spec, given, params, samples, exact)
         after, lines, new_state = {}, {}, {}
         for name, p in params.items():
             rules = Rules(spec.optimizer, options, t, name, spec.loss, len(params) > 1,
-                          dict(spec.options))
+                          dict(spec.options), write=t <= DETAILED or t == spec.steps)
             after[name], new_state[name] = rules.run(p, bg.grads[name], state[name])
             lines[name] = rules.lines
         values = {k: node.value for k, node in bg.evaluation.named.items()} \

@@ -100,23 +100,34 @@ def one_minus(x: object) -> object:
     return 1 - x  # type: ignore[operator]
 
 
+_UNWRITTEN = m.Ellipsis_()
+
+
 class Rules:
     """The update of one parameter at step t: `run` fills `lines` and returns p_t and the
     new state (a dict of the optimizer's STATE keys)."""
 
     def __init__(self, optimizer: str, options: dict[str, object], t: int, param: str,
-                 loss: str, several: bool, shown: dict[str, object] | None = None) -> None:
+                 loss: str, several: bool, shown: dict[str, object] | None = None,
+                 write: bool = True) -> None:
         """`several`: the model has more than one parameter (their state is labelled);
-        `shown`: the options as written (exact), when `options` are their float64 copies."""
+        `shown`: the options as written (exact), when `options` are their float64 copies;
+        `write`: record the equations (a step the derivation does not show skips them)."""
         self.optimizer, self.o, self.t, self.loss = optimizer, options, t, loss
+        self.write = write
         self.shown = shown or options
         self.names = Names(param, t, param if several else None)
         self.lines: list[Line] = []
 
     def add(self, lhs: m.Expr, formula: m.Expr, numbers: m.Expr | None,
             value: np.ndarray) -> np.ndarray:
-        self.lines.append(Line(lhs, formula, numbers, value))
+        if self.write:
+            self.lines.append(Line(lhs, formula, numbers, value))
         return value
+
+    def v(self, arr: np.ndarray) -> m.Expr:
+        """An array's math for an equation with numbers (nothing when not writing)."""
+        return n.value(arr) if self.write else _UNWRITTEN
 
     def run(self, p: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]
             ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -135,7 +146,7 @@ class Rules:
             self.add(N.g(), dl, None, grad)
             return grad
         return self.add(N.g(), m.Add((dl, m.Mul((n.LAMBDA, N.p(self.t - 1))))),
-                        m.Add((n.value(grad), m.Mul((self.h("weight_decay"), n.value(p))))),
+                        m.Add((self.v(grad), m.Mul((self.h("weight_decay"), self.v(p))))),
                         grad + lam * p)  # type: ignore[operator]
 
     # ---- pieces ------------------------------------------------------------------------------
@@ -148,7 +159,7 @@ class Rules:
         prev = N.p(self.t - 1)
         lhs = m.Sym(prev.name, prev.sub, "′")
         return self.add(lhs, m.Add((prev, m.Neg(m.Mul((n.ETA, n.LAMBDA, prev))))),
-                        m.Add((n.value(p), m.Neg(m.Mul((self.h("lr"), self.h("weight_decay"), n.value(p)))))),
+                        m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), self.h("weight_decay"), self.v(p)))))),
                         p - eta * lam * p)  # type: ignore[operator]
 
     def decayed_p(self, p: np.ndarray) -> m.Expr:
@@ -171,7 +182,7 @@ class Rules:
         formula = m.Add((m.Mul((beta_sym, N.state(key, self.t - 1))),
                          m.Mul((one_minus_b, new_sym))))
         written = self.shown[opt]
-        numbers = m.Add((m.Mul((hyper(written), n.value(prev))),
+        numbers = m.Add((m.Mul((hyper(written), self.v(prev))),
                          m.Mul((hyper(one_minus(written)), new_num))))
         return self.add(N.state(key), formula, numbers,
                         beta * prev + one_minus(beta) * new)  # type: ignore[operator]
@@ -179,8 +190,8 @@ class Rules:
     def squared(self, g: np.ndarray) -> tuple[np.ndarray, m.Expr, m.Expr]:
         G = self.names.g()
         if g.shape == (1, 1):
-            return g * g, m.Pow(G, m.num(2)), m.Pow(n.value(g), m.num(2))
-        return g * g, m.Mul((G, G), "⊙"), m.Mul((n.value(g), n.value(g)), "⊙")
+            return g * g, m.Pow(G, m.num(2)), m.Pow(self.v(g), m.num(2))
+        return g * g, m.Mul((G, G), "⊙"), m.Mul((self.v(g), self.v(g)), "⊙")
 
     def adaptive_step(self, p: np.ndarray, top: np.ndarray, top_sym: m.Expr,
                       s: np.ndarray, s_sym: m.Expr) -> np.ndarray:
@@ -188,17 +199,17 @@ class Rules:
         eta, eps = self.o["lr"], self.o["eps"]
         if self.o["eps_inside"]:
             den_sym = n.sqrt(m.Add((s_sym, n.EPS)))
-            den_num = n.sqrt(m.Add((n.value(s), self.h("eps"))))
+            den_num = n.sqrt(m.Add((self.v(s), self.h("eps"))))
             den = sqrt_(s + eps)  # type: ignore[operator]
         else:
             den_sym = m.Add((n.sqrt(s_sym), n.EPS))
-            den_num = m.Add((n.sqrt(n.value(s)), self.h("eps")))
+            den_num = m.Add((n.sqrt(self.v(s)), self.h("eps")))
             den = sqrt_(s) + eps  # type: ignore[operator]
         if eps != 0 and den.dtype == object:
             den = floats(den)  # ε > 0 makes the quotient's exact digits meaningless noise
         prev = self.decayed_p(p)
         formula = m.Add((prev, m.Neg(m.Mul((n.ETA, m.Div(top_sym, den_sym))))))
-        numbers = m.Add((n.value(p), m.Neg(m.Mul((self.h("lr"), m.Div(n.value(top), den_num))))))
+        numbers = m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), m.Div(self.v(top), den_num))))))
         return self.add(self.names.p(), formula, numbers, p - eta * (top / den))  # type: ignore[operator]
 
     # ---- the optimizers ------------------------------------------------------------------------
@@ -206,7 +217,7 @@ class Rules:
         eta = self.o["lr"]
         N = self.names
         new = self.add(N.p(), m.Add((N.p(self.t - 1), m.Neg(m.Mul((n.ETA, N.g()))))),
-                       m.Add((n.value(p), m.Neg(m.Mul((self.h("lr"), n.value(g)))))),
+                       m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), self.v(g)))))),
                        p - eta * g)
         return new, {}
 
@@ -216,21 +227,21 @@ class Rules:
         v_prev = state.get("velocity", 0 * p)
         V, V_prev = N.state("velocity"), N.state("velocity", self.t - 1)
         if convention == "ema":
-            v = self.mix("velocity", "momentum", n.MU, v_prev, g, N.g(), n.value(g))
+            v = self.mix("velocity", "momentum", n.MU, v_prev, g, N.g(), self.v(g))
         elif convention == "classical":
             v = self.add(V, m.Add((m.Mul((n.MU, V_prev)), m.Neg(m.Mul((n.ETA, N.g()))))),
-                         m.Add((m.Mul((self.h("momentum"), n.value(v_prev))),
-                                m.Neg(m.Mul((self.h("lr"), n.value(g)))))),
+                         m.Add((m.Mul((self.h("momentum"), self.v(v_prev))),
+                                m.Neg(m.Mul((self.h("lr"), self.v(g)))))),
                          mu * v_prev - eta * g)
             new = self.add(N.p(), m.Add((N.p(self.t - 1), V)),
-                           m.Add((n.value(p), n.value(v))), p + v)
+                           m.Add((self.v(p), self.v(v))), p + v)
             return new, {"velocity": v}
         else:
             v = self.add(V, m.Add((m.Mul((n.MU, V_prev)), N.g())),
-                         m.Add((m.Mul((self.h("momentum"), n.value(v_prev))), n.value(g))),
+                         m.Add((m.Mul((self.h("momentum"), self.v(v_prev))), self.v(g))),
                          mu * v_prev + g)
         new = self.add(N.p(), m.Add((N.p(self.t - 1), m.Neg(m.Mul((n.ETA, V))))),
-                       m.Add((n.value(p), m.Neg(m.Mul((self.h("lr"), n.value(v)))))),
+                       m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), self.v(v)))))),
                        p - eta * v)
         return new, {"velocity": v}
 
@@ -240,11 +251,11 @@ class Rules:
         v_prev = state.get("velocity", 0 * p)
         V, V_prev = N.state("velocity"), N.state("velocity", self.t - 1)
         v = self.add(V, m.Add((m.Mul((n.MU, V_prev)), N.g())),
-                     m.Add((m.Mul((self.h("momentum"), n.value(v_prev))), n.value(g))), mu * v_prev + g)
+                     m.Add((m.Mul((self.h("momentum"), self.v(v_prev))), self.v(g))), mu * v_prev + g)
         look = m.Paren(m.Add((N.g(), m.Mul((n.MU, V)))))
-        look_num = m.Paren(m.Add((n.value(g), m.Mul((self.h("momentum"), n.value(v))))))
+        look_num = m.Paren(m.Add((self.v(g), m.Mul((self.h("momentum"), self.v(v))))))
         new = self.add(N.p(), m.Add((N.p(self.t - 1), m.Neg(m.Mul((n.ETA, look))))),
-                       m.Add((n.value(p), m.Neg(m.Mul((self.h("lr"), look_num))))),
+                       m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), look_num))))),
                        p - eta * (g + mu * v))
         return new, {"velocity": v}
 
@@ -253,7 +264,7 @@ class Rules:
         s_prev = state.get("s", 0 * p)
         g2, g2_sym, g2_num = self.squared(g)
         s = self.add(N.state("s"), m.Add((N.state("s", self.t - 1), g2_sym)),
-                     m.Add((n.value(s_prev), g2_num)), s_prev + g2)
+                     m.Add((self.v(s_prev), g2_num)), s_prev + g2)
         return self.adaptive_step(p, g, N.g(), s, N.state("s")), {"s": s}
 
     def rmsprop(self, p, g, state):  # type: ignore[no-untyped-def]
@@ -265,7 +276,7 @@ class Rules:
     def adam(self, p, g, state):  # type: ignore[no-untyped-def]
         N = self.names
         b1, b2, t = self.o["beta1"], self.o["beta2"], self.t
-        m1 = self.mix("m", "beta1", n.BETA1, state.get("m", 0 * p), g, N.g(), n.value(g))
+        m1 = self.mix("m", "beta1", n.BETA1, state.get("m", 0 * p), g, N.g(), self.v(g))
         g2, g2_sym, g2_num = self.squared(g)
         v2 = self.mix("v", "beta2", n.BETA2, state.get("v", 0 * p), g2, g2_sym, g2_num)
         out = {"m": m1, "v": v2}
@@ -278,7 +289,7 @@ class Rules:
             den = one_minus(beta ** t)  # type: ignore[operator]
             den_num = m.Add((m.num(1), m.Neg(m.Pow(self.h(opt), m.num(t)))))
             src = N.state("m" if key == "mhat" else "v")
-            out[key] = self.add(N.state(key), m.Div(src, den_sym), m.Div(n.value(raw), den_num),
+            out[key] = self.add(N.state(key), m.Div(src, den_sym), m.Div(self.v(raw), den_num),
                                 raw / den)
         new = self.adaptive_step(p, out["mhat"], N.state("mhat"), out["vhat"], N.state("vhat"))
         return new, out
