@@ -180,6 +180,8 @@ def optimizer(spec: OptimizerSpec, s: StepBuilder) -> None:
         if i:
             parts.append(", ")
         parts.append(m.eq(SYMBOLS[key], hyper(value)))
+        if key == "beta" and spec.optimizer == "rmsprop":
+            parts.append(" (PyTorch's alpha)")
         if key in spec.defaulted:
             parts.append(" (default)")
     s.say("The options: ", *parts, ".")

@@ -42,13 +42,14 @@ class Line:
 
     lhs: m.Expr
     formula: m.Expr
-    numbers: m.Expr | None  # None: nothing to substitute (g = ∂L/∂p = its value)
-    value: np.ndarray
+    numbers: m.Expr | tuple[m.Expr, ...] | None  # None: nothing to substitute; a tuple:
+    value: np.ndarray                              # the numbers, then a partial result
 
     @property
     def expr(self) -> m.Rel:
-        parts = [self.lhs, self.formula] + ([self.numbers] if self.numbers is not None else [])
-        return m.eq(*parts, n.value(self.value))
+        stages = () if self.numbers is None else self.numbers \
+            if isinstance(self.numbers, tuple) else (self.numbers,)
+        return m.eq(self.lhs, self.formula, *stages, n.value(self.value))
 
 
 @dataclass
@@ -210,7 +211,10 @@ class Rules:
         prev = self.decayed_p(p)
         formula = m.Add((prev, m.Neg(m.Mul((n.ETA, m.Div(top_sym, den_sym))))))
         numbers = m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), m.Div(self.v(top), den_num))))))
-        return self.add(self.names.p(), formula, numbers, p - eta * (top / den))  # type: ignore[operator]
+        quotient = top / den
+        partial = m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), self.v(quotient))))))
+        return self.add(self.names.p(), formula, (numbers, partial),
+                        p - eta * quotient)  # type: ignore[operator]
 
     # ---- the optimizers ------------------------------------------------------------------------
     def sgd(self, p, g, state):  # type: ignore[no-untyped-def]
