@@ -314,7 +314,15 @@ def derive(spec: OptimizerSpec, result: Run, d: DerivationBuilder) -> None:
         write_step(spec, step, b, step.t == 1)
         new = [m.eq(n.symbol(k), n.value(v)) for k, v in step.after.items()]
         b.say("After step ", m.num(step.t), ": ", *_joined(new), ".")
+    from examsolve.kinds.optimizer.plot import loss_chart
+
     headers, rows = table(spec, result)
-    d.step("The trajectory").table(headers, rows,
-                                   caption=f"{spec.loss}: the loss on the step's batch, before "
-                                   "the step")
+    s = d.step("The trajectory")
+    s.table(headers, rows, caption=f"{spec.loss}: the loss on the step's batch, before the step")
+    losses = [float(step.loss) for step in result.steps]
+    if result.final_loss is not None:
+        losses.append(float(result.final_loss))  # type: ignore[arg-type]
+    drawn = loss_chart(spec.loss, losses)
+    if drawn is not None:
+        s.figure(drawn[0], caption=f"{spec.loss} at t = 0, 1, … (log axis; "
+                 "`-o loss.svg` draws it)", chart=drawn[1])
