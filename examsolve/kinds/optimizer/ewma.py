@@ -22,9 +22,8 @@ def averages(sequence: tuple, beta: object) -> tuple[list, list]:
 def solve_ewma(spec: OptimizerSpec, d: DerivationBuilder) -> None:
     beta, corrected = spec.option("beta"), spec.option("bias_correction")
     vs, hats = averages(spec.sequence, beta)
-    V = lambda t: m.Sym("v", str(t))  # noqa: E731
-    H = lambda t: m.Sym("v̂", str(t))  # noqa: E731
-    th = lambda t: m.Sym("θ", str(t))  # noqa: E731
+    V, H, th = (lambda t: m.Sym("v", str(t))), (lambda t: m.Sym("v̂", str(t))), \
+        (lambda t: m.Sym("θ", str(t)))  # v_t, v̂_t, θ_t
     one_minus = m.Paren(m.Add((m.num(1), m.Neg(BETA))))
     s = d.step("The average and its convention")
     default = " (the default)" if "beta" in spec.defaulted else ""

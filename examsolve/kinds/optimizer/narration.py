@@ -119,6 +119,10 @@ def problem(spec: OptimizerSpec, s: StepBuilder) -> None:
             s.say(f"Each step uses the next batch of {spec.batch} samples in the listed order "
                   "(the last batch of an epoch is smaller when it does not divide the count; "
                   "no shuffling); the loss is the batch's mean, and so is its gradient.")
+    if any("relu(" in line.text for line in spec.lines):
+        s.say("At an input of exactly 0 the derivative of ReLU is taken as ",
+              m.eq(m.Call("ReLU′", (m.num(0),)), spec.relu_grad_at_zero),
+              " (PyTorch's is 0; `relu_grad_at_zero` sets it).")
     count = plural(spec.steps, "step")
     if spec.epochs is not None:
         s.say(f"{plural(spec.epochs, 'epoch')} over the data are {count} (updates).")
@@ -275,14 +279,26 @@ def _chain_rule(spec: OptimizerSpec, step: Step, s: StepBuilder, first: bool) ->
 
 
 def table(spec: OptimizerSpec, result: Run) -> tuple[list[str], list[list]]:
+    """t, each single-number parameter and its state (when there are at most 3), the loss."""
     scalars = [name for name, mx in spec.parameters if result.start[name].shape == (1, 1)]
-    headers = ["t", *scalars, f"{spec.loss} (before the step)"]
+    last = result.steps[-1]
+    keys = tuple(last.state[scalars[0]]) if scalars and len(scalars) <= 3 else ()
+    headers = ["t", *[h for k in scalars for h in [k, *(f"{key}({k})" for key in keys)]],
+               f"{spec.loss} (before the step)"]
+    zero = m.num(0)
+
+    def cells(params: dict, state: dict | None) -> list:
+        out = []
+        for k in scalars:
+            out.append(n.readable(params[k][0, 0]))
+            out += [zero if state is None else n.readable(state[k][key][0, 0]) for key in keys]
+        return out
+
     rows = []
     for i, step in enumerate(result.steps):
-        rows.append([m.num(i)] + [n.readable(step.before[k][0, 0]) for k in scalars] +
-                    [n.readable(step.loss)])
-    last = result.steps[-1]
-    rows.append([m.num(last.t)] + [n.readable(last.after[k][0, 0]) for k in scalars] +
+        before = result.steps[i - 1].state if i else None
+        rows.append([m.num(i)] + cells(step.before, before) + [n.readable(step.loss)])
+    rows.append([m.num(last.t)] + cells(last.after, last.state) +
                 [n.readable(result.final_loss) if result.final_loss is not None
                  else m.Text("—")])
     if len(rows) > TABLE_ROWS:
