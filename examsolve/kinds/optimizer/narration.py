@@ -60,7 +60,7 @@ def rule_equations(spec: OptimizerSpec) -> list[m.Expr]:
     def step(top: m.Expr, under: m.Expr) -> m.Rel:
         den = n.sqrt(m.Add((under, n.EPS))) if o("eps_inside") else \
             m.Add((n.sqrt(under), n.EPS))
-        prev = m.Sym("p", None, "′") if spec.optimizer == "adamw" else P0
+        prev = m.Sym("p′") if spec.optimizer == "adamw" else P0
         return m.eq(P, m.Add((prev, m.Neg(m.Mul((n.ETA, m.Div(top, den)))))))
 
     if spec.optimizer == "adagrad":
@@ -72,7 +72,7 @@ def rule_equations(spec: OptimizerSpec) -> list[m.Expr]:
     M, M0, Vv, Vv0 = st("m", "t"), st("m", "t−1"), st("v", "t"), st("v", "t−1")
     out = []
     if spec.optimizer == "adamw":
-        out.append(m.eq(m.Sym("p", None, "′"), m.Add((P0, m.Neg(m.Mul((n.ETA, n.LAMBDA, P0)))))))
+        out.append(m.eq(m.Sym("p′"), m.Add((P0, m.Neg(m.Mul((n.ETA, n.LAMBDA, P0)))))))
     out += [m.eq(M, m.Add((m.Mul((n.BETA1, M0)),
                            m.Mul((m.Paren(m.Add((m.num(1), m.Neg(n.BETA1)))), G))))),
             m.eq(Vv, m.Add((m.Mul((n.BETA2, Vv0)),
@@ -162,7 +162,7 @@ def optimizer(spec: OptimizerSpec, s: StepBuilder) -> None:
     lam = o("weight_decay")
     gsym = m.Deriv(n.symbol(spec.loss), m.Sym("p"))
     if spec.optimizer == "adamw":
-        s.say("Weight decay is decoupled (AdamW): ", m.eq(m.Sym("p", None, "′"), m.Add((
+        s.say("Weight decay is decoupled (AdamW): ", m.eq(m.Sym("p′"), m.Add((
             p_("t−1"), m.Neg(m.Mul((n.ETA, n.LAMBDA, p_("t−1"))))))),
               " shrinks the parameter before the Adam step, and ", m.eq(G, gsym),
               " is the loss's gradient alone.")

@@ -158,7 +158,7 @@ class Rules:
             return p
         N = self.names
         prev = N.p(self.t - 1)
-        lhs = m.Sym(prev.name, prev.sub, "′")
+        lhs = m.Sym(f"{prev.name}′", prev.sub)
         return self.add(lhs, m.Add((prev, m.Neg(m.Mul((n.ETA, n.LAMBDA, prev))))),
                         m.Add((self.v(p), m.Neg(m.Mul((self.h("lr"), self.h("weight_decay"), self.v(p)))))),
                         p - eta * lam * p)  # type: ignore[operator]
@@ -167,7 +167,7 @@ class Rules:
         """p_{t−1}, or p′ after AdamW's decoupled decay."""
         prev = self.names.p(self.t - 1)
         if self.optimizer == "adamw" and self.o["weight_decay"] != 0:
-            return m.Sym(prev.name, prev.sub, "′")
+            return m.Sym(f"{prev.name}′", prev.sub)
         return prev
 
     def h(self, opt: str) -> m.Expr:
