@@ -36,6 +36,7 @@ KINDS: dict[str, str] = {
     "perceptron": "examsolve.kinds.perceptron",
     "architecture": "examsolve.kinds.architecture",
     "error-surface": "examsolve.kinds.error_surface",
+    "optimizer": "examsolve.kinds.optimizer",
 }
 
 

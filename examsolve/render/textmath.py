@@ -15,7 +15,7 @@ from examsolve.render.precedence import (PREC_ADD, PREC_ATOM, PREC_MUL, PREC_NEG
 from examsolve.render.printer import dispatch
 
 _SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx,", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ,")
-_SUP = str.maketrans("0123456789+-−=()niT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵀ")
+_SUP = str.maketrans("0123456789+-−=()niTt", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵀᵗ")
 
 def number_text(value: object) -> str:
     text = format_number(value)
