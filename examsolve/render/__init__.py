@@ -42,7 +42,8 @@ def document(fmt: Format, items: list, answers_only: bool = False, standalone: b
 
         docs = [to_json(d, f) for d, f in items]
         if answers_only:
-            docs = [{k: doc[k] for k in ("file", "kind", "title", "answers", "warnings")}
+            docs = [{k: doc[k] for k in ("file", "kind", "title", "answers", "warnings",
+                                         "marks", "total_marks") if k in doc}
                     for doc in docs]
         payload = docs[0] if single and len(docs) == 1 else docs
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

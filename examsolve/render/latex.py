@@ -256,11 +256,13 @@ def answers(derivation: Derivation, math: LatexMath) -> list[str]:
     """Boxed answers one to a line; the unboxed extras after them, as many to a line as fit."""
     boxed = [a for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed]
+    labels = derivation.mark_labels()
     measure, out = TexWidth(), []
     if boxed:
         out.append("\\begin{gather*}\n" + " \\\\\n".join(
             r"\boxed{" + fitted(math.doprint(answer_display(a)),
                                 measure.width(answer_display(a)), LINE_WIDTH) + "}"
+            + (r" \tag*{" + escape_text(labels[a.key]) + "}" if a.key in labels else "")
             for a in boxed) + "\n\\end{gather*}")
     if rest:
         lines: list[list[str]] = [[]]
@@ -271,7 +273,9 @@ def answers(derivation: Derivation, math: LatexMath) -> list[str]:
             if lines[-1] and used + w > LINE_WIDTH:
                 lines.append([])
                 used = 0.0
-            lines[-1].append(fitted(math.doprint(expr), w - 30.0, LINE_WIDTH))
+            lines[-1].append(fitted(math.doprint(expr), w - 30.0, LINE_WIDTH)
+                             + (r" \;\text{(" + escape_text(labels[a.key]) + ")}"
+                                if a.key in labels else ""))
             used += w
         out.append("\\noindent Also:\n\\begin{gather*}\n" + " \\\\\n".join(
             r" \qquad ".join(line) for line in lines) + "\n\\end{gather*}")

@@ -208,10 +208,15 @@ def render_derivation(derivation: Derivation, file: str | None = None,
             out.append(f"{h}# {n}. " + escape(step.heading, line_start=False))
             out += [blocks.block(b) for b in step.blocks]
         out.append(f"{h}# Answers")
-    out += [blocks.display(m.Boxed(answer_display(a))) for a in derivation.answers if a.boxed]
+    labels = derivation.mark_labels()
+    out += [blocks.display(m.Boxed(answer_display(a)), labels.get(a.key))
+            for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed]
     if rest:
-        out.append("Also: " + ", ".join(blocks.inline(answer_display(a)) for a in rest) + ".")
+        out.append("Also: " + ", ".join(
+            blocks.inline(answer_display(a)) + (f" ({escape(labels[a.key], line_start=False)})"
+                                                if a.key in labels else "")
+            for a in rest) + ".")
     out += [quote("**Warning:** " + prose(w)) for w in derivation.warnings]
     return "\n\n".join(out) + "\n"
 
