@@ -144,6 +144,13 @@ def run(
     standalone: bool = typer.Option(
         False, "--standalone", help="LaTeX: a complete document, not a fragment to \\input."),
     answers_only: bool = typer.Option(False, "--answers-only", help="Print only the answers."),
+    questions: bool = typer.Option(
+        False, "--questions", help="A question sheet: statements, data and marks, no solution."),
+    title: Optional[str] = typer.Option(None, "--title", help="The document's title."),
+    show_source: bool = typer.Option(
+        False, "--show-source", help="Questions: name each problem's spec file."),
+    page_break: bool = typer.Option(
+        False, "--page-break", help="LaTeX: each problem on a page of its own."),
     debug: bool = DebugOption,
 ) -> None:
     """Solve specs and print their derivations (a folder becomes one document, in file order)."""
@@ -158,25 +165,40 @@ def run(
         fmt = _output_format(format, output, standalone)
         files = spec_files(paths)
         _refuse_to_overwrite_a_spec(output, files)
+        _check_sheet_options(fmt, questions, answers_only, page_break)
+    if questions:
+        from examsolve.questions import sheet as solve  # noqa: F811 — a sheet, not a solution
     stream = fmt is Format.rich and output is None  # the terminal shows each as it is solved
     console = _stdout() if stream else None
+    if stream and title:
+        console.print(title, style="bold", markup=False)
     solved = []
     for file in files:
         derivation, failed = _attempt(debug, file, lambda f: _quietly(solve, load(f)), file)
         status = max(status, failed)
         if derivation is None:
             continue
+        shown = str(file) if show_source or not questions else None
         if stream:
             from examsolve.render.rich_render import render
 
-            render(derivation, console, str(file), answers_only)
+            render(derivation, console, shown, answers_only)
         else:
-            solved.append((derivation, str(file)))
+            solved.append((derivation, shown))
     if not stream:
         with _boundary(debug):
-            _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1),
-                   output)
+            _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1,
+                            title=title, page_break=page_break), output)
     raise typer.Exit(int(status))
+
+
+def _check_sheet_options(fmt: Format, questions: bool, answers_only: bool,
+                         page_break: bool) -> None:
+    if questions and answers_only:
+        raise UsageError("--questions prints no answers; drop --answers-only")
+    if page_break and fmt is not Format.latex:
+        raise UsageError("--page-break starts pages in LaTeX; use it with --format latex or "
+                         "-o FILE.tex")
 
 
 def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:

@@ -29,8 +29,10 @@ FIGURE_FORMATS = (".svg", ".png", ".pdf")
 
 
 def document(fmt: Format, items: list, answers_only: bool = False, standalone: bool = False,
-             single: bool = False) -> str:
-    """Solved problems, `items` = [(derivation, file)], as one document in `fmt`.
+             single: bool = False, title: str | None = None, page_break: bool = False) -> str:
+    """Solved problems, `items` = [(derivation, file)], as one document in `fmt` (a question
+    sheet is a derivation without answers, set the same way). `title` replaces the title
+    made from the sources; `page_break` starts each problem on a new page (LaTeX).
 
     JSON keeps `examsolve run`'s shape: one object for a single spec file (`single`), else a
     list. Rich output becomes plain text (no colour), as written to a file.
@@ -50,11 +52,11 @@ def document(fmt: Format, items: list, answers_only: bool = False, standalone: b
     if fmt is Format.markdown:
         from examsolve.render import markdown
 
-        return markdown.render_document(items, answers_only)
+        return markdown.render_document(items, answers_only, title)
     if fmt is Format.latex:
         from examsolve.render import latex
 
-        return latex.render_document(items, standalone, answers_only)
+        return latex.render_document(items, standalone, answers_only, title, page_break)
     import io
 
     from rich.console import Console
@@ -63,6 +65,9 @@ def document(fmt: Format, items: list, answers_only: bool = False, standalone: b
 
     out = io.StringIO()
     console = Console(file=out, width=100, color_system=None, highlight=False)
+    if title:
+        console.print(title, markup=False)
+        console.print()
     for derivation, file in items:
         render(derivation, console, file, answers_only)
     return out.getvalue()

@@ -175,7 +175,8 @@ def render(derivation: Derivation, console: Console, file: str | None = None,
             for block in step.blocks:
                 console.print(printer.block(block), soft_wrap=isinstance(block, Equation))
         console.print()
-    console.print(answers_panel(derivation, console.width))
+    if derivation.answers:  # a question sheet has none
+        console.print(answers_panel(derivation, console.width))
     for warning in derivation.warnings:
         console.print(Text("⚠ " + warning, style="yellow"))
     console.print()
