@@ -166,6 +166,9 @@ def run(
         files = spec_files(paths)
         _refuse_to_overwrite_a_spec(output, files)
         _check_sheet_options(fmt, questions, answers_only, page_break)
+    if fmt is Format.moodle:
+        _run_moodle(files, output, title, debug)
+        return
     if questions:
         from examsolve.questions import sheet as solve  # noqa: F811 — a sheet, not a solution
     stream = fmt is Format.rich and output is None  # the terminal shows each as it is solved
@@ -192,8 +195,38 @@ def run(
     raise typer.Exit(int(status))
 
 
+def _run_moodle(files: List[Path], output: Optional[Path], title: Optional[str],
+                debug: bool) -> None:
+    """`run … --format moodle`: one cloze question per spec (its sheet as the text, its
+    solution as the feedback) in one category, `--title` or the document's title."""
+    from examsolve.problem import load, solve
+    from examsolve.questions import question_of
+    from examsolve.render import latex, moodle
+
+    def solved(file: Path):  # type: ignore[no-untyped-def]
+        problem = load(file)
+        solution = _quietly(solve, problem)
+        asked = tuple(key for key, _ in problem.common.expected) or None
+        return solution, question_of(problem, solution), problem.common.tolerance, asked
+
+    status, items = ExitStatus.OK, []
+    for file in files:
+        item, failed = _attempt(debug, file, solved, file)
+        status = max(status, failed)
+        if item is not None:
+            items.append(item)
+    with _boundary(debug):
+        category = title or (items[0][0].title if len(files) == 1 and items else
+                             latex.document_title([(s, None) for s, *_ in items], "quiz"))
+        _write(moodle.quiz(items, category), output)
+    raise typer.Exit(int(status))
+
+
 def _check_sheet_options(fmt: Format, questions: bool, answers_only: bool,
                          page_break: bool) -> None:
+    if fmt is Format.moodle and (questions or answers_only):
+        raise UsageError("a Moodle quiz is always questions with their solutions as feedback; "
+                         "drop --questions/--answers-only")
     if questions and answers_only:
         raise UsageError("--questions prints no answers; drop --answers-only")
     if page_break and fmt is not Format.latex:

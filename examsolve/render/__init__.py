@@ -13,6 +13,7 @@ class Format(str, Enum):
     json = "json"
     markdown = "markdown"
     latex = "latex"
+    moodle = "moodle"
 
     @classmethod
     def from_suffix(cls, suffix: str) -> "Format | None":
@@ -21,7 +22,8 @@ class Format(str, Enum):
 
 
 _SUFFIXES = {".md": Format.markdown, ".markdown": Format.markdown, ".tex": Format.latex,
-             ".latex": Format.latex, ".json": Format.json, ".txt": Format.rich}
+             ".latex": Format.latex, ".json": Format.json, ".txt": Format.rich,
+             ".xml": Format.moodle}
 
 
 # `examsolve run SPEC -o FILE` with one of these draws the derivation's charts (figure.py).
@@ -49,6 +51,14 @@ def document(fmt: Format, items: list, answers_only: bool = False, standalone: b
                     for doc in docs]
         payload = docs[0] if single and len(docs) == 1 else docs
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if fmt is Format.moodle:  # the CLI passes question sheets; from derivations alone the
+        import dataclasses    # question text is the statement (no data steps), tolerance 1e-4
+
+        from examsolve.render import latex, moodle
+        from examsolve.spec.common import DEFAULT_TOLERANCE
+
+        return moodle.quiz([(d, dataclasses.replace(d, steps=(), answers=()), DEFAULT_TOLERANCE,
+                             None) for d, _ in items], title or latex.document_title(items, "quiz"))
     if fmt is Format.markdown:
         from examsolve.render import markdown
 
