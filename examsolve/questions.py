@@ -36,12 +36,12 @@ def question_of(problem: Problem, solution: Derivation) -> Derivation:
 
 
 def marks_step(marks: tuple[Mark, ...], total: Fraction | None) -> Step:
-    """A table of each part's answers, by their keys (as `expected` and Moodle name them),
-    and its marks."""
+    """A table of each part's answers, by their keys as written in `expected` (plain words:
+    `dL/dW` is a key, not a formula), and its marks."""
     step = StepBuilder("Marks")
     rows: list[list[Cell]] = []
     for mark in marks:
-        rows.append([mark.label or "", ", ".join(f"`{k}`" for k in mark.keys),
+        rows.append([mark.label or "", ", ".join(mark.keys),
                      marks_text(mark.value) if mark.value is not None else ""])
     if total is not None:
         rows.append(["total", "", marks_text(total)])
