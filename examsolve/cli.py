@@ -377,6 +377,63 @@ def new(
         _write(source.read_text(encoding="utf-8"), output)
 
 
+@app.command()
+def vary(
+    spec: Path = typer.Argument(..., help="The spec to vary."),
+    n: int = typer.Option(30, "-n", help="How many variants."),
+    seed: int = typer.Option(0, "--seed", help="The random seed (same seed, same files)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The folder to write into."),
+    format: Format = typer.Option(
+        Format.markdown, "--format", "-f",
+        help="markdown or latex: questions and solutions documents; moodle: quiz.xml."),
+    debug: bool = DebugOption,
+) -> None:
+    """Write N variants of a spec with new numbers (each with `expected` from its own
+    solution), plus their question and solution documents or a Moodle quiz."""
+    import time
+
+    from examsolve.questions import question_of
+    from examsolve.render import document
+    from examsolve.vary import variants
+
+    with _boundary(debug):
+        if format not in (Format.markdown, Format.latex, Format.moodle):
+            raise UsageError("vary writes markdown, latex or moodle documents")
+        try:
+            text = spec.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {spec}: {exc.strerror}") from None
+        start = time.perf_counter()
+        found, tally = variants(str(spec), text, n, seed, _quietly)
+        seconds = time.perf_counter() - start
+        output.mkdir(parents=True, exist_ok=True)
+        for variant in found:
+            (output / variant.name).write_text(variant.text, encoding="utf-8")
+        sheets = [(question_of(v.problem, v.solution), None) for v in found]
+        solutions = [(v.solution, None) for v in found]
+        title = found[0].problem.common.title.rsplit(" (variant", 1)[0]
+        if format is Format.moodle:
+            from examsolve.render import moodle
+
+            items = [(v.solution, sheet, v.problem.common.tolerance, None)
+                     for v, (sheet, _) in zip(found, sheets)]
+            (output / "quiz.xml").write_text(moodle.quiz(items, title), encoding="utf-8")
+        else:
+            ext = ".md" if format is Format.markdown else ".tex"
+            standalone = format is Format.latex
+            (output / f"questions{ext}").write_text(document(
+                format, sheets, standalone=standalone, title=f"{title}: questions"),
+                encoding="utf-8")
+            (output / f"solutions{ext}").write_text(document(
+                format, solutions, standalone=standalone, title=f"{title}: solutions"),
+                encoding="utf-8")
+        rates = ", ".join(f"{rule} {count / tally.tried:.0%}"
+                          for rule, count in tally.rejected.items()) or "none"
+        _stderr().print(f"Wrote {len(found)} variants to {output} ({tally.tried} candidates, "
+                        f"{len(found) / seconds:.1f} variants/s; rejected: {rates})",
+                        markup=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from examsolve.spec.node import SpecNode
 
 COMMON_KEYS = ("kind", "title", "source", "statement", "indexing", "expected", "tolerance",
-               "marks", "parts")
+               "marks", "parts", "vary")
 DEFAULT_TOLERANCE = 1e-4
 
 
