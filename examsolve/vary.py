@@ -14,6 +14,7 @@ them. The same seed gives the same variants, byte for byte (one `random.Random(s
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import re
@@ -164,24 +165,33 @@ def _magnitude(leaves: list[tuple[yaml.ScalarNode, int | None]]) -> int:
     return max(values + [1])
 
 
-def candidate_text(text: str, file: str, plan: dict[str, tuple[int, int] | None],
-                   rng: random.Random) -> str:
-    """The spec with new whole numbers where `plan` says (comments, statement and the
-    expected answers dropped: they were about the old numbers)."""
-    root = yaml.compose(text)
-    for key, bounds in plan.items():
-        for target in _find(root, key):
-            leaves = _int_leaves(target)
-            low, high = bounds or (-_magnitude(leaves), _magnitude(leaves))
-            for node, n in leaves:
-                if n is None:
-                    node.value = str(rng.randint(low, high))
-                else:
-                    node.value = _INT_TOKEN.sub(lambda _m: str(rng.randint(low, high)),
-                                                node.value)
-    root.value = [(k, v) for k, v in root.value
-                  if k.value not in ("expected", "statement", "vary")]
-    return yaml.serialize(root, allow_unicode=True, width=100).replace(_UNKNOWN, '"?"')
+class Template:
+    """The spec's node tree, composed once, with the leaves `plan` varies: each `draw` gives
+    them new whole numbers and writes the spec out (comments, the statement and the expected
+    answers dropped: they were about the old numbers)."""
+
+    def __init__(self, text: str, plan: dict[str, tuple[int, int] | None]) -> None:
+        self.root = yaml.compose(text)
+        self.leaves: list[tuple[yaml.ScalarNode, int | None, int, int]] = []
+        for key, bounds in plan.items():
+            for target in _find(self.root, key):
+                leaves = _int_leaves(target)
+                low, high = bounds or (-_magnitude(leaves), _magnitude(leaves))
+                self.leaves += [(node, n, low, high) for node, n in leaves]
+        self.root.value = [(k, v) for k, v in self.root.value
+                           if k.value not in ("expected", "statement", "vary")]
+
+    def text(self) -> str:
+        return yaml.serialize(self.root, allow_unicode=True, width=100).replace(_UNKNOWN,
+                                                                                '"?"')
+
+    def draw(self, rng: random.Random) -> str:
+        for node, n, low, high in self.leaves:
+            if n is None:
+                node.value = str(rng.randint(low, high))
+            else:
+                node.value = _INT_TOKEN.sub(lambda _m: str(rng.randint(low, high)), node.value)
+        return self.text()
 
 
 # ---- the run ---------------------------------------------------------------------------
@@ -229,11 +239,12 @@ def variants(path: str, text: str, n: int, seed: int,
     kind = original_problem.common.kind
     plan = ranges(yaml.compose(text), node, getattr(kinds.kind(kind), "VARY", ()))
     rng = random.Random(seed)
-    seen = {candidate_text(text, path, {}, rng)}
+    template = Template(text, plan)
+    seen = {template.text()}  # the original
     stem, tally, out = Path(path).stem, Tally(), []
     while len(out) < n and tally.tried < n * TRIES_PER_VARIANT:
         tally.tried += 1
-        data = candidate_text(text, path, plan, rng)
+        data = template.draw(rng)
         if data in seen:
             tally.reject("differs")
             continue
@@ -249,10 +260,11 @@ def variants(path: str, text: str, n: int, seed: int,
         if broken:
             tally.reject(broken)
             continue
-        titled = _retitle(data, f"{original_problem.common.title} (variant {len(out) + 1})")
-        full = titled + _expected_yaml(solution)
-        problem = load_string(full, name)
-        out.append(Variant(name, full, problem, solve_quietly(solve, problem)))
+        title = f"{original_problem.common.title} (variant {len(out) + 1})"
+        full = _retitle(data, title) + _expected_yaml(solution)
+        # the same data, so the same solution: only the title (and expected) changed
+        out.append(Variant(name, full, load_string(full, name),
+                           dataclasses.replace(solution, title=title)))
     tally.kept = len(out)
     if len(out) < n:
         reasons = ", ".join(f"{rule}: {count}" for rule, count in tally.rejected.items())
