@@ -33,7 +33,7 @@ TRIES_PER_VARIANT = 50
 MAX_VARIANTS = 1000
 MAX_RANGE = 10**6
 _RANGE = re.compile(r"^\s*int\s+(-?\d+)\s*\.\.\s*(-?\d+)\s*$")
-_INT_TOKEN = re.compile(r"(?<![\w./?])-?\d+(?![\w./])")
+_INT_TOKEN = re.compile(r"(?<![\w./?])-?\d+(?![\w./-])")
 _INT_TAG = "tag:yaml.org,2002:int"
 _UNKNOWN = "{? !!null '' : !!null ''}"  # how yaml writes a flow `?`; read back as unknown
 
@@ -167,8 +167,8 @@ def _magnitude(leaves: list[tuple[yaml.ScalarNode, int | None]]) -> int:
 
 class Template:
     """The spec's node tree, composed once, with the leaves `plan` varies: each `draw` gives
-    them new whole numbers and writes the spec out (comments, the statement and the expected
-    answers dropped: they were about the old numbers)."""
+    them new whole numbers and writes the spec out (comments, the expected answers and a
+    statement that writes numbers dropped: they were about the old numbers)."""
 
     def __init__(self, text: str, plan: dict[str, tuple[int, int] | None]) -> None:
         self.root = yaml.compose(text)
@@ -178,8 +178,10 @@ class Template:
                 leaves = _int_leaves(target)
                 low, high = bounds or (-_magnitude(leaves), _magnitude(leaves))
                 self.leaves += [(node, n, low, high) for node, n in leaves]
+        # A statement that writes numbers would still state the original's: left out.
         self.root.value = [(k, v) for k, v in self.root.value
-                           if k.value not in ("expected", "statement", "vary")]
+                           if k.value not in ("expected", "vary") and not (
+                               k.value == "statement" and _INT_TOKEN.search(v.value))]
 
     def text(self) -> str:
         return yaml.serialize(self.root, allow_unicode=True, width=100).replace(_UNKNOWN,

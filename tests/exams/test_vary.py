@@ -122,3 +122,13 @@ def test_bad_vary_is_one_line_exit_2(tmp_path, extra, message):
     spec.write_text(SPEC + extra)
     result = runner.invoke(app, ["vary", str(spec), "-n", "2", "-o", str(tmp_path / "v")])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_a_statement_with_numbers_is_dropped_one_naming_the_data_kept(tmp_path):
+    for statement, kept in (("Kernel W = [1, 2, 3] maps X to Y.", False),
+                            ("A 1-D kernel W maps X to Y. (a) Find X.", True)):
+        spec = tmp_path / "s.yaml"
+        spec.write_text(SPEC + f"statement: {statement}\n")
+        out = tmp_path / str(kept)
+        assert runner.invoke(app, ["vary", str(spec), "-n", "1", "-o", str(out)]).exit_code == 0
+        assert ("statement:" in next(out.glob("*.yaml")).read_text()) is kept
