@@ -388,8 +388,9 @@ def vary(
         help="markdown or latex: questions and solutions documents; moodle: quiz.xml."),
     debug: bool = DebugOption,
 ) -> None:
-    """Write N variants of a spec with new numbers (each with `expected` from its own
-    solution), plus their question and solution documents or a Moodle quiz."""
+    """Write N checked variants of a spec with new numbers, plus their documents or a quiz.
+
+    Each variant has `expected` filled from its own solution; see docs/exams.md."""
     import time
 
     from examsolve.questions import question_of
