@@ -144,6 +144,13 @@ def run(
     standalone: bool = typer.Option(
         False, "--standalone", help="LaTeX: a complete document, not a fragment to \\input."),
     answers_only: bool = typer.Option(False, "--answers-only", help="Print only the answers."),
+    questions: bool = typer.Option(
+        False, "--questions", help="A question sheet: statements, data and marks, no solution."),
+    title: Optional[str] = typer.Option(None, "--title", help="The document's title."),
+    show_source: bool = typer.Option(
+        False, "--show-source", help="Questions: name each problem's spec file."),
+    page_break: bool = typer.Option(
+        False, "--page-break", help="LaTeX: each problem on a page of its own."),
     debug: bool = DebugOption,
 ) -> None:
     """Solve specs and print their derivations (a folder becomes one document, in file order)."""
@@ -158,25 +165,73 @@ def run(
         fmt = _output_format(format, output, standalone)
         files = spec_files(paths)
         _refuse_to_overwrite_a_spec(output, files)
+        _check_sheet_options(fmt, questions, answers_only, page_break)
+    if fmt is Format.moodle:
+        _run_moodle(files, output, title, debug)
+        return
+    if questions:
+        from examsolve.questions import sheet as solve  # noqa: F811 — a sheet, not a solution
     stream = fmt is Format.rich and output is None  # the terminal shows each as it is solved
     console = _stdout() if stream else None
+    if stream and title:
+        console.print(title, style="bold", markup=False)
     solved = []
     for file in files:
         derivation, failed = _attempt(debug, file, lambda f: _quietly(solve, load(f)), file)
         status = max(status, failed)
         if derivation is None:
             continue
+        shown = str(file) if show_source or not questions else None
         if stream:
             from examsolve.render.rich_render import render
 
-            render(derivation, console, str(file), answers_only)
+            render(derivation, console, shown, answers_only)
         else:
-            solved.append((derivation, str(file)))
+            solved.append((derivation, shown))
     if not stream:
         with _boundary(debug):
-            _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1),
-                   output)
+            _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1,
+                            title=title, page_break=page_break), output)
     raise typer.Exit(int(status))
+
+
+def _run_moodle(files: List[Path], output: Optional[Path], title: Optional[str],
+                debug: bool) -> None:
+    """`run … --format moodle`: one cloze question per spec (its sheet as the text, its
+    solution as the feedback) in one category, `--title` or the document's title."""
+    from examsolve.problem import load, solve
+    from examsolve.questions import question_of
+    from examsolve.render import latex, moodle
+
+    def solved(file: Path):  # type: ignore[no-untyped-def]
+        problem = load(file)
+        solution = _quietly(solve, problem)
+        asked = tuple(key for key, _ in problem.common.expected) or None
+        return solution, question_of(problem, solution), problem.common.tolerance, asked
+
+    status, items = ExitStatus.OK, []
+    for file in files:
+        item, failed = _attempt(debug, file, solved, file)
+        status = max(status, failed)
+        if item is not None:
+            items.append(item)
+    with _boundary(debug):
+        category = title or (items[0][0].title if len(files) == 1 and items else
+                             latex.document_title([(s, None) for s, *_ in items], "quiz"))
+        _write(moodle.quiz(items, category), output)
+    raise typer.Exit(int(status))
+
+
+def _check_sheet_options(fmt: Format, questions: bool, answers_only: bool,
+                         page_break: bool) -> None:
+    if fmt is Format.moodle and (questions or answers_only):
+        raise UsageError("a Moodle quiz is always questions with their solutions as feedback; "
+                         "drop --questions/--answers-only")
+    if questions and answers_only:
+        raise UsageError("--questions prints no answers; drop --answers-only")
+    if page_break and fmt is not Format.latex:
+        raise UsageError("--page-break starts pages in LaTeX; use it with --format latex or "
+                         "-o FILE.tex")
 
 
 def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
@@ -380,6 +435,64 @@ def new(
         if output is not None and output.exists() and not force:
             raise UsageError(f"{output} exists; add --force to overwrite it")
         _write(source.read_text(encoding="utf-8"), output)
+
+
+@app.command()
+def vary(
+    spec: Path = typer.Argument(..., help="The spec to vary."),
+    n: int = typer.Option(30, "-n", help="How many variants."),
+    seed: int = typer.Option(0, "--seed", help="The random seed (same seed, same files)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The folder to write into."),
+    format: Format = typer.Option(
+        Format.markdown, "--format", "-f",
+        help="markdown or latex: questions and solutions documents; moodle: quiz.xml."),
+    debug: bool = DebugOption,
+) -> None:
+    """Write N checked variants of a spec with new numbers, plus their documents or a quiz.
+
+    Each variant has `expected` filled from its own solution; see docs/exams.md."""
+    import time
+
+    from examsolve.questions import question_of
+    from examsolve.render import document
+    from examsolve.vary import variants
+
+    with _boundary(debug):
+        if format not in (Format.markdown, Format.latex, Format.moodle):
+            raise UsageError("vary writes markdown, latex or moodle documents")
+        try:
+            text = spec.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {spec}: {exc.strerror}") from None
+        start = time.perf_counter()
+        found, tally = variants(str(spec), text, n, seed, _quietly)
+        seconds = time.perf_counter() - start
+        output.mkdir(parents=True, exist_ok=True)
+        for variant in found:
+            (output / variant.name).write_text(variant.text, encoding="utf-8")
+        sheets = [(question_of(v.problem, v.solution), None) for v in found]
+        solutions = [(v.solution, None) for v in found]
+        title = found[0].problem.common.title.rsplit(" (variant", 1)[0]
+        if format is Format.moodle:
+            from examsolve.render import moodle
+
+            items = [(v.solution, sheet, v.problem.common.tolerance, None)
+                     for v, (sheet, _) in zip(found, sheets)]
+            (output / "quiz.xml").write_text(moodle.quiz(items, title), encoding="utf-8")
+        else:
+            ext = ".md" if format is Format.markdown else ".tex"
+            standalone = format is Format.latex
+            (output / f"questions{ext}").write_text(document(
+                format, sheets, standalone=standalone, title=f"{title}: questions"),
+                encoding="utf-8")
+            (output / f"solutions{ext}").write_text(document(
+                format, solutions, standalone=standalone, title=f"{title}: solutions"),
+                encoding="utf-8")
+        rates = ", ".join(f"{rule} {count / tally.tried:.0%}"
+                          for rule, count in tally.rejected.items()) or "none"
+        _stderr().print(f"Wrote {len(found)} variants to {output} ({tally.tried} candidates, "
+                        f"{len(found) / seconds:.1f} variants/s; rejected: {rates})",
+                        markup=False)
 
 
 def main() -> None:

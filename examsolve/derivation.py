@@ -114,6 +114,30 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Marks for a part of the question (`label` like `(a)`) or for one answer (no label):
+    the answer keys it covers, in answer order, and what they are worth (None: a part the
+    spec names without marks)."""
+
+    label: str | None
+    keys: tuple[str, ...]
+    value: Fraction | None
+
+
+def marks_text(value: Fraction) -> str:
+    """`1 mark`, `1/2 mark`, `2 marks`, `2.5 marks`."""
+    from examsolve.numbers import format_number
+
+    return f"{format_number(value)} {'mark' if value <= 1 else 'marks'}"
+
+
+def mark_label(mark: Mark) -> str:
+    """How a mark reads beside its answer or on a question sheet: `(a) 4 marks`, `2 marks`."""
+    words = [mark.label or "", marks_text(mark.value) if mark.value is not None else ""]
+    return " ".join(w for w in words if w)
+
+
+@dataclass(frozen=True)
 class Derivation:
     kind: str
     title: str
@@ -122,9 +146,29 @@ class Derivation:
     warnings: tuple[str, ...] = ()
     statement: str | None = None
     source: str | None = None
+    marks: tuple[Mark, ...] = ()
 
     def answer_map(self) -> dict[str, AnswerValue]:
         return {a.key: a.value for a in self.answers}
+
+
+    def total_marks(self) -> Fraction | None:
+        values = [mk.value for mk in self.marks if mk.value is not None]
+        return sum(values, Fraction(0)) if values else None
+
+    def mark_labels(self, keys: "list[str] | None" = None) -> dict[str, str]:
+        """Answer key → the marks printed after it: each part's or mark's label stands after
+        the last of its keys among `keys` (default: as printed, the boxed answers, then the rest), so a group's marks
+        come once, at its end."""
+        shown = keys if keys is not None else \
+            [a.key for a in self.answers if a.boxed] + [a.key for a in self.answers
+                                                         if not a.boxed]
+        labels: dict[str, str] = {}
+        for mark in self.marks:
+            last = [k for k in mark.keys if k in shown]
+            if last and mark_label(mark):
+                labels[last[-1]] = mark_label(mark)
+        return labels
 
 
 def answer_value(value: object) -> AnswerValue:

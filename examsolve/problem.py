@@ -12,6 +12,7 @@ from typing import Any
 
 from examsolve.derivation import Derivation
 from examsolve.errors import SpecError
+from examsolve.marks import MarkSpec, attach, read as read_marks
 from examsolve.spec import SpecNode, compose_file, compose_text
 from examsolve.spec.common import COMMON_KEYS, DEFAULT_TOLERANCE, Common
 from examsolve.wording import did_you_mean, hint
@@ -23,6 +24,7 @@ class Problem:
 
     common: Common
     spec: Any
+    marks: MarkSpec = MarkSpec()  # `marks:` and `parts:`, attached to the derivation
 
     @property
     def file(self) -> str:
@@ -71,7 +73,7 @@ def load_node(node: SpecNode) -> Problem:
 
     common = read_common(node)
     node.check_keys([*COMMON_KEYS, *kinds.kind(common.kind).KEYS], required=("kind", "title"))
-    return Problem(common, kinds.load(common.kind, node, common))
+    return Problem(common, kinds.load(common.kind, node, common), read_marks(node))
 
 
 def load(path: str | Path) -> Problem:
@@ -86,7 +88,7 @@ def load_string(text: str, file: str = "<spec>") -> Problem:
 def solve(problem: Problem) -> Derivation:
     from examsolve import kinds
 
-    return kinds.solve(problem.common.kind, problem.spec)
+    return attach(kinds.solve(problem.common.kind, problem.spec), problem.marks)
 
 
 def spec_files(paths: list[Path]) -> list[Path]:

@@ -8,6 +8,10 @@ has `solve(spec) -> Derivation` (pure: no printing, no files), `notation.py` say
 kind writes its symbols, the other modules are named after their math or are narration,
 and `template.yaml` is what `examsolve new KIND` writes.
 
+A kind may also have `question.py` with `question(spec) -> tuple[Step, ...]`: the problem's
+data as a question sheet shows it (matrices, points, model lines as math), nothing solved.
+A kind without one gets the statement alone on the sheet (`examsolve.questions`).
+
 `kinds`, `list`, `new` and the loader's "unknown kind, did you mean …" all read KINDS. The
 registry names packages rather than importing them: `kind`, `load` and `solve` import a package on
 first use, so `examsolve run` pays start-up only for the kind it solves.
@@ -18,12 +22,13 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+import importlib.util
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from examsolve.derivation import Derivation
+    from examsolve.derivation import Derivation, Step
     from examsolve.spec.common import Common
     from examsolve.spec import SpecNode
 
@@ -77,6 +82,15 @@ class _CallableRegistry(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableRegistry
+
+
+def question(name: str, spec: Any) -> tuple[Step, ...] | None:
+    """The data of a loaded spec as its question sheet shows it (the kind's optional
+    `question.question`: pure, nothing of the solution), or None for a kind without one."""
+    module = f"{KINDS[name]}.question"
+    if importlib.util.find_spec(module) is None:
+        return None
+    return importlib.import_module(module).question(spec)
 
 
 def template(name: str) -> Traversable:

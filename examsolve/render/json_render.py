@@ -72,6 +72,10 @@ def to_json(derivation: Derivation, file: str) -> dict:
         "title": derivation.title,
         "answers": {a.key: json_number(a.value) for a in derivation.answers},
         "warnings": list(derivation.warnings),
+        **({"marks": [{"part": mk.label, "keys": list(mk.keys),
+                       "marks": json_number(mk.value)} for mk in derivation.marks],
+            "total_marks": json_number(derivation.total_marks())}
+           if derivation.marks else {}),
         "steps": [{"heading": s.heading, "blocks": [printer.block(b) for b in s.blocks]}
                   for s in derivation.steps],
     }

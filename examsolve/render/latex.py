@@ -256,11 +256,13 @@ def answers(derivation: Derivation, math: LatexMath) -> list[str]:
     """Boxed answers one to a line; the unboxed extras after them, as many to a line as fit."""
     boxed = [a for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed and a.listed]
+    labels = derivation.mark_labels()
     measure, out = TexWidth(), []
     if boxed:
         out.append("\\begin{gather*}\n" + " \\\\\n".join(
             r"\boxed{" + fitted(math.doprint(answer_display(a)),
                                 measure.width(answer_display(a)), LINE_WIDTH) + "}"
+            + (r" \tag*{" + escape_text(labels[a.key]) + "}" if a.key in labels else "")
             for a in boxed) + "\n\\end{gather*}")
     if rest:
         lines: list[list[str]] = [[]]
@@ -271,7 +273,9 @@ def answers(derivation: Derivation, math: LatexMath) -> list[str]:
             if lines[-1] and used + w > LINE_WIDTH:
                 lines.append([])
                 used = 0.0
-            lines[-1].append(fitted(math.doprint(expr), w - 30.0, LINE_WIDTH))
+            lines[-1].append(fitted(math.doprint(expr), w - 30.0, LINE_WIDTH)
+                             + (r" \;\text{(" + escape_text(labels[a.key]) + ")}"
+                                if a.key in labels else ""))
             used += w
         out.append("\\noindent Also:\n\\begin{gather*}\n" + " \\\\\n".join(
             r" \qquad ".join(line) for line in lines) + "\n\\end{gather*}")
@@ -299,7 +303,8 @@ def render_derivation(derivation: Derivation, file: str | None = None,
         for n, step in enumerate(derivation.steps, 1):
             out.append(r"\subsection*{" + f"{n}. " + inline(step.heading) + "}")
             out += blocks.step(step.blocks)
-        out.append(r"\subsection*{Answers}")
+        if derivation.answers:  # a question sheet has none
+            out.append(r"\subsection*{Answers}")
     out += answers(derivation, blocks.math)
     out += [r"\noindent\textbf{Warning.} " + prose(w, True) + "\\par" for w in derivation.warnings]
     return "\n\n".join(out) + "\n"
@@ -308,7 +313,7 @@ def render_derivation(derivation: Derivation, file: str | None = None,
 _NUMBERING_WORDS = {"problem", "problems", "question", "exercise", "part", "task", "no."}
 
 
-def document_title(items: list[tuple[Derivation, str | None]]) -> str:
+def document_title(items: list[tuple[Derivation, str | None]], what: str = "") -> str:
     """A whole exam's title: the words every problem's source starts with, less a trailing
     `problem` (`Midterm, problem 1`, `Midterm, problem 2` → Midterm), else just Solutions."""
     sources = [(d.source or "").split() for d, _ in items]
@@ -320,17 +325,22 @@ def document_title(items: list[tuple[Derivation, str | None]]) -> str:
     while common and common[-1].lower() in _NUMBERING_WORDS:
         common.pop()
     head = " ".join(common).rstrip(",;:-– ")
-    return f"{head}: solutions" if head else "Solutions"
+    what = what or ("questions" if not any(d.answers for d, _ in items) else "solutions")
+    return f"{head}: {what}" if head else what.capitalize()
 
 
 def render_document(items: list[tuple[Derivation, str | None]], standalone: bool = False,
-                    answers_only: bool = False) -> str:
+                    answers_only: bool = False, title: str | None = None,
+                    page_break: bool = False) -> str:
     """Problems in order as one fragment, or a complete document when `standalone`; several
-    problems get a title and their numbers in file order."""
-    if len(items) == 1:
+    problems (or a `title`) get a title and their numbers in file order; `page_break` starts
+    each problem on a page of its own."""
+    if len(items) == 1 and title is None:
         body = render_derivation(*items[0], answers_only)
     else:
-        body = "\\begin{center}\n{\\LARGE\\bfseries " + text(document_title(items)) + \
-            "}\n\\end{center}\n\n" + "\n".join(
-                render_derivation(d, f, answers_only, n) for n, (d, f) in enumerate(items, 1))
+        title = title or document_title(items)
+        body = "\\begin{center}\n{\\LARGE\\bfseries " + text(title) + \
+            "}\n\\end{center}\n\n" + ("\n\\clearpage\n" if page_break else "\n").join(
+                render_derivation(d, f, answers_only, n if len(items) > 1 else None)
+                for n, (d, f) in enumerate(items, 1))
     return PREAMBLE + "\n" + body + "\n\\end{document}\n" if standalone else body

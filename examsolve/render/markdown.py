@@ -207,20 +207,28 @@ def render_derivation(derivation: Derivation, file: str | None = None,
         for n, step in enumerate(derivation.steps, 1):
             out.append(f"{h}# {n}. " + escape(step.heading, line_start=False))
             out += [blocks.block(b) for b in step.blocks]
-        out.append(f"{h}# Answers")
-    out += [blocks.display(m.Boxed(answer_display(a))) for a in derivation.answers if a.boxed]
+        if derivation.answers:  # a question sheet has none
+            out.append(f"{h}# Answers")
+    labels = derivation.mark_labels()
+    out += [blocks.display(m.Boxed(answer_display(a)), labels.get(a.key))
+            for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed and a.listed]
     if rest:
-        out.append("Also: " + ", ".join(blocks.inline(answer_display(a)) for a in rest) + ".")
+        out.append("Also: " + ", ".join(
+            blocks.inline(answer_display(a)) + (f" ({escape(labels[a.key], line_start=False)})"
+                                                if a.key in labels else "")
+            for a in rest) + ".")
     out += [quote("**Warning:** " + prose(w)) for w in derivation.warnings]
     return "\n\n".join(out) + "\n"
 
 
 def render_document(items: list[tuple[Derivation, str | None]],
-                    answers_only: bool = False) -> str:
-    """Problems in order, separated by rules: one document for a whole exam, titled and with
-    the problems numbered when there are several."""
-    if len(items) == 1:
+                    answers_only: bool = False, title: str | None = None) -> str:
+    """Problems in order, separated by rules: one document for a whole exam, titled (`title`,
+    else from the sources) and with the problems numbered when there are several."""
+    if len(items) == 1 and title is None:
         return render_derivation(*items[0], answers_only)
-    return f"# {escape(document_title(items), line_start=False)}\n\n" + "\n---\n\n".join(
-        render_derivation(d, f, answers_only, n) for n, (d, f) in enumerate(items, 1))
+    title = title or document_title(items)
+    return f"# {escape(title, line_start=False)}\n\n" + "\n---\n\n".join(
+        render_derivation(d, f, answers_only, n if len(items) > 1 else None)
+        for n, (d, f) in enumerate(items, 1))

@@ -126,26 +126,30 @@ MAX_BOXED_SHOWN = 24
 MAX_ALSO_SHOWN = 12
 
 
-def answer_text(expr: Expr, width: int) -> Text:
+def answer_text(expr: Expr, width: int, label: str | None = None) -> Text:
     """A boxed answer: two-dimensional when it fits, else one line of text that wraps
-    (a long list of numbers must never be cropped at the panel's edge)."""
-    text = math_text(expr, width=width)
+    (a long list of numbers must never be cropped at the panel's edge); `label` is its
+    marks, `[2 marks]`, after it."""
+    text = math_text(expr, f"[{label}]" if label else None, width=width)
     if text_width(text) <= width:
         return text
-    return Text(linear(expr))
+    return Text(linear(expr) + (f"  [{label}]" if label else ""))
 
 
 def answers_panel(derivation: Derivation, width: int = 80) -> RenderableType:
     inner = width - 4  # the panel's borders and padding
     boxed = [a for a in derivation.answers if a.boxed]
     rest = [a for a in derivation.answers if not a.boxed and a.listed]
-    body: list[RenderableType] = [answer_text(answer_display(a), inner)
+    labels = derivation.mark_labels()
+    body: list[RenderableType] = [answer_text(answer_display(a), inner, labels.get(a.key))
                                   for a in boxed[:MAX_BOXED_SHOWN]]
     if len(boxed) > MAX_BOXED_SHOWN:
         body.append(Text(f"… and {len(boxed) - MAX_BOXED_SHOWN} more (all in --format json)",
                          style="dim"))
     if rest:
-        also = ", ".join(linear(answer_display(a)) for a in rest[:MAX_ALSO_SHOWN])
+        also = ", ".join(linear(answer_display(a)) + (f" [{labels[a.key]}]"
+                                                       if a.key in labels else "")
+                         for a in rest[:MAX_ALSO_SHOWN])
         if len(rest) > MAX_ALSO_SHOWN:
             also += f", … and {len(rest) - MAX_ALSO_SHOWN} more (all in --format json)"
         body.append(Text("also: " + also, style="dim"))
@@ -171,7 +175,8 @@ def render(derivation: Derivation, console: Console, file: str | None = None,
             for block in step.blocks:
                 console.print(printer.block(block), soft_wrap=isinstance(block, Equation))
         console.print()
-    console.print(answers_panel(derivation, console.width))
+    if derivation.answers:  # a question sheet has none
+        console.print(answers_panel(derivation, console.width))
     for warning in derivation.warnings:
         console.print(Text("⚠ " + warning, style="yellow"))
     console.print()

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from examsolve.spec.node import SpecNode
 
-COMMON_KEYS = ("kind", "title", "source", "statement", "indexing", "expected", "tolerance")
+COMMON_KEYS = ("kind", "title", "source", "statement", "indexing", "expected", "tolerance",
+               "marks", "parts", "vary")
 DEFAULT_TOLERANCE = 1e-4
 
 

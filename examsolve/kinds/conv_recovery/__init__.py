@@ -8,4 +8,5 @@ from __future__ import annotations
 
 SUMMARY = "Recover a convolution kernel, bias and lost inputs/outputs from partial data"
 KEYS: tuple[str, ...] = ("input", "output", "kernel", "bias", "stride", "padding", "find")
-
+# What `examsolve vary` changes when a spec has no `vary:` (examsolve/vary.py).
+VARY: tuple[str, ...] = ("kernel", "input", "output", "bias")

@@ -9,4 +9,5 @@ from __future__ import annotations
 SUMMARY = ("Multiclass logistic regression for one point: shapes, overflow, a robust loss "
            "and its gradients")
 KEYS: tuple[str, ...] = ("x", "y", "W", "b", "dtype", "classes")
-
+# What `examsolve vary` changes when a spec has no `vary:` (examsolve/vary.py).
+VARY: tuple[str, ...] = ("x", "W", "b")

@@ -1,0 +1,49 @@
+"""Question sheets: a problem's statement and data, numbered like its solution, with its
+marks, and nothing of the solution.
+
+A question sheet is written in the same model as a solution — a Derivation, with no answers
+— so every printer that sets a solution sets a sheet. Its steps are the kind's own
+picture of the data (`question.py` in the kind's package, through `kinds.question`); a kind
+without one gets its statement alone, which is how an exam states it anyway. The problem is
+solved first all the same: the sheet's marks name answer keys, and a key the problem does
+not answer is bad input on the sheet too.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from examsolve import kinds
+from examsolve.derivation import Cell, Derivation, Mark, Step, StepBuilder, marks_text
+from examsolve.problem import Problem, solve
+
+
+def sheet(problem: Problem) -> Derivation:
+    """The question sheet of a loaded problem (solving it to check its marks)."""
+    return question_of(problem, solve(problem))
+
+
+def question_of(problem: Problem, solution: Derivation) -> Derivation:
+    """The question sheet of a problem whose solution is `solution` (its marks are taken
+    from there, already checked against the answers)."""
+    common = problem.common
+    steps = list(kinds.question(common.kind, problem.spec) or ())
+    if solution.marks:
+        steps.append(marks_step(solution.marks, solution.total_marks()))
+    return Derivation(kind=common.kind, title=common.title, steps=tuple(steps), answers=(),
+                      statement=common.statement, source=common.source,
+                      marks=solution.marks)
+
+
+def marks_step(marks: tuple[Mark, ...], total: Fraction | None) -> Step:
+    """A table of each part's answers, by their keys as written in `expected` (plain words:
+    `dL/dW` is a key, not a formula), and its marks."""
+    step = StepBuilder("Marks")
+    rows: list[list[Cell]] = []
+    for mark in marks:
+        rows.append([mark.label or "", ", ".join(mark.keys),
+                     marks_text(mark.value) if mark.value is not None else ""])
+    if total is not None:
+        rows.append(["total", "", marks_text(total)])
+    step.table(["part", "answers", "marks"], rows)
+    return step.build()

@@ -1,0 +1,134 @@
+"""`examsolve vary`: seeded variants that solve, check green, differ, and pass each niceness
+rule — and each rule rejects a candidate that breaks it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import solve_text
+from examsolve.check import check
+from examsolve.cli import app
+from examsolve.derivation import Answer, Step
+from examsolve.problem import load, solve
+from examsolve.vary import RULES, same_steps, same_structure, small_denominators
+
+PROBLEMS = Path(__file__).resolve().parents[2] / "problems"
+VARIED = ["2-conv-recovery.yaml", "2b-conv-recovery-1d-joint.yaml", "4b-softmax-small.yaml",
+          "4-softmax-overflow.yaml", "5-backprop-conv1d.yaml"]
+runner = CliRunner()
+
+SPEC = """\
+kind: conv-recovery
+title: t
+input: [3, ?, ?, 1]
+output: [?, 2, 2, ?]
+kernel: [1, 2, 3]
+padding: same
+"""
+
+
+def with_answers(d, **values):
+    return dataclasses.replace(d, answers=tuple(Answer(k, v) for k, v in values.items()))
+
+
+def test_same_structure_rejects_an_undetermined_answer_and_a_lost_tie():
+    d = with_answers(solve_text(SPEC), a=Fraction(1), w="tie")
+    assert same_structure(d, with_answers(d, a=Fraction(2), w="tie"))
+    assert not same_structure(d, with_answers(d, a=None, w="tie"))
+    assert not same_structure(d, with_answers(d, a=Fraction(2), w="boundary"))
+    assert not same_structure(d, with_answers(d, a=float("inf"), w="tie"))  # overflow
+
+
+def test_small_denominators_rejects_a_1_over_37():
+    d = with_answers(solve_text(SPEC), a=Fraction(1, 2))
+    assert small_denominators(d, with_answers(d, a=Fraction(3, 4)))
+    assert not small_denominators(d, with_answers(d, a=Fraction(1, 37)))
+
+
+def test_same_steps_rejects_a_relu_input_at_zero():
+    d = solve_text(SPEC)
+    extra = dataclasses.replace(d, steps=d.steps + (Step("ReLU inputs at exactly 0", ()),))
+    assert same_steps(d, d) and not same_steps(d, extra)
+    assert set(RULES) == {"same structure", "small denominators", "same steps"}
+
+
+@pytest.mark.parametrize("name", VARIED)
+def test_variants_solve_check_green_differ_and_repeat_byte_for_byte(name, tmp_path):
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        result = runner.invoke(app, ["vary", str(PROBLEMS / name), "-n", "10", "--seed", "7",
+                                     "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in outs[0].iterdir())
+    assert files == sorted(p.name for p in outs[1].iterdir())
+    for f in files:
+        assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
+    specs = sorted(outs[0].glob("*.yaml"))
+    assert len(specs) == 10
+    original = solve(load(PROBLEMS / name))
+    data = set()
+    for spec in specs:
+        problem = load(spec)
+        solution = solve(problem)
+        assert all(row.ok for row in check(problem, solution)), spec.name
+        assert all(rule(original, solution) for rule in RULES.values()), spec.name
+        text = spec.read_text()
+        data.add(text.split("\ntitle:")[0] + text.split("\nsource:", 1)[-1].split("expected:")[0])
+    assert len(data) == 10, "variants differ"
+    assert (outs[0] / "questions.md").is_file() and (outs[0] / "solutions.md").is_file()
+
+
+def test_a_seed_changes_the_numbers(tmp_path):
+    texts = []
+    for seed in ("1", "2"):
+        runner.invoke(app, ["vary", str(PROBLEMS / VARIED[1]), "-n", "1", "--seed", seed,
+                            "-o", str(tmp_path / seed)])
+        texts.append(next((tmp_path / seed).glob("*.yaml")).read_text())
+    assert texts[0] != texts[1]
+
+
+def test_moodle_variants_are_one_category(tmp_path):
+    result = runner.invoke(app, ["vary", str(PROBLEMS / VARIED[1]), "-n", "3", "-o",
+                                 str(tmp_path), "-f", "moodle"])
+    assert result.exit_code == 0
+    import xml.etree.ElementTree as ET
+    root = ET.parse(tmp_path / "quiz.xml").getroot()
+    assert [q.get("type") for q in root] == ["category", "cloze", "cloze", "cloze"]
+
+
+def test_too_narrow_a_range_says_how_many_and_why_exit_1(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(SPEC + 'vary: {kernel: "int 1..2"}\n')
+    result = runner.invoke(app, ["vary", str(spec), "-n", "30", "-o", str(tmp_path / "v")])
+    assert result.exit_code == 1
+    # only 2³ = 8 kernels exist in {1, 2}³: the rest of the budget draws repeats
+    found = re.search(r"found (\d+) of 30 variants in 1500 candidates; rejected by ", result.output)
+    assert found and int(found.group(1)) <= 8 and "differs:" in result.output
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('vary: {kernel: "1..2"}\n', "s.yaml:7: vary.kernel: expected a range like \"int -3..3\""),
+    ('vary: {kernal: "int 1..2"}\n', "'kernal' is not a key of this spec's data"),
+    ('vary: {kernel: "int 2..1"}\n', "expected low < high"),
+])
+def test_bad_vary_is_one_line_exit_2(tmp_path, extra, message):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(SPEC + extra)
+    result = runner.invoke(app, ["vary", str(spec), "-n", "2", "-o", str(tmp_path / "v")])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_a_statement_with_numbers_is_dropped_one_naming_the_data_kept(tmp_path):
+    for statement, kept in (("Kernel W = [1, 2, 3] maps X to Y.", False),
+                            ("A 1-D kernel W maps X to Y. (a) Find X.", True)):
+        spec = tmp_path / "s.yaml"
+        spec.write_text(SPEC + f"statement: {statement}\n")
+        out = tmp_path / str(kept)
+        assert runner.invoke(app, ["vary", str(spec), "-n", "1", "-o", str(out)]).exit_code == 0
+        assert ("statement:" in next(out.glob("*.yaml")).read_text()) is kept
