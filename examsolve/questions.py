@@ -27,12 +27,32 @@ def question_of(problem: Problem, solution: Derivation) -> Derivation:
     """The question sheet of a problem whose solution is `solution` (its marks are taken
     from there, already checked against the answers)."""
     common = problem.common
-    steps = list(kinds.question(common.kind, problem.spec) or ())
+    own = kinds.question(common.kind, problem.spec)
+    steps = list(own) if own is not None else data_as_written(problem)
     if solution.marks:
         steps.append(marks_step(solution.marks, solution.total_marks()))
     return Derivation(kind=common.kind, title=common.title, steps=tuple(steps), answers=(),
                       statement=common.statement, source=common.source,
                       marks=solution.marks)
+
+
+def data_as_written(problem: Problem) -> list[Step]:
+    """For a kind without its own sheet: the spec's data keys (the kind's KEYS, never
+    `expected`) as the spec writes them, in a YAML block."""
+    import yaml
+
+    common = problem.common
+    try:
+        data = yaml.safe_load(open(common.file, encoding="utf-8"))
+    except (OSError, yaml.YAMLError):  # a spec given as text: the statement alone
+        return []
+    keys = kinds.kind(common.kind).KEYS
+    shown = {k: v for k, v in data.items() if k in keys} if isinstance(data, dict) else {}
+    if not shown:
+        return []
+    step = StepBuilder("The data")
+    step.code(yaml.safe_dump(shown, sort_keys=False, allow_unicode=True).rstrip(), "yaml")
+    return [step.build()]
 
 
 def marks_step(marks: tuple[Mark, ...], total: Fraction | None) -> Step:

@@ -29,6 +29,9 @@ def question(spec: BackpropSpec) -> tuple[Step, ...]:
     for name, labels in spec.classes:
         values.say("The classes of ", symbol(name), ": " + ", ".join(f"`{c}`" for c in labels)
                    + ".")
+    if spec.loss is None:  # a forward-only question: no loss, no gradients
+        values.say("Evaluate the model forward.")
+        return model.build(), values.build()
     wrt = [symbol(name) for name in spec.wrt]
     values.say("The loss is ", symbol(spec.loss),
                "; gradients are taken with respect to ",

@@ -8,12 +8,17 @@ from fractions import Fraction
 from examsolve.derivation import Step, StepBuilder
 from examsolve.kinds.classifier_design.explain import coordinate_names, point_expr, point_number
 from examsolve.kinds.classifier_design.spec import ClassifierSpec
+from examsolve.kinds.classifier_design.threshold_derive import threshold_question
+from examsolve.kinds.classifier_design.threshold_spec import ThresholdSpec
 from examsolve.mathmodel import Sym, add, call, eq, mat, mul, rel
 
 
-def question(spec: ClassifierSpec) -> tuple[Step, ...]:
+def question(spec: ClassifierSpec | ThresholdSpec) -> tuple[Step, ...]:
     """The points as a table (number, coordinates, class); the two-layer network; its
-    parameters when the spec gives a network to check."""
+    parameters when the spec gives a network to check. A threshold-unit problem shows its
+    units' definition and the function (truth table or region), as its solution's first step."""
+    if isinstance(spec, ThresholdSpec):
+        return threshold_question(spec)
     step = StepBuilder("The data")
     coordinates = coordinate_names(spec)
     step.say(f"{len(spec.points)} points ", eq(Sym("x"), call("", *coordinates))

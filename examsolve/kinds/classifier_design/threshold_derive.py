@@ -34,6 +34,13 @@ def threshold_derivation(spec: ThresholdSpec) -> Derivation:
     return d.build()
 
 
+def threshold_question(spec: ThresholdSpec) -> tuple:
+    """The question sheet's data: the units' definition and the function, nothing solved."""
+    d = DerivationBuilder("classifier-design", spec.common.title)
+    _function_step(d, spec, _rows(spec))
+    return d.build().steps
+
+
 # ---- the function and its rows ---------------------------------------------------------------
 
 def _rows(spec: ThresholdSpec) -> list[tuple[tuple[Fraction, ...], int]]:
