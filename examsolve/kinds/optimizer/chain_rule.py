@@ -97,4 +97,10 @@ def _outer(e: Apply, show) -> m.Expr | None:  # type: ignore[no-untyped-def]
         return m.Call("exp", (a,))
     if e.op == "log":
         return m.Div(ONE, a)
+    if e.op == "pow":  # d(aⁿ)/da = n·aⁿ⁻¹
+        n = dict(e.options)["exponent"]
+        base = a if isinstance(a, (m.Sym, m.Num, m.Call)) else m.Paren(a)
+        if n == 2:
+            return m.Mul((m.num(2), base), "·")
+        return m.Mul((m.num(n), m.Pow(base, m.num(n - 1))), "·")
     return None

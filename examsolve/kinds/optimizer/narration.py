@@ -268,7 +268,7 @@ def _chain_rule(spec: OptimizerSpec, step: Step, s: StepBuilder, first: bool) ->
     if any(f is None for f in forms.values()):
         return False
     if first:
-        s.say("The gradient by the chain rule (sum and product rules), with the values before "
+        s.say("The gradient by the chain rule (sum, product and power rules), with the values before "
               "the step substituted:")
     L = n.symbol(spec.loss)
     for name, form in forms.items():

@@ -104,6 +104,12 @@ def line_math(expr: Node_, values: dict[str, np.ndarray] | None = None) -> m.Exp
             return m.Mul(tuple(args), "·")
         if e.op == "transpose":
             return m.Transpose(args[0])
+        if e.op == "pow":  # x**n, square(x)
+            n = dict(e.options)["exponent"]
+            inner = args[0] if isinstance(args[0], (m.Sym, m.Num, m.Call)) else m.Paren(args[0])
+            return m.Pow(inner, m.num(n))
+        if e.op == "div":
+            return m.Div(args[0], args[1])
         extra = tuple(m.Text(str(v)) for k, v in e.options if k == "cls")
         return m.Call(FUNCTION_NAMES.get(e.op, e.op), tuple(args) + extra)
 

@@ -49,8 +49,8 @@ def run(tmp_path, text: str):
     ("steps: 3", "steps: 3\nepochs: 2", 9, "epochs: give `steps` or `epochs`, not both"),
     ("steps: 3", "steps: 3\nbatch: 2", 9, "batch: `batch` needs `data:`"),
     ("steps: 3", "steps: 3\nsequence: [1, 2]", 9, "sequence: `sequence` is for `optimizer: ewma`"),
-    ("  - L = (2*p + 3) * (2*p + 3)", "  - L = (2*p + 3) ** 2", 5,
-     "model[1]: L = (2*p + 3) ** 2: `(2*p + 3) ** 2` is not supported (a power (**))"),
+    ("  - L = (2*p + 3) * (2*p + 3)", "  - L = (2*p + 3) ** p", 5,
+     "model[1]: L = (2*p + 3) ** p: "),
     ("parameters: {p: 1}", "parameters: {p: [1, 2]}", 5,
      "model[1]: the last line is the loss and must be a single number; L is 2×1"),
 ])
