@@ -44,8 +44,9 @@ class MarkSpec:
         return bool(self.parts or self.marks)
 
 
-def read(node: SpecNode) -> MarkSpec:
-    """Validate `parts:` (name → list of answer keys) and `marks:` (key → positive number)."""
+def read(node: SpecNode, field: str = "marks") -> MarkSpec:
+    """Validate `parts:` (name → list of answer keys) and `marks:` (key → positive number;
+    spelt `points:` in kinds whose `points` is not data, see problem.load_node)."""
     parts: list[tuple[str, tuple[str, ...], SpecNode]] = []
     if "parts" in node:
         parts_node = node["parts"]
@@ -65,8 +66,8 @@ def read(node: SpecNode) -> MarkSpec:
                 owner[key] = name
             parts.append((name, keys, child))
     marks: list[tuple[str, Fraction, SpecNode]] = []
-    if "marks" in node:
-        marks_node = node["marks"]
+    if field in node:
+        marks_node = node[field]
         if not marks_node.is_mapping:
             raise marks_node.error(f"expected a mapping of answer keys or part names to "
                                    f"marks, like `(a): 2`, got {marks_node.type_name}")

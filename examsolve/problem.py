@@ -72,8 +72,13 @@ def load_node(node: SpecNode) -> Problem:
     from examsolve import kinds
 
     common = read_common(node)
-    node.check_keys([*COMMON_KEYS, *kinds.kind(common.kind).KEYS], required=("kind", "title"))
-    return Problem(common, kinds.load(common.kind, node, common), read_marks(node))
+    keys = kinds.kind(common.kind).KEYS
+    # Marks are `points:` (issue 15's name) wherever `points` is not the kind's own data
+    # (classifier-design and perceptron read labelled points there); `marks:` works everywhere.
+    marks_key = "points" if "points" not in keys and "marks" not in node else "marks"
+    node.check_keys([*COMMON_KEYS, *keys, *(("points",) if marks_key == "points" else ())],
+                    required=("kind", "title"))
+    return Problem(common, kinds.load(common.kind, node, common), read_marks(node, marks_key))
 
 
 def load(path: str | Path) -> Problem:
