@@ -386,7 +386,7 @@ def check(
                 _report_errors(row.error for row in rows if row.error is not None)
         report.unchecked += failed is not ExitStatus.OK
         status = max(status, failed)
-    with _writing(debug):
+    with _boundary(debug), _writing(debug):
         check_table.render(report, _stdout())
     raise typer.Exit(int(max(status, report.status)))
 
