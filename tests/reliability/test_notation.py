@@ -38,3 +38,19 @@ def test_unnamed_softmax_class_is_its_number_counting_from_the_base(tmp_path):
     assert (scores == scores.max()).sum() == 1  # no tie
     oracle = int(np.argmax(scores)) + 1  # indices count from 1
     assert got == oracle == 2 and isinstance(got, int)
+
+
+def test_a_window_with_a_lost_input_under_a_zero_weight_is_counted_and_said_complete():
+    """Item 24: the count of complete windows includes a window whose lost input meets a
+    weight of 0, and the definition says so. Oracle: brute force over the windows."""
+    from conftest import all_text, solve_text
+
+    x, y, kernel = [1, 2, None, 4], [2, 4, None], ["k", 0]
+    complete = [i for i in range(len(y)) if y[i] is not None and all(
+        x[i + u] is not None or kernel[u] == 0 for u in range(len(kernel)))]
+    assert complete == [0, 1]
+    text = all_text(solve_text("kind: conv-recovery\ntitle: t\ninput: [1, 2, ?, 4]\n"
+                               "output: [2, 4, ?]\nkernel: [k, 0]\n"))
+    assert f"There are {len(complete)} complete windows" in text
+    assert "or lost under a kernel weight of 0, which adds nothing" in text
+    assert "the other complete window must agree" in text
