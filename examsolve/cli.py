@@ -6,6 +6,7 @@ a named exit code; `--debug` re-raises them with a traceback instead.
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Iterator, List, Optional
 
 import typer
 
-from examsolve.errors import ExamsolveError, ExitStatus, UsageError
+from examsolve.errors import ExamsolveError, ExitStatus, UsageError, one_line
 from examsolve.render import FIGURE_FORMATS, Format
 
 if TYPE_CHECKING:
@@ -44,18 +45,66 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     derivations."""
 
 DebugOption = typer.Option(False, "--debug", help="Show a traceback for known errors.")
+# `examsolve run x --version` works like `examsolve --version`.
+VersionOption = typer.Option(False, "--version", callback=_version, is_eager=True,
+                             help="Show the version and exit.")
+
+
+def _width() -> int | None:
+    """COLUMNS when it is a usable width, else rich's own guess; COLUMNS=0 or junk would
+    make rich print nothing at all (errors included), so it falls back to 80."""
+    columns = os.environ.get("COLUMNS")
+    if columns is None or (columns.strip().isdigit() and int(columns) >= 20):
+        return None
+    return 80
 
 
 def _stdout() -> "Console":
     from rich.console import Console  # imported here: JSON and documents never need it
 
-    return Console(highlight=False)
+    console = Console(highlight=False, width=_width())
+    console.on_broken_pipe = _broken_pipe  # rich's own handler exits 1, "a failure"
+    return console
+
+
+def _broken_pipe() -> None:
+    raise BrokenPipeError
 
 
 def _stderr() -> "Console":
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, width=_width())
+
+
+@contextmanager
+def _writing(debug: bool) -> Iterator[None]:
+    """Around everything a command prints on stdout: a reader that closes the pipe (`| head`)
+    ends the command quietly with exit 0 — reading less is its choice, not a failure; a
+    stdout that cannot take the text (a full disk) is one line and exit 2."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(int(ExitStatus.OK)) from None
+    except OSError as exc:
+        if debug:
+            raise
+        _silence_stdout()
+        _stderr().print(f"examsolve: cannot write to standard output: "
+                        f"{exc.strerror or exc}", markup=False)
+        raise typer.Exit(int(ExitStatus.BAD_INPUT)) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the text still buffered is not flushed (and fails
+    again) when Python exits — the recipe in Python's `signal` documentation."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
 
 
 @contextmanager
@@ -73,23 +122,28 @@ def _boundary(debug: bool, file: Path | None = None) -> Iterator[None]:
         message = str(exc)
         if file is not None and not message.startswith(str(file)):
             message = f"{file}: {message}"
-        _stderr().print(f"examsolve: {message}", markup=False)
+        _stderr().print(f"examsolve: {one_line(message)}", markup=False)
         raise typer.Exit(int(exc.exit_status)) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as exc:  # noqa: BLE001 — the last line of defence, reported as a bug
         if debug:
             raise
         where = f"{file}: " if file is not None else ""
-        _stderr().print(f"examsolve: {where}internal error ({type(exc).__name__}: {exc}); "
-                        "this is a bug in examsolve: --debug shows the traceback",
-                        markup=False)
+        _stderr().print(one_line(f"examsolve: {where}internal error ({type(exc).__name__}: "
+                                 f"{exc}); this is a bug in examsolve: --debug shows the "
+                                 "traceback"), markup=False)
         raise typer.Exit(int(ExitStatus.FAILED)) from None
 
 
 def _output_format(format: Optional[Format], output: Optional[Path],
                    standalone: bool) -> Format:
     """--format if given, else the format -o's extension names, else the terminal's."""
+    if format is not None and output is not None and output.suffix.lower() not in ("", ".txt"):
+        named = Format.from_suffix(output.suffix)  # .txt is plain text: any format fits
+        if named is not format:
+            raise UsageError(f"-o {output.name} does not name a {format.value} file; use "
+                             f"{_suffix_for(format)} or leave out --format")
     if format is None and output is not None:
         format = Format.from_suffix(output.suffix)
         if format is None:
@@ -100,6 +154,12 @@ def _output_format(format: Optional[Format], output: Optional[Path],
         raise UsageError("--standalone makes a complete LaTeX document; use it with "
                          "--format latex or -o FILE.tex")
     return format
+
+
+def _suffix_for(format: Format) -> str:
+    from examsolve.render import _SUFFIXES
+
+    return next(s for s, f in _SUFFIXES.items() if f is format)
 
 
 def _quietly(solve, problem):  # type: ignore[no-untyped-def]
@@ -116,19 +176,51 @@ def _quietly(solve, problem):  # type: ignore[no-untyped-def]
 
 
 def _refuse_to_overwrite_a_spec(output: Optional[Path], files: List[Path]) -> None:
+    """-o naming a spec being solved — by its path, a symlink or a hard link (same inode)."""
     if output is not None and output.exists() and \
-            any(output.resolve() == f.resolve() for f in files):
+            any(output.resolve() == f.resolve() or _same_file(output, f) for f in files):
         raise UsageError(f"-o {output} is one of the specs being solved; write elsewhere")
 
 
-def _write(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        output.write_text(text, encoding="utf-8")
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _one_output(outputs: Optional[List[Path]]) -> Optional[Path]:
+    if outputs and len(outputs) > 1:
+        raise UsageError(f"-o is given {len(outputs)} times; give one output file")
+    return outputs[0] if outputs else None
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    """To stdout, or to `output` atomically: a temporary file in the same folder renamed over
+    it, so a reader never sees a half-written file and a failed write leaves the old one."""
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            _silence_stdout()
+            raise UsageError(f"cannot write to standard output: {exc.strerror or exc}") from None
+        return
+    import tempfile
+
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent or ".",
+                                         prefix=f".{output.name}.", delete=False) as handle:
+            temporary = Path(handle.name)
+            handle.write(text)
+        os.replace(temporary, output)
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     _stderr().print(f"Wrote {output}", markup=False)
 
 
@@ -136,11 +228,13 @@ def _write(text: str, output: Optional[Path]) -> None:
 def run(
     paths: List[Path] = typer.Argument(..., help="Spec files or folders of specs."),
     format: Optional[Format] = typer.Option(
-        None, "--format", "-f", help="Output format (default: from -o's extension, else rich)."),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o",
-        help="Write to FILE (.md, .tex, .json, .txt) instead of stdout; .svg/.png/.pdf draws "
-             "the spec's charts (a complexity-curve spec has two)."),
+        None, "--format", "-f", metavar="FORMAT", show_choices=False,
+        help="Output format: rich, json, markdown, latex, html or moodle (default: from -o's "
+             "extension, else rich)."),
+    outputs: Optional[List[Path]] = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="Write to FILE (.md, .tex, .json, .html, .xml, .txt) instead of stdout; "
+             ".svg/.png/.pdf draws the spec's charts."),
     standalone: bool = typer.Option(
         False, "--standalone", help="LaTeX: a complete document, not a fragment to \\input."),
     answers_only: bool = typer.Option(False, "--answers-only", help="Print only the answers."),
@@ -152,19 +246,22 @@ def run(
     page_break: bool = typer.Option(
         False, "--page-break", help="LaTeX: each problem on a page of its own."),
     debug: bool = DebugOption,
+    version: bool = VersionOption,
 ) -> None:
     """Solve specs and print their derivations (a folder becomes one document, in file order)."""
     from examsolve.problem import load, solve, spec_files
     from examsolve.render import document
 
     status = ExitStatus.OK
+    with _boundary(debug):
+        output = _one_output(outputs)
     if format is None and output is not None and output.suffix.lower() in FIGURE_FORMATS:
         _run_figure(paths, output, debug)
         return
     with _boundary(debug):
-        fmt = _output_format(format, output, standalone)
         files = spec_files(paths)
         _refuse_to_overwrite_a_spec(output, files)
+        fmt = _output_format(format, output, standalone)
         _check_sheet_options(fmt, questions, answers_only, page_break)
     if fmt is Format.moodle:
         _run_moodle(files, output, title, debug)
@@ -176,22 +273,24 @@ def run(
     if stream and title:
         console.print(title, style="bold", markup=False)
     solved = []
-    for file in files:
-        derivation, failed = _attempt(debug, file, lambda f: _quietly(solve, load(f)), file)
-        status = max(status, failed)
-        if derivation is None:
-            continue
-        shown = str(file) if show_source or not questions else None
-        if stream:
-            from examsolve.render.rich_render import render
+    with _writing(debug):
+        for file in files:
+            derivation, failed = _attempt(debug, file, lambda f: _quietly(solve, load(f)),
+                                          file)
+            status = max(status, failed)
+            if derivation is None:
+                continue
+            shown = str(file) if show_source or not questions else None
+            if stream:
+                from examsolve.render.rich_render import render
 
-            render(derivation, console, shown, answers_only)
-        else:
-            solved.append((derivation, shown))
-    if not stream:
-        with _boundary(debug):
-            _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1,
-                            title=title, page_break=page_break), output)
+                render(derivation, console, shown, answers_only)
+            else:
+                solved.append((derivation, shown))
+        if solved and not stream:  # nothing solved: no empty document, -o left untouched
+            with _boundary(debug):
+                _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1,
+                                title=title, page_break=page_break), output)
     raise typer.Exit(int(status))
 
 
@@ -269,6 +368,7 @@ def list_(
     folder: Optional[Path] = typer.Argument(
         None, help="Folder of specs (default: ./problems, else the installed examples)."),
     debug: bool = DebugOption,
+    version: bool = VersionOption,
 ) -> None:
     """Show the specs in a folder: file, kind, title, source."""
     from rich.table import Table
@@ -279,25 +379,30 @@ def list_(
 
     with _boundary(debug):
         folder = folder or _default_problems()
-        table = Table(title=str(folder), title_justify="left")
-        table.add_column("file", no_wrap=True)
-        table.add_column("kind", no_wrap=True)
-        table.add_column("title", min_width=12, overflow="fold")
-        table.add_column("source", min_width=8, overflow="fold")
+        # Every column folds (a long file name too), so at any width ≥ 40 the table fits
+        # and no column is squeezed to nothing.
+        table = Table(title=one_line(str(folder)), title_justify="left")
+        table.add_column("file", overflow="fold", ratio=3)
+        table.add_column("kind", overflow="fold", ratio=2)
+        table.add_column("title", overflow="fold", ratio=4)
+        table.add_column("source", overflow="fold", ratio=3)
         status = ExitStatus.OK
         for file in spec_files([folder]):
             try:
                 common = load(file).common  # fully validated: listed means `run` can read it
-                table.add_row(file.name, common.kind, common.title, common.source or "")
+                table.add_row(one_line(file.name), common.kind, common.title,
+                              common.source or "")
             except SpecError as exc:
-                table.add_row(file.name, Text("invalid", style="red"), Text(str(exc)), "")
+                table.add_row(one_line(file.name), Text("invalid", style="red"),
+                              Text(str(exc)), "")
                 status = ExitStatus.BAD_INPUT
-    _stdout().print(table)
+    with _writing(debug):
+        _stdout().print(table)
     raise typer.Exit(int(status))
 
 
 @app.command()
-def kinds(debug: bool = DebugOption) -> None:
+def kinds(debug: bool = DebugOption, version: bool = VersionOption) -> None:
     """List the problem kinds examsolve solves."""
     from rich.table import Table
 
@@ -306,7 +411,8 @@ def kinds(debug: bool = DebugOption) -> None:
     table = Table("kind", "what it solves")
     for name in KINDS:
         table.add_row(name, kind(name).SUMMARY)
-    _stdout().print(table)
+    with _writing(debug):
+        _stdout().print(table)
 
 
 @app.command()
@@ -318,6 +424,7 @@ def check(
                                 "one SPEC, in computation order, with the first wrong step."),
     as_json: bool = typer.Option(False, "--json", help="With --answers: the verdict as JSON."),
     debug: bool = DebugOption,
+    version: bool = VersionOption,
 ) -> None:
     """Solve every spec with `expected` answers and compare; exit 1 on any mismatch.
 
@@ -342,7 +449,8 @@ def check(
                 _report_errors(row.error for row in rows if row.error is not None)
         report.unchecked += failed is not ExitStatus.OK
         status = max(status, failed)
-    check_table.render(report, _stdout())
+    with _boundary(debug), _writing(debug):
+        check_table.render(report, _stdout())
     raise typer.Exit(int(max(status, report.status)))
 
 
@@ -415,17 +523,22 @@ def grade(
 
 @app.command()
 def new(
-    kind: str = typer.Argument(..., help="A kind from `examsolve kinds`."),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write the template to FILE instead of stdout."),
+    kind: Optional[str] = typer.Argument(None, help="A kind from `examsolve kinds`."),
+    outputs: Optional[List[Path]] = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="Write the template to FILE instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     debug: bool = DebugOption,
+    version: bool = VersionOption,
 ) -> None:
     """Start a spec from a commented template that runs as is (a small worked example)."""
     from examsolve.kinds import KINDS, template
     from examsolve.wording import hint
 
     with _boundary(debug):
+        output = _one_output(outputs)
+        if kind is None:
+            raise UsageError(f"name a kind: examsolve new KIND, one of {', '.join(KINDS)}")
         if kind not in KINDS:
             known = f"; known kinds: {', '.join(KINDS)}"
             raise UsageError(f"unknown kind '{kind}'{hint(kind, KINDS, known)}")
@@ -434,7 +547,8 @@ def new(
             raise ExamsolveError(f"no template for the {kind} kind yet")
         if output is not None and output.exists() and not force:
             raise UsageError(f"{output} exists; add --force to overwrite it")
-        _write(source.read_text(encoding="utf-8"), output)
+        with _writing(debug):
+            _write(source.read_text(encoding="utf-8"), output)
 
 
 @app.command()

@@ -6,7 +6,21 @@ them into `examsolve: <message>` on stderr and the exit code named here.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` safe to print as one line: newlines as `\\n`, other control characters (a
+    terminal escape) as `\\x1b`, so a message is one line and never drives the terminal."""
+    def escape(found: re.Match[str]) -> str:
+        char = found.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\x{ord(char):02x}"
+                                                             if ord(char) < 256 else
+                                                             f"\\u{ord(char):04x}")
+    return _UNPRINTABLE.sub(escape, text)
 
 
 class ExitStatus(IntEnum):
@@ -47,7 +61,7 @@ class SpecError(ExamsolveError):
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
 
 
 class UsageError(ExamsolveError):

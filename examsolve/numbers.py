@@ -8,6 +8,7 @@ as `1/3`, floats to 4 significant digits.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from numbers import Integral, Real
@@ -23,11 +24,38 @@ _MAX_DECIMAL_DIGITS = 8
 _MAX_EXACT_DIGITS = 24
 
 
+# A number in a spec is written by hand: more digits than this, or a decimal exponent beyond
+# float64's range, is refused before any exact arithmetic (10**100000000 as a Fraction takes
+# minutes; Python refuses int() of more than 4,300 digits).
+MAX_NUMBER_CHARS = 400
+MAX_EXPONENT = 400
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+
+
+class NumberRangeError(ValueError):
+    """A number too long, or with an exponent beyond float64's range: its message says so."""
+
+
+def check_number_text(text: str) -> None:
+    """Raise NumberRangeError if `text` is too long to be a number a spec could mean, or its
+    exponent is beyond float64's range (checked on the text, before any arithmetic)."""
+    if len(text) > MAX_NUMBER_CHARS:
+        raise NumberRangeError(f"too long: a number of {len(text):,} characters (at most "
+                               f"{MAX_NUMBER_CHARS})")
+    found = _EXPONENT.search(text)
+    if found is not None and abs(int(found.group(1))) > MAX_EXPONENT:
+        size = "large" if int(found.group(1)) > 0 else "small"
+        raise NumberRangeError(f"too {size}: exponent {int(found.group(1))} is beyond "
+                               f"float64's range (|exponent| ≤ {MAX_EXPONENT})")
+
+
 def parse_number(text: str) -> Fraction | float:
     """Read `2`, `-1/2`, `0.25`, `1e-3` exactly; `inf`, `-inf`, `nan` as floats.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else (NumberRangeError, with its reason, for a number too
+    long or too far out of range to read).
     """
+    check_number_text(text)
     cleaned = text.strip().replace("\u2212", "-")  # accept a typographic minus
     lowered = cleaned.lower().lstrip("+")
     if lowered in ("inf", ".inf", "infinity", "-inf", "-.inf", "-infinity", "nan", ".nan"):
@@ -63,7 +91,7 @@ def format_number(value: object, digits: int = 4) -> str:
     """Write a number the way a model solution does (see the module docstring)."""
     if isinstance(value, (Fraction, Integral, np.integer, bool, np.bool_)):
         q = Fraction(int(value)) if not isinstance(value, Fraction) else value
-        if len(str(abs(q.numerator))) + len(str(q.denominator)) > _MAX_EXACT_DIGITS:
+        if _digits(q.numerator) + _digits(q.denominator) > _MAX_EXACT_DIGITS:
             return _scientific(q, digits)
         if q.denominator == 1:
             return str(q.numerator)
@@ -90,6 +118,12 @@ def format_number(value: object, digits: int = 4) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa}e{int(exponent)}"
     return text
+
+
+def _digits(n: int) -> int:
+    """About how many decimal digits |n| has, without str() (refused past 4,300 digits)."""
+    bits = abs(n).bit_length()
+    return len(str(abs(n))) if bits < 64 else int(bits * 0.30103) + 1
 
 
 def _scientific(q: Fraction, digits: int) -> str:

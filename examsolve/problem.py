@@ -34,16 +34,16 @@ class Problem:
 def read_common(node: SpecNode) -> Common:
     from examsolve.kinds import KINDS
 
-    if "kind" not in node:  # a misspelt `kind` says so, rather than "missing 'kind'"
-        for key, child in node.items():
-            if did_you_mean(key.lower(), ["kind"], cutoff=0.75):
-                raise child.error(f"unknown key '{key}'; did you mean 'kind'?")
+    _misspelt_required(node, "kind")
     kind_node = node["kind"]
     kind = kind_node.string().strip()
     if kind not in KINDS:
         known = f"; known kinds: {', '.join(KINDS)}"
         raise kind_node.error(f"unknown kind '{kind}'{hint(kind, KINDS, known)}")
+    _misspelt_required(node, "title")
     title = node["title"].string().strip()
+    if not title:
+        raise node["title"].error("the title is blank; give the problem a title")
     source = node["source"].string().strip() if "source" in node else None
     statement = node["statement"].string().strip() if "statement" in node else None
     indexing = 1
@@ -66,6 +66,18 @@ def read_common(node: SpecNode) -> Common:
         expected = tuple(exp_node.items())
     return Common(file=node.file, kind=kind, title=title, source=source, statement=statement,
                   indexing=indexing, tolerance=tolerance, expected=expected)
+
+
+def _misspelt_required(node: SpecNode, required: str) -> None:
+    """A misspelt required key (`titel:`) is named at its own line with the key it
+    resembles, rather than "missing required key 'title'" at line 1."""
+    if required in node:
+        return
+    for key, child in node.items():
+        if did_you_mean(key.lower(), [required], cutoff=0.75):
+            line = next(k.start_mark.line + 1 for k, _ in node.node.value if k.value == key)
+            raise child.error(f"unknown key '{key}'; did you mean '{required}'?", line,
+                              child.path)
 
 
 def load_node(node: SpecNode) -> Problem:

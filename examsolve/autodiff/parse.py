@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Callable, Union
 
 from examsolve.errors import SpecError
-from examsolve.numbers import parse_number
+from examsolve.numbers import NumberRangeError, parse_number
 
 from examsolve.autodiff.shapes import (ELEMENTWISE, Shape, ShapeError, _is_vector,  # noqa: F401
                                        conv_padding, op_shape, shape_text)
@@ -75,6 +75,14 @@ UNARY = ("relu", "sigmoid", "tanh", "exp", "log", "sum", "mean")
 LOSSES = ("nll", "bce", "cross_entropy", "mse")
 # The largest padding, stride or pool size accepted (a size that big is a typo).
 MAX_OPTION = 1000
+# One model line is one layer's equation: longer ones are refused before `ast` reads them
+# (its parser, and every printer after it, recurse once per operation).
+MAX_LINE_CHARS = 500
+MAX_OPERATIONS = 64
+# The most entries one value (a given matrix, a line, a part of a line) may hold: a 784×256
+# weight matrix fits; conv2d(X, K, padding=1000) on a 2×2 input (4 million) does not.
+MAX_ENTRIES = 250_000
+_OPERATION = re.compile(r"[-+*@/(]|\.T\b")
 
 SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, object], ...]]] = {
     **{name: (("x",), ()) for name in UNARY},
@@ -134,6 +142,7 @@ class ModelContext:
     loop: dict[str, int] = field(default_factory=dict)  # a `for` loop's variable → its value
 
 
+_FLOAT_MAX = Fraction(1.7976931348623157e308)
 _LineError = ShapeError  # a problem in one line; turned into a SpecError naming the line
 
 
@@ -146,6 +155,13 @@ def parse_line(text: str, ctx: ModelContext, fail: Callable[[str], SpecError]) -
             raise fail(f"`{lhs}` cannot name a line: {NAME_RULE}")
         raise fail(f"expected `name = expression`, got `{text.strip()}`")
     name, rhs = match.group(1), match.group(2).strip()
+    if len(rhs) > MAX_LINE_CHARS:
+        raise fail(f"a model line of {len(rhs):,} characters; at most {MAX_LINE_CHARS} "
+                   "(split it over several lines)")
+    operations = len(_OPERATION.findall(rhs))
+    if operations > MAX_OPERATIONS:
+        raise fail(f"a model line with {operations} operations; at most {MAX_OPERATIONS} "
+                   "(split it over several lines)")
     if "[" in name:
         try:
             name = sequence_name(name, ctx)
@@ -189,7 +205,14 @@ class _Reader:
             return Ref(node.id, node.id)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and \
                 not isinstance(node.value, bool):
-            return Const(parse_number(self.text(node)), self.text(node))
+            try:
+                value = parse_number(self.text(node))
+            except NumberRangeError as exc:
+                raise _LineError(f"`{self.text(node)}`: {exc}") from None
+            if isinstance(value, float) or abs(value) > _FLOAT_MAX:
+                raise _LineError(f"`{self.text(node)}` is beyond float64's range "
+                                 "(|x| ≤ 1.8e308)")
+            return Const(value, self.text(node))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.expr(node.operand)
             if isinstance(node.op, ast.UAdd):
@@ -440,7 +463,11 @@ class _Reader:
         if isinstance(node, Const):
             return (1, 1)
         shapes = [self.shape(a) for a in node.args]
-        return op_shape(node, shapes)
+        rows, cols = shape = op_shape(node, shapes)
+        if rows * cols > MAX_ENTRIES:
+            raise _LineError(f"`{node.text}` is {rows}×{cols} = {rows * cols:,} entries; at "
+                             f"most {MAX_ENTRIES:,} in one value")
+        return shape
 
 
 def sequence_name(written: str, ctx: ModelContext) -> str:

@@ -71,6 +71,8 @@ def _shown(value: object) -> str:
 
 
 def _decimal_as_float(value: object) -> object:
+    if value is None:  # an entry the spec leaves open (`?` or null): shown as it was written
+        return "?"
     if isinstance(value, Fraction) and value.denominator > 10_000:
         return float(value)
     return value

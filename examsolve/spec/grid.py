@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from examsolve.errors import SpecError
-from examsolve.numbers import parse_number
+from examsolve.numbers import NumberRangeError, check_number_text, parse_number
 
 if TYPE_CHECKING:
     import numpy as np
@@ -203,6 +203,10 @@ def _plain_decimal(text: str) -> Fraction | None:
 
 
 def _parse_entry(text: str, unknown: bool, names: bool, what: str, fail) -> Entry:  # type: ignore[no-untyped-def]
+    try:
+        check_number_text(str(text))
+    except NumberRangeError as exc:
+        raise fail(str(exc)) from None
     q = _plain_decimal(text) if isinstance(text, str) else None
     if q is not None:
         return _within_float_range(q, fail)

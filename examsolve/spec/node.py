@@ -8,14 +8,16 @@ never re-check their input.
 
 from __future__ import annotations
 
+import re
+import stat
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import yaml
 
-from examsolve.errors import SpecError
-from examsolve.numbers import parse_number
+from examsolve.errors import SpecError, one_line
+from examsolve.numbers import NumberRangeError, parse_number
 from examsolve.spec.grid import (NAME_RE, UNKNOWN, Entry, Grid,  # noqa: F401
                                  GridReader, _within_float_range)
 from examsolve.wording import hint
@@ -23,7 +25,10 @@ from examsolve.wording import hint
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """safe_load's loader, refusing aliases: a "billion laughs" document is never expanded."""
+    """safe_load's loader, refusing aliases (a "billion laughs" document is never expanded)
+    and nesting deeper than MAX_NESTING (PyYAML's composer recurses once per level)."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
@@ -32,7 +37,15 @@ class _NoAliasLoader(yaml.SafeLoader):
                 problem="YAML aliases (*name) are not supported in specs",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_NESTING:
+            raise yaml.MarkedYAMLError(
+                problem=f"lists and mappings nested more than {MAX_NESTING} deep",
+                problem_mark=self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 # PyYAML's wording for the slips people make most, with what to do about them.
@@ -50,16 +63,82 @@ _YAML_HINTS = (
 )
 
 
+# Limits every spec shares (README, "Reliability"): a spec is a hand-written page, so these are
+# far above any real one and far below what could stall a command or exhaust memory.
+MAX_SPEC_BYTES = 4_000_000
+MAX_NESTING = 32  # lists and mappings inside each other; a matrix needs 3
+
+# Control characters a spec may hold: tab, newline, carriage return. Any other would reach
+# the terminal raw when echoed (a title that recolours it) and YAML refuses most of them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def compose_file(path: Path) -> "SpecNode":
-    """Parse a spec file into a SpecNode (a mapping), or raise SpecError."""
+    """Parse a spec file into a SpecNode (a mapping), or raise SpecError.
+
+    Only regular files of at most MAX_SPEC_BYTES are read: a FIFO would block forever and
+    /dev/zero never ends.
+    """
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError("not a regular file (a FIFO, device or socket); give a spec file",
+                            file)
+        if info.st_size > MAX_SPEC_BYTES:
+            raise SpecError(f"the file is {info.st_size:,} bytes; a spec may have at most "
+                            f"{MAX_SPEC_BYTES:,}", file)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
         raise SpecError("no such file", file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read: {exc}", file) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror or exc}", file) from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError(f"the file has more than {MAX_SPEC_BYTES:,} bytes; a spec may have at "
+                        f"most {MAX_SPEC_BYTES:,}", file)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_column(data[:exc.start].decode("utf-8", "replace"))
+        raise SpecError(f"column {column}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                        "save the spec as UTF-8", file, line) from None
     return compose_text(text, file)
+
+
+def _line_column(before: str) -> tuple[int, int]:
+    """The 1-based line and column just after the text `before`."""
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _refuse_control_characters(text: str, file: str) -> None:
+    found = _CONTROL.search(text)
+    if found is not None:
+        line, column = _line_column(text[:found.start()])
+        raise SpecError(f"column {column}: control character U+{ord(found.group()):04X} "
+                        "(only tab and newline may appear in a spec)", file, line)
+
+
+def _refuse_deep_nesting(root: yaml.Node, file: str) -> None:
+    """Lists and mappings at most MAX_NESTING deep (checked without recursion), and no
+    control character in a value (a double-quoted "\\e[31m" is one once YAML reads it)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            found = _CONTROL.search(node.value)
+            if found is not None:
+                raise SpecError(f"control character U+{ord(found.group()):04X} in a value "
+                                "(only tab and newline may appear in a spec)",
+                                file, node.start_mark.line + 1)
+            continue
+        if depth > MAX_NESTING:
+            raise SpecError(f"lists and mappings nested more than {MAX_NESTING} deep",
+                            file, node.start_mark.line + 1)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
 
 
 # libyaml's parser is ~30x faster on big matrices. It is used only for text with no anchor
@@ -69,18 +148,23 @@ _FastLoader = getattr(yaml, "CSafeLoader", None)
 
 
 def compose_text(text: str, file: str = "<spec>") -> "SpecNode":
+    if len(text) > MAX_SPEC_BYTES:
+        raise SpecError(f"a spec may have at most {MAX_SPEC_BYTES:,} characters", file)
+    _refuse_control_characters(text, file)
     if _FastLoader is not None and "&" not in text and "*" not in text:
         fast = _FastLoader(text)
         try:
             node = fast.get_single_node()
             if node is not None:
+                _refuse_deep_nesting(node, file)
                 return _as_spec(node, file)
         except yaml.YAMLError:
             pass  # the pure-Python loader below reports it with its own wording
         finally:
             fast.dispose()
-    loader = _NoAliasLoader(text)
+    loader = None
     try:
+        loader = _NoAliasLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -89,13 +173,15 @@ def compose_text(text: str, file: str = "<spec>") -> "SpecNode":
         if exc.context and exc.problem and problem.startswith("but "):
             problem = f"{exc.context.strip()}, {problem}"  # "expected a single document …"
         hint = next((h for pattern, h in _YAML_HINTS if pattern in problem), "")
-        raise SpecError(f"invalid YAML: {problem}{hint}", file, line) from None
+        raise SpecError(f"invalid YAML: {one_line(problem)}{hint}", file, line) from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"invalid YAML: {exc}", file) from None
+        raise SpecError(f"invalid YAML: {one_line(str(exc))}", file) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise SpecError("the spec is empty", file, 1)
+    _refuse_deep_nesting(node, file)
     return _as_spec(node, file)
 
 
@@ -247,6 +333,8 @@ class SpecNode(GridReader):
             raise self.error(f"expected a number, got a boolean ({self.node.value})")
         try:
             q = parse_number(self.node.value)
+        except NumberRangeError as exc:
+            raise self.error(str(exc)) from None
         except (ValueError, ZeroDivisionError):
             raise self.error(f"expected a number, got '{self.node.value}'") from None
         return _within_float_range(q, self.error)

@@ -35,7 +35,7 @@ class Prediction:
     a label, "tie" or "boundary") and its boxed line."""
 
     sentence: tuple[Part, ...]
-    value: str
+    value: str | int  # a class without a name is its number (JSON: 1, not "1")
     boxed: m.Expr
 
 
@@ -217,7 +217,7 @@ class Explainer:
             k, side = (1, ">") if p > Fraction(1, 2) else (0, "<")
             return Prediction(("Prediction: ", m.rel(sym, side, half),
                                f", so the prediction is {label(k)}."),
-                              names[k] if names else str(k), boxed(f" predicts: {label(k)}"))
+                              names[k] if names else k, boxed(f" predicts: {label(k)}"))
         top = max(val)
         best = [i for i, v in enumerate(val) if v == top]
         what = "probability" if loss.op == "nll" else "score"
@@ -238,7 +238,8 @@ class Explainer:
                               boxed(f" predicts: a tie of {tied}"))
         at = entry(sym, (val.size, 1), best[0], self.base)
         return Prediction((f"Prediction: the largest {what} is ", m.eq(at, top_expr),
-                           f", so the predicted class is {called(best[0])}."), called(best[0]),
+                           f", so the predicted class is {called(best[0])}."),
+                          names[best[0]] if names else best[0] + self.base,
                           boxed(f" predicts: {called(best[0])} (", at, " = ", top_expr, ")"))
 
     def conv1d_sums(self, step, a: Apply) -> None:  # type: ignore[no-untyped-def]

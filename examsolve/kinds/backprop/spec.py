@@ -23,12 +23,20 @@ if TYPE_CHECKING:  # the engine and the writers load with the first backprop spe
 
 
 
+# Limits (docs/kinds/backprop.md): a 784→256→10 MLP fits with room to spare; beyond them a
+# run could take minutes or gigabytes (conv2d with padding=1000 on a 2×2 input is 4 million
+# entries).
+MAX_MODEL_LINES = 64  # lines as written (a loop's body counts once)
+MAX_GIVEN_ENTRIES = 500_000  # in `given` and `parameters` together
+
+
 def load(node: SpecNode, common: Common) -> BackpropSpec:
     """Validate the spec: values, model lines (parsed and shape-checked), loss, wrt."""
     import numpy as np
 
     from examsolve.kinds.backprop.model import BackpropSpec
-    from examsolve.autodiff.parse import Line, ModelContext, parse_line, shape_text
+    from examsolve.autodiff.parse import (MAX_ENTRIES, Line, ModelContext, parse_line,
+                                          shape_text)
 
     from examsolve.kinds.backprop.model import EXACT_LIMIT
 
@@ -37,6 +45,9 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     total = sum(child.entry_count() for key in ("given", "parameters")
                 if node.get(key) is not None and node[key].is_mapping
                 for _, child in node[key].items())
+    if total > MAX_GIVEN_ENTRIES:
+        raise node.error(f"`given` and `parameters` hold {total:,} entries; at most "
+                         f"{MAX_GIVEN_ENTRIES:,}")
     floats = total > EXACT_LIMIT
     given = _values(node.get("given"), "given", kinds, floats)
     parameters = _values(node.get("parameters"), "parameter", kinds, floats)
@@ -49,12 +60,23 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
     items = model.seq() if model.is_sequence else None
     if not items:
         raise model.error("expected a list of model lines like `- h = relu(W @ x + b)`")
+    if len(items) > MAX_MODEL_LINES:
+        raise model.error(f"{len(items)} model lines; at most {MAX_MODEL_LINES}")
+    for name, (rows, cols) in shapes.items():
+        if rows * cols > MAX_ENTRIES:
+            where = node.get("given") if name in dict(given) else node.get("parameters")
+            raise where[name].error(f"{name} is {rows}×{cols} = {rows * cols:,} entries; at "
+                                    f"most {MAX_ENTRIES:,}")
     loops: list[tuple[str, int, int, int]] = []
     ends_in_loop = False
 
     def read(item: SpecNode) -> None:
         line = parse_line(item.string(), ctx, lambda msg, item=item: item.error(msg))
         line = Line(line.name, line.expr, line.text, item.line, item.path, line.shape)
+        if line.shape[0] * line.shape[1] > MAX_ENTRIES:
+            raise item.error(f"{line.name} is {shape_text(line.shape)} = "
+                             f"{line.shape[0] * line.shape[1]:,} entries; at most "
+                             f"{MAX_ENTRIES:,} in one line")
         lines.append(line)
         shapes[line.name], kinds[line.name] = line.shape, "line"
         if len(lines) > MAX_LINES:

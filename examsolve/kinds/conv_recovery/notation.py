@@ -16,13 +16,21 @@ import numpy as np
 
 from examsolve.derivation import Part
 from examsolve.mathmodel import (SUMMARY_EDGE, SUMMARY_THRESHOLD, Ellipsis_, Expr, Mul, Num, Sym,
+                                 Text,
                                  add, eq, mat, mul, rel)
 from examsolve.numbers import format_number
 from examsolve.kinds.conv_recovery.spec import ConvSpec
 from examsolve.kinds.conv_recovery.system import ConvSystem
 
 Atom = Hashable
-MAX_FULL_TERMS = 7  # a window sum with more terms is written elided (…)
+# A window sum with more terms is written elided. A 3×3 kernel plus its bias (10 terms) is
+# always in full: the docs promise every number substituted, and a short sum has room.
+MAX_FULL_TERMS = 10
+
+
+def _left_out(count: int) -> Expr:
+    """The words standing for `count` terms of a sum that are not written out."""
+    return Text(f"({count} more term{'s' if count > 1 else ''})")
 
 
 class Notation:
@@ -43,20 +51,24 @@ class Notation:
     def window_sum(self, window: tuple[int, int], found_as_symbols: bool = False
                    ) -> Expr | None:
         """The window's sum tap by tap: in full up to MAX_FULL_TERMS terms, else elided in
-        the model (its first two and last two terms and every unknown one around `…`, as
-        mat() summarises a big matrix); None when even that keeps more than MAX_FULL_TERMS
-        terms. How long a line may be is each printer's business, not the solver's."""
+        the model (its first two and last two terms and every unknown one, each gap saying
+        how many terms it leaves out: `(5 more terms)`); None when even that keeps more
+        than MAX_FULL_TERMS terms. How long a line may be is each printer's business."""
         terms, open_terms = self._sum_terms(window, found_as_symbols)
         if len(terms) > MAX_FULL_TERMS:
             keep = {0, 1, len(terms) - 2, len(terms) - 1} | open_terms
             if len(keep) > MAX_FULL_TERMS:
                 return None
             kept: list[Expr] = []
+            gap = 0
             for k, term in enumerate(terms):
-                if k in keep:
-                    kept.append(term)
-                elif not kept or not isinstance(kept[-1], Ellipsis_):
-                    kept.append(Ellipsis_())
+                if k not in keep:
+                    gap += 1
+                    continue
+                if gap:
+                    kept.append(_left_out(gap))
+                    gap = 0
+                kept.append(term)
             terms = kept
         return terms[0] if len(terms) == 1 else add(*terms)
 

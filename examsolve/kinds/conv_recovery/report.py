@@ -137,9 +137,10 @@ class Report:
             return
         shown = list(itertools.islice(
             (w for w in others if not self.system.window_terms(*w)[0]), SHOW_CHECKS))
-        step.say(f"Check: the other {len(others)} complete window{'s' if len(others) > 1 else ''}"
-                 " must agree with these values (each is checked exactly)"
-                 + (", for example:" if shown else "."))
+        others_text = ("the other complete window" if len(others) == 1 else
+                       f"the other {len(others)} complete windows")
+        step.say(f"Check: {others_text} must agree with these values (each is checked "
+                 "exactly)" + (", for example:" if shown else "."))
         for w in shown:
             step.math(self.note.window_relation(w, self.system.window_terms(*w)[1]))
 

@@ -132,9 +132,16 @@ class _Solver:
                           "counted from 0)")
         count = (f"{r} equation{'s' if r != 1 else ''} in {n} unknown{'s' if n != 1 else ''}")
         chosen = (*self.note.windows_math(windows), zero_based)
+        # A lost input under a weight of 0 adds nothing, so a window covering one is
+        # complete too; say so whenever the kernel has such a weight and inputs were lost.
+        zero_tap = any(w == 0 for row in self.spec.kernel for w in row
+                       if not isinstance(w, str)) and \
+            any(v is None for row in self.spec.x for v in row)
+        covered = (" (or lost under a kernel weight of 0, which adds nothing)" if zero_tap
+                   else "")
         intro = ("A window is named by the output it produces (window ", general, " gives ",
-                 general, "). It is complete when that output and every input it covers are "
-                 "known; its equation is then linear in ", *names, ". ")
+                 general, "). It is complete when that output is known and every input it "
+                 f"covers is known{covered}; its equation is then linear in ", *names, ". ")
         if len(windows) == len(complete):  # one sentence: how many, which, what they give
             step.say(*intro, "There is 1 complete window, " if r == 1 else
                      f"There are {r} complete windows, ", *chosen, f": {count}.")

@@ -74,16 +74,29 @@ def _key(letter: str, r: int, c: int, one_d: bool, base: int) -> str:
     return f"{letter}[{c + base}]" if one_d else f"{letter}[{r + base},{c + base}]"
 
 
+# Limits (docs/kinds/conv-recovery.md), counted before any number is read: 256×256 solves in
+# about 2 s; 2000×2000 took 95 s and 3 GB.
+MAX_GRID_ENTRIES = 65_536  # input, output
+MAX_KERNEL_ENTRIES = 1_024
+MAX_PADDING = 32
+MAX_STRIDE = 256
+
+
 def load(node: SpecNode, common: Common) -> ConvSpec:
     """Validate a conv-recovery spec into a ConvSpec (SpecError with file:line: path)."""
     x_node, y_node, k_node = node["input"], node["output"], node["kernel"]
+    for what, n, limit in (("input", x_node, MAX_GRID_ENTRIES),
+                           ("output", y_node, MAX_GRID_ENTRIES),
+                           ("kernel", k_node, MAX_KERNEL_ENTRIES)):
+        if n.entry_count() > limit:
+            raise n.error(f"the {what} has {n.entry_count():,} entries; at most {limit:,}")
     x_grid = x_node.grid(unknown=True)
     y_grid = y_node.grid(unknown=True)
     k_grid = k_node.grid(names=True)
     for grid, n in ((x_grid, x_node), (y_grid, y_node), (k_grid, k_node)):
         _require_finite(grid, n)
     bias = _bias(node.get("bias"))
-    stride = node["stride"].integer(minimum=1) if "stride" in node else 1
+    stride = node["stride"].integer(minimum=1, maximum=MAX_STRIDE) if "stride" in node else 1
 
     one_d = _is_1d(x_grid, y_grid, k_grid)
     x, y, kernel = (_rows(g, one_d) for g in (x_grid, y_grid, k_grid))
@@ -171,7 +184,7 @@ def _padding(node: SpecNode | None, kernel: tuple, stride: int,
     if node.is_scalar and node.node.tag == "tag:yaml.org,2002:str" and \
             not node.node.value.strip().lstrip("-").isdigit():
         raise node.error(f"expected a whole number ≥ 0 or \"same\", got '{node.node.value}'")
-    p = node.integer(minimum=0)
+    p = node.integer(minimum=0, maximum=MAX_PADDING)
     return (0 if one_d else p, p), False
 
 

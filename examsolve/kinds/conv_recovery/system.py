@@ -49,6 +49,16 @@ def int_array(values: list[list[Fraction | None]], scale: int) -> np.ndarray:
     return np.array(rows, dtype=np.int64 if biggest < _INT64_SAFE else object)
 
 
+def pad_zeros(x: np.ndarray, ph: int, pw: int) -> np.ndarray:
+    """x with ph zero rows above and below and pw zero columns left and right. Unlike
+    np.pad, an object (Python int) grid is padded with Python 0, not numpy's int64 zero,
+    which overflows against an entry beyond int64."""
+    h, w = x.shape
+    xp = np.zeros((h + 2 * ph, w + 2 * pw), dtype=x.dtype)
+    xp[ph:ph + h, pw:pw + w] = x
+    return xp
+
+
 def correlate(xp: np.ndarray, kernel: list[list[int]], stride: int, out: tuple[int, int]
               ) -> np.ndarray:
     """Cross-correlation (no flip) of a padded integer grid with an integer kernel."""
@@ -255,7 +265,7 @@ class ConvSystem:
         x = x * (dx // self._dx0)
         for (r, c), v in found:
             x[r, c] = int(v * dx)
-        xp = np.pad(x, ((self.ph, self.ph), (self.pw, self.pw)))
+        xp = pad_zeros(x, self.ph, self.pw)
         y = self.y_int.astype(object) if exact else self.y_int
         out = (self.oh, self.ow)
         known_part = correlate(xp, kint, self.stride, out) + bint

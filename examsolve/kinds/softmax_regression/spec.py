@@ -109,7 +109,18 @@ def _class(node: SpecNode, C: int, indexing: int, classes: tuple[str, ...] | Non
     return y - indexing + 1
 
 
+# Limits (docs/kinds/softmax-regression.md): the derivation prints every score, so a W
+# bigger than this is no exam problem, and 1000×1000 took a minute.
+MAX_CLASSES = 100
+MAX_FEATURES = 100
+
+
 def load(node: SpecNode, common: Common) -> SoftmaxRegressionSpec:
+    for key, limit in (("x", MAX_FEATURES), ("W", MAX_CLASSES * MAX_FEATURES)):
+        if key in node and node[key].entry_count() > limit:
+            raise node[key].error(f"{key} has {node[key].entry_count():,} entries; at most "
+                                  f"{limit:,} (C ≤ {MAX_CLASSES} classes, D ≤ "
+                                  f"{MAX_FEATURES} features)")
     x = _column(node["x"], "x", None, "D×1")
     D = len(x)
     W_node = node["W"]
@@ -119,6 +130,8 @@ def load(node: SpecNode, common: Common) -> SoftmaxRegressionSpec:
         flat = " (a flat list is read as a column; write one row per class)" \
             if W_grid.flat else ""
         raise W_node.error(f"W must be C×D with D = {D} (the length of x); got {C}×{cols}{flat}")
+    if C > MAX_CLASSES:
+        raise W_node.error(f"W has {C} rows (classes); at most {MAX_CLASSES}")
     W = tuple(tuple(r) for r in _numbers(W_node, W_grid))
     b = _column(node["b"], "b", C, f"C×1, one bias per class, C = {C}") if "b" in node \
         else (Fraction(0),) * C

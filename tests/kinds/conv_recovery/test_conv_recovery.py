@@ -481,28 +481,53 @@ def test_group_after_a_single_says_the_windows_still_open() -> None:
 
 # ---- one relation per window, long sums elided in the model ----------------------------------
 def test_a_long_window_sum_is_elided_in_the_model_not_by_width() -> None:
-    # Nine ones over [1, 2, 3, 4, X5, 6, 7, 8, 9]: 1 + 2 + 3 + 4 + 6 + 7 + 8 + 9 = 40, so
-    # 40 + X[5] = 50 gives X[5] = 10. Nine terms are too many to write out: the sum keeps its
-    # first two and last two terms and the unknown one, `…` in each gap.
+    # Thirteen ones over [1, 2, 3, 4, 5, 6, X7, 8, …, 13]: the known entries sum to
+    # 91 − 7 = 84, so 84 + X[7] = 100 gives X[7] = 16. Thirteen terms are too many to write
+    # out: the sum keeps its first two and last two terms and the unknown one, and each gap
+    # says how many terms it leaves out (issue 17: a short sum is never elided).
     from examsolve.derivation import Equation
-    from examsolve.mathmodel import Ellipsis_
+    from examsolve.mathmodel import Text
     from examsolve.render.textmath import linear
 
     derivation = solve(spec("""
         kind: conv-recovery
         title: t
-        input: [[1, 2, 3, 4, ?, 6, 7, 8, 9]]
-        output: [[50]]
-        kernel: [[1, 1, 1, 1, 1, 1, 1, 1, 1]]
+        input: [[1, 2, 3, 4, 5, 6, ?, 8, 9, 10, 11, 12, 13]]
+        output: [[100]]
+        kernel: [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]
         """))
-    assert derivation.answer_map() == {"X[5]": 10}
+    assert derivation.answer_map() == {"X[7]": 16}
     lines = [linear(b.expr) for s in derivation.steps for b in s.blocks
              if isinstance(b, Equation)]
-    assert "Y[1] = 1·1 + 1·2 + … + 1·X[5] + … + 1·8 + 1·9 = 50" in lines
-    assert "X[5] + 40 = 50 ⇒ X[5] = 10" in lines
+    assert ("Y[1] = 1·1 + 1·2 + (4 more terms) + 1·X[7] + (4 more terms) + 1·12 + 1·13 = 100"
+            in lines)
+    assert "X[7] + 84 = 100 ⇒ X[7] = 16" in lines
     (window,) = [b.expr for s in derivation.steps for b in s.blocks
                  if isinstance(b, Equation) and linear(b.expr).startswith("Y[1] = 1·1")]
-    assert sum(isinstance(t, Ellipsis_) for t in window.parts[1].terms) == 2
+    assert [t.text for t in window.parts[1].terms if isinstance(t, Text)] == \
+        ["(4 more terms)", "(4 more terms)"]
+
+
+def test_a_3x3_window_sum_is_written_in_full() -> None:
+    """Issue 17 item 24: nine taps and a bias are every number substituted, no `…`."""
+    from examsolve.derivation import Equation
+    from examsolve.render.textmath import linear
+
+    derivation = solve(spec("""
+        kind: conv-recovery
+        title: t
+        input: [[1, 2, 0], [0, 1, 1], [2, 0, ?]]
+        output: [[9]]
+        kernel: [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
+        bias: 1
+        """))
+    # The oracle: 1 + 2 + 0 + 0 + 1 + 1 + 2 + 0 + X + 1 = 9, so X = 1.
+    assert derivation.answer_map() == {"X[3,3]": 1}
+    lines = [linear(b.expr) for s in derivation.steps for b in s.blocks
+             if isinstance(b, Equation)]
+    window = next(ln for ln in lines if ln.startswith("Y[1,1] = "))
+    assert "…" not in window and "more term" not in window
+    assert window.count("·") == 9
 
 
 def test_prose_names_are_math_nodes() -> None:
