@@ -142,7 +142,7 @@ def test_run_help_names_the_formats_in_words_not_a_wrapped_metavar():
     done = subprocess.run(EXAMSOLVE + ["run", "--help"], capture_output=True, text=True,
                           env={**os.environ, "COLUMNS": "80"}, timeout=60)
     assert "FORMAT" in done.stdout and "rich|json" not in done.stdout
-    assert "rich, json, markdown or latex" in " ".join(
+    assert "rich, json, markdown, latex, html or moodle" in " ".join(
         line.strip("│ ") for line in done.stdout.splitlines())
 
 
