@@ -169,7 +169,11 @@ def _build(spec: ThresholdSpec, rows, separable) -> tuple[ThresholdNet, str, boo
         return _single_unit(spec, rows), "single", True
     if spec.terms:
         net = sum_of_products([list(t) for t in spec.terms], spec.activation, spec.at_zero)
-        return net, "sop", net.hidden == 2 and separable is not None and net.layers == 2
+        # One unit (a single term) is the fewest; 2 hidden units are, for a non-separable
+        # function (one hidden unit's output is still a threshold of the input).
+        proved = net.hidden == 0 or (net.hidden == 2 and separable is not None
+                                     and net.layers == 2)
+        return net, "sop", proved
     raise UnsolvableError(f"{spec.common.file}: the points are not linearly separable, and a "
                           "threshold network for arbitrary points is designed only from a "
                           "region, a truth table or a sum of products (give one of those)")
@@ -224,8 +228,13 @@ def _units_step(d: DerivationBuilder, spec: ThresholdSpec, net: ThresholdNet, ho
     st = d.step("The network")
     act = spec.activation
     if separable is None and spec.function != "region":
-        st.say("The targets are linearly separable (no point is an average of both "
-               "classes), so one threshold unit computes them: no hidden layer is needed.")
+        if how == "single" or net.hidden == 0:
+            st.say("The targets are linearly separable (no point is an average of both "
+                   "classes), so one threshold unit computes them: no hidden layer is needed.")
+        else:
+            st.say("The targets are linearly separable (no point is an average of both "
+                   "classes), so a single threshold unit would compute them; the construction "
+                   "asked for uses more units.")
     elif separable is not None:
         st.say("One unit cannot compute this: the point ", point_expr(separable.point),
                " is at once an average of target-1 rows and of the others, and a unit's "
@@ -242,12 +251,14 @@ def _units_step(d: DerivationBuilder, spec: ThresholdSpec, net: ThresholdNet, ho
                        "sums to an odd/even indicator of m.",
              "sop": "One hidden unit per product term (it fires only when every literal "
                     "holds), and an OR unit over them.",
-             "single": "A single unit."}[how]
+             "single": ("A single unit, the textbook gate." if spec.function in
+                        (*SINGLE_GATES, "nor", "majority") else
+                        "A single unit, its weights found by the perceptron rule run exactly "
+                        "from w = 0, b = 0 with η = 1 (it converges on separable data).")}[how]
+    if how == "sop" and net.hidden == 0:
+        intro = "A single product term: one unit that fires only when every literal holds."
     st.say(intro + (" This is a construction, not a proved minimum." if not proved and how
                     != "single" else ""))
-    if how == "sop" and separable is None:
-        st.say("(The function is linearly separable, so a single threshold unit computes it "
-               "too.)")
     rows = []
     for u in net.units:
         terms: list = []

@@ -188,3 +188,20 @@ def test_bad_input_is_one_line_exit_2(tmp_path, body, message):
     assert result.exit_code == 2, result.output
     assert message in result.output and str(path) in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_one_term_construction_says_what_it_built():
+    """AND of 2 inputs is one product term: one unit, no hidden layer and no OR unit (the
+    review found the sentence 'an OR unit over them' beside a one-unit table)."""
+    from examsolve.render.textmath import para_text
+
+    d = solve(load_string("kind: classifier-design\ntitle: t\ntruth_table: and\n"
+                          "construction: one-hidden-layer\n"))
+    text = " ".join(para_text(b) for s in d.steps for b in s.blocks if hasattr(b, "parts"))
+    assert "OR unit" not in text and "A single product term" in text
+    a = d.answer_map()
+    assert (a["hidden"], a["units"], a["hidden_proved"]) == (0, 1, True)
+    # Oracle: step(x1 + x2 + b) with the answered bias is AND on all four rows.
+    w = np.array(a["w[out]"], dtype=float).reshape(-1)
+    for bits in itertools.product((0, 1), repeat=2):
+        assert int(act(np.array(np.dot(w, bits) + float(a["b[out]"])), "step", 1)) == all(bits)
