@@ -154,8 +154,10 @@ def mark(problem: Problem, derivation: Derivation,
             found = slip_catalogue.diagnose(q, value, texts, tol, kind_slips)
             slip = found[0] if found else None
             also = tuple(s.name for s in found[1:])
-        step, heading, equation = _pointer(derivation, q.symbol,
-                                           None if module is not None else q.value)
+        located = module.locate(problem.spec, derivation, q.key) \
+            if module is not None and hasattr(module, "locate") else None
+        step, heading, equation = located if located is not None else \
+            _pointer(derivation, q.symbol, None if module is not None else q.value)
         rows.append(Row(q.key, status, value, tuple(texts), q.value, "" if ok else reason,
                         carried_from, slip, step, heading, equation, q.symbol, also))
         array = _shaped(value, q.shape)
@@ -191,8 +193,8 @@ def _shaped(value: object, shape: tuple[int, int]) -> np.ndarray | None:
 
 def _pointer(derivation: Derivation, symbol: Expr, value: AnswerValue = None,
              ) -> tuple[int | None, str | None, Expr | None]:
-    """The first step with an equation `symbol = …`: its number, heading and the last such
-    equation in it (the one with the numbers substituted). Without a kind's marking module
+    """The first step with an equation `symbol = …` (or one solved for it, `… ⇒ symbol =
+    …`): its number, heading and the last such equation in it (the one with the numbers substituted). Without a kind's marking module
     the symbol is only the answer key, so an equation counts only when it ends in the true
     `value` (softmax-regression also shows the direct code's p = [nan 0 nan])."""
     from examsolve.derivation import value_expr
@@ -202,11 +204,18 @@ def _pointer(derivation: Derivation, symbol: Expr, value: AnswerValue = None,
     for number, step in enumerate(derivation.steps, 1):
         found = [block.expr for block in step.blocks
                  if isinstance(block, Equation) and isinstance(block.expr, Rel) and
-                 block.expr.parts[0] == symbol and
+                 _computes(block.expr, symbol) and
                  (want is None or linear(block.expr.parts[-1]) == want)]
         if found:
             return number, step.heading, found[-1]
     return None, None, None
+
+
+def _computes(relation: Rel, symbol: Expr) -> bool:
+    """`symbol = …`, or a chain that concludes `… ⇒ symbol = value` (solving for it)."""
+    parts, ops = relation.parts, relation.ops
+    return parts[0] == symbol or (len(parts) >= 3 and parts[-2] == symbol and
+                                  ops[-1] == "=" and ops[-2] == "⇒")
 
 
 def check_answers(problem: Problem, derivation: Derivation, answers_path: Path) -> Verdict:
