@@ -200,7 +200,10 @@ def _pointer(derivation: Derivation, symbol: Expr, value: AnswerValue = None,
     from examsolve.derivation import value_expr
     from examsolve.render.textmath import linear
 
-    want = linear(value_expr(value)) if value is not None else None
+    try:
+        want = linear(value_expr(value)) if value is not None else None
+    except TypeError:  # a list with undetermined entries has no math of its own
+        return None, None, None
     for number, step in enumerate(derivation.steps, 1):
         found = [block.expr for block in step.blocks
                  if isinstance(block, Equation) and isinstance(block.expr, Rel) and

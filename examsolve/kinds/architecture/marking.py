@@ -204,8 +204,9 @@ def locate(spec: ArchSpec, derivation: Derivation, key: str,
         if m["field"] == "shape" and \
         isinstance(truth, tuple) else None
     position = f"{at + spec.common.indexing}. "
+    heading = "Receptive fields" if m["field"] == "receptive_field" else "Layer by layer"
     for number, step in enumerate(derivation.steps, 1):
-        if step.heading != "Layer by layer":
+        if step.heading != heading:
             continue
         inside = False
         for block in step.blocks:
