@@ -123,6 +123,8 @@ def mark(problem: Problem, derivation: Derivation,
     from examsolve import slips as slip_catalogue
 
     module = marking_module(problem.common.kind)
+    if module is not None:
+        module = _Memo(module)
     order = computation_order(problem, derivation, module)
     by_key = {q.key: q for q in order}
     mine: dict[str, tuple[object, list[str | None], SpecNode]] = {}
@@ -168,7 +170,25 @@ def mark(problem: Problem, derivation: Derivation,
     return Verdict(problem.file, answers_file, tuple(rows))
 
 
-def _cause(module: ModuleType, problem: Problem, key: str, given: dict[str, np.ndarray],
+class _Memo:
+    """A kind's marking module whose `recompute` remembers its answers while one sheet is
+    marked: "follows from your h" asks the same single substitution for many rows."""
+
+    def __init__(self, module: ModuleType) -> None:
+        self._module = module
+        self._seen: dict[tuple, dict[str, AnswerValue]] = {}
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._module, name)
+
+    def recompute(self, spec: object, given: dict[str, np.ndarray]) -> dict[str, AnswerValue]:
+        key = tuple((k, v.shape, tuple(v.reshape(-1).tolist())) for k, v in given.items())
+        if key not in self._seen:
+            self._seen[key] = self._module.recompute(spec, given)
+        return self._seen[key]
+
+
+def _cause(module: ModuleType | _Memo, problem: Problem, key: str, given: dict[str, np.ndarray],
            wrong: list[str], truth: AnswerValue) -> str | None:
     """The nearest earlier wrong answer that alone changes `key`: "follows from your h"."""
     for earlier in reversed(wrong):

@@ -10,7 +10,7 @@ size (`h: 21`) is substituted before the walk. A layer's parameters follow from 
 student's weights and biases where given, and the totals are the sums of the student's
 per-layer values where given (the rest recomputed). A student's shape the next layer
 cannot take (a kernel larger than it) stops the walk there: later layers are then marked
-on their own.
+on their own, as are all layers of a stack longer than MAX_RERUN_LAYERS.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from examsolve.derivation import AnswerValue, Derivation, Equation, Para, answer_value
+from examsolve.derivation import AnswerValue, Derivation, Equation, Para
 from examsolve.errors import SpecError
 from examsolve.marking import Quantity
 from examsolve.mathmodel import Expr, Rel, Sym, eq
@@ -30,6 +30,9 @@ from examsolve.kinds.architecture.network import LayerResult, Propagator, as_dim
 from examsolve.kinds.architecture.spec import ArchSpec
 from examsolve.kinds.architecture.symbolic import total
 
+# A longer stack is marked without re-walking it for each answer (500 answers on 2,000
+# layers would take minutes): each answer is then judged on its own.
+MAX_RERUN_LAYERS = 120
 # Within a layer, the order a student computes in: the shape, then the counts.
 FIELDS = ("shape", "weights", "biases", "non_trainable", "params", "macs", "receptive_field",
           "d_k", "scores")
@@ -105,6 +108,8 @@ def _whole(arr: np.ndarray) -> tuple[int, ...] | None:
 def recompute(spec: ArchSpec, mine: dict[str, np.ndarray]) -> dict[str, AnswerValue]:
     """Every quantity again from the student's values (the module docstring says how)."""
     truth = _truth(spec)
+    if len(spec.stack.layers) > MAX_RERUN_LAYERS:
+        return {}
     given = {k: _whole(v) for k, v in mine.items()}
     values: dict[str, int] = {}
     for name in spec.unknowns:
@@ -120,12 +125,11 @@ def recompute(spec: ArchSpec, mine: dict[str, np.ndarray]) -> dict[str, AnswerVa
     shape = tuple(as_dim(v) for v in stack.input)  # type: ignore[union-attr]
     results: list[LayerResult] = []
     after: list[tuple] = []  # the shape each next layer starts from
+    sizes = tuple(sorted(values.items()))
     for i, layer in enumerate(stack.layers):
-        try:
-            res = prop.layer(layer, shape)
-        except (SpecError, ZeroDivisionError, TypeError, ValueError):
+        res = _layer(spec, prop, i, layer, shape, sizes)
+        if res is None:
             break
-        _fill_block(res)
         results.append(res)
         keys = [str(i + spec.common.indexing)] + ([layer.name] if layer.name else [])
         own = next((given[f"shape[{k}]"] for k in keys if given.get(f"shape[{k}]")), None)
@@ -166,8 +170,32 @@ def recompute(spec: ArchSpec, mine: dict[str, np.ndarray]) -> dict[str, AnswerVa
         for f, parts in sums.items():
             out[f] = total(*parts)
         out["trainable"] = total(*(w for w in sums["weights"]), *(b for b in sums["biases"]))
-    return {k: answer_value(v) for k, v in out.items()
+    return {k: v for k, v in out.items()  # type: ignore[misc]  (whole numbers: exact)
             if k in truth and _known(v)}
+
+
+# A layer's result depends only on the shape it starts from (and the unknown sizes): kept
+# while one sheet is marked, so each re-walk of a long stack is mostly look-ups.
+_WALKED: dict[tuple, LayerResult | None] = {}
+_WALKED_SPEC: list[ArchSpec] = []
+
+
+def _layer(spec: ArchSpec, prop: Propagator, i: int, layer: object, shape: tuple,
+           sizes: tuple) -> LayerResult | None:
+    """Layer i's result from `shape` (None when it cannot take that shape)."""
+    if not _WALKED_SPEC or _WALKED_SPEC[0] is not spec:
+        _WALKED.clear()
+        _WALKED_SPEC[:] = [spec]
+    key = (i, shape, sizes)
+    if key not in _WALKED:
+        try:
+            res: LayerResult | None = prop.layer(layer, shape)  # type: ignore[arg-type]
+        except (SpecError, ZeroDivisionError, TypeError, ValueError):
+            res = None
+        if res is not None:
+            _fill_block(res)
+        _WALKED[key] = res
+    return _WALKED[key]
 
 
 def _known(value: object) -> bool:

@@ -4,11 +4,12 @@ for the contract).
 
 Computation order is the derivation's: the parameters (found together from the complete
 windows), then the lost inputs in the order the windows give them, then the lost outputs.
-Error carried forward re-runs the solver on the problem with the student's values made
-data: every parameter takes the student's value (a parameter not answered keeps its true
-value — the parameters are solved together, so none is said to follow from another), every
-lost input the student gave becomes a known input, and each lost input not answered is
-found again from the very windows the derivation found it from. A lost output is then its
+Error carried forward solves the windows again with the student's values substituted:
+every parameter takes the student's value (a parameter not answered keeps its true value —
+the parameters are solved together, so none is said to follow from another), every lost
+input the student gave is taken as known, and each lost input not answered is found again,
+in the derivation's order, from the very windows the derivation found it from (inputs found
+together solved together, exactly). A lost output is then its
 window's sum over those values. So "follows from your e" is the windows' own answer from
 the student's e, not a guess.
 """
@@ -27,9 +28,14 @@ from examsolve.marking import Quantity, Slip
 from examsolve.mathmodel import Sym
 from examsolve.kinds.conv_recovery.solve import solve_system
 from examsolve.kinds.conv_recovery.spec import ConvSpec
+from examsolve.kinds.conv_recovery.algebra import LinEq, rref
 from examsolve.kinds.conv_recovery.system import ConvSystem
 
 Atom = Hashable
+# Past this many lost inputs the windows are not solved again for each answer (500 answers
+# on a 256×256 grid would take minutes): answers are then marked on their own, and a lost
+# output still follows from the student's values through its window's sum.
+MAX_RERUN_LOST = 100
 _SOLVED: dict[int, tuple[ConvSpec, dict[str, AnswerValue], ConvSystem]] = {}
 
 
@@ -60,7 +66,7 @@ def recompute(spec: ConvSpec, mine: dict[str, np.ndarray]) -> dict[str, AnswerVa
     given = {key: _exact(arr) for key, arr in mine.items()}
     params = {n: given[n] if n in given else truth[n] for n in spec.names}
     inputs = {rc: given.get(spec.input_key(*rc)) for rc in system.lost_inputs}
-    rerun = _rerun(spec, system, params, inputs)
+    rerun = _rerun(spec, system, params, inputs, truth)
     out: dict[str, AnswerValue] = dict(params)
     values: dict[tuple[int, int], Fraction | None] = {}
     for rc in system.lost_inputs:
@@ -83,28 +89,83 @@ def _exact(arr: np.ndarray) -> Fraction | None:
 
 
 def _rerun(spec: ConvSpec, system: ConvSystem, params: dict[str, AnswerValue],
-           inputs: dict[tuple[int, int], Fraction | None]) -> dict[Atom, Fraction] | None:
-    """The lost inputs the student did not give, found again by the solver from the
-    windows the derivation found each from, with the student's parameters and inputs as
-    data; None when those windows contradict each other on the student's values."""
-    if any(v is None for v in params.values()):
-        return None  # a parameter the data leave open: nothing to substitute
-    kernel = tuple(tuple(params[w] if isinstance(w, str) else w for w in row)
-                   for row in spec.kernel)
-    bias = params[spec.bias] if isinstance(spec.bias, str) else spec.bias
-    x = tuple(tuple(v if v is not None else inputs.get((r, c))
-                    for c, v in enumerate(row)) for r, row in enumerate(spec.x))
-    keep: set[tuple[int, int]] = set()
-    for rc in system.lost_inputs:
-        if inputs[rc] is None and rc in system.known:
-            keep |= set(system.source.get(rc, frozenset()))
-    y = tuple(tuple(v if (i, j) in keep else None for j, v in enumerate(row))
-              for i, row in enumerate(spec.y))
-    try:
-        _, again = solve_system(replace(spec, kernel=kernel, bias=bias, x=x, y=y, find=()))
-    except (UnsolvableError, ZeroDivisionError):
+           inputs: dict[tuple[int, int], Fraction | None],
+           truth: dict[str, AnswerValue]) -> dict[tuple[int, int], Fraction] | None:
+    """The lost inputs the student did not give, found again from the windows the
+    derivation found each from — in the derivation's order, each group of inputs found
+    together solved together (exact row reduction) — with the student's parameters and
+    inputs substituted. A group whose windows disagree on the student's values keeps its
+    true values. None when a parameter is left open (nothing to substitute)."""
+    if any(v is None for v in params.values()) or len(system.lost_inputs) > MAX_RERUN_LOST:
         return None
-    return {rc: v for rc, v in again.known.items() if isinstance(rc, tuple) and len(rc) == 2}
+    values: dict[tuple[int, int], Fraction] = {}
+    moved = any(params[n] != truth[n] for n in spec.names)  # every window changes
+    changed: set[tuple[int, int]] = set()  # inputs whose value is not the true one
+    for atoms, windows in _groups(system):
+        open_ = [rc for rc in atoms if inputs[rc] is None]
+        for rc in atoms:
+            if inputs[rc] is not None:
+                values[rc] = inputs[rc]  # type: ignore[assignment]
+                if inputs[rc] != truth[spec.input_key(*rc)]:
+                    changed.add(rc)
+        if not open_:
+            continue
+        if not moved and not any((r, c) in changed for w in windows
+                                 for _, _, r, c in system.taps(*w)):
+            for rc in open_:  # nothing these windows read differs: the true values
+                values[rc] = truth[spec.input_key(*rc)]  # type: ignore[assignment]
+            continue
+        equations = [_window_equation(spec, system, w, params, values, open_, truth)
+                     for w in sorted(windows)]
+        reduced, contradiction = rref([e for e in equations if e is not None], system.order)
+        found = reduced.determined() if contradiction is None else {}
+        for rc in open_:
+            true = truth[spec.input_key(*rc)]
+            values[rc] = found.get(rc, true)  # type: ignore[arg-type]
+            if values[rc] != true:
+                changed.add(rc)
+    return values
+
+
+def _groups(system: ConvSystem) -> list[tuple[list[tuple[int, int]], frozenset]]:
+    """The lost inputs in the order found, those found from the same windows together."""
+    out: list[tuple[list[tuple[int, int]], frozenset]] = []
+    for atom in system.known:
+        if not (isinstance(atom, tuple) and len(atom) == 2):
+            continue
+        windows = system.source.get(atom, frozenset())
+        if out and out[-1][1] == windows:
+            out[-1][0].append(atom)  # type: ignore[arg-type]
+        else:
+            out.append(([atom], windows))  # type: ignore[list-item]
+    return out
+
+
+def _window_equation(spec: ConvSpec, system: ConvSystem, w: tuple[int, int],
+                     params: dict[str, AnswerValue], values: dict, open_: list,
+                     truth: dict[str, AnswerValue]) -> LinEq | None:
+    """Window w's equation Σ W·X + b = Y in the inputs `open_`, everything else
+    substituted (the student's value, else the one found, else the true one)."""
+    given = spec.y[w[0]][w[1]]
+    if given is None:
+        return None
+    bias = params[spec.bias] if isinstance(spec.bias, str) else spec.bias
+    terms: dict[tuple[int, int], Fraction] = {}
+    known = Fraction(bias)  # type: ignore[arg-type]
+    for u, v, r, c in system.taps(*w):
+        weight = spec.kernel[u][v]
+        weight = Fraction(params[weight] if isinstance(weight, str) else weight)  # type: ignore[arg-type]
+        if (r, c) in open_:
+            terms[(r, c)] = terms.get((r, c), Fraction(0)) + weight
+            continue
+        x = spec.x[r][c] if spec.x[r][c] is not None else \
+            values.get((r, c), truth.get(spec.input_key(r, c)))
+        if x is None:
+            if weight != 0:
+                return None  # an input the data leave open: this window fixes nothing
+            continue
+        known += weight * x  # type: ignore[operator]
+    return LinEq({a: k for a, k in terms.items() if k}, given - known, frozenset([w]))
 
 
 def _window_sum(spec: ConvSpec, system: ConvSystem, w: tuple[int, int],

@@ -27,7 +27,7 @@ from examsolve.kinds.perceptron.learning import output
 from examsolve.kinds.perceptron.spec import PerceptronSpec
 
 # A longer run is marked without re-running it (each re-run walks every presentation).
-MAX_RERUN_PRESENTATIONS = 5_000
+MAX_RERUN_PRESENTATIONS = 500
 _AT = re.compile(r"^(?P<name>\w+)@(?P<k>\d+)$")
 _FIELDS = ("net", "y", "w", "b", "theta")
 _FINAL = ("w", "b", "theta", "epochs", "converged", "correct")
@@ -77,38 +77,49 @@ def recompute(spec: PerceptronSpec, mine: dict[str, np.ndarray]) -> dict[str, An
     presentations = n * int(truth["epochs"])  # type: ignore[arg-type]
     if presentations > MAX_RERUN_PRESENTATIONS:
         return {}
-    own = {k: tuple(Fraction(v) for v in np.asarray(a, dtype=object).reshape(-1))
+    own = {k: tuple(_plain(Fraction(v)) for v in np.asarray(a, dtype=object).reshape(-1))
            for k, a in mine.items() if k != "converged"}
     off_name, low = spec.offset_name, spec.targets[0]
     sign = -1 if spec.threshold else 1
-    w, off = tuple(spec.weights), spec.offset
+    w, off = tuple(map(_plain, spec.weights)), _plain(spec.offset)
+    lr = _plain(spec.lr)
+    xs = [tuple(map(_plain, p.x)) for p in spec.points]
     out: dict[str, object] = {}
     errors = 0
     for k in range(1, presentations + 1):
-        point = spec.points[(k - 1) % n]
-        net = sum(map(mul, w, point.x), Fraction(0)) + sign * off
-        out[f"net@{k}"] = net
-        net = own.get(f"net@{k}", (net,))[0]
+        point, x = spec.points[(k - 1) % n], xs[(k - 1) % n]
+        net = sum(map(mul, w, x)) + sign * off
+        shown = f"net@{k}" in truth  # the derivation's tables show this presentation
+        if shown:
+            out[f"net@{k}"] = net
+            net = own.get(f"net@{k}", (net,))[0]
         y = output(net, low, spec.at_zero)
-        out[f"y@{k}"] = y
-        y = own.get(f"y@{k}", (y,))[0]
+        if shown:
+            out[f"y@{k}"] = y
+            y = own.get(f"y@{k}", (y,))[0]
         errors += y != point.t
-        coef = Fraction(point.t) if spec.rule == "hebb" else point.t - net \
-            if spec.rule == "delta" else Fraction(point.t - y)
-        step = spec.lr * coef
-        w = tuple(wi + step * xi for wi, xi in zip(w, point.x))
+        coef = point.t if spec.rule == "hebb" else point.t - net \
+            if spec.rule == "delta" else point.t - y
+        step = lr * coef
+        w = tuple(wi + step * xi for wi, xi in zip(w, x))
         off = off + sign * step if spec.learn_offset else off
-        out[f"w@{k}"], out[f"{off_name}@{k}"] = w, off
-        w = own.get(f"w@{k}", w)
-        off = own.get(f"{off_name}@{k}", (off,))[0]
+        if shown:
+            out[f"w@{k}"], out[f"{off_name}@{k}"] = w, off
+            w = own.get(f"w@{k}", w)
+            off = own.get(f"{off_name}@{k}", (off,))[0]
         if k % n == 0:
             out[f"errors@{k // n}"] = errors
             errors = 0
     out["w"], out[off_name] = w, off
     w, off = own.get("w", w), own.get(off_name, (off,))[0]
-    out["correct"] = sum(output(sum(map(mul, w, p.x), Fraction(0)) + sign * off, low,
-                                spec.at_zero) == p.t for p in spec.points)
+    out["correct"] = sum(output(sum(map(mul, w, x)) + sign * off, low, spec.at_zero) == p.t
+                         for p, x in zip(spec.points, xs))
     return {k: answer_value(v) for k, v in out.items() if k in truth}
+
+
+def _plain(q: Fraction) -> int | Fraction:
+    """A whole number as an int: the rules' sums stay in fast integer arithmetic."""
+    return q.numerator if q.denominator == 1 else q
 
 
 def slips(spec: PerceptronSpec) -> tuple[Slip, ...]:
