@@ -25,7 +25,7 @@ from examsolve.errors import SpecError
 from examsolve.marking import Quantity
 from examsolve.mathmodel import Expr, Rel, Sym, eq
 from examsolve.kinds.architecture import receptive
-from examsolve.kinds.architecture.analysis import _fill_block, substitute
+from examsolve.kinds.architecture.analysis import fill_block, substitute
 from examsolve.kinds.architecture.network import LayerResult, Propagator, as_dim
 from examsolve.kinds.architecture.spec import ArchSpec
 from examsolve.kinds.architecture.symbolic import total
@@ -193,7 +193,7 @@ def _layer(spec: ArchSpec, prop: Propagator, i: int, layer: object, shape: tuple
         except (SpecError, ZeroDivisionError, TypeError, ValueError):
             res = None
         if res is not None:
-            _fill_block(res)
+            fill_block(res)
         _WALKED[key] = res
     return _WALKED[key]
 

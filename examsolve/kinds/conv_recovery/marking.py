@@ -9,9 +9,9 @@ every parameter takes the student's value (a parameter not answered keeps its tr
 the parameters are solved together, so none is said to follow from another), every lost
 input the student gave is taken as known, and each lost input not answered is found again,
 in the derivation's order, from the very windows the derivation found it from (inputs found
-together solved together, exactly). A lost output is then its
-window's sum over those values. So "follows from your e" is the windows' own answer from
-the student's e, not a guess.
+together solved together, exactly). A lost output is then its window's sum over those
+values. So "follows from your e" is the windows' own answer from the student's e, not a
+guess.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from examsolve.derivation import AnswerValue
 from examsolve.errors import UnsolvableError
 from examsolve.marking import Quantity, Slip
 from examsolve.mathmodel import Sym
+from examsolve.kinds.conv_recovery.algebra import LinEq, rref
 from examsolve.kinds.conv_recovery.solve import solve_system
 from examsolve.kinds.conv_recovery.spec import ConvSpec
-from examsolve.kinds.conv_recovery.algebra import LinEq, rref
 from examsolve.kinds.conv_recovery.system import ConvSystem
 
 Atom = Hashable
