@@ -195,7 +195,8 @@ def _cause(module: ModuleType | _Memo, problem: Problem, key: str, given: dict[s
         if earlier not in given:
             continue
         alone = module.recompute(problem.spec, {earlier: given[earlier]}).get(key)
-        if alone is not None and not compare(alone, truth, 0.0)[0]:
+        # a float re-run of an exact answer differs in its last bits: that is no change
+        if alone is not None and not compare(alone, truth, 1e-9)[0]:
             return earlier
     return wrong[-1] if wrong else None
 

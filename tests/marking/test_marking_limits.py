@@ -1,7 +1,8 @@
 """Marking stays within the promise (anything accepted: under 10 s): a sheet of every answer
 wrong, each one re-run for error carried forward, on the largest problems that are still
 re-run (conv-recovery's MAX_RERUN_LOST lost inputs, perceptron's MAX_RERUN_PRESENTATIONS,
-architecture's MAX_RERUN_LAYERS), and a larger one that is marked without re-runs."""
+architecture's MAX_RERUN_LAYERS, optimizer's MAX_RERUN_EVALUATIONS), and a larger conv grid
+that is marked without re-runs."""
 
 from __future__ import annotations
 
@@ -74,4 +75,12 @@ def test_perceptron_marks_within_budget():
 def test_architecture_marks_within_budget():
     layers = "".join(f"  - linear: {{out: {10 + i % 5}}}\n" for i in range(MAX_RERUN_LAYERS))
     text = f"kind: architecture\ntitle: deep\ninput: [10]\nlayers:\n{layers}"
+    assert all_wrong(text) < BUDGET
+
+
+def test_optimizer_marks_within_budget():
+    from examsolve.kinds.optimizer.marking import MAX_RERUN_EVALUATIONS
+
+    text = (ROOT / "problems" / "7d-optimizer-adam-neuron.yaml").read_text(encoding="utf-8")
+    text = text.split("expected:")[0].replace("steps: 2", f"steps: {MAX_RERUN_EVALUATIONS}")
     assert all_wrong(text) < BUDGET

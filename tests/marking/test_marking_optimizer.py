@@ -130,3 +130,34 @@ def test_an_ewma_carries_a_wrong_average_forward():
     assert rows["v@2"].status == "wrong"
     assert rows["v@3"].status == "carried" and rows["v@3"].carried_from == "v@2"
     assert rows["vhat@3"].carried_from == "v@3" and rows["v@4"].carried_from == "v@3"
+
+
+def test_a_wrong_parameter_carries_into_the_next_step():
+    """The student's w@1 substituted into torch.optim.Adam after its first step (m and v
+    as torch has them): w@2, b@2 and L@1 follow from it."""
+    mine_w1 = [0.52, -0.98]
+    w = torch.tensor([0.5, -1.0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([w, b], lr=LR, betas=(B1, B2), eps=EPS)
+    x, y = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+
+    def loss():
+        return torch.nn.functional.binary_cross_entropy(torch.sigmoid(w @ x + b), y)
+
+    for step in (1, 2):
+        opt.zero_grad()
+        value = loss()
+        value.backward()
+        opt.step()
+        if step == 1:
+            with torch.no_grad():
+                w.copy_(torch.tensor(mine_w1, dtype=torch.float64))
+            with torch.no_grad():
+                l1 = float(loss())
+    verdict = verdict_of(ADAM, {"w@1": mine_w1, "L@1": written(l1),
+                                "w@2": written(w.detach().numpy()), "b@2": written(float(b))})
+    rows = {r.key: r for r in verdict.rows}
+    assert rows["w@1"].status == "wrong"
+    for key in ("L@1", "w@2"):
+        assert rows[key].status == "carried" and rows[key].carried_from == "w@1", rows[key]
+    assert rows["b@2"].ok  # Adam's early steps are ≈ η·sign(g): b@2 barely moves

@@ -6,9 +6,12 @@ Computation order: the start (p@0, L@0, ∂L/∂p@0), then each step t — the o
 (m, v, m̂, v̂, the velocity or s) and the parameters p@t — then L@t and ∂L/∂p@t at the new
 parameters. An EWMA's v@t and v̂@t come term by term.
 
-Error carried forward is the EWMA's: v@t = βv@(t−1) + (1 − β)θ_t from the student's v@(t−1)
-and v̂@t = v@t/(1 − βᵗ) from the student's v@t. A model's steps are marked on their own: a
-wrong p@t is not re-run (its state would have to be re-run with it).
+Error carried forward: a model's run is re-run (float64, the kind's own gradient and update
+rules) with each step starting from the student's p@(t−1), ∂L/∂p@(t−1) and state@(t−1) where
+given, so "w@2 follows from your w@1"; within one step the update is taken whole (a wrong
+m@t does not carry into m̂@t). An EWMA's v@t = βv@(t−1) + (1 − β)θ_t comes from the student's
+v@(t−1) and v̂@t = v@t/(1 − βᵗ) from the student's v@t. Runs of more than
+MAX_RERUN_EVALUATIONS passes are marked answer by answer.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ _KEY = re.compile(r"^(?:(?P<state>\w+)\((?P<of>\w+)\)|d(?P<loss>\w+)/d(?P<wrt>\w
 # Within a step: the state in the order the rules compute it, then the parameter, then the
 # loss and its gradients at the new parameters.
 STATE_ORDER = ("velocity", "s", "m", "v", "mhat", "vhat")
+# Forward and backward passes in one re-run (steps × batch size) beyond which a model's
+# steps are marked on their own: each answer of a long run would re-run it all.
+MAX_RERUN_EVALUATIONS = 10
 _SOLVED: dict[int, tuple[OptimizerSpec, dict[str, AnswerValue]]] = {}
 
 
@@ -100,9 +106,21 @@ def quantities(spec: OptimizerSpec) -> tuple[Quantity, ...]:
 
 
 def recompute(spec: OptimizerSpec, mine: dict[str, np.ndarray]) -> dict[str, AnswerValue]:
-    """An EWMA's terms from the student's earlier averages (a model's steps: {})."""
-    if spec.optimizer != "ewma":
+    """Every quantity again from the student's earlier values (the module docstring says
+    how); {} where the model is undefined on them or the run is too long to re-run."""
+    if spec.optimizer == "ewma":
+        return _ewma(spec, mine)
+    if spec.steps * spec.batch_size > MAX_RERUN_EVALUATIONS:
         return {}
+    from examsolve.autodiff import engine as eng
+
+    try:
+        return _steps(spec, mine)
+    except (eng.DomainError, ArithmeticError, ValueError, OverflowError):
+        return {}
+
+
+def _ewma(spec: OptimizerSpec, mine: dict[str, np.ndarray]) -> dict[str, AnswerValue]:
     beta = spec.option("beta")
     own = {k: _number(v) for k, v in mine.items()}
     out: dict[str, AnswerValue] = {}
@@ -113,6 +131,58 @@ def recompute(spec: OptimizerSpec, mine: dict[str, np.ndarray]) -> dict[str, Ans
         v = own.get(f"v@{t}", v)  # type: ignore[assignment]
         out[f"vhat@{t}"] = v / (1 - beta ** t)  # type: ignore[operator]
     return {k: answer_value(x) for k, x in out.items() if k in _truth(spec)}
+
+
+def _steps(spec: OptimizerSpec, mine: dict[str, np.ndarray]) -> dict[str, AnswerValue]:
+    """The run again in float64, each step from the student's parameters, gradients and
+    state where given (the kind's own gradient and update rules)."""
+    from examsolve.kinds.optimizer.gradient import as_array, batch_gradient, batches, constants
+    from examsolve.kinds.optimizer.updates import Rules
+
+    own = {k: np.asarray(v, dtype=float) for k, v in mine.items()}
+    options = {k: float(v) if isinstance(v, Fraction) else v for k, v in spec.options}
+    given = constants(spec, False)
+    params = {name: as_array(mx, False) for name, mx in spec.parameters}
+    state: dict[str, dict[str, np.ndarray]] = {name: {} for name in params}
+    out: dict[str, object] = {}
+    loss = spec.loss
+
+    def mine_or(key: str, value: np.ndarray) -> np.ndarray:
+        return own[key].reshape(value.shape) if key in own else value
+
+    steps = batches(spec)
+    for t, samples in enumerate(steps, start=1):
+        params = {name: mine_or(f"{name}@{t - 1}", p) for name, p in params.items()}
+        bg = batch_gradient(spec, given, params, samples, False)
+        out[f"{loss}@{t - 1}"] = bg.loss
+        after: dict[str, np.ndarray] = {}
+        for name, p in params.items():
+            grad = bg.grads[name]
+            out[f"d{loss}/d{name}@{t - 1}"] = grad
+            grad = mine_or(f"d{loss}/d{name}@{t - 1}", grad)
+            old = {k: mine_or(f"{k}({name})@{t - 1}", v) for k, v in state[name].items()}
+            rules = Rules(spec.optimizer, options, t, name, loss, len(params) > 1,
+                          dict(spec.options), write=False)
+            after[name], state[name] = rules.run(p, grad, old)
+            out[f"{name}@{t}"] = after[name]
+            out.update({f"{k}({name})@{t}": v for k, v in state[name].items()})
+        params = after
+    if spec.batch is None or not spec.data:
+        params = {name: mine_or(f"{name}@{len(steps)}", p) for name, p in params.items()}
+        out[f"{loss}@{len(steps)}"] = batch_gradient(spec, given, params,
+                                                     tuple(range(len(spec.data))), False).loss
+    truth = _truth(spec)
+    return {k: _as_answer(v) for k, v in out.items() if k in truth}
+
+
+def _as_answer(value: object) -> AnswerValue:
+    """A float array as the answers hold it: a number, or nested tuples (column vectors as
+    one list, as answer_of writes them)."""
+    from examsolve.kinds.optimizer.notation import answer_of
+
+    if isinstance(value, np.ndarray):
+        return answer_value(answer_of(value))
+    return answer_value(value)
 
 
 def _number(arr: np.ndarray) -> Fraction | float:
