@@ -8,7 +8,11 @@ A kind that can do this has a module `examsolve/kinds/<kind>/marking.py` with
 - `recompute(spec, mine) -> dict[str, AnswerValue]`: every quantity again, with the
   student's values `mine` (key → exact or float array, already in the quantity's shape)
   substituted where they are used: the values the student's own earlier answers imply;
-- `slips(spec) -> tuple[Slip, ...]`: each common slip, recomputed with the slip made.
+- `slips(spec) -> tuple[Slip, ...]`: each common slip, recomputed with the slip made;
+- optionally `locate(spec, derivation, key) -> (step, heading, equation) | None`: where the
+  derivation computes `key` (step numbered from 1; the equation may be None), for a kind whose
+  equations do not start with the quantity's symbol (otherwise the first equation
+  `symbol = …`, or one solved for it, `… ⇒ symbol = …`, is the pointer).
 
 Kinds without one are marked on their answers alone, in the derivation's order. This module
 imports no kind: verdict.py finds a kind's marking module through the registry.

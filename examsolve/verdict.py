@@ -123,6 +123,8 @@ def mark(problem: Problem, derivation: Derivation,
     from examsolve import slips as slip_catalogue
 
     module = marking_module(problem.common.kind)
+    if module is not None:
+        module = _Memo(module)
     order = computation_order(problem, derivation, module)
     by_key = {q.key: q for q in order}
     mine: dict[str, tuple[object, list[str | None], SpecNode]] = {}
@@ -154,8 +156,10 @@ def mark(problem: Problem, derivation: Derivation,
             found = slip_catalogue.diagnose(q, value, texts, tol, kind_slips)
             slip = found[0] if found else None
             also = tuple(s.name for s in found[1:])
-        step, heading, equation = _pointer(derivation, q.symbol,
-                                           None if module is not None else q.value)
+        located = module.locate(problem.spec, derivation, q.key) \
+            if module is not None and hasattr(module, "locate") else None
+        step, heading, equation = located if located is not None else \
+            _pointer(derivation, q.symbol, None if module is not None else q.value)
         rows.append(Row(q.key, status, value, tuple(texts), q.value, "" if ok else reason,
                         carried_from, slip, step, heading, equation, q.symbol, also))
         array = _shaped(value, q.shape)
@@ -166,14 +170,33 @@ def mark(problem: Problem, derivation: Derivation,
     return Verdict(problem.file, answers_file, tuple(rows))
 
 
-def _cause(module: ModuleType, problem: Problem, key: str, given: dict[str, np.ndarray],
+class _Memo:
+    """A kind's marking module whose `recompute` remembers its answers while one sheet is
+    marked: "follows from your h" asks the same single substitution for many rows."""
+
+    def __init__(self, module: ModuleType) -> None:
+        self._module = module
+        self._seen: dict[tuple, dict[str, AnswerValue]] = {}
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._module, name)
+
+    def recompute(self, spec: object, given: dict[str, np.ndarray]) -> dict[str, AnswerValue]:
+        key = tuple((k, v.shape, tuple(v.reshape(-1).tolist())) for k, v in given.items())
+        if key not in self._seen:
+            self._seen[key] = self._module.recompute(spec, given)
+        return self._seen[key]
+
+
+def _cause(module: ModuleType | _Memo, problem: Problem, key: str, given: dict[str, np.ndarray],
            wrong: list[str], truth: AnswerValue) -> str | None:
     """The nearest earlier wrong answer that alone changes `key`: "follows from your h"."""
     for earlier in reversed(wrong):
         if earlier not in given:
             continue
         alone = module.recompute(problem.spec, {earlier: given[earlier]}).get(key)
-        if alone is not None and not compare(alone, truth, 0.0)[0]:
+        # a float re-run of an exact answer differs in its last bits: that is no change
+        if alone is not None and not compare(alone, truth, 1e-9)[0]:
             return earlier
     return wrong[-1] if wrong else None
 
@@ -191,22 +214,32 @@ def _shaped(value: object, shape: tuple[int, int]) -> np.ndarray | None:
 
 def _pointer(derivation: Derivation, symbol: Expr, value: AnswerValue = None,
              ) -> tuple[int | None, str | None, Expr | None]:
-    """The first step with an equation `symbol = …`: its number, heading and the last such
-    equation in it (the one with the numbers substituted). Without a kind's marking module
+    """The first step with an equation `symbol = …` (or one solved for it, `… ⇒ symbol =
+    …`): its number, heading and the last such equation in it (the one with the numbers substituted). Without a kind's marking module
     the symbol is only the answer key, so an equation counts only when it ends in the true
     `value` (softmax-regression also shows the direct code's p = [nan 0 nan])."""
     from examsolve.derivation import value_expr
     from examsolve.render.textmath import linear
 
-    want = linear(value_expr(value)) if value is not None else None
+    try:
+        want = linear(value_expr(value)) if value is not None else None
+    except TypeError:  # a list with undetermined entries has no math of its own
+        return None, None, None
     for number, step in enumerate(derivation.steps, 1):
         found = [block.expr for block in step.blocks
                  if isinstance(block, Equation) and isinstance(block.expr, Rel) and
-                 block.expr.parts[0] == symbol and
+                 _computes(block.expr, symbol) and
                  (want is None or linear(block.expr.parts[-1]) == want)]
         if found:
             return number, step.heading, found[-1]
     return None, None, None
+
+
+def _computes(relation: Rel, symbol: Expr) -> bool:
+    """`symbol = …`, or a chain that concludes `… ⇒ symbol = value` (solving for it)."""
+    parts, ops = relation.parts, relation.ops
+    return parts[0] == symbol or (len(parts) >= 3 and parts[-2] == symbol and
+                                  ops[-1] == "=" and ops[-2] == "⇒")
 
 
 def check_answers(problem: Problem, derivation: Derivation, answers_path: Path) -> Verdict:

@@ -100,6 +100,10 @@ def shown(value: AnswerValue) -> str:
         return format_number(value, 4)
     if isinstance(value, np.ndarray):
         value = tuple(tuple(r) for r in value) if value.ndim == 2 else tuple(value)
+    if isinstance(value, tuple) and any(v is None for v in np.array(value, dtype=object).flat):
+        # undetermined entries (a curve's bias² past the data): a list, each entry in words
+        return "[" + ", ".join(shown(v) if not isinstance(v, tuple) else shown(v)
+                               for v in value) + "]"
     return linear(value_expr(value))
 
 

@@ -34,6 +34,19 @@ def test_students_walkthrough_matches_the_tool(tmp_path):
     assert shown.strip().splitlines()[-1] in result.stdout
 
 
+def test_students_other_kinds_example_matches_the_tool(tmp_path):
+    """The conv-recovery walk-through: the same answers give the same table and verdict."""
+    page = (ROOT / "docs" / "students.md").read_text(encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(_block(page, "yaml", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(ROOT / "problems/2-conv-recovery.yaml"),
+                                      "--answers", str(mine)], env={"COLUMNS": "100"})
+    assert result.exit_code == 1
+    shown = _block(page, "console", 1).splitlines()[1:]  # after the command line
+    flat = lambda text: " ".join(text.split())  # noqa: E731 — line breaks are the width's
+    assert flat("\n".join(shown)) == flat(result.stdout.split("\n", 1)[1])
+
+
 def test_python_api_example_runs():
     page = (ROOT / "docs" / "python-api.md").read_text(encoding="utf-8")
     here = os.getcwd()

@@ -193,6 +193,12 @@ def test_sum_instead_of_mean():
     assert diagnosis(problem, "L", float(e.sum())) == "sum instead of mean"
 
 
+def test_mean_instead_of_sum():
+    problem = load_string(MEAN_SPEC.replace("L = mean(e)", "L = sum(e)"), "sum.yaml")
+    e = np.exp(np.array([[1, 0, 0], [0, -1, 0], [0, 0, 1]]) @ np.array([1, 2, 3]))
+    assert diagnosis(problem, "L", float(e.mean())) == "mean instead of sum"
+
+
 def test_rounding_too_early():
     problem = load_string(ROUNDING_SPEC, "round.yaml")
     p = 1 / (1 + math.exp(-1))

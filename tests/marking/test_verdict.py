@@ -131,7 +131,7 @@ def _cli(*args):
 def test_cli_answers_exit_codes_and_json(tmp_path):
     truth = problem3()
     good = tmp_path / "good.yaml"
-    good.write_text(f"L: 2.079\nh: [3, 3]\n", encoding="utf-8")
+    good.write_text("L: 2.079\nh: [3, 3]\n", encoding="utf-8")
     result = _cli(PROBLEM_3, "--answers", good)
     assert result.exit_code == 0, result.stdout
     assert "marks: 2 of 2" in result.stdout

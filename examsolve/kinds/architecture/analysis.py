@@ -41,7 +41,7 @@ def analyse(spec: "ArchSpec", values: dict[str, int] | None = None) -> Analysis:
     shape = tuple(as_dim(v) for v in stack.input)  # type: ignore[union-attr]
     results = prop.run(stack.layers, shape)
     for res in results:
-        _fill_block(res)
+        fill_block(res)
     spatial = len(shape) - 1 if len(shape) >= 2 else 0
     receptive.annotate(results, tuple((1, 1) for _ in range(spatial)) or None)
     a = Analysis(spec.framework, shape, results, prop.requirements, prop.mismatches,
@@ -56,12 +56,13 @@ def analyse(spec: "ArchSpec", values: dict[str, int] | None = None) -> Analysis:
     return a
 
 
-def _fill_block(res: LayerResult) -> None:
+def fill_block(res: LayerResult) -> None:
+    """A repeat or residual block's counts: the sums over the layers inside it."""
     if res.layer.op not in ("repeat", "residual"):
         return
     inner = [r for copy in res.children for r in copy] + res.shortcut
     for r in inner:
-        _fill_block(r)
+        fill_block(r)
     res.weights = Formula(total(*(r.weights.value for r in inner)))
     res.biases = Formula(total(*(r.biases.value for r in inner)))
     res.non_trainable = Formula(total(*(r.non_trainable.value for r in inner)))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from fractions import Fraction
 
 import numpy as np
 
@@ -50,7 +49,8 @@ def _run(spec: BackpropSpec, mine: dict[str, np.ndarray] | None = None,
     for name, node in ev.named.items():
         if _grad_key(spec, name) in mine:
             override[node.index] = mine[_grad_key(spec, name)]
-    eng.backward(ctx, ev.named[spec.loss], override)
+    if spec.loss is not None:  # a forward-only problem has no gradients to mark
+        eng.backward(ctx, ev.named[spec.loss], override)
     return ev
 
 
@@ -201,7 +201,9 @@ def _loss_ops(expr) -> set[str]:  # type: ignore[no-untyped-def]
 
 def _log_base(spec, ev, truth):  # type: ignore[no-untyped-def]
     """log₁₀ or log₂ for ln: a loss made only of log-likelihoods scales by 1/ln(base)."""
-    loss_line = next(line for line in spec.lines if line.name == spec.loss)
+    loss_line = next((line for line in spec.lines if line.name == spec.loss), None)
+    if loss_line is None:
+        return
     ops = _loss_ops(loss_line.expr)
     if not ops & set(LOG_LOSSES) or ops - {*LOG_LOSSES, "add", "sum", "mean", "mul"}:
         return

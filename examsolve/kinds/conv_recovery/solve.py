@@ -54,6 +54,14 @@ def solve(spec: ConvSpec) -> Derivation:
     return _Solver(spec).run()
 
 
+def solve_system(spec: ConvSpec) -> tuple[Derivation, ConvSystem]:
+    """The derivation and the solved system behind it: `system.known` holds every value
+    found, in the order found, and `system.source` the windows each came from (marking.py
+    re-runs the windows from a student's values with these)."""
+    solver = _Solver(spec)
+    return solver.run(), solver.system
+
+
 class _Solver:
     def __init__(self, spec: ConvSpec) -> None:
         common = spec.common
