@@ -289,9 +289,40 @@ def run(
                 solved.append((derivation, shown))
         if solved and not stream:  # nothing solved: no empty document, -o left untouched
             with _boundary(debug):
+                if output is not None and fmt in (Format.markdown, Format.latex):
+                    solved = _with_image_files(solved, output, fmt)
                 _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1,
                                 title=title, page_break=page_break), output)
     raise typer.Exit(int(status))
+
+
+def _with_image_files(solved: list, output: Path, fmt: Format) -> list:
+    """A Markdown or LaTeX file's figures drawn into files beside it (render/figure_files.py);
+    without matplotlib the text pictures stay, and stderr says so."""
+    import importlib.util
+
+    from examsolve.render.figure_files import with_images
+
+    if importlib.util.find_spec("matplotlib") is None:
+        if any(c for d, _ in solved for c in _charts(d)):
+            _stderr().print("Figures stay text pictures: drawing them needs matplotlib "
+                            "(pip install 'examsolve[plot]')", markup=False)
+        return solved
+    try:
+        solved, written = with_images(solved, output, fmt.value)
+    except OSError as exc:
+        raise UsageError(f"cannot write the figures of {output}: {exc.strerror or exc}") \
+            from None
+    if written:
+        _stderr().print(f"Wrote {len(written)} figure{'s' * (len(written) > 1)} in "
+                        f"{written[0].parent}", markup=False)
+    return solved
+
+
+def _charts(derivation):  # type: ignore[no-untyped-def]
+    from examsolve.render.figure import charts
+
+    return charts(derivation)
 
 
 def _run_moodle(files: List[Path], output: Optional[Path], title: Optional[str],

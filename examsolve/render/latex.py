@@ -26,8 +26,9 @@ _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 PREAMBLE = (
     "\\documentclass[11pt,a4paper]{article}\n"
-    "% Written by examsolve: needs only amsmath (pdflatex, lualatex or xelatex).\n"
+    "% Written by examsolve: needs only amsmath and graphicx (pdflatex, lualatex or xelatex).\n"
     "\\usepackage{amsmath}\n"
+    "\\usepackage{graphicx}\n"
     "% A4 with 2.5 cm margins, set by hand (the geometry package is not in a minimal TeX).\n"
     "\\setlength{\\textwidth}{16cm}\\setlength{\\oddsidemargin}{0cm}"
     "\\setlength{\\evensidemargin}{0cm}\n"
@@ -224,9 +225,16 @@ class LatexBlocks:
         return sized(verbatim(b.source, code=True))
 
     def _print_Figure(self, b: Figure) -> str:
+        if b.image:  # drawn into a file beside the document: the chart's title captions it
+            caption = b.chart.title if b.chart is not None else b.caption or ""
+            return ("\\begin{figure}[!htbp]\n\\centering\n"
+                    "\\includegraphics[width=0.8\\linewidth,height=0.45\\textheight,"
+                    "keepaspectratio]{" + verbatim_ascii(b.image) + "}\n"
+                    + ("\\caption{" + inline(caption) + "}\n" if caption else "")
+                    + "\\end{figure}")
+        if not b.text:  # no text form (a computational graph): only drawn into files
+            return ""
         out = sized(verbatim(b.text))
-        if b.image:
-            out += "\n% image written alongside: " + verbatim_ascii(b.image)
         if b.caption:
             out += "\n\\noindent\\textit{" + inline(b.caption) + "}"
         if b.text.count("\n") < _FIGURE_LINES:  # a minipage is never split across pages
@@ -247,7 +255,7 @@ class LatexBlocks:
             out.append(self.block(b))
         if run:
             out.append(self.equations(run))
-        return out
+        return [x for x in out if x]
 
 
 # ---- answers and documents ------------------------------------------------------------------
