@@ -134,7 +134,7 @@ class Marked:
 class RegionMap:
     """A 2-D classifier's decision regions over a box, with its points on top.
 
-    `inside[r][c]` is whether the model predicts `classes[0]` at the sample
+    `inside[r][c]` is whether the model predicts the class of `regions[0]` at the sample
     x = x_range[0] + c·(x_range[1] − x_range[0])/(columns − 1), y likewise from y_range[0]
     upwards (row 0 is the bottom row). `inside` None: the points alone, as a question sheet
     shows them.
@@ -145,7 +145,7 @@ class RegionMap:
     y_label: str
     x_range: tuple[float, float]
     y_range: tuple[float, float]
-    classes: tuple[str, str]
+    regions: tuple[str, str]  # the legend of the region inside, and of the rest
     points: tuple[Marked, ...]
     inside: tuple[tuple[bool, ...], ...] | None = None
 

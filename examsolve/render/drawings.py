@@ -17,7 +17,7 @@ MARKERS = {"×": "x", "○": "o", "•": "o", "▲": "^", "■": "s", "◆": "D"
            "x": "x", "o": "o", "*": "*", "@": "s"}
 # (hollow?, colour) per glyph: ○ is drawn open, like the terminal's.
 _HOLLOW = {"○"}
-REGION_COLOURS = ("#f6c89f", "#cfe2f3")  # classes[0]'s region (orange), the other's (blue)
+REGION_COLOURS = ("#f6c89f", "#cfe2f3")  # the region inside (orange), the rest (blue)
 _MARK_COLOURS = ("#9a3d00", "#1f4e79", "#2e7d32", "#6a1b9a", "#c62828")
 _ROLE_COLOURS = {"given": "#eeeeee", "parameter": "#fff2cc", "computed": "#dae8fc",
                  "loss": "#f8cecc"}
@@ -34,7 +34,7 @@ def draw_marks(axes, marks: tuple[Marked, ...], two_d: bool = True) -> None:  # 
         hollow = group.glyph in _HOLLOW
         axes.plot(xs, ys, MARKERS.get(group.glyph, "o"), linestyle="none", markersize=9,
                   markeredgewidth=2, color=colour, markerfacecolor="none" if hollow else colour,
-                  label=f"{group.glyph} {group.label}", zorder=5)
+                  label=group.label, zorder=5)
 
 
 def draw_regions(axes, chart: RegionMap) -> None:  # type: ignore[no-untyped-def]
@@ -52,9 +52,8 @@ def draw_regions(axes, chart: RegionMap) -> None:  # type: ignore[no-untyped-def
         axes.imshow(image, origin="lower", extent=(x0 - dx, x1 + dx, y0 - dy, y1 + dy),
                     cmap=ListedColormap([REGION_COLOURS[1], REGION_COLOURS[0]]), vmin=0,
                     vmax=1, interpolation="nearest", aspect="equal", zorder=0)
-        handles = [Patch(color=REGION_COLOURS[0], label=f"net predicts {chart.classes[0]}"),
-                   Patch(color=REGION_COLOURS[1],
-                         label=f"net predicts {chart.classes[1]} (or the boundary)")]
+        handles = [Patch(color=REGION_COLOURS[0], label=chart.regions[0]),
+                   Patch(color=REGION_COLOURS[1], label=chart.regions[1])]
         axes.set_xlim(x0 - dx, x1 + dx)
         axes.set_ylim(y0 - dy, y1 + dy)
     else:
