@@ -177,28 +177,48 @@ class Surface:
 
 @dataclass(frozen=True)
 class GraphNode:
-    """A value of a computational graph: its name, the lines written under it (its forward
-    value, its gradient) and its role (`given`, `parameter`, `computed` or `loss`)."""
+    """A value of a computational graph: its name, its role (`given`, `parameter`,
+    `computed` or `loss`), the lines of its forward value (a matrix a line per row, or its
+    shape) and of its gradient (empty: none shown)."""
 
     name: str
-    lines: tuple[str, ...]
     role: str
+    value: tuple[str, ...]
+    gradient: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Graph:
-    """A computational graph: nodes in evaluation order, edges (from, to) as node indices."""
+    """A computational graph: nodes in evaluation order, edges (from, to) as node indices;
+    gradients are of `loss`."""
 
     title: str
     nodes: tuple[GraphNode, ...]
     edges: tuple[tuple[int, int], ...]
+    loss: str = "L"
+
+    def label(self, node: GraphNode) -> str:
+        """The text in a node's box: its name, value, and `∂L/∂name = …`."""
+        lines = [node.name, *node.value]
+        if node.gradient:
+            lines.append(f"∂{self.loss}/∂{node.name} = {node.gradient[0]}")
+            lines += node.gradient[1:]
+        return "\n".join(lines)
 
     def depths(self) -> list[int]:
-        """Each node's column in a drawing: 0 for an input, else one more than its deepest
-        input (nodes come in evaluation order, so one pass suffices)."""
-        depth = [0] * len(self.nodes)
+        """Each node's column in a drawing: a computed node one right of its deepest
+        computed input (1 when it reads inputs only), an input one left of its first
+        reader, so that every input stands beside the line that uses it (nodes come in
+        evaluation order, so one pass each way suffices)."""
+        reads = {end for _, end in self.edges}
+        depth = [1] * len(self.nodes)
         for start, end in sorted(self.edges, key=lambda e: e[1]):
-            depth[end] = max(depth[end], depth[start] + 1)
+            if start in reads:
+                depth[end] = max(depth[end], depth[start] + 1)
+        for i in range(len(self.nodes)):
+            if i not in reads:
+                readers = [depth[end] for start, end in self.edges if start == i]
+                depth[i] = min(readers) - 1 if readers else 0
         return depth
 
 

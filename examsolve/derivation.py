@@ -275,6 +275,10 @@ class DerivationBuilder:
         self._steps.append(builder)
         return builder
 
+    def last_step(self) -> StepBuilder:
+        """The step begun last, to add a block to it after a helper wrote it."""
+        return self._steps[-1]
+
     def answer(self, key: str, value: object, display: Expr | None = None,
                boxed: bool = True, listed: bool = True) -> None:
         """Record an answer (a later answer with the same key replaces the earlier)."""

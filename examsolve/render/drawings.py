@@ -107,8 +107,8 @@ def graph_size(chart: Graph) -> tuple[float, float]:
     """Inches for a graph: a column per depth, a row per node of the fullest column."""
     depth = chart.depths()
     rows = max(depth.count(d) for d in set(depth))
-    tallest = max(len(n.lines) for n in chart.nodes) + 1
-    return 2.3 * (max(depth) + 1) + 0.5, max(2.5, 0.33 * tallest * rows + 0.8)
+    tallest = max(chart.label(n).count("\n") + 1 for n in chart.nodes)
+    return 2.3 * (max(depth) - min(depth) + 1) + 0.5, max(2.5, 0.33 * tallest * rows + 0.8)
 
 
 def draw_graph(axes, chart: Graph) -> None:  # type: ignore[no-untyped-def]
@@ -125,7 +125,7 @@ def draw_graph(axes, chart: Graph) -> None:  # type: ignore[no-untyped-def]
             where[i] = (d, (len(members) - 1) / 2 - k)  # each column centred
     boxes = {}
     for i, node in enumerate(chart.nodes):
-        text = "\n".join((node.name,) + node.lines)
+        text = chart.label(node)
         boxes[i] = axes.text(*where[i], text, ha="center", va="center", fontsize="small",
                              zorder=3, bbox={"boxstyle": "round,pad=0.4",
                                              "facecolor": _ROLE_COLOURS.get(node.role, "white"),
@@ -135,7 +135,7 @@ def draw_graph(axes, chart: Graph) -> None:  # type: ignore[no-untyped-def]
                       arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1,
                                   "patchA": boxes[start], "patchB": boxes[end],
                                   "shrinkA": 2, "shrinkB": 2})
-    axes.set_xlim(-0.6, max(depth) + 0.6)
+    axes.set_xlim(min(depth) - 0.6, max(depth) + 0.6)
     axes.set_ylim(-(rows - 1) / 2 - 0.6, (rows - 1) / 2 + 0.6)
     axes.set_axis_off()
     from matplotlib.patches import Patch
