@@ -206,10 +206,10 @@ class Graph:
         return "\n".join(lines)
 
     def depths(self) -> list[int]:
-        """Each node's column in a drawing: a computed node one right of its deepest
-        computed input (1 when it reads inputs only), an input one left of its first
-        reader, so that every input stands beside the line that uses it (nodes come in
-        evaluation order, so one pass each way suffices)."""
+        """Each node's layer in a drawing: a computed node one past its deepest computed
+        input (1 when it reads inputs only), an input one before its first reader, so
+        that every input stands beside the line that uses it (nodes come in evaluation
+        order, so one pass each way suffices)."""
         reads = {end for _, end in self.edges}
         depth = [1] * len(self.nodes)
         for start, end in sorted(self.edges, key=lambda e: e[1]):

@@ -103,43 +103,60 @@ def draw_surface(axes, chart: Surface) -> None:  # type: ignore[no-untyped-def]
                     frameon=False)
 
 
-def graph_size(chart: Graph) -> tuple[float, float]:
-    """Inches for a graph: a column per depth, a row per node of the fullest column."""
+_CHAR, _LINE, _GAP_X, _GAP_Y = 0.075, 0.18, 0.35, 0.45  # inches at fontsize "small"
+
+
+def _layout(chart: Graph) -> tuple[dict[int, tuple[float, float]], float, float]:
+    """Node centres in inches, and the drawing's width and height: a row per depth (the
+    inputs on top, the loss at the bottom, as a page reads), each row centred, every node
+    as wide as its longest line."""
     depth = chart.depths()
-    rows = max(depth.count(d) for d in set(depth))
-    tallest = max(chart.label(n).count("\n") + 1 for n in chart.nodes)
-    return 2.3 * (max(depth) - min(depth) + 1) + 0.5, max(2.5, 0.33 * tallest * rows + 0.8)
+    rows: dict[int, list[int]] = {}
+    for i, d in enumerate(depth):
+        rows.setdefault(d, []).append(i)
+    lines = [chart.label(n).split("\n") for n in chart.nodes]
+    widths = [max(len(ln) for ln in ls) * _CHAR + 0.25 for ls in lines]
+    row_widths = {d: sum(widths[i] for i in members) + _GAP_X * (len(members) - 1)
+                  for d, members in rows.items()}
+    where: dict[int, tuple[float, float]] = {}
+    y = 0.0
+    for d in sorted(rows):
+        height = max(len(lines[i]) for i in rows[d]) * _LINE + 0.2
+        x = -row_widths[d] / 2
+        for i in rows[d]:
+            where[i] = (x + widths[i] / 2, -(y + height / 2))
+            x += widths[i] + _GAP_X
+        y += height + _GAP_Y
+    return where, max(row_widths.values()), y - _GAP_Y
+
+
+def graph_size(chart: Graph) -> tuple[float, float]:
+    """Inches for a graph: its layout with a margin, and room for the legend below."""
+    _, width, height = _layout(chart)
+    return max(3.0, width + 0.5), height + 0.9
 
 
 def draw_graph(axes, chart: Graph) -> None:  # type: ignore[no-untyped-def]
-    """Nodes as labelled boxes in columns by depth (inputs left, the loss right), each
-    edge an arrow from an input to the value computed from it."""
-    depth = chart.depths()
-    columns: dict[int, list[int]] = {}
-    for i, d in enumerate(depth):
-        columns.setdefault(d, []).append(i)
-    rows = max(len(c) for c in columns.values())
-    where = {}
-    for d, members in columns.items():
-        for k, i in enumerate(members):
-            where[i] = (d, (len(members) - 1) / 2 - k)  # each column centred
+    """Nodes as labelled boxes in rows by depth (inputs on top, the loss at the bottom),
+    each edge an arrow from an input to the value computed from it."""
+    from matplotlib.patches import Patch
+
+    where, width, height = _layout(chart)
     boxes = {}
     for i, node in enumerate(chart.nodes):
-        text = chart.label(node)
-        boxes[i] = axes.text(*where[i], text, ha="center", va="center", fontsize="small",
-                             zorder=3, bbox={"boxstyle": "round,pad=0.4",
-                                             "facecolor": _ROLE_COLOURS.get(node.role, "white"),
-                                             "edgecolor": "#555555"})
+        boxes[i] = axes.text(*where[i], chart.label(node), ha="center", va="center",
+                             fontsize="small", zorder=3,
+                             bbox={"boxstyle": "round,pad=0.3",
+                                   "facecolor": _ROLE_COLOURS.get(node.role, "white"),
+                                   "edgecolor": "#555555"})
     for start, end in chart.edges:
         axes.annotate("", xy=where[end], xytext=where[start], zorder=2,
                       arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1,
                                   "patchA": boxes[start], "patchB": boxes[end],
                                   "shrinkA": 2, "shrinkB": 2})
-    axes.set_xlim(min(depth) - 0.6, max(depth) + 0.6)
-    axes.set_ylim(-(rows - 1) / 2 - 0.6, (rows - 1) / 2 + 0.6)
+    axes.set_xlim(-width / 2 - 0.1, width / 2 + 0.1)
+    axes.set_ylim(-height - 0.1, 0.1)
     axes.set_axis_off()
-    from matplotlib.patches import Patch
-
     roles = [r for r in ("given", "parameter", "computed", "loss")
              if any(n.role == r for n in chart.nodes)]
     axes.legend([Patch(facecolor=_ROLE_COLOURS[r], edgecolor="#555555") for r in roles], roles,

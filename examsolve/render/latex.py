@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from examsolve import mathmodel as m
+from examsolve.chart import Graph
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.numbers import format_number
@@ -227,9 +228,12 @@ class LatexBlocks:
     def _print_Figure(self, b: Figure) -> str:
         if b.image:  # drawn into a file beside the document: the chart's title captions it
             caption = b.chart.title if b.chart is not None else b.caption or ""
+            # A graph is as big as its network: it may take the page; a plot 0.8 of a line.
+            size = "width=\\linewidth,height=0.8\\textheight" if isinstance(b.chart, Graph) \
+                else "width=0.8\\linewidth,height=0.45\\textheight"
             return ("\\begin{figure}[!htbp]\n\\centering\n"
-                    "\\includegraphics[width=0.8\\linewidth,height=0.45\\textheight,"
-                    "keepaspectratio]{" + verbatim_ascii(b.image) + "}\n"
+                    "\\includegraphics[" + size + ",keepaspectratio]{"
+                    + verbatim_ascii(b.image) + "}\n"
                     + ("\\caption{" + inline(caption) + "}\n" if caption else "")
                     + "\\end{figure}")
         if not b.text:  # no text form (a computational graph): only drawn into files

@@ -2,7 +2,8 @@
 given value, parameter and model line, an edge from every name a line reads to the line.
 
 Under each node stand its numbers as the derivation printed them: in a solution its forward
-value and (where the loss depends on it) its gradient ∂L/∂name; on a question sheet the given
+value and (where the loss depends on it) its gradient ∂L/∂name — for a given value only when
+`wrt` asks for it; on a question sheet the given
 values and parameters only, each computed line just its shape. A value of more than
 MAX_SHOWN entries is written as its shape (the derivation has it in full); a graph of more
 than MAX_NODES nodes is not drawn (an unrolled recurrence that long is a list, not a picture).
@@ -64,7 +65,10 @@ def graph_chart(spec: BackpropSpec, values: dict[str, np.ndarray] | None = None,
     index = {name: i for i, name in enumerate(order)}
     nodes = []
     for name, role in leaves:
-        grad = value_text(grads[name]) if grads is not None and name in grads else ""
+        # A given value's gradient only when asked for (∂L/∂target is true but noise).
+        asked = role == "parameter" or name in spec.wrt
+        grad = value_text(grads[name]) if grads is not None and name in grads and asked \
+            else ""
         nodes.append(GraphNode(name, role, _lines(value_text(np.array(given[name],
                                                                        dtype=object))),
                                _lines(grad)))
