@@ -289,7 +289,8 @@ def run(
                 solved.append((derivation, shown))
         if solved and not stream:  # nothing solved: no empty document, -o left untouched
             with _boundary(debug):
-                if output is not None and fmt in (Format.markdown, Format.latex):
+                if output is not None and fmt in (Format.markdown, Format.latex) \
+                        and not answers_only:  # answers alone show no figure
                     solved = _with_image_files(solved, output, fmt)
                 _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1,
                                 title=title, page_break=page_break), output)

@@ -168,3 +168,10 @@ def test_help_and_json_runs_do_not_import_matplotlib():
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_answers_only_draws_nothing(tmp_path):
+    out = tmp_path / "a.md"
+    spec = PROBLEMS / "1-classifier-design.yaml"
+    assert runner.invoke(app, ["run", str(spec), "-o", str(out), "--answers-only"]).exit_code == 0
+    assert not folder_for(out).exists() and "![" not in out.read_text()
