@@ -300,11 +300,11 @@ def run(
 def _with_image_files(solved: list, output: Path, fmt: Format) -> list:
     """A Markdown or LaTeX file's figures drawn into files beside it (render/figure_files.py);
     without matplotlib the text pictures stay, and stderr says so."""
-    import importlib.util
-
     from examsolve.render.figure_files import with_images
 
-    if importlib.util.find_spec("matplotlib") is None:
+    try:
+        import matplotlib  # noqa: F401 — only to know whether figures can be drawn
+    except ImportError:
         if any(c for d, _ in solved for c in _charts(d)):
             _stderr().print("Figures stay text pictures: drawing them needs matplotlib "
                             "(pip install 'examsolve[plot]')", markup=False)

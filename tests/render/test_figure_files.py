@@ -175,3 +175,16 @@ def test_answers_only_draws_nothing(tmp_path):
     spec = PROBLEMS / "1-classifier-design.yaml"
     assert runner.invoke(app, ["run", str(spec), "-o", str(out), "--answers-only"]).exit_code == 0
     assert not folder_for(out).exists() and "![" not in out.read_text()
+
+
+def test_without_matplotlib_the_text_pictures_stay(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib → ImportError
+    out = tmp_path / "c.md"
+    spec = PROBLEMS / "1-classifier-design.yaml"
+    result = runner.invoke(app, ["run", str(spec), "-o", str(out)])
+    assert result.exit_code == 0
+    assert "Figures stay text pictures" in result.output and "examsolve[plot]" in result.output
+    text = out.read_text()
+    assert "```text" in text and "![" not in text and not folder_for(out).exists()
