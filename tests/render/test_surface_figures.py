@@ -125,3 +125,24 @@ def test_two_parameter_path_over_contours_follows_torch_momentum(tmp_path):
     np.testing.assert_allclose(np.array(chart.values), (W - 2) ** 2 + 3 * (B + W) ** 2,
                                rtol=1e-12)
     assert chart.x_label == "w" and chart.y_label == "b"
+
+
+def test_error_surface_path_is_two_gradient_descent_steps_by_hand():
+    """7b: f's two steps with its lr from the origin, computed here with sympy's gradient."""
+    problem = load(PROBLEMS / "7b-error-surface-quadratic-lr.yaml")
+    (chart,) = surfaces(solve(problem))
+    spec = problem.spec
+    gens = sympy.symbols(" ".join(spec.names))
+    f = sympy.sympify(spec.text.replace("^", "**"), locals={n: g for n, g in
+                                                             zip(spec.names, gens)})
+    grad = [f.diff(g) for g in gens]
+    start = [float(c) for c in (spec.start or spec.at or (0,) * len(gens))]
+    if all(float(g.subs(dict(zip(gens, start)))) == 0 for g in grad):
+        start = [1.0] * len(gens)
+    want, p = [tuple(start)], start
+    for _ in range(2):
+        g = [float(d.subs(dict(zip(gens, p)))) for d in grad]
+        p = [pi - float(spec.lr) * gi for pi, gi in zip(p, g)]
+        want.append(tuple(p))
+    np.testing.assert_allclose(chart.path, want, rtol=1e-12, atol=1e-12)
+    assert chart.path_label == "gradient descent, η = 0.2"
