@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from examsolve.chart import RegionMap
 from examsolve.derivation import Figure
