@@ -133,7 +133,7 @@ def _layout(chart: Graph) -> tuple[dict[int, tuple[float, float]], float, float]
 def graph_size(chart: Graph) -> tuple[float, float]:
     """Inches for a graph: its layout with a margin, and room for the legend below."""
     _, width, height = _layout(chart)
-    return max(3.0, width + 0.5), height + 0.9
+    return max(4.8, width + 0.5), height + 0.9  # the legend needs 4.8 inches
 
 
 def draw_graph(axes, chart: Graph) -> None:  # type: ignore[no-untyped-def]
