@@ -256,7 +256,7 @@ def run(
     with _boundary(debug):
         output = _one_output(outputs)
     if format is None and output is not None and output.suffix.lower() in FIGURE_FORMATS:
-        _run_figure(paths, output, debug)
+        _run_figure(paths, output, debug, questions)
         return
     with _boundary(debug):
         files = spec_files(paths)
@@ -365,9 +365,13 @@ def _check_sheet_options(fmt: Format, questions: bool, answers_only: bool,
                          "-o FILE.tex")
 
 
-def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
-    """`run SPEC -o FILE.svg|png|pdf`: the charts of one spec's derivation, drawn."""
+def _run_figure(paths: List[Path], output: Path, debug: bool, questions: bool = False) -> None:
+    """`run SPEC -o FILE.svg|png|pdf`: the charts of one spec's derivation (with
+    `--questions`, of its question sheet: nothing of the solution), drawn."""
     from examsolve.problem import load, solve, spec_files
+
+    if questions:
+        from examsolve.questions import sheet as solve  # noqa: F811 — a sheet, not a solution
     from examsolve.render.figure import write_figure
 
     with _boundary(debug):

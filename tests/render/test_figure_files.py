@@ -188,3 +188,13 @@ def test_without_matplotlib_the_text_pictures_stay(tmp_path, monkeypatch):
     assert "Figures stay text pictures" in result.output and "examsolve[plot]" in result.output
     text = out.read_text()
     assert "```text" in text and "![" not in text and not folder_for(out).exists()
+
+
+def test_a_question_sheet_figure_file_shows_no_solution(tmp_path):
+    """`--questions -o q.svg` draws the sheet's charts (the points), not the solution's."""
+    spec = PROBLEMS / "1-classifier-design.yaml"
+    q, s = tmp_path / "q.svg", tmp_path / "s.svg"
+    assert runner.invoke(app, ["run", str(spec), "--questions", "-o", str(q)]).exit_code == 0
+    assert runner.invoke(app, ["run", str(spec), "-o", str(s)]).exit_code == 0
+    # the regions are an <image> in the solution's SVG; the sheet has points only
+    assert "<image" in s.read_text() and "<image" not in q.read_text()
