@@ -114,3 +114,112 @@ def tick_label(value: float) -> str:
 def decade_label(k: int) -> str:
     """10^k as a model answer writes it: 0.01, 1, 100, 1e4."""
     return f"{10.0 ** k:.{max(0, -k)}f}" if -3 <= k <= 3 else f"1e{k}"
+
+
+# ---- pictures that are not curves over x ---------------------------------------------------
+# Each is data only, drawn by render/drawings.py; a kind builds them from the numbers its
+# derivation printed, so a picture never shows a number the text does not.
+
+@dataclass(frozen=True)
+class Marked:
+    """Labelled points of one kind (a class, the minima, the start): `glyph` is the mark the
+    text picture uses for them, so a drawing's legend and the terminal's say the same."""
+
+    label: str
+    glyph: str
+    points: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class RegionMap:
+    """A 2-D classifier's decision regions over a box, with its points on top.
+
+    `inside[r][c]` is whether the model predicts the class of `regions[0]` at the sample
+    x = x_range[0] + c·(x_range[1] − x_range[0])/(columns − 1), y likewise from y_range[0]
+    upwards (row 0 is the bottom row). `inside` None: the points alone, as a question sheet
+    shows them.
+    """
+
+    title: str
+    x_label: str
+    y_label: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    regions: tuple[str, str]  # the legend of the region inside, and of the rest
+    points: tuple[Marked, ...]
+    inside: tuple[tuple[bool, ...], ...] | None = None
+
+    def sample(self, row: int, column: int) -> tuple[float, float]:
+        """The (x, y) where `inside[row][column]` was computed."""
+        assert self.inside is not None
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        return (x0 + column * (x1 - x0) / (len(self.inside[0]) - 1),
+                y0 + row * (y1 - y0) / (len(self.inside) - 1))
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A function of one parameter (a curve, `ys` empty) or two (contours; `values[r][c]` at
+    x = xs[c], y = ys[r]), with marked points and optionally a path across it (an
+    optimizer's iterates, each a tuple of one or two coordinates)."""
+
+    title: str
+    x_label: str
+    value_label: str
+    xs: tuple[float, ...]
+    values: tuple
+    ys: tuple[float, ...] = ()
+    y_label: str = ""
+    marks: tuple[Marked, ...] = ()
+    path: tuple[tuple[float, ...], ...] = ()
+    path_label: str = ""
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """A value of a computational graph: its name, its role (`given`, `parameter`,
+    `computed` or `loss`), the lines of its forward value (a matrix a line per row, or its
+    shape) and of its gradient (empty: none shown)."""
+
+    name: str
+    role: str
+    value: tuple[str, ...]
+    gradient: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A computational graph: nodes in evaluation order, edges (from, to) as node indices;
+    gradients are of `loss`."""
+
+    title: str
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[tuple[int, int], ...]
+    loss: str = "L"
+
+    def label(self, node: GraphNode) -> str:
+        """The text in a node's box: its name, value, and `∂L/∂name = …`."""
+        lines = [node.name, *node.value]
+        if node.gradient:
+            lines.append(f"∂{self.loss}/∂{node.name} = {node.gradient[0]}")
+            lines += node.gradient[1:]
+        return "\n".join(lines)
+
+    def depths(self) -> list[int]:
+        """Each node's layer in a drawing: a computed node one past its deepest computed
+        input (1 when it reads inputs only), an input one before its first reader, so
+        that every input stands beside the line that uses it (nodes come in evaluation
+        order, so one pass each way suffices)."""
+        reads = {end for _, end in self.edges}
+        depth = [1] * len(self.nodes)
+        for start, end in sorted(self.edges, key=lambda e: e[1]):
+            if start in reads:
+                depth[end] = max(depth[end], depth[start] + 1)
+        for i in range(len(self.nodes)):
+            if i not in reads:
+                readers = [depth[end] for start, end in self.edges if start == i]
+                depth[i] = min(readers) - 1 if readers else 0
+        return depth
+
+
+Drawing = Chart | RegionMap | Surface | Graph

@@ -256,7 +256,7 @@ def run(
     with _boundary(debug):
         output = _one_output(outputs)
     if format is None and output is not None and output.suffix.lower() in FIGURE_FORMATS:
-        _run_figure(paths, output, debug)
+        _run_figure(paths, output, debug, questions)
         return
     with _boundary(debug):
         files = spec_files(paths)
@@ -289,9 +289,41 @@ def run(
                 solved.append((derivation, shown))
         if solved and not stream:  # nothing solved: no empty document, -o left untouched
             with _boundary(debug):
+                if output is not None and fmt in (Format.markdown, Format.latex) \
+                        and not answers_only:  # answers alone show no figure
+                    solved = _with_image_files(solved, output, fmt)
                 _write(document(fmt, solved, answers_only, standalone, single=len(files) == 1,
                                 title=title, page_break=page_break), output)
     raise typer.Exit(int(status))
+
+
+def _with_image_files(solved: list, output: Path, fmt: Format) -> list:
+    """A Markdown or LaTeX file's figures drawn into files beside it (render/figure_files.py);
+    without matplotlib the text pictures stay, and stderr says so."""
+    from examsolve.render.figure_files import with_images
+
+    try:
+        import matplotlib  # noqa: F401 — only to know whether figures can be drawn
+    except ImportError:
+        if any(c for d, _ in solved for c in _charts(d)):
+            _stderr().print("Figures stay text pictures: drawing them needs matplotlib "
+                            "(pip install 'examsolve[plot]')", markup=False)
+        return solved
+    try:
+        solved, written = with_images(solved, output, fmt.value)
+    except OSError as exc:
+        raise UsageError(f"cannot write the figures of {output}: {exc.strerror or exc}") \
+            from None
+    if written:
+        _stderr().print(f"Wrote {len(written)} figure{'s' * (len(written) > 1)} in "
+                        f"{written[0].parent}", markup=False)
+    return solved
+
+
+def _charts(derivation):  # type: ignore[no-untyped-def]
+    from examsolve.render.figure import charts
+
+    return charts(derivation)
 
 
 def _run_moodle(files: List[Path], output: Optional[Path], title: Optional[str],
@@ -333,9 +365,13 @@ def _check_sheet_options(fmt: Format, questions: bool, answers_only: bool,
                          "-o FILE.tex")
 
 
-def _run_figure(paths: List[Path], output: Path, debug: bool) -> None:
-    """`run SPEC -o FILE.svg|png|pdf`: the charts of one spec's derivation, drawn."""
+def _run_figure(paths: List[Path], output: Path, debug: bool, questions: bool = False) -> None:
+    """`run SPEC -o FILE.svg|png|pdf`: the charts of one spec's derivation (with
+    `--questions`, of its question sheet: nothing of the solution), drawn."""
     from examsolve.problem import load, solve, spec_files
+
+    if questions:
+        from examsolve.questions import sheet as solve  # noqa: F811 — a sheet, not a solution
     from examsolve.render.figure import write_figure
 
     with _boundary(debug):

@@ -11,7 +11,7 @@ from typing import Union
 
 import numpy as np
 
-from examsolve.chart import Chart
+from examsolve.chart import Drawing
 from examsolve.mathmodel import Expr, ExprLike, Sym, as_expr, eq, mat, rel
 from examsolve.numbers import exact
 
@@ -73,16 +73,20 @@ class Code:
 
 @dataclass(frozen=True)
 class Figure:
-    """A picture drawn in text (a terminal plot, a grid of decision regions).
+    """A picture: drawn in text (a terminal plot, a grid of decision regions) and, as data,
+    in `chart` (examsolve/chart.py), which `render/figure.py` draws for `-o curve.svg` and
+    for the image files of `-o sheet.md|tex`.
 
-    `image` optionally names a file written alongside (an SVG/PNG) for document formats;
-    `chart` is the plot as data, which `render/figure.py` draws for `-o curve.svg`.
+    `text` "" is a picture with no text form (a computational graph): the terminal and
+    stdout documents leave it out. `image` is set by the document writer, never by a kind:
+    the file drawn from `chart`, relative to the document, which printers show instead of
+    the text.
     """
 
     text: str
     caption: str | None = None
     image: str | None = None
-    chart: Chart | None = None
+    chart: Drawing | None = None
 
 
 Block = Union[Para, Equation, Table, Code, Figure]
@@ -245,7 +249,7 @@ class StepBuilder:
         return self
 
     def figure(self, text: str, caption: str | None = None,
-               image: str | None = None, chart: Chart | None = None) -> "StepBuilder":
+               image: str | None = None, chart: Drawing | None = None) -> "StepBuilder":
         self.blocks.append(Figure(text, caption, image, chart))
         return self
 
@@ -270,6 +274,10 @@ class DerivationBuilder:
         builder = StepBuilder(heading)
         self._steps.append(builder)
         return builder
+
+    def last_step(self) -> StepBuilder:
+        """The step begun last, to add a block to it after a helper wrote it."""
+        return self._steps[-1]
 
     def answer(self, key: str, value: object, display: Expr | None = None,
                boxed: bool = True, listed: bool = True) -> None:

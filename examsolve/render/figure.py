@@ -1,26 +1,65 @@
-"""A derivation's charts drawn with matplotlib: `examsolve run SPEC -o curve.svg|png|pdf`.
+"""A derivation's charts drawn with matplotlib: `examsolve run SPEC -o curve.svg|png|pdf`,
+and one file per chart for the figures of `-o sheet.md|tex` (render/figure_files.py).
 
-Every `Figure` block that carries a `Chart` becomes one panel, side by side in step order,
-so any kind whose derivation has charts gets a figure file with no code of its own.
-matplotlib is optional (the `plot` extra) and imported only here, when a file is written.
-Panels follow the chart's clipped log axis: a value above it is a ▲ on the top edge.
+Every `Figure` block that carries a chart (any drawing of examsolve/chart.py) becomes one
+panel, side by side in step order, so any kind whose derivation has charts gets a figure
+file with no code of its own. matplotlib is optional (the `plot` extra) and imported only
+here, when a file is written. Panels follow the chart's clipped log axis: a value above it
+is a ▲ on the top edge.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from examsolve.chart import Chart, log10
+from examsolve.chart import Chart, Drawing, Graph, RegionMap, Surface, log10
 from examsolve.derivation import Derivation, Figure
 from examsolve.errors import UsageError
 from examsolve.render.suffixes import FIGURE_FORMATS
 _STYLES = {"o": "o-", "x": "x-", "•": ".-", "@": "s--", "+": "P:", "*": "*:"}
 
 
-def charts(derivation: Derivation) -> list[Chart]:
+def charts(derivation: Derivation) -> list[Drawing]:
     """The charts of a derivation's figures, in step order."""
     return [block.chart for step in derivation.steps for block in step.blocks
             if isinstance(block, Figure) and block.chart is not None]
+
+
+def _matplotlib(target: Path):  # type: ignore[no-untyped-def]
+    """matplotlib's figure class on the Agg canvas, or UsageError (exit 2) without it."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure as MatplotlibFigure
+    except ImportError:
+        raise UsageError(f"{target}: writing a figure needs matplotlib: "
+                         "pip install 'examsolve[plot]'") from None
+
+    def new(size: tuple[float, float]):  # type: ignore[no-untyped-def]
+        figure = MatplotlibFigure(figsize=size, layout="constrained")
+        FigureCanvasAgg(figure)
+        return figure
+    return new
+
+
+def size_of(chart: Drawing) -> tuple[float, float]:
+    """A panel's size in inches: a graph as wide as its columns, the rest about square."""
+    if isinstance(chart, Graph):
+        from examsolve.render.drawings import graph_size
+
+        return graph_size(chart)
+    return (5.5, 5.0) if isinstance(chart, Chart) else (5.5, 5.5)
+
+
+def save(figure, target: Path) -> None:  # type: ignore[no-untyped-def]
+    """Write a matplotlib figure with no date in it: same data, same bytes (SVG clip-path
+    ids are salted, the PDF has no creation date)."""
+    from matplotlib import rc_context
+
+    suffix = target.suffix.lower()
+    metadata = {"Date": None} if suffix == ".svg" else \
+        {"CreationDate": None} if suffix == ".pdf" else None
+    with rc_context({"svg.hashsalt": "examsolve"}):
+        figure.savefig(target, metadata=metadata)
 
 
 def write_figure(derivation: Derivation, path: str | Path) -> Path:
@@ -37,22 +76,40 @@ def write_figure(derivation: Derivation, path: str | Path) -> Path:
     panels = charts(derivation)
     if not panels:
         raise UsageError(f"{target}: a {derivation.kind} problem has no chart to draw")
-    try:
-        from matplotlib import rc_context
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure as MatplotlibFigure
-    except ImportError:
-        raise UsageError(f"{target}: writing a figure needs matplotlib: "
-                         "pip install 'examsolve[plot]'") from None
-    figure = MatplotlibFigure(figsize=(5.5 * len(panels), 5), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes_list = figure.subplots(1, len(panels), squeeze=False)[0]
+    new = _matplotlib(target)
+    sizes = [size_of(c) for c in panels]
+    figure = new((sum(w for w, _ in sizes), max(h for _, h in sizes)))
+    axes_list = figure.subplots(1, len(panels), squeeze=False,
+                                width_ratios=[w for w, _ in sizes])[0]
     for axes, chart in zip(axes_list, panels):
-        _draw(axes, chart)
-    metadata = {"Date": None} if target.suffix.lower() == ".svg" else None
-    with rc_context({"svg.hashsalt": "examsolve"}):  # same data, same file (clip-path ids)
-        figure.savefig(target, metadata=metadata)
+        draw(axes, chart)
+    save(figure, target)
     return target
+
+
+def write_one(chart: Drawing, target: Path) -> Path:
+    """One chart alone, without its title (a document captions it), into `target`."""
+    figure = _matplotlib(target)(size_of(chart))
+    draw(figure.subplots(), chart, titled=False)
+    save(figure, target)
+    return target
+
+
+def draw(axes, chart: Drawing, titled: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Any chart on matplotlib axes, by its type; an unknown type is an error."""
+    from examsolve.render import drawings
+
+    if isinstance(chart, Chart):
+        _draw(axes, chart)
+    elif isinstance(chart, RegionMap):
+        drawings.draw_regions(axes, chart)
+    elif isinstance(chart, Surface):
+        drawings.draw_surface(axes, chart)
+    elif isinstance(chart, Graph):
+        drawings.draw_graph(axes, chart)
+    else:
+        raise TypeError(f"no drawing for a {type(chart).__name__}")
+    axes.set_title(chart.title if titled else "", fontsize="medium")
 
 
 def _draw(axes, chart: Chart) -> None:  # type: ignore[no-untyped-def]

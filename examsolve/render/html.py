@@ -82,7 +82,9 @@ class HtmlBlocks:
                f"{html.escape(b.source)}</code></pre>"
 
     def _print_Figure(self, b: Figure) -> str:
-        picture = _svg(b) or f"<pre>{html.escape(b.text)}</pre>"
+        picture = _svg(b) or (f"<pre>{html.escape(b.text)}</pre>" if b.text else "")
+        if not picture:  # a picture with no text form, and no matplotlib to draw it
+            return ""
         caption = f"<figcaption>{text(b.caption)}</figcaption>" if b.caption else ""
         return f"<figure>{picture}{caption}</figure>"
 
@@ -98,12 +100,12 @@ def _svg(figure: Figure) -> str | None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure as MatplotlibFigure
 
-        from examsolve.render.figure import _draw
+        from examsolve.render.figure import draw, size_of
     except ImportError:
         return None
-    fig = MatplotlibFigure(figsize=(6, 4.5), layout="constrained")
+    fig = MatplotlibFigure(figsize=size_of(figure.chart), layout="constrained")
     FigureCanvasAgg(fig)
-    _draw(fig.subplots(), figure.chart)
+    draw(fig.subplots(), figure.chart)
     out = io.StringIO()
     with rc_context({"svg.hashsalt": "examsolve"}):
         fig.savefig(out, format="svg", metadata={"Date": None})

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from examsolve import mathmodel as m
+from examsolve.chart import Graph
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
                                   answer_display)
 from examsolve.numbers import format_number
@@ -26,8 +27,9 @@ _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 PREAMBLE = (
     "\\documentclass[11pt,a4paper]{article}\n"
-    "% Written by examsolve: needs only amsmath (pdflatex, lualatex or xelatex).\n"
+    "% Written by examsolve: needs only amsmath and graphicx (pdflatex, lualatex or xelatex).\n"
     "\\usepackage{amsmath}\n"
+    "\\usepackage{graphicx}\n"
     "% A4 with 2.5 cm margins, set by hand (the geometry package is not in a minimal TeX).\n"
     "\\setlength{\\textwidth}{16cm}\\setlength{\\oddsidemargin}{0cm}"
     "\\setlength{\\evensidemargin}{0cm}\n"
@@ -224,9 +226,19 @@ class LatexBlocks:
         return sized(verbatim(b.source, code=True))
 
     def _print_Figure(self, b: Figure) -> str:
+        if b.image:  # drawn into a file beside the document: the chart's title captions it
+            caption = b.chart.title if b.chart is not None else b.caption or ""
+            # A graph is as big as its network: it may take the page; a plot 0.8 of a line.
+            size = "width=\\linewidth,height=0.8\\textheight" if isinstance(b.chart, Graph) \
+                else "width=0.8\\linewidth,height=0.45\\textheight"
+            return ("\\begin{figure}[!htbp]\n\\centering\n"
+                    "\\includegraphics[" + size + ",keepaspectratio]{"
+                    + verbatim_ascii(b.image) + "}\n"
+                    + ("\\caption{" + inline(caption) + "}\n" if caption else "")
+                    + "\\end{figure}")
+        if not b.text:  # no text form (a computational graph): only drawn into files
+            return ""
         out = sized(verbatim(b.text))
-        if b.image:
-            out += "\n% image written alongside: " + verbatim_ascii(b.image)
         if b.caption:
             out += "\n\\noindent\\textit{" + inline(b.caption) + "}"
         if b.text.count("\n") < _FIGURE_LINES:  # a minipage is never split across pages
@@ -247,7 +259,7 @@ class LatexBlocks:
             out.append(self.block(b))
         if run:
             out.append(self.equations(run))
-        return out
+        return [x for x in out if x]
 
 
 # ---- answers and documents ------------------------------------------------------------------

@@ -180,10 +180,14 @@ class MarkdownBlocks:
         return fence(b.source, b.language)
 
     def _print_Figure(self, b: Figure) -> str:
+        if b.image:  # drawn into a file beside the document: the chart's title captions it
+            caption = b.chart.title if b.chart is not None else b.caption or "figure"
+            alt = escape(caption, line_start=False)
+            return ("![" + alt.replace("[", "\\[").replace("]", "\\]") + f"]({b.image})\n\n"
+                    + f"*{alt}*")
+        if not b.text:  # no text form (a computational graph): only drawn into files
+            return ""
         out = [fence(b.text, "text")]
-        if b.image:
-            alt = escape(b.caption or "figure", line_start=False)
-            out.append("![" + alt.replace("[", "\\[").replace("]", "\\]") + f"]({b.image})")
         if b.caption:
             out.append(f"*{escape(b.caption, line_start=False)}*")
         return "\n\n".join(out)
@@ -206,7 +210,7 @@ def render_derivation(derivation: Derivation, file: str | None = None,
             out.append(quote("**Problem.** " + prose(derivation.statement)))
         for n, step in enumerate(derivation.steps, 1):
             out.append(f"{h}# {n}. " + escape(step.heading, line_start=False))
-            out += [blocks.block(b) for b in step.blocks]
+            out += [x for x in map(blocks.block, step.blocks) if x]
         if derivation.answers:  # a question sheet has none
             out.append(f"{h}# Answers")
     labels = derivation.mark_labels()

@@ -71,6 +71,8 @@ class HtmlBlocks:
         return "<pre>" + html.escape(b.source, quote=False) + "</pre>"
 
     def _print_Figure(self, b: Figure) -> str:
+        if not b.text:  # no text form (a computational graph)
+            return ""
         caption = f"<p><em>{text_html(b.caption)}</em></p>" if b.caption else ""
         return "<pre>" + html.escape(b.text, quote=False) + "</pre>" + caption
 

@@ -173,6 +173,8 @@ def render(derivation: Derivation, console: Console, file: str | None = None,
             console.print()
             console.print(Text(f"{number}. {step.heading}", style="bold"))
             for block in step.blocks:
+                if isinstance(block, Figure) and not block.text:
+                    continue  # no text form (a computational graph): drawn only into files
                 console.print(printer.block(block), soft_wrap=isinstance(block, Equation))
         console.print()
     if derivation.answers:  # a question sheet has none

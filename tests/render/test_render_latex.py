@@ -202,7 +202,7 @@ def test_fragment_golden():
 def test_answers_only_and_standalone():
     tex = render_document([(small_derivation(), None)], standalone=True, answers_only=True)
     assert tex.startswith("\\documentclass[11pt,a4paper]{article}\n")
-    assert "\\usepackage{amsmath}\n" in tex and tex.count("\\usepackage") == 1
+    assert "\\usepackage{amsmath}\n\\usepackage{graphicx}\n" in tex and tex.count("\\usepackage") == 2
     assert tex.endswith("\\end{document}\n")
     assert "Subtract" not in tex and "\\boxed{e = 2}" in tex
 

@@ -22,6 +22,7 @@ from examsolve.kinds.backprop.notation import (dedupe, entry, expr_display, grad
                                                 grad_text, indexed, symbol, value,
                                                 window_index)
 from examsolve.kinds.backprop.derived_steps import write_derived
+from examsolve.kinds.backprop.graph import graph_chart
 from examsolve.kinds.backprop.layer_steps import attention_pieces, norm_statistics
 from examsolve.kinds.backprop.loss import LossWriter, applies
 from examsolve.autodiff.program import Evaluation, contains_loss
@@ -452,18 +453,36 @@ def explain(spec: BackpropSpec, ev: Evaluation, grads: dict[str, np.ndarray],
     d = DerivationBuilder(common.kind, common.title, common.statement, common.source)
     ex = Explainer(spec, ev)
     ex.forward(d)
+    forward_step = d.last_step()
     losses = LossWriter(spec, ex.display, ex.node, ex.class_text)
     backward = 3 if losses.write(d) else 2  # the backward step's number
     if spec.loss is None or check is None:
+        graph = _graph(spec, ev, gradients=False)
+        if graph is not None:
+            forward_step.figure("", chart=graph)
         ex.answers(d, grads)
         write_derived(d, spec, ev, lambda name: _grad_of(ev, name))
         return d.build()
-    BackwardWriter(spec, ev, d.step("Backward pass"), ex.class_text, backward).write()
+    backward_step = d.step("Backward pass")
+    BackwardWriter(spec, ev, backward_step, ex.class_text, backward).write()
+    # The graph has no text form: documents written to files draw it (render/figure_files.py).
+    graph = _graph(spec, ev, gradients=True)
+    if graph is not None:
+        backward_step.figure("", chart=graph)
     ex.relu_zeros(d, alternative, backward + 1)
     ex.self_check(d, check, plain)
     ex.answers(d, grads)
     write_derived(d, spec, ev, lambda name: _grad_of(ev, name))
     return d.build()
+
+
+def _graph(spec: BackpropSpec, ev: Evaluation, gradients: bool):  # type: ignore[no-untyped-def]
+    """The computational graph with every line's forward value and, with `gradients`, the
+    gradient of every value the loss depends on."""
+    values = {line.name: ev.named[line.name].value for line in spec.lines}
+    grads = {name: node.grad for name, node in ev.named.items()
+             if gradients and node.grad is not None}
+    return graph_chart(spec, values, grads if gradients else None)
 
 
 def _grad_of(ev: Evaluation, name: str) -> np.ndarray:

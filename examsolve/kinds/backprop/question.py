@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from examsolve.autodiff.parse import Apply, Ref, shape_text
 from examsolve.derivation import Step, StepBuilder
+from examsolve.kinds.backprop.graph import graph_chart
 from examsolve.kinds.backprop.model import BackpropSpec
 from examsolve.kinds.backprop.notation import expr_display, symbol
 from examsolve.mathmodel import mat
@@ -23,6 +24,9 @@ def question(spec: BackpropSpec) -> tuple[Step, ...]:
                  for names, what in ((spec.given, "given"), (spec.parameters, "parameter"))
                  for name, _ in names] +
                 [[symbol(line.name), shape_text(line.shape), "computed"] for line in spec.lines])
+    graph = graph_chart(spec)  # the inputs' values only: nothing computed
+    if graph is not None:
+        model.figure("", chart=graph)
     values = StepBuilder("The values")
     for name, matrix in spec.leaves:
         values.eq(symbol(name), _value(matrix))

@@ -27,7 +27,9 @@ from examsolve.kinds.classifier_design.explain import (coordinate_names, describ
 from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.net import Forward, Model, forward, sigmoid
 from examsolve.kinds.classifier_design.picture import (NEGATIVE_MARK, POSITIVE_MARK,
-                                                         SHADE, decision_picture)
+                                                         SHADE, box_of, decision_picture,
+                                                         net_inside, region_map)
+from examsolve.chart import RegionMap
 from examsolve.kinds.classifier_design.search import SearchResult, search
 
 
@@ -282,11 +284,28 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
                rel(Sym("s"), "=", Num(r.s), side, 0), " (", eq(Sym("p"), Num(r.p)), f"): {what}.")
 
 
+def points_figure(spec: ClassifierSpec) -> tuple[str, str, RegionMap]:
+    """A question sheet's picture of 2-D points: (text, caption, chart), no regions."""
+    first, second = _coordinate_texts(spec)
+    marks = [(p.x, POSITIVE_MARK if p.label == spec.positive else NEGATIVE_MARK)
+             for p in spec.points]
+    box = box_of(marks)
+    groups = [(label, glyph, [p.x for p in spec.points if p.label == label])
+              for label, glyph in ((spec.positive, POSITIVE_MARK),
+                                   (spec.negative, NEGATIVE_MARK))]
+    return (decision_picture(None, marks, (first, second), box),
+            f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.",
+            region_map("The points", None, groups, (first, second), box, ("", "")))
+
+
 def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> None:
     if spec.dimension != 2:
         return
     first, second = _coordinate_texts(spec)
-    picture = decision_picture(model, spec.points, spec.positive, (first, second))
+    marks = [(p.x, POSITIVE_MARK if p.label == spec.positive else NEGATIVE_MARK)
+             for p in spec.points]
+    box = box_of(marks)
+    picture = decision_picture(net_inside(model), marks, (first, second), box)
     wrong = [point_number(spec, i) for i, p in enumerate(spec.points)
              if _classify(spec, forward(model, p.x).s) != p.label]
     # A caption is text: the legend says it in words (p > 0.5 is "predicts positive").
@@ -296,7 +315,14 @@ def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> N
     if wrong:
         caption += (f" Point{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
                     f"{'are' if len(wrong) > 1 else 'is'} on the wrong side.")
-    d.step("Decision regions").figure(picture, caption)
+    groups = [(label, glyph, [p.x for p in spec.points if p.label == label])
+              for label, glyph in ((spec.positive, POSITIVE_MARK),
+                                   (spec.negative, NEGATIVE_MARK))]
+    chart = region_map("Decision regions of the network", net_inside(model), groups,
+                       (first, second), box, (f"net predicts {spec.positive}",
+                                              f"net predicts {spec.negative} "
+                                              "(or the boundary)"))
+    d.step("Decision regions").figure(picture, caption, chart=chart)
 
 
 def _verdict(spec: ClassifierSpec, rows: list[Forward], correct: int) -> str:

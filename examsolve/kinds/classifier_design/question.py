@@ -26,6 +26,11 @@ def question(spec: ClassifierSpec | ThresholdSpec) -> tuple[Step, ...]:
              f" of two classes, `{spec.negative}` and `{spec.positive}`:")
     step.table(["i", "x", "class"], [[point_number(spec, i), point_expr(pt.x), pt.label]
                                      for i, pt in enumerate(spec.points)])
+    if spec.dimension == 2:
+        from examsolve.kinds.classifier_design.derive import points_figure
+
+        text, caption, chart = points_figure(spec)
+        step.figure(text, caption, chart=chart)
     step.say("The network has a hidden ReLU layer and a sigmoid output; it predicts "
              f"`{spec.positive}` when ", rel(Sym("p"), ">", Fraction(1, 2)), ":")
     step.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))

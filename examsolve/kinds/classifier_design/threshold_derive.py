@@ -30,6 +30,8 @@ def threshold_derivation(spec: ThresholdSpec) -> Derivation:
     net, how, proved = _build(spec, rows, separable)
     _units_step(d, spec, net, how, separable, proved)
     correct = _check_step(d, spec, net, rows)
+    if spec.inputs == 2:
+        _picture_step(d, spec, net, rows)
     _answers(d, spec, net, proved, correct, len(rows))
     return d.build()
 
@@ -42,6 +44,41 @@ def threshold_question(spec: ThresholdSpec) -> tuple:
 
 
 # ---- the function and its rows ---------------------------------------------------------------
+
+def _class_names(spec: ThresholdSpec) -> tuple[str, str]:
+    """What target 1 and the other target are called: the region's classes, the points'
+    labels, else the output values."""
+    if spec.function == "region":
+        return spec.inside, spec.outside
+    if spec.function is None:
+        labels = sorted({p.label for p in spec.points})
+        return labels[-1], labels[0]
+    return "1", str(spec.low)
+
+
+def _picture_step(d: DerivationBuilder, spec: ThresholdSpec, net: ThresholdNet,
+                  rows) -> None:
+    """Where the built net outputs 1, on the plane of the two inputs, with every checked
+    point (or truth-table row) marked by its target."""
+    from examsolve.kinds.classifier_design.picture import (NEGATIVE_MARK, POSITIVE_MARK,
+                                                             SHADE, box_of, decision_picture,
+                                                             region_map, threshold_inside)
+
+    one, other = (f" ({name})" if name != value else ""
+                  for name, value in zip(_class_names(spec), ("1", str(spec.low))))
+    marks = [(x, POSITIVE_MARK if t == 1 else NEGATIVE_MARK) for x, t in rows]
+    box = box_of(marks)
+    names = ("x₁", "x₂")
+    picture = decision_picture(threshold_inside(net), marks, names, box)
+    caption = (f"{SHADE} where the net outputs 1{one}, blank where it outputs {spec.low}"
+               f"{other}. {POSITIVE_MARK} = target 1{one}, {NEGATIVE_MARK} = target "
+               f"{spec.low}{other}.")
+    groups = [(f"target 1{one}", POSITIVE_MARK, [x for x, t in rows if t == 1]),
+              (f"target {spec.low}{other}", NEGATIVE_MARK, [x for x, t in rows if t != 1])]
+    chart = region_map("Where the network outputs 1", threshold_inside(net), groups, names,
+                       box, (f"net outputs 1{one}", f"net outputs {spec.low}{other}"))
+    d.step("Decision regions").figure(picture, caption, chart=chart)
+
 
 def _rows(spec: ThresholdSpec) -> list[tuple[tuple[Fraction, ...], int]]:
     """(input, target) for every truth-table row, or every sample point of a region."""

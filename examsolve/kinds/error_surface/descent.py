@@ -57,7 +57,9 @@ def at_step(d: DerivationBuilder, spec) -> None:
 
 # ---- 7. learning rates ----------------------------------------------------------------------
 
-def rates_step(d: DerivationBuilder, spec, gens, grad, local) -> None:
+def rates_step(d: DerivationBuilder, spec, gens, grad, local) -> list | None:
+    """The learning-rate step; returns the points of the two steps taken with `lr` (for
+    the figure), or None when none are taken."""
     where, curv, at = local
     st = d.step("Learning rates for gradient descent")
     n = len(spec.names)
@@ -101,14 +103,15 @@ def rates_step(d: DerivationBuilder, spec, gens, grad, local) -> None:
                "converge here, so lr_opt, lr_one_step and lr_max are null.")
         for key in ("lr_opt", "lr_one_step", "lr_max"):
             d.answer(key, None)
-        return
+        return None
     rates = lr_math.Rates(n, positive[0], positive[-1])
     _rates(st, n, rates, len(positive), len(eig), model=where != "constant")
     d.answer("lr_opt", answer(rates.optimal), _display("lr_opt", rates.optimal))
     d.answer("lr_one_step", answer(rates.one_step), _display("lr_one_step", rates.one_step))
     d.answer("lr_max", answer(rates.limit), _display("lr_max", rates.limit))
     if spec.lr is not None:
-        _given_rate(d, st, spec, gens, grad, curv, rates)
+        return _given_rate(d, st, spec, gens, grad, curv, rates)
+    return None
 
 
 def _rates(st, n: int, rates: lr_math.Rates, count: int, total: int, model: bool) -> None:
@@ -184,7 +187,7 @@ def _regime_words(regime: str) -> tuple:
             "steepest direction grows each step")
 
 
-def _given_rate(d, st, spec, gens, grad, curv: Curvature, rates) -> None:
+def _given_rate(d, st, spec, gens, grad, curv: Curvature, rates) -> list:
     eta = _rational(spec.lr)
     regime = lr_math.regime(rates, eta)
     st.say("With the given ", eq(ETA, Num(spec.lr)), ", one step multiplies the error" +
@@ -200,10 +203,11 @@ def _given_rate(d, st, spec, gens, grad, curv: Curvature, rates) -> None:
     st.table(["λ", "1 − ηλ", "|1 − ηλ|", "vs 1"], rows)
     st.say(*_regime_words(regime), "; so ", eq(Text("regime"), Text(regime)), ".")
     d.answer("regime", regime)
-    _two_steps(st, spec, gens, grad, eta)
+    return _two_steps(st, spec, gens, grad, eta)
 
 
-def _two_steps(st, spec, gens, grad, eta) -> None:
+def _two_steps(st, spec, gens, grad, eta) -> list:
+    """Two steps of gradient descent written out; returns the points p₀, p₁, p₂."""
     n = len(spec.names)
     if spec.start is not None:
         start, said = spec.start, "the given start"
@@ -225,6 +229,7 @@ def _two_steps(st, spec, gens, grad, eta) -> None:
     fs = [f_value(spec, at) for at, _ in steps]
     st.say("The loss along the way: ", *words([eq(Call("f", (Sym(p.name, str(t)),)), _num(v))
                                                 for t, v in enumerate(fs)]), ".")
+    return [at for at, _ in steps]
 
 
 def _too_long(e: sympy.Expr) -> bool:

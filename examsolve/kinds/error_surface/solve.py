@@ -10,6 +10,7 @@ from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.kinds.error_surface import descent, narration
 from examsolve.kinds.error_surface.boundedness import boundedness
 from examsolve.kinds.error_surface.curvature import curvature, curvature_at, hessian
+from examsolve.kinds.error_surface.picture import surface_chart
 from examsolve.kinds.error_surface.spec import ErrorSurfaceSpec
 from examsolve.kinds.error_surface.stationary import stationary_points, symbols, to_sympy
 
@@ -31,13 +32,19 @@ def solve(spec: ErrorSurfaceSpec) -> Derivation:
     if found.points:
         narration.test_step(d, spec, gens, h, found, tests)
     winners = narration.minimum_step(d, spec, gens, found, tests, bound)
+    minimum = d.last_step()
     if spec.at is not None:
         descent.at_step(d, spec)
     local = _analysed_hessian(spec, gens, h, found, tests, winners)
+    path = None
     if local is not None:
-        descent.rates_step(d, spec, gens, grad, local)
+        path = descent.rates_step(d, spec, gens, grad, local)
     else:
         narration.no_rates(d)
+    chart = surface_chart(spec, gens, poly.as_expr(), found.points, [t.kind for t in tests],
+                          path)
+    if chart is not None:  # no text form: documents written to files draw it
+        minimum.figure("", chart=chart)
     return d.build()
 
 

@@ -330,7 +330,7 @@ def derive(spec: OptimizerSpec, result: Run, d: DerivationBuilder) -> None:
         write_step(spec, step, b, step.t == 1)
         new = [m.eq(n.symbol(k), n.value(v)) for k, v in step.after.items()]
         b.say("After step ", m.num(step.t), ": ", *_joined(new), ".")
-    from examsolve.kinds.optimizer.plot import loss_chart
+    from examsolve.kinds.optimizer.plot import loss_chart, path_chart
 
     headers, rows = table(spec, result)
     s = d.step("The trajectory")
@@ -342,3 +342,6 @@ def derive(spec: OptimizerSpec, result: Run, d: DerivationBuilder) -> None:
     if drawn is not None:
         s.figure(drawn[0], caption=f"{spec.loss} at t = 0, 1, … (log axis; "
                  "`-o loss.svg` draws it)", chart=drawn[1])
+    path = path_chart(spec, result)
+    if path is not None:  # no text form: documents written to files draw it
+        s.figure("", chart=path)

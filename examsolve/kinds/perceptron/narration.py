@@ -12,6 +12,7 @@ from fractions import Fraction
 from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Expr, Neg, Num, Sym, add, call, eq, mul, rel
 from examsolve.numbers import format_number
+from examsolve.kinds.perceptron.picture import region_chart
 from examsolve.kinds.perceptron import notation as n
 from examsolve.kinds.perceptron.learning import Trace, output
 from examsolve.kinds.perceptron.spec import PerceptronSpec
@@ -347,4 +348,6 @@ def check_points(d: DerivationBuilder, spec: PerceptronSpec, trace: Trace) -> li
                f"point{'s' if len(wrong) > 1 else ''} {listed}.")
     else:
         st.say(f"All {len(spec.points)} points are classified correctly.")
+    if len(spec.points[0].x) == 2:  # no text form: documents written to files draw it
+        st.figure("", chart=region_chart(spec, w, b))
     return wrong
