@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from examsolve.derivation import Derivation, DerivationBuilder
 from examsolve.errors import UnsolvableError
+from examsolve.wording import plural
 from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul, rel, row
 from examsolve.kinds.classifier_design.explain import listed, point_expr
 from examsolve.kinds.classifier_design.hull import hulls_meet
@@ -161,7 +162,7 @@ def _function_step(d: DerivationBuilder, spec: ThresholdSpec, rows) -> None:
         what = {"xor": "1 when an odd number of inputs is 1 (parity)",
                 "xnor": "1 when an even number of inputs is 1", "majority":
                 "1 when more than half the inputs are 1"}.get(spec.function, "")
-        st.say(f"The function is {spec.function.upper()} of {n} inputs"
+        st.say(f"The function is {spec.function.upper()} of {plural(n, 'input')}"
                + (f", {what}" if what else "") + f"; its truth table ({len(rows)} rows, in "
                "binary counting order):")
     if len(rows) <= 64:

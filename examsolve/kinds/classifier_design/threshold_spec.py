@@ -125,8 +125,12 @@ def load_threshold(node: SpecNode, common: Common, read_points) -> ThresholdSpec
             and function not in TRUTH_TABLES:
         raise node["construction"].error("a construction needs a truth_table or a sop")
     if construction == "deep" and function not in ("xor", "xnor"):
-        raise node["construction"].error("construction: deep builds parity (truth_table: xor); "
+        raise node["construction"].error("deep builds parity (truth_table: xor); "
                                          "use one-hidden-layer for other functions")
+    if construction == "deep" and inputs is not None and inputs < 2:
+        raise node["construction"].error(
+            f"deep builds parity from 2-input XOR blocks and needs at least 2 inputs, "
+            f"got {inputs} (the parity of one input is x1 itself)")
     inside = node["inside"].string().strip() if "inside" in node else "inside"
     outside = node["outside"].string().strip() if "outside" in node else "outside"
     points: tuple[Point, ...] = ()

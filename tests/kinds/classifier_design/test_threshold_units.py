@@ -175,6 +175,7 @@ def test_random_sums_of_products(n, count, seed):
     ("region: [\"x1 * x2 > 0\"]\n", "linear"),
     ("activation: sign\nencoding: binary\ntruth_table: and\n", "use encoding: bipolar"),
     ("truth_table: and\nconstruction: deep\n", "deep builds parity"),
+    ("truth_table: xor\ninputs: 1\nconstruction: deep\n", "needs at least 2 inputs"),
     ("truth_table: and\nsop: x1\n", "not truth_table and sop"),
 ])
 def test_bad_input_is_one_line_exit_2(tmp_path, body, message):
