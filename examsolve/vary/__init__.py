@@ -26,6 +26,7 @@ import yaml
 from examsolve.derivation import Derivation
 from examsolve.errors import ExamsolveError, SpecError
 from examsolve.spec import SpecNode
+from examsolve.vary import rules
 from examsolve.vary.rules import RULES, same_steps, same_structure, small_denominators
 from examsolve.vary.template import _UNKNOWN, Mode, Template, find, parse_mode
 
@@ -111,7 +112,9 @@ def _retitle(text: str, title: str) -> str:
 def _expected_yaml(solution: Derivation) -> str:
     from examsolve.render.json_render import json_number
 
-    answers = {a.key: json_number(a.value) for a in solution.answers}
+    # an undetermined entry (a fit with more coefficients than points) has nothing to check
+    answers = {a.key: json_number(a.value) for a in solution.answers
+               if None not in rules._scalars(a.value)}
     return yaml.safe_dump({"expected": answers}, allow_unicode=True, sort_keys=False,
                           width=100, default_flow_style=None)
 
