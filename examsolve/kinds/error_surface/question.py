@@ -4,24 +4,20 @@ math, the point asked about and gradient descent's rate and start — nothing so
 from __future__ import annotations
 
 from examsolve.derivation import Step, StepBuilder
+from examsolve.kinds.error_surface.notation import f_of, point, variable
 from examsolve.kinds.error_surface.spec import ErrorSurfaceSpec
-from examsolve.mathmodel import Call, eq, num, row, sym
-
-
-def _point(values: tuple) -> object:
-    return num(values[0]) if len(values) == 1 else row(values)
+from examsolve.mathmodel import eq, num, sym
 
 
 def question(spec: ErrorSurfaceSpec) -> tuple[Step, ...]:
     """f(…) = the polynomial; the point `at`; η and the start."""
     step = StepBuilder("The function")
-    args = tuple(sym(n) for n in spec.names)
-    step.math(eq(Call("f", args), spec.written))
+    step.math(eq(f_of(spec.names), spec.written))
+    where = point(tuple(variable(n) for n in spec.names))
     if spec.at is not None:
-        step.say("At the point ", eq(row(args) if len(args) > 1 else args[0],
-                                     _point(spec.at)), ".")
+        step.say("At the point ", eq(where, point(tuple(num(v) for v in spec.at))), ".")
     if spec.lr is not None:
         start = spec.start or tuple(0 for _ in spec.names)
         step.say("Gradient descent with learning rate ", eq(sym("η"), num(spec.lr)),
-                 " from ", eq(row(args) if len(args) > 1 else args[0], _point(start)), ".")
+                 " from ", eq(where, point(tuple(num(v) for v in start))), ".")
     return (step.build(),)
