@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
 
@@ -109,11 +110,26 @@ def _retitle(text: str, title: str) -> str:
     return yaml.serialize(root, allow_unicode=True, width=100).replace(_UNKNOWN, '"?"')
 
 
-def _expected_yaml(solution: Derivation) -> str:
+def _exact(value: object) -> object:
+    """An answer as `expected` writes it: a fraction whose decimal does not end as `1/6`
+    (as a TA would write it, and exact), every other number as JSON writes it."""
     from examsolve.render.json_render import json_number
 
+    if isinstance(value, (tuple, list)):
+        return [_exact(v) for v in value]
+    if isinstance(value, Fraction) and value.denominator != 1:
+        d = value.denominator
+        for p in (2, 5):
+            while d % p == 0:
+                d //= p
+        if d != 1:
+            return str(value)
+    return json_number(value)
+
+
+def _expected_yaml(solution: Derivation) -> str:
     # an undetermined entry (a fit with more coefficients than points) has nothing to check
-    answers = {a.key: json_number(a.value) for a in solution.answers
+    answers = {a.key: _exact(a.value) for a in solution.answers
                if None not in rules._scalars(a.value)}
     return yaml.safe_dump({"expected": answers}, allow_unicode=True, sort_keys=False,
                           width=100, default_flow_style=None)

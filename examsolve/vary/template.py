@@ -129,12 +129,24 @@ class _Leaf:
         if self.block:
             parts = list(self.parts)
             parts[1::2] = values
-            self.node.value = "".join(parts)
+            self.node.value = _columns("".join(parts))
             return
         self.node.value = values[0]
         self.node.tag = _RESOLVER.resolve(yaml.ScalarNode, values[0], (True, False))
         self.node.style = None if self.node.tag != "tag:yaml.org,2002:str" or \
             not _needs_quotes(values[0]) else '"'
+
+
+def _columns(block: str) -> str:
+    """Rows of a block lined up again in columns (new numbers have new widths), left-aligned
+    so that no row starts with a space; a block whose rows differ in length, or that holds a
+    comment, stays as it is."""
+    rows = [line.split() for line in block.strip("\n").split("\n")]
+    if len({len(r) for r in rows}) != 1 or any("#" in t for r in rows for t in r):
+        return block
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = ["  ".join(t.ljust(w) for t, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines) + ("\n" if block.endswith("\n") else "")
 
 
 def _needs_quotes(text: str) -> bool:

@@ -139,3 +139,16 @@ def test_choices_and_sizes_draw_only_their_values():
 @pytest.mark.parametrize("kind", list(kinds.KINDS))
 def test_every_kind_has_a_default(kind):
     assert kinds.variation(kind) is not None or getattr(kinds.kind(kind), "VARY", ())
+
+
+def test_a_block_of_rows_is_lined_up_again_and_a_sixth_stays_a_sixth():
+    from examsolve.vary import _exact
+    from examsolve.vary.template import _columns
+
+    assert _columns("-1 -1  1\n 10 1 -1\n") == "-1  -1  1\n10  1   -1\n"
+    assert _columns("1 2\n3\n") == "1 2\n3\n"  # ragged rows: left as written
+    # a non-terminating fraction as a TA writes it; sympy's Rational is the oracle
+    import sympy
+    from fractions import Fraction
+    assert _exact((Fraction(1, 6), Fraction(1, 4), Fraction(3))) == ["1/6", 0.25, 3]
+    assert sympy.Rational(_exact(Fraction(1, 6))) == sympy.Rational(1, 6)

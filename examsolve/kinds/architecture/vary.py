@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from examsolve.kinds.architecture.analysis import analyse
+from examsolve.kinds.architecture.network import all_results
+
 
 def fixed(spec: Any) -> str | None:
     if spec.code is not None:
@@ -32,9 +35,6 @@ def plan(spec: Any) -> dict[str, str]:
 def _even(spec: Any) -> list[bool]:
     """Per sliding-window layer (in order): whether each spatial size came out as its
     input over the stride exactly."""
-    from examsolve.kinds.architecture.analysis import analyse
-    from examsolve.kinds.architecture.network import all_results
-
     out = []
     for r in all_results(analyse(spec).results):
         if r.window is None:

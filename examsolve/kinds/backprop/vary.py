@@ -13,8 +13,13 @@ as many scores tied for the maximum as the original's.
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from typing import Any
+
+from examsolve.autodiff import engine as eng
+from examsolve.kinds.backprop.model import evaluate, leaf_arrays
+from examsolve.kinds.backprop.spec import _values
 
 
 def plan(spec: Any) -> dict[str, str]:
@@ -29,9 +34,6 @@ def plan(spec: Any) -> dict[str, str]:
 def forward_pattern(spec: Any) -> tuple:
     """Per ReLU (whether an input is 0, whether none is positive) and per softmax (how many
     scores tie for the maximum), in evaluation order."""
-    from examsolve.autodiff import engine as eng
-    from examsolve.kinds.backprop.model import evaluate, leaf_arrays
-
     ctx = eng.Context(exact=spec.exact, relu_grad_at_zero=spec.relu_grad_at_zero)
     evaluate(spec, leaf_arrays(spec, exact=spec.exact), ctx)
     out: list[tuple] = []
@@ -51,8 +53,6 @@ _ORIGINAL: list = [None, None]  # the last original's spec and its pattern, comp
 def same_forward_pattern(original: Any, candidate: Any) -> bool:
     """The candidate's forward pass has the original's pattern (see the module docstring);
     a model undefined on the candidate's numbers fails here too."""
-    from examsolve.autodiff import engine as eng
-
     if _ORIGINAL[0] is not original.spec:
         _ORIGINAL[:] = [original.spec, forward_pattern(original.spec)]
     try:
@@ -65,10 +65,6 @@ def quick_spec(spec: Any, node: Any) -> Any:
     """The original's spec with the candidate's numbers (`given` and `parameters` read from
     the drawn node tree): enough for the forward pass of PRECHECK, without parsing the
     model lines again. None when a shape changed (it cannot: only numbers are drawn)."""
-    import dataclasses
-
-    from examsolve.kinds.backprop.spec import _values
-
     names: dict[str, str] = {}
     given = _values(node.get("given"), "given", names)
     parameters = _values(node.get("parameters"), "parameter", names)
