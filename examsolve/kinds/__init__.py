@@ -10,7 +10,9 @@ and `template.yaml` is what `examsolve new KIND` writes.
 
 A kind may also have `question.py` with `question(spec) -> tuple[Step, ...]`: the problem's
 data as a question sheet shows it (matrices, points, model lines as math), nothing solved.
-A kind without one gets the statement alone on the sheet (`examsolve.questions`).
+A kind without one gets the statement alone on the sheet (`examsolve.questions`). And it
+may have `vary.py`: what `examsolve vary` changes by default and the kind's niceness rules
+(`variation`, read by examsolve.vary).
 
 `kinds`, `list`, `new` and the loader's "unknown kind, did you mean …" all read KINDS. The
 registry names packages rather than importing them: `kind`, `load` and `solve` import a package on
@@ -91,6 +93,16 @@ def question(name: str, spec: Any) -> tuple[Step, ...] | None:
     if importlib.util.find_spec(module) is None:
         return None
     return importlib.import_module(module).question(spec)
+
+
+def variation(name: str) -> Any:
+    """The kind's optional `vary.py` hooks for `examsolve vary` (`plan(spec)`, the keys and
+    modes that vary by default; optional RULES, PRECHECK, `explicit(spec)`, `fixed(spec)`;
+    see examsolve.vary), or None for a kind without one."""
+    module = f"{KINDS[name]}.vary"
+    if importlib.util.find_spec(module) is None:
+        return None
+    return importlib.import_module(module)
 
 
 def template(name: str) -> Traversable:

@@ -18,7 +18,12 @@ def question(spec: ClassifierSpec | ThresholdSpec) -> tuple[Step, ...]:
     parameters when the spec gives a network to check. A threshold-unit problem shows its
     units' definition and the function (truth table or region), as its solution's first step."""
     if isinstance(spec, ThresholdSpec):
-        return threshold_question(spec)
+        steps = threshold_question(spec)
+        if spec.function == "region" and spec.points:  # the points the network is checked on
+            check = StepBuilder("The points to check")
+            check.table(["x", "class"], [[point_expr(pt.x), pt.label] for pt in spec.points])
+            steps = (*steps, check.build())
+        return steps
     step = StepBuilder("The data")
     coordinates = coordinate_names(spec)
     step.say(f"{len(spec.points)} points ", eq(Sym("x"), call("", *coordinates))

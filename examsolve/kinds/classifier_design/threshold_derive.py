@@ -173,9 +173,9 @@ def _function_step(d: DerivationBuilder, spec: ThresholdSpec, rows) -> None:
 def _affine(w, c) -> Expr:
     terms: list = []
     for i, v in enumerate(w):
-        if v:
-            terms.append(mul(Num(v), Sym("x", str(i + 1)), op="") if v != 1 else
-                         Sym("x", str(i + 1)))
+        if v:  # a coefficient of ±1 is its sign alone: −x₂, not −1x₂
+            x = Sym("x", str(i + 1))
+            terms.append(x if v == 1 else Neg(x) if v == -1 else mul(Num(v), x, op=""))
     if c:
         terms.append(Num(c))
     return add(*terms) if len(terms) > 1 else terms[0]

@@ -174,7 +174,10 @@ def shown(value: object) -> object:
         return np.array([shown(v) for v in value], dtype=object)
     if isinstance(value, Fraction) and \
             len(str(value.numerator)) + len(str(value.denominator)) > 16:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # beyond float64 (2·10³⁰⁸): printed exact, as it is
+            return value
     return value
 
 

@@ -221,3 +221,30 @@ def test_reference_code_is_the_library_source() -> None:
                      numerics.softmax_cross_entropy_gradients):
         assert inspect.getsource(function).rstrip() in code[0]
     assert all(len(line) <= 79 for line in code[0].splitlines())
+
+
+def test_a_score_beyond_float64_is_printed_exact_not_an_internal_error():
+    """x₂ = 10³⁰⁸ makes s₂ = 10³⁰⁸ + 1/2 and W's 1·x₂ + 1·x₁ scores past float64's range in
+    exact arithmetic (the fuzz test found an OverflowError); torch's float64 logsumexp is
+    the oracle for the loss, which is 0 to float precision."""
+    import json
+    import os
+    import tempfile
+
+    import torch
+    from typer.testing import CliRunner
+
+    from examsolve.cli import app
+
+    spec = ("kind: softmax-regression\ntitle: t\nx: [1/2, 1.0e+308]\ny: 2\n"
+            "W: [[2, 0], [1, 1], [0, -1]]\nb: [0, 1/2, 0]\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "s.yaml")
+        open(path, "w").write(spec)
+        result = CliRunner().invoke(app, ["run", path, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    s = torch.tensor([[2, 0], [1, 1], [0, -1]], dtype=torch.float64) @ \
+        torch.tensor([0.5, 1e308], dtype=torch.float64) + \
+        torch.tensor([0, 0.5, 0], dtype=torch.float64)
+    oracle = float(torch.logsumexp(s, 0) - s[1])
+    assert abs(json.loads(result.output)["answers"]["loss"] - oracle) < 1e-6
