@@ -596,6 +596,10 @@ def vary(
     format: Format = typer.Option(
         Format.markdown, "--format", "-f",
         help="markdown or latex: questions and solutions documents; moodle: quiz.xml."),
+    figures: bool = typer.Option(
+        True, "--figures/--no-figures",
+        help="Draw the documents' figures into questions_files/ and solutions_files/ "
+             "(needs matplotlib); --no-figures keeps text pictures."),
     debug: bool = DebugOption,
 ) -> None:
     """Write N checked variants of a spec with new numbers, plus their documents or a quiz.
@@ -632,12 +636,12 @@ def vary(
         else:
             ext = ".md" if format is Format.markdown else ".tex"
             standalone = format is Format.latex
-            (output / f"questions{ext}").write_text(document(
-                format, sheets, standalone=standalone, title=f"{title}: questions"),
-                encoding="utf-8")
-            (output / f"solutions{ext}").write_text(document(
-                format, solutions, standalone=standalone, title=f"{title}: solutions"),
-                encoding="utf-8")
+            for name, items in (("questions", sheets), ("solutions", solutions)):
+                path = output / f"{name}{ext}"
+                if figures:
+                    items = _with_image_files(items, path, format)
+                path.write_text(document(format, items, standalone=standalone,
+                                         title=f"{title}: {name}"), encoding="utf-8")
         rates = ", ".join(f"{rule} {count / tally.tried:.0%}"
                           for rule, count in tally.rejected.items()) or "none"
         _stderr().print(f"Wrote {len(found)} variants to {output} ({tally.tried} candidates, "

@@ -94,7 +94,7 @@ def test_variants_solve_check_green_differ_and_repeat_byte_for_byte(name, tmp_pa
     outs = [tmp_path / "a", tmp_path / "b"]
     for out, n in zip(outs, ("10", "3" if name in SLOW else "10")):
         result = runner.invoke(app, ["vary", str(PROBLEMS / name), "-n", n, "--seed", "7",
-                                     "-o", str(out)])
+                                     "-o", str(out), "--no-figures"])
         assert result.exit_code == 0, result.output
     again = sorted(p.name for p in outs[1].iterdir())
     if name in SLOW:
@@ -125,6 +125,28 @@ def test_variants_solve_check_green_differ_and_repeat_byte_for_byte(name, tmp_pa
     extra = getattr(hooks, "explicit", lambda _spec: {})(original_problem.spec)
     assert _data((PROBLEMS / name).read_text(), extra) not in data
     assert (outs[0] / "questions.md").is_file() and (outs[0] / "solutions.md").is_file()
+
+
+def test_variant_documents_draw_their_figures_the_same_bytes_each_run(tmp_path):
+    """questions.md links the points only; solutions.md the decision regions; every link
+    resolves to an SVG that parses, and one seed gives the same figure bytes twice."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    pytest.importorskip("matplotlib")
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        result = runner.invoke(app, ["vary", str(PROBLEMS / "1-classifier-design.yaml"),
+                                     "-n", "2", "--seed", "7", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    for name in ("questions", "solutions"):
+        links = re.findall(r"!\[[^]]*\]\(([^)]+)\)", (outs[0] / f"{name}.md").read_text())
+        assert len(links) == 2 and all(link.startswith(f"{name}_files/") for link in links)
+        for link in links:
+            ET.parse(outs[0] / link)
+            assert (outs[0] / link).read_bytes() == (outs[1] / link).read_bytes(), link
+    assert "region" not in " ".join(p.name for p in (outs[0] / "questions_files").iterdir())
+    assert any("region" in p.name for p in (outs[0] / "solutions_files").iterdir())
 
 
 @pytest.mark.parametrize("name, message", CANNOT.items())
