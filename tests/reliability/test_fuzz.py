@@ -27,8 +27,10 @@ from examsolve.cli import app
 
 PROBLEMS = sorted((Path(__file__).resolve().parents[2] / "problems").glob("*.yaml"))
 TIME_LIMIT = 10.0  # seconds per command (the limit every kind promises)
-EXAMPLES = 40 if os.environ.get("CI") else 150
-SLOW_EXAMPLES = 8 if os.environ.get("CI") else 20  # complexity-curve runs an experiment
+# FUZZ_EXAMPLES=N runs N examples per spec (to hunt for a rare failure); CI stays bounded.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (40 if os.environ.get("CI") else 150))
+SLOW_EXAMPLES = max(1, EXAMPLES // 5) if os.environ.get("FUZZ_EXAMPLES") else \
+    8 if os.environ.get("CI") else 20  # complexity-curve runs an experiment
 OUTCOMES: collections.Counter = collections.Counter()
 runner = CliRunner()
 

@@ -70,6 +70,10 @@ def test_backprop_refuses_a_line_too_big_to_compute(tmp_path):
         f"  {i} {i * i} {'ab'[i % 2]}" for i in range(60)) + "\n", "60 points in 2-D; at most 48"),
     ("kind: classifier-design\ntitle: t\npoints: |\n  1e308 0 a\n  0 0 b\n",
      "at most 1,000,000 in size"),
+    # the fuzz test's rare failure: a proposed model's bias of 1e308 overflowed σ(s)
+    ("kind: classifier-design\ntitle: t\npoints: |\n  0 0 a\n  1 1 b\nmodel:\n"
+     "  W1: [[1, 1]]\n  b1: [1e308]\n  w2: [1]\n  b2: 0\n",
+     "model.b1: a weight or bias of 1e308: at most 1,000,000 in size"),
 ])
 def test_each_kind_refuses_sizes_beyond_its_limits_fast(tmp_path, text, words):
     """Items 5, 6, 10: every kind checks its stated limits at load time."""
