@@ -99,6 +99,14 @@ class Step:
 AnswerValue = Union[None, str, bool, int, Fraction, float, tuple]
 
 
+class Shape(tuple):
+    """A tensor's shape as an answer value: its sizes, a list in JSON and compared entry by
+    entry like any list, but shown as a shape — 3 × 2 — in the answers, in `check` and in a
+    student's verdict, the notation the derivations' shape tables use."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Answer:
     """A named result; `key` is what `expected` uses (`e`, `X[4,1]`, `dL/dW`)."""
@@ -185,7 +193,8 @@ def answer_value(value: object) -> AnswerValue:
             return _nested_tuples(value.astype(float).tolist())
         return tuple(answer_value(v) for v in value)
     if isinstance(value, (list, tuple)):
-        return tuple(answer_value(v) for v in value)
+        values = (answer_value(v) for v in value)
+        return Shape(values) if isinstance(value, Shape) else tuple(values)
     q = exact(value)
     return q
 
@@ -206,6 +215,11 @@ def value_expr(value: AnswerValue) -> Expr:
         from examsolve.mathmodel import Text
 
         return Text("[]")
+    if isinstance(value, Shape):
+        from examsolve.mathmodel import Mul, Text
+
+        sizes = tuple(as_expr(v) for v in value)
+        return Text("scalar") if not sizes else sizes[0] if len(sizes) == 1 else Mul(sizes, "×")
     if isinstance(value, tuple):
         arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
                                          else (len(value[0]),)), dtype=object)
