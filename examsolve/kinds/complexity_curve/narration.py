@@ -19,7 +19,7 @@ from examsolve.kinds.complexity_curve.bias_variance import write_bias_and_varian
 from examsolve.kinds.complexity_curve.experiment import Curve, Experiment
 from examsolve.kinds.complexity_curve.shape import (GOOD_FIT_BAND, Regions, find_regions,
                                                       simplest_best, steps)
-from examsolve.kinds.complexity_curve.notation import (D, D_STAR, N2, SIGMA2, X, at_degree,
+from examsolve.kinds.complexity_curve.notation import (BIAS2, D, D_STAR, N2, SIGMA2, X, at_degree,
                                                          decimal, degree_list, degree_range,
                                                          interval, is_, mse_sum, number)
 from examsolve.kinds.complexity_curve.plot import charts_from_answers, terminal_chart
@@ -57,7 +57,7 @@ def write_solution(common: Common, exp: Experiment) -> Derivation:
     _answers(b, exp, answers)
     unresolved = tuple(d for d, ok in zip(degrees, exp.plain.resolved) if not ok)
     if unresolved:
-        b.warn(f"bias² at d = {degree_list(unresolved)} is too small to measure against the "
+        b.warn(BIAS2, " at ", at_degree(unresolved), " is too small to measure against the "
                "variance (step 5): — in the table, null in JSON.")
     return b.build()
 
