@@ -127,6 +127,9 @@ def load_threshold(node: SpecNode, common: Common, read_points) -> ThresholdSpec
     if construction == "deep" and function not in ("xor", "xnor"):
         raise node["construction"].error("construction: deep builds parity (truth_table: xor); "
                                          "use one-hidden-layer for other functions")
+    if construction == "deep" and inputs is not None and inputs < 2:
+        raise node["inputs"].error("construction: deep builds a tree of XOR blocks, which "
+                                   "needs at least 2 inputs")
     inside = node["inside"].string().strip() if "inside" in node else "inside"
     outside = node["outside"].string().strip() if "outside" in node else "outside"
     points: tuple[Point, ...] = ()
@@ -199,6 +202,10 @@ def _region(node: SpecNode) -> tuple[tuple[tuple[HalfPlane, ...], ...], tuple[st
 
 def _polygon(node: SpecNode) -> tuple[HalfPlane, ...]:
     grid = node.grid()
+    for row in grid.rows:
+        for v in row:  # .inf or a name would reach Fraction() as an internal error
+            if not isinstance(v, (int, Fraction)):
+                raise node.error(f"a vertex needs finite numbers, got {v}")
     vertices = [tuple(Fraction(v) for v in row) for row in grid.rows]
     if any(len(v) != 2 for v in vertices):
         raise node.error("a polygon's vertices are points (x1, x2) of the plane")
