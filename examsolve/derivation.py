@@ -103,6 +103,14 @@ class Step:
 AnswerValue = Union[None, str, bool, int, Fraction, float, tuple]
 
 
+class Shape(tuple):
+    """A tensor's shape as an answer value: its sizes, a list in JSON and compared entry by
+    entry like any list, but shown as a shape — 3 × 2 — in the answers, in `check` and in a
+    student's verdict, the notation the derivations' shape tables use."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Answer:
     """A named result; `key` is what `expected` uses (`e`, `X[4,1]`, `dL/dW`)."""
@@ -141,13 +149,34 @@ def mark_label(mark: Mark) -> str:
     return " ".join(w for w in words if w)
 
 
+class WarningText(str):
+    """A warning: text and math parts like a Para, so every printer typesets its math
+    (`warn("∂L/∂w assumes ", relu0, …)`), and as a str its plain one-line text — the math in
+    the terminal's linear form — which is what JSON carries and what `in` and `==` compare."""
+
+    parts: tuple[Part, ...]
+
+    def __new__(cls, *parts: Part | tuple[Part, ...]) -> "WarningText":
+        from examsolve.render.textmath import para_text  # the plain form of the math, only
+
+        para = Para(*parts)
+        warning = super().__new__(cls, para_text(para))
+        warning.parts = para.parts
+        return warning
+
+
+def warning_para(warning: str) -> Para:
+    """A warning as the paragraph a document printer sets (a plain str is text alone)."""
+    return Para(*getattr(warning, "parts", (warning,)))
+
+
 @dataclass(frozen=True)
 class Derivation:
     kind: str
     title: str
     steps: tuple[Step, ...]
     answers: tuple[Answer, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # each a WarningText: its parts for documents
     statement: str | None = None
     source: str | None = None
     marks: tuple[Mark, ...] = ()
@@ -189,7 +218,8 @@ def answer_value(value: object) -> AnswerValue:
             return _nested_tuples(value.astype(float).tolist())
         return tuple(answer_value(v) for v in value)
     if isinstance(value, (list, tuple)):
-        return tuple(answer_value(v) for v in value)
+        values = (answer_value(v) for v in value)
+        return Shape(values) if isinstance(value, Shape) else tuple(values)
     q = exact(value)
     return q
 
@@ -210,6 +240,11 @@ def value_expr(value: AnswerValue) -> Expr:
         from examsolve.mathmodel import Text
 
         return Text("[]")
+    if isinstance(value, Shape):
+        from examsolve.mathmodel import Mul, Text
+
+        sizes = tuple(as_expr(v) for v in value)
+        return Text("scalar") if not sizes else sizes[0] if len(sizes) == 1 else Mul(sizes, "×")
     if isinstance(value, tuple):
         arr = np.empty((len(value),) + (() if not value or not isinstance(value[0], tuple)
                                          else (len(value[0]),)), dtype=object)
@@ -268,7 +303,7 @@ class DerivationBuilder:
         self.source = source
         self._steps: list[StepBuilder] = []
         self._answers: dict[str, Answer] = {}
-        self._warnings: list[str] = []
+        self._warnings: list[WarningText] = []
 
     def step(self, heading: str) -> StepBuilder:
         builder = StepBuilder(heading)
@@ -284,9 +319,11 @@ class DerivationBuilder:
         """Record an answer (a later answer with the same key replaces the earlier)."""
         self._answers[key] = Answer(key, answer_value(value), display, boxed, listed)
 
-    def warn(self, text: str) -> None:
-        if text not in self._warnings:
-            self._warnings.append(text)
+    def warn(self, *parts: Part) -> None:
+        """A warning of text and math nodes, as `StepBuilder.say` takes them; once only."""
+        warning = WarningText(*parts)
+        if warning not in self._warnings:
+            self._warnings.append(warning)
 
     def build(self) -> Derivation:
         return Derivation(

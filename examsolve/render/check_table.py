@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from examsolve.check import CheckReport, CheckRow
-from examsolve.derivation import value_expr
+from examsolve.derivation import Shape, value_expr
 from examsolve.render.textmath import linear
 from examsolve.wording import number
 
@@ -50,7 +50,14 @@ def table(report: CheckReport) -> Table:
 def _expected(row: CheckRow) -> str:
     if row.expected_text:
         return row.expected_text.replace("-", "−")
+    if isinstance(row.got, Shape) and _is_list(row.expected):
+        # a shape written as a list reads in the notation of the value it is checked against
+        return _shown(Shape(_decimal_as_float(v) for v in np.ravel(row.expected)))
     return _shown(row.expected)
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, np.ndarray) and (value.ndim == 1 or 1 in value.shape)
 
 
 def _got(value: object) -> str:

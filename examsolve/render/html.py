@@ -14,7 +14,7 @@ import re
 
 from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
-                                  answer_display)
+                                  answer_display, warning_para)
 from examsolve.render.latex import document_title
 from examsolve.render.latex_math import latex_math
 from examsolve.render.printer import dispatch
@@ -60,8 +60,12 @@ class HtmlBlocks:
         return dispatch(self, block)
 
     def _print_Para(self, b: Para) -> str:
+        return "<p>" + self.inline_para(b) + "</p>"
+
+    def inline_para(self, b: Para) -> str:
+        """A paragraph's text and inline math, without the <p> around it."""
         prose, math = with_placeholders(b.parts)
-        return "<p>" + fill_placeholders(text(prose), [math_element(x) for x in math]) + "</p>"
+        return fill_placeholders(text(prose), [math_element(x) for x in math])
 
     def _print_Equation(self, b: Equation) -> str:
         label = f' <span class="label">{html.escape(b.label)}</span>' if b.label else ""
@@ -141,8 +145,8 @@ def render_derivation(derivation: Derivation, file: str | None = None,
         out.append("<p>Also: " + ", ".join(math_element(answer_display(a)) for a in rest)
                    + ".</p>")
     out.append("</section>")
-    out += [f'<p class="warning"><strong>Warning:</strong> {text(w)}</p>'
-            for w in derivation.warnings]
+    out += [f'<p class="warning"><strong>Warning:</strong> {blocks.inline_para(warning_para(w))}'
+            '</p>' for w in derivation.warnings]
     out.append("</article>")
     return "\n".join(out)
 

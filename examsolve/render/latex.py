@@ -16,7 +16,7 @@ import re
 from examsolve import mathmodel as m
 from examsolve.chart import Graph
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
-                                  answer_display)
+                                  answer_display, warning_para)
 from examsolve.numbers import format_number
 from examsolve.render.printer import dispatch
 from examsolve.render.latex_math import LatexMath, TexWidth
@@ -169,9 +169,13 @@ class LatexBlocks:
         return dispatch(self, block)
 
     def _print_Para(self, b: Para) -> str:
+        return self.para(b)
+
+    def para(self, b: Para, indent: bool = False) -> str:
+        """Prose with its math set inline; `indent` leaves out the leading \\noindent."""
         text, math = with_placeholders(b.parts)
-        return fill_placeholders(prose(text), [r"\(" + self.math.doprint(x).strip() + r"\)"
-                                               for x in math])
+        return fill_placeholders(prose(text, indent),
+                                 [r"\(" + self.math.doprint(x).strip() + r"\)" for x in math])
 
     def _print_Equation(self, b: Equation) -> str:
         return self.equations([b])
@@ -318,7 +322,8 @@ def render_derivation(derivation: Derivation, file: str | None = None,
         if derivation.answers:  # a question sheet has none
             out.append(r"\subsection*{Answers}")
     out += answers(derivation, blocks.math)
-    out += [r"\noindent\textbf{Warning.} " + prose(w, True) + "\\par" for w in derivation.warnings]
+    out += [r"\noindent\textbf{Warning.} " + blocks.para(warning_para(w), True) + "\\par"
+            for w in derivation.warnings]
     return "\n\n".join(out) + "\n"
 
 

@@ -24,7 +24,7 @@ import re
 
 from examsolve import mathmodel as m
 from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Table,
-                                  answer_display)
+                                  answer_display, warning_para)
 from examsolve.render.printer import dispatch
 from examsolve.render.latex import document_title
 from examsolve.render.latex_math import LatexMath
@@ -222,7 +222,7 @@ def render_derivation(derivation: Derivation, file: str | None = None,
             blocks.inline(answer_display(a)) + (f" ({escape(labels[a.key], line_start=False)})"
                                                 if a.key in labels else "")
             for a in rest) + ".")
-    out += [quote("**Warning:** " + prose(w)) for w in derivation.warnings]
+    out += [quote("**Warning:** " + blocks.block(warning_para(w))) for w in derivation.warnings]
     return "\n\n".join(out) + "\n"
 
 

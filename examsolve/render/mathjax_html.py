@@ -12,7 +12,8 @@ import html
 import re
 
 from examsolve import mathmodel as m
-from examsolve.derivation import Code, Derivation, Equation, Figure, Para, Step, Table
+from examsolve.derivation import (Code, Derivation, Equation, Figure, Para, Step, Table,
+                                  warning_para)
 from examsolve.render.latex_math import LatexMath
 from examsolve.render.printer import dispatch
 from examsolve.render.prose import fill_placeholders, paragraphs, with_placeholders
@@ -48,9 +49,12 @@ class HtmlBlocks:
         return r"\(" + html.escape(self.math.doprint(expr).strip(), quote=False) + r"\)"
 
     def _print_Para(self, b: Para) -> str:
+        return "<p>" + self.inline_para(b) + "</p>"
+
+    def inline_para(self, b: Para) -> str:
+        """A paragraph's text and inline math, without the <p> around it."""
         text, math = with_placeholders(b.parts)
-        return "<p>" + fill_placeholders(text_html(text), [self.inline(x) for x in math]) + \
-            "</p>"
+        return fill_placeholders(text_html(text), [self.inline(x) for x in math])
 
     def _print_Equation(self, b: Equation) -> str:
         tex = html.escape(self.math.doprint(b.expr).strip(), quote=False)
@@ -90,5 +94,7 @@ def steps_html(steps: tuple[Step, ...]) -> str:
 def derivation_html(derivation: Derivation) -> str:
     """A worked solution: its steps, then the warnings (its answers are the cloze's)."""
     out = [steps_html(derivation.steps)]
-    out += [f"<p><strong>Warning:</strong> {text_html(w)}</p>" for w in derivation.warnings]
+    blocks = HtmlBlocks()
+    out += [f"<p><strong>Warning:</strong> {blocks.inline_para(warning_para(w))}</p>"
+            for w in derivation.warnings]
     return "\n".join(out)

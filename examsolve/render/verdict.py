@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from examsolve.derivation import AnswerValue, value_expr
+from examsolve.derivation import AnswerValue, Shape, value_expr
 from examsolve.mathmodel import Expr
 from examsolve.numbers import format_number
 from examsolve.render.json_render import json_number
@@ -84,6 +84,9 @@ def yours(row: Row) -> str:
     texts = [t for t in row.got_text if t is not None]
     if len(texts) == 1 and not isinstance(row.got, np.ndarray):
         return texts[0].replace("-", "−")
+    if isinstance(row.expected, Shape) and isinstance(row.got, np.ndarray) and \
+            row.got.size and (row.got.ndim == 1 or 1 in row.got.shape):
+        return shown(Shape(row.got.ravel()))  # a shape reads as a shape, as the value does
     arr = np.array(row.got, dtype=object)
     if texts and len(texts) == arr.size:
         cells = [t.replace("-", "−") for t in texts]

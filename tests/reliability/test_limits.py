@@ -70,6 +70,15 @@ def test_backprop_refuses_a_line_too_big_to_compute(tmp_path):
         f"  {i} {i * i} {'ab'[i % 2]}" for i in range(60)) + "\n", "60 points in 2-D; at most 48"),
     ("kind: classifier-design\ntitle: t\npoints: |\n  1e308 0 a\n  0 0 b\n",
      "at most 1,000,000 in size"),
+    # the fuzz test's rare failure: a proposed model's bias of 1e308 overflowed σ(s)
+    ("kind: classifier-design\ntitle: t\npoints: |\n  0 0 a\n  1 1 b\nmodel:\n"
+     "  W1: [[1, 1]]\n  b1: [1e308]\n  w2: [1]\n  b2: 0\n",
+     "model.b1: a weight or bias of 1e308: at most 1,000,000 in size"),
+    # two more the fuzz test found (FUZZ_EXAMPLES=150): an infinite vertex, deep parity of 1
+    ("kind: classifier-design\ntitle: t\nregion: [['.inf', 6], [7, 6], [7, 2], [4, 2]]\n",
+     "region: a vertex needs finite numbers, got inf"),
+    ("kind: classifier-design\ntitle: t\ntruth_table: xor\ninputs: 1\nconstruction: deep\n",
+     "inputs: construction: deep builds a tree of XOR blocks, which needs at least 2 inputs"),
 ])
 def test_each_kind_refuses_sizes_beyond_its_limits_fast(tmp_path, text, words):
     """Items 5, 6, 10: every kind checks its stated limits at load time."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 from typer.testing import CliRunner
@@ -54,3 +55,34 @@ def test_a_window_with_a_lost_input_under_a_zero_weight_is_counted_and_said_comp
     assert f"There are {len(complete)} complete windows" in text
     assert "or lost under a kernel weight of 0, which adds nothing" in text
     assert "the other complete window must agree" in text
+
+
+SOFTMAX = "problems/4-softmax-overflow.yaml"
+
+
+def test_a_shape_reads_the_same_in_the_answers_check_and_a_verdict(tmp_path):
+    """Item 24: W.shape is 3 × 2 in the answer box, in `check` (expected and got) and in a
+    student's verdict — never the column vector [3 2]ᵀ; JSON keeps the list [3, 2]."""
+    root = Path(__file__).resolve().parents[2]
+    spec = str(root / SOFTMAX)
+    boxed = runner.invoke(app, ["run", spec, "--answers-only"]).stdout
+    assert "W.shape = 3 × 2" in boxed and "b.shape = 3 × 1" in boxed
+    checked = runner.invoke(app, ["check", spec]).stdout
+    row = next(line for line in checked.splitlines() if "W.shape" in line)
+    assert row.count("3 × 2") == 2 and "ᵀ" not in row, row
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("W.shape: [3, 3]\nb.shape: [3, 1]\n", encoding="utf-8")
+    verdict = runner.invoke(app, ["check", spec, "--answers", str(mine)]).stdout
+    assert "you have 3 × 3; it is W.shape = 3 × 2" in " ".join(verdict.split())
+    doc = json.loads(runner.invoke(app, ["run", spec, "-f", "json"]).stdout)
+    assert doc["answers"]["W.shape"] == [3, 2] and doc["answers"]["b.shape"] == [3, 1]
+    latex = runner.invoke(app, ["run", spec, "-f", "latex", "--answers-only"]).stdout
+    assert r"\text{W.shape} = 3 \times 2" in latex
+
+
+def test_architecture_shapes_in_check_read_as_in_the_answers():
+    root = Path(__file__).resolve().parents[2]
+    checked = runner.invoke(app, ["check", str(root / "problems/7-architecture-cnn.yaml")]).stdout
+    row = next(line for line in checked.splitlines() if "shape[3]" in line)
+    assert row.count("16 × 16 × 16") == 2 and "ᵀ" not in row, row
+

@@ -111,7 +111,7 @@ def split_key(tex: str) -> str:
 
 
 def markdown_answers(derivation, doc: str) -> dict[str, str]:
-    section = doc.split("## Answers\n", 1)[1]
+    section = doc.split("## Answers\n", 1)[1].split("> **Warning:**", 1)[0]  # math there too
     boxed = re.findall(r"^\$\$\n(.*?)\n\$\$$", section, flags=re.S | re.M)
     also = re.findall(r"\$(.+?)\$", section.split("Also: ", 1)[1]) if "Also: " in section else []
     return answers_by_key(derivation, [boxed_tex(b) for b in boxed], also)
@@ -124,6 +124,7 @@ def latex_answers(derivation, doc: str) -> dict[str, str]:
     """Boxed answers one to a line of the first gather*; the unboxed ones after `Also:` in a
     second, several to a line (separated by \\qquad)."""
     section = doc.split("\\subsection*{Answers}", 1)[1]
+    section = section.split("\\noindent\\textbf{Warning.}", 1)[0]  # warnings hold math too
     boxed_part, _, also_part = section.partition("Also:")
     gather = _GATHER.search(boxed_part)
     boxed = gather.group(1).split(" \\\\\n") if gather else []

@@ -3,7 +3,7 @@ the derivation and the answers."""
 
 from __future__ import annotations
 
-from examsolve.derivation import Derivation, DerivationBuilder
+from examsolve.derivation import Derivation, DerivationBuilder, Shape
 from examsolve.mathmodel import Num, Text, eq
 from examsolve.kinds.architecture.analysis import Analysis, analyse
 from examsolve.kinds.architecture.spec import ArchSpec
@@ -11,6 +11,8 @@ from examsolve.kinds.architecture.symbolic import is_known
 
 # Answers boxed at the end; the per-layer ones are listed after them, unboxed.
 BOXED = ("output", "params", "trainable", "non_trainable", "macs", "consistent")
+# Answer keys whose tuple value is a tensor shape (output[3] is the shape after layer 3).
+SHAPE_KEYS = ("shape", "output", "scores")
 
 
 def solve(spec: ArchSpec) -> Derivation:
@@ -60,6 +62,8 @@ def _answers(d: DerivationBuilder, a: Analysis, values: dict[str, int | None],
         if not known:
             d.answer(key, None, eq(Text(key), Text("undetermined")), boxed)
             continue
+        if isinstance(value, tuple) and key.startswith(SHAPE_KEYS):
+            value = Shape(value)  # check and verdicts show it as the box does: 16 × 32 × 32
         d.answer(key, value, _display(key, value), boxed)
 
 
@@ -67,7 +71,7 @@ def _display(key: str, value: object):  # type: ignore[no-untyped-def]
     from examsolve.kinds.architecture.notation import grouped, shape_expr
 
     if isinstance(value, tuple):
-        if key.startswith(("shape", "output", "scores")):
+        if key.startswith(SHAPE_KEYS):
             return eq(Text(key), shape_expr(value))  # type: ignore[arg-type]
         return eq(Text(key), Text("(" + ", ".join(str(v) for v in value) + ")"))
     return eq(Text(key), Text(grouped(value)) if value >= 10_000 else Num(value))  # type: ignore

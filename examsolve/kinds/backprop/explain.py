@@ -19,7 +19,7 @@ from examsolve.kinds.backprop.backward import BackwardWriter
 from examsolve.kinds.backprop.finite_differences import FiniteDifferenceCheck, OtherConvention
 from examsolve.kinds.backprop.layers import listing, relu_at_zero
 from examsolve.kinds.backprop.notation import (dedupe, entry, expr_display, grad_symbol,
-                                                grad_text, indexed, symbol, value,
+                                                indexed, symbol, value,
                                                 window_index)
 from examsolve.kinds.backprop.derived_steps import write_derived
 from examsolve.kinds.backprop.graph import graph_chart
@@ -326,11 +326,13 @@ class Explainer:
         if unchanged:
             step.say("while ", *_commas([grad_symbol(loss, symbol(n)) for n in unchanged]),
                      (" stays" if len(unchanged) == 1 else " stay") + " the same.")
-        names = [grad_text(loss, n) for n in other.changed]  # a warning is plain text
-        values = [_prose(g) for g in other.changed.values()]
+        names = [grad_symbol(loss, symbol(n)) for n in other.changed]
+        values = [m.num(g[0, 0]) if g.shape == (1, 1) else _prose(g).replace("-", "−")
+                  for g in other.changed.values()]  # a vector as the list a reader writes
         both = len(names) > 1
-        d.warn(f"{_and(names)} assume{'' if both else 's'} ReLU'(0) = {g0}; with ReLU'(0) = "
-               f"{g1} {'they are' if both else 'it is'} {_and(values)} (step {number}).")
+        d.warn(*_and_parts(names), f" assume{'' if both else 's'} ", relu_at_zero(g0),
+               "; with ", relu_at_zero(g1), f" {'they are' if both else 'it is'} ",
+               *_and_parts(values), f" (step {number}).")
 
     def self_check(self, d: DerivationBuilder, check: FiniteDifferenceCheck,
                    plain: dict[str, np.ndarray] | None) -> None:
@@ -420,6 +422,14 @@ def _prose(arr: np.ndarray) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _and_parts(items: list) -> tuple[Part, ...]:
+    """a, b and c as paragraph parts."""
+    out: list[Part] = []
+    for i, item in enumerate(items):
+        out += ([", " if i < len(items) - 1 else " and "] if i else []) + [item]
+    return tuple(out)
 
 
 def _commas(items: list[m.Expr]) -> tuple[Part, ...]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from examsolve.spec import NAME_RE, SpecNode
+from examsolve.autodiff.values import read_values
+from examsolve.spec import SpecNode
 
 if TYPE_CHECKING:  # the engine and the writers load with the first backprop spec, not before
     from examsolve.problem import Common
@@ -49,8 +49,8 @@ def load(node: SpecNode, common: Common) -> BackpropSpec:
         raise node.error(f"`given` and `parameters` hold {total:,} entries; at most "
                          f"{MAX_GIVEN_ENTRIES:,}")
     floats = total > EXACT_LIMIT
-    given = _values(node.get("given"), "given", kinds, floats)
-    parameters = _values(node.get("parameters"), "parameter", kinds, floats)
+    given = read_values(node.get("given"), "given", kinds, floats)
+    parameters = read_values(node.get("parameters"), "parameter", kinds, floats)
     values = {name: np.array(m, dtype=object) for name, m in given + parameters}
     shapes = {name: (len(m), len(m[0])) for name, m in given + parameters}
     classes = _classes(node.get("classes"))
@@ -198,36 +198,6 @@ def _loss(node: SpecNode, lines: list, kinds: dict[str, str],
 def _hint(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
-            floats: bool = False) -> tuple:
-    if node is None:
-        return ()
-    if not node.is_mapping:
-        raise node.error(f"expected a mapping of names to values, got {node.type_name}")
-    node.check_keys(node.keys())  # duplicates
-    out = []
-    for name, child in node.items():
-        from examsolve.autodiff.parse import NAME_RULE, SIGNATURES
-
-        if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
-            raise child.error(f"'{name}' cannot name a value: {NAME_RULE}")
-        if name in kinds:
-            raise child.error(f"'{name}' is already a {kinds[name]}")
-        fast = child.float_grid() if floats else None
-        if fast is not None:
-            kinds[name] = kind
-            out.append((name, fast))
-            continue
-        grid = child.grid()
-        for row in grid.rows:
-            for entry in row:
-                if not isinstance(entry, Fraction):
-                    raise child.error(f"expected finite numbers, got {entry}")
-        kinds[name] = kind
-        out.append((name, grid.rows))
-    return tuple(out)
 
 
 def _classes(node: SpecNode | None) -> tuple[tuple[str, tuple[str, ...]], ...]:

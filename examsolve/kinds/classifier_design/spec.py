@@ -41,6 +41,9 @@ MAX_POINTS = 48  # in one or two dimensions
 MAX_POINTS_3D = 12  # in three dimensions or more
 MAX_DIMENSION = 6
 MAX_COORDINATE = 10 ** 6
+# A proposed model's weights and biases: with coordinates and hidden units within their limits
+# the score s stays far inside float range, so σ(s) can be computed (1e308 would overflow it).
+MAX_WEIGHT = 10 ** 6
 
 
 @dataclass(frozen=True)
@@ -217,4 +220,7 @@ def _vector(node: SpecNode, length: int, name: str) -> tuple[Fraction, ...]:
 def _exact(value: object, node: SpecNode) -> Fraction:
     if not isinstance(value, Fraction) or (isinstance(value, float) and not math.isfinite(value)):
         raise node.error(f"expected finite numbers, got {value}")
+    if abs(value) > MAX_WEIGHT:
+        raise node.error(f"a weight or bias of {format_number(value)}: at most "
+                         f"{MAX_WEIGHT:,} in size")
     return value

@@ -203,6 +203,10 @@ def _region(node: SpecNode) -> tuple[tuple[tuple[HalfPlane, ...], ...], tuple[st
 
 def _polygon(node: SpecNode) -> tuple[HalfPlane, ...]:
     grid = node.grid()
+    for row in grid.rows:
+        for v in row:  # .inf or a name would reach Fraction() as an internal error
+            if not isinstance(v, (int, Fraction)):
+                raise node.error(f"a vertex needs finite numbers, got {v}")
     vertices = [tuple(Fraction(v) for v in row) for row in grid.rows]
     if any(len(v) != 2 for v in vertices):
         raise node.error("a polygon's vertices are points (x1, x2) of the plane")

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.polynomial import legendre
 
+from examsolve.kinds.complexity_curve.shape import Regions, find_regions, simplest_best
 from examsolve.kinds.complexity_curve.target import TargetFunction
 
 # QR is used when |R_kk| ≥ this × max |R_kk| for every fit; else the SVD pseudo-inverse.
@@ -107,6 +108,10 @@ class Curve:
     def best_index(self) -> int:
         """The degree index of the lowest test MSE (the simplest model on a rounding tie)."""
         return simplest_best(self.test_mse, self.floor)
+
+    def regions(self, degrees: tuple[int, ...]) -> Regions:
+        """Under-, good-, overfitting by the mean test MSE (shape.py's rules)."""
+        return find_regions(self.test_mse, degrees, self.floor)
 
     @property
     def test_mse_median(self) -> np.ndarray:
@@ -263,30 +268,11 @@ def run(design: Design) -> Experiment:
     return Experiment(design, noise, plain, ridge, more)
 
 
-def simplest_best(errors: np.ndarray, floor: float) -> int:
-    """The first (simplest) index whose error is within `floor` of the smallest error."""
-    return int(np.argmax(errors <= np.min(errors) + floor))
-
-
 def cv_choice(curve: Curve) -> np.ndarray | None:
     """Per training set, the degree index with the lowest cross-validation MSE."""
     if curve.cv_mse is None:
         return None
     return np.array([simplest_best(cv, curve.floor) for cv in curve.cv_mse.T])
-
-
-# A degree whose test MSE is within this fraction of the minimum counts as a good fit.
-GOOD_FIT_BAND = 0.10
-
-
-def regions(curve: Curve, degrees: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """(underfitting, overfitting) degrees: below / above the best degree with a test MSE more
-    than GOOD_FIT_BAND (and the rounding floor) above the minimum."""
-    best = curve.best_index()
-    limit = (1 + GOOD_FIT_BAND) * curve.test_mse[best] + curve.floor
-    under = tuple(d for i, d in enumerate(degrees) if i < best and curve.test_mse[i] > limit)
-    over = tuple(d for i, d in enumerate(degrees) if i > best and curve.test_mse[i] > limit)
-    return under, over
 
 
 def parity_about_centre(task: Task) -> str | None:

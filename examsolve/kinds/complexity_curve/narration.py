@@ -16,9 +16,10 @@ from examsolve.mathmodel import (Add, Call, Ellipsis_, Expr, Mul, Num, Paren, Sy
                                  call, eq, mat, mul, rel, sym)
 from examsolve.problem import Common
 from examsolve.kinds.complexity_curve.bias_variance import write_bias_and_variance
-from examsolve.kinds.complexity_curve.experiment import (GOOD_FIT_BAND, Curve, Experiment,
-                                                           regions, simplest_best)
-from examsolve.kinds.complexity_curve.notation import (D, D_STAR, N2, SIGMA2, X, at_degree,
+from examsolve.kinds.complexity_curve.experiment import Curve, Experiment
+from examsolve.kinds.complexity_curve.shape import (GOOD_FIT_BAND, Regions, find_regions,
+                                                      simplest_best, steps)
+from examsolve.kinds.complexity_curve.notation import (BIAS2, D, D_STAR, N2, SIGMA2, X, at_degree,
                                                          decimal, degree_list, degree_range,
                                                          interval, is_, mse_sum, number)
 from examsolve.kinds.complexity_curve.plot import charts_from_answers, terminal_chart
@@ -43,11 +44,12 @@ def bias2_values(curve: Curve) -> tuple[float | None, ...]:
 def write_solution(common: Common, exp: Experiment) -> Derivation:
     b = DerivationBuilder(KIND, common.title, common.statement, common.source)
     degrees = exp.design.degrees
-    under, over = regions(exp.plain, degrees)
+    regions = exp.plain.regions(degrees)
+    under, over = regions.under, regions.over
     answers = answer_values(exp, under, over)
     _experiment(b, exp)
-    _measurements(b, exp, under, over)
-    _graph(b, exp, answers, under, over)
+    _measurements(b, exp, regions)
+    _graph(b, exp, answers, regions)
     _over_and_underfitting(b, exp, under, over)
     write_bias_and_variance(b, exp)
     write_prevention(b, exp, answers)
@@ -55,7 +57,7 @@ def write_solution(common: Common, exp: Experiment) -> Derivation:
     _answers(b, exp, answers)
     unresolved = tuple(d for d, ok in zip(degrees, exp.plain.resolved) if not ok)
     if unresolved:
-        b.warn(f"bias² at d = {degree_list(unresolved)} is too small to measure against the "
+        b.warn(BIAS2, " at ", at_degree(unresolved), " is too small to measure against the "
                "variance (step 5): — in the table, null in JSON.")
     return b.build()
 
@@ -97,7 +99,7 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
     s.eq(call("f", "x"), task.function.expr)
     more = ((f" (and {design.repeats} more of ", is_(N2, design.more_train), ", for step 6)")
             if design.more_train else ())
-    s.say("with ", X, " uniform on ", interval(number(a), number(z)), " and ",
+    s.say("with ", X, " uniform on ", *interval(number(a), number(z)), " and ",
           Mul((Sym("ε"), call("N", 0, SIGMA2)), " ~ "), ", ", is_(Sym("σ"), task.noise), ": ",
           is_(SIGMA2, task.noise ** 2), " is the error no model can avoid. ",
           is_("R", design.repeats), " training sets of ", is_("n", task.train),
@@ -118,18 +120,15 @@ def _experiment(b: DerivationBuilder, exp: Experiment) -> None:
               "every training point (training ", rel(Text("MSE"), "≈", 0), ", up to rounding).")
 
 
-def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
-                  over: tuple[int, ...]) -> None:
+def _measurements(b: DerivationBuilder, exp: Experiment, regions: Regions) -> None:
     c, degrees, repeats = exp.plain, exp.design.degrees, exp.design.repeats
     best, median = c.best_index(), c.test_mse_median
     s = b.step(f"Measured errors over the {repeats} training sets")
     rows: list[list[Expr | str]] = []
     bias2 = bias2_values(c)
     for i, d in enumerate(degrees):
-        region = "underfit" if d in under else "overfit" if d in over else \
-            "best" if i == best else "good fit"
         rows.append([str(d), cell(c.train_mse[i]), cell(c.test_mse[i]), cell(median[i]),
-                     cell(bias2[i]), cell(c.variance[i]), region])
+                     cell(bias2[i]), cell(c.variance[i]), regions.label(d, degrees[best])])
     s.table(["d", "train MSE", "test MSE", "median", "bias²", "variance", "region"], rows,
             caption=f"means over the {repeats} training sets; median: median test MSE; "
                     "— = bias² too small to measure (step 5)")
@@ -138,51 +137,165 @@ def _measurements(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],
           " to ", number(c.train_mse[-1]), " at ", at_degree(degrees[-1]),
           " and never increases: each degree's models contain the previous degree's, so "
           "least squares on the same points fits at least as well." if falls else ".")
-    text: list[str | Expr] = [
-        "Test MSE is lowest at ", eq(D_STAR, degrees[best]), " (mean ",
-        number(c.test_mse[best]), ", median ", number(median[best]), ")",
-        " and higher at every smaller degree. " if best and
-        np.all(c.test_mse[:best] > c.test_mse[best]) else ". "]
+    s.say("The best degree ", D_STAR, " is the one with the lowest mean test MSE (the mean over "
+          f"the {repeats} training sets; a tie within rounding goes to the simpler model): ",
+          eq(D_STAR, degrees[best]), ", mean ", number(c.test_mse[best]), ", median ",
+          number(median[best]), ". ", *_mean_either_side(c.test_mse, degrees, best, c.floor))
+    # The rounding allowance is stated where it is visible in the band's printed top.
+    rounding: list[str | Expr] = (
+        [" plus ", number(c.floor), " for rounding"]
+        if c.floor > 1e-4 * GOOD_FIT_BAND * c.test_mse[best] else [])
+    s.say(f"Regions (a convention): a good fit is a mean test MSE within {GOOD_FIT_BAND:.0%} "
+          "of the minimum", *rounding, " (here at most ", number(regions.limit), "); underfitting is every "
+          "degree below the first good fit, overfitting every degree above the last, where "
+          "the error has left that band for good. ", *_bumps_sentence(regions),
+          *shape_sentence(regions, degrees))
+    s.say(*_median_sentences(c, degrees, best))
+    _dominated(s, exp)
+
+
+def _mean_either_side(mean: np.ndarray, degrees: tuple[int, ...], best: int,
+                      floor: float) -> list[str | Expr]:
+    """Below d* the mean is higher at every degree (d* is the first minimum); whether it falls
+    at every step, and above d* whether it rises at every step, is read off the column (a
+    change within rounding is neither)."""
     last = len(degrees) - 1
-    if over:
-        steady = " steadily" if np.all(np.diff(median[best:]) > 0) else ""
-        text += ["Above ", D_STAR, f", the median climbs{steady} to ", number(median[last]),
-                 " at ", at_degree(degrees[last]), ": the U shape." if under else "."]
+    text: list[str | Expr] = []
+    if best > 0:
+        below = steps(mean, degrees, 0, best, floor)
+        if below.rises:
+            text += ["Below ", D_STAR, " the mean is higher at every degree but does not fall "
+                     "at every step: it rises ", *_pairs(below.rises), ". "]
+        elif below.level:
+            text += ["Below ", D_STAR, " the mean is higher at every degree and never rises "
+                     "by more than rounding. "]
+        else:
+            text += ["Below ", D_STAR, " the mean falls at every step, from ", number(mean[0]),
+                     " at ", at_degree(degrees[0]), ". "]
+    if best < last:
+        above = steps(mean, degrees, best, last, floor)
+        if above.falls:
+            text += ["Above ", D_STAR, " it does not rise at every step: it falls ",
+                     *_pairs(above.falls), "; at ", at_degree(degrees[last]), " it is ",
+                     number(mean[last]), "."]
+        elif above.level:
+            text += ["Above ", D_STAR, " it never falls by more than rounding; at ",
+                     at_degree(degrees[last]), " it is ", number(mean[last]), "."]
+        else:
+            text += ["Above ", D_STAR, " it rises at every step, to ", number(mean[last]),
+                     " at ", at_degree(degrees[last]), "."]
     else:
-        text += ["Up to ", at_degree(degrees[last]), " no larger degree is measurably worse."]
-    s.say(*text)
+        text += ["No larger degree was measured."]
+    return text
+
+
+def _pairs(pairs: tuple[tuple[int, int], ...]) -> list[str | Expr]:
+    """from d = 1 to 2 and from 5 to 6."""
+    text: list[str | Expr] = ["from ", eq(D, pairs[0][0]), f" to {pairs[0][1]}"]
+    for a, z in pairs[1:]:
+        text.append(f" and from {a} to {z}")
+    return text
+
+
+def _bumps_sentence(regions: Regions) -> list[str | Expr]:
+    if not regions.bumps:
+        return []
+    return ["At ", at_degree(regions.bumps), " the mean is outside the band although a larger "
+            "degree is back within it: neither region (“neither” in the table). "]
+
+
+def shape_sentence(regions: Regions, degrees: tuple[int, ...],
+                   lead: str = "So the curve") -> list[str | Expr]:
+    """What the mean curve is, by the regions: a U only with both regions and no bump."""
+    band = f"{GOOD_FIT_BAND:.0%}"
+    top = degrees[-1]
+    good = regions.good
+    if regions.u_shaped:
+        return [f"{lead} is U-shaped: it underfits at ", at_degree(regions.under),
+                ", fits well at ", at_degree(good), " and overfits at ",
+                at_degree(regions.over), "."]
+    if regions.under and regions.over:
+        return [f"{lead} is not a clean U: it comes within ", band, " of its minimum at ",
+                at_degree(good), ", with a bump between, so there is no single clear "
+                "minimum."]
+    if regions.under:
+        tail = (["and then stays within ", band, " of its minimum up to ", at_degree(top)]
+                if not regions.bumps else
+                ["and is within ", band, " of its minimum at ", at_degree(good)])
+        return [f"{lead} is not U-shaped: the test error falls until ", at_degree(good[0]),
+                " ", *tail, ": no overfitting measured."]
+    if regions.over:
+        return [f"{lead} is not U-shaped: already the simplest model, ",
+                at_degree(degrees[0]), f", is within {band} of the minimum, and from ",
+                at_degree(regions.over[0]), " on the error is above that band for good: no "
+                "underfitting measured."]
+    if regions.bumps:
+        return [f"{lead} has no clear regions: every degree is within {band} of the "
+                "minimum except the bump."]
+    return [f"{lead} is flat by this rule: every degree from {degrees[0]} to {top} is "
+            f"within {band} of the minimum, no under- or overfitting measured."]
+
+
+def _median_sentences(c: Curve, degrees: tuple[int, ...], best: int) -> list[str | Expr]:
+    """Where the median's minimum is, and where it climbs out of its own band for good."""
+    median, last = c.test_mse_median, len(degrees) - 1
+    own = find_regions(median, degrees, c.floor)
+    text: list[str | Expr] = ["The median test MSE (the typical training set) "]
+    if own.best == best:
+        text += ["is also lowest at ", D_STAR, ". "]
+    else:
+        text += ["is lowest at ", at_degree(degrees[own.best]), " (", number(median[own.best]),
+                 ", against ", number(median[best]), " at ", D_STAR, "): by the median, ",
+                 at_degree(degrees[own.best]), " fits best; ", D_STAR, " is the mean's choice. "]
+    if own.over:
+        start = degrees.index(own.over[0])
+        tail = steps(median, degrees, start - 1, last, c.floor)
+        steady = not (tail.falls or tail.level)
+        text += ["From ", at_degree(own.over[0]), f" on it stays more than {GOOD_FIT_BAND:.0%} "
+                 "above its own minimum, ", "rising at every step" if steady else "rising",
+                 " to ", number(median[last]), " at ", at_degree(degrees[last]), "."]
+    else:
+        text += [f"At {degrees[last]}, the largest degree, it is still within "
+                 f"{GOOD_FIT_BAND:.0%} of its own minimum."]
+    return text
+
+
+def _dominated(s, exp: Experiment) -> None:  # type: ignore[no-untyped-def]
+    """Where the worst single training set gives much of the mean, the mean is not stable."""
+    c, degrees, repeats = exp.plain, exp.design.degrees, exp.design.repeats
+    last = len(degrees) - 1
     dominated = tuple(d for d, share in zip(degrees, c.worst_share()) if share > DOMINATED_SHARE)
-    if dominated and degrees[last] in dominated:
+    # a largest degree that is a good fit has no wild fits to speak of
+    if dominated and degrees[last] in dominated and c.test_mse[last] > c.regions(degrees).limit:
         share = c.worst_share()[last]
         worst = int(np.argmax(c.set_test_mse[last]))
         lo, hi = c.x_span[worst]
         a, z = exp.design.task.domain
-        s.say("The mean climbs far faster: at high degree it is dominated by a few training "
-              "sets. At ", at_degree(degrees[last]), f" one of the {repeats} gives {share:.0%} "
+        s.say("At high degree the mean is dominated by a few training sets. At ",
+              at_degree(degrees[last]), f" one of the {repeats} gives {share:.0%} "
               "of it; its points cover only ",
-              rel(X, "∈", interval(decimal(f"{lo:.3g}"), decimal(f"{hi:.3g}"))), " of ",
-              interval(number(a), number(z)), ", and the fit extrapolates wildly to test "
+              X, " from ", decimal(f"{lo:.3g}"), " to ", decimal(f"{hi:.3g}"), " of ",
+              *interval(number(a), number(z)), ", and the fit extrapolates wildly to test "
               "points outside. At ", at_degree(dominated), " the worst single set gives more "
               "than a third of the mean, so those means are not stable estimates; the median is.")
-    s.say("Regions (a convention): below ", D_STAR, f", a test MSE more than {GOOD_FIT_BAND:.0%} "
-          "above the minimum is underfitting; above ", D_STAR, ", overfitting.")
 
 
 def _graph(b: DerivationBuilder, exp: Experiment, answers: dict[str, object],
-           under: tuple[int, ...], over: tuple[int, ...]) -> None:
+           regions: Regions) -> None:
     curve, _ = charts_from_answers(answers)
     s = b.step("The graph: training and generalisation error against complexity")
     marks = []
-    if under:
-        marks.append(f"underfitting at d = {degree_list(under)}")
-    if over:
-        marks.append(f"overfitting at d = {degree_list(over)}")
+    if regions.under:
+        marks.append(f"underfitting at d = {degree_list(regions.under)}")
+    if regions.over:
+        marks.append(f"overfitting at d = {degree_list(regions.over)}")
     s.figure(terminal_chart(curve), caption="Log error axis; dotted lines: "
              + (", ".join(marks) if marks else "no region") + ".", chart=curve)
-    best = exp.design.degrees[exp.plain.best_index()]
-    s.say("The shape to draw: training error falls steadily with complexity; generalisation "
-          "(test) error falls, reaches its minimum (here at ", eq(D_STAR, best), "), then rises "
-          "as the gap between the two curves opens.")
+    s.say("The shape to draw (the textbook picture): training error falls with complexity; "
+          "generalisation (test) error falls to a minimum, then rises as the gap between the "
+          "two curves opens. ",
+          *shape_sentence(regions, exp.design.degrees, "Measured here (step 2), the mean "
+                          "test error"))
 
 
 def _over_and_underfitting(b: DerivationBuilder, exp: Experiment, under: tuple[int, ...],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from examsolve.mathmodel import Add, Div, Expr, Mul, Neg, Num, Paren, Pow, Rel, Sym, Text, eq
+from examsolve.mathmodel import Add, Div, Expr, Mul, Neg, Num, Paren, Pow, Rel, Sym, eq
 from examsolve.numbers import format_number
 
 # d* as the derivation writes it: a superscript * has no Unicode form, and d^* on the terminal
@@ -53,7 +53,7 @@ def degree_range(degrees: tuple[int, ...]) -> Expr:
 
 
 def degree_list(degrees: tuple[int, ...]) -> str:
-    """0–2 for a run, else 0, 2, 5: as text, for the warnings (plain strings) and captions."""
+    """0–2 for a run, else 0, 2, 5: as text, for captions."""
     if len(degrees) > 2 and list(degrees) == list(range(degrees[0], degrees[-1] + 1)):
         return f"{degrees[0]}–{degrees[-1]}"
     return ", ".join(str(d) for d in degrees)
@@ -71,9 +71,10 @@ def is_(name: Expr | str, value: object) -> Rel:
     return eq(name, shown)
 
 
-def interval(a: Expr, b: Expr) -> Mul:
-    """[a, b]."""
-    return Mul((Text("["), a, Text(", "), b, Text("]")), "")
+def interval(a: Expr, b: Expr) -> tuple[str | Expr, ...]:
+    """[a, b] as prose parts: brackets and comma are text, so each end is typeset as a number
+    of its own (−1, not the (−1) a negative factor gets inside a product)."""
+    return ("[", a, ", ", b, "]")
 
 
 def squared(expr: Expr) -> Pow:

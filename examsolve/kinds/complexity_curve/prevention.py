@@ -12,7 +12,8 @@ from examsolve.derivation import DerivationBuilder
 from examsolve.mathmodel import (Add, Call, Div, Ellipsis_, Expr, Mul, Neg, Num, Paren, Rel, Sym,
                                  Text, add, call, eq, mul, rel, sym)
 from examsolve.kinds.complexity_curve.experiment import (CV_FOLDS, Curve, Design, Experiment,
-                                                           cv_choice, regions, simplest_best)
+                                                           cv_choice)
+from examsolve.kinds.complexity_curve.shape import GOOD_FIT_BAND, simplest_best
 from examsolve.kinds.complexity_curve.notation import (BIAS2, D, D_STAR, LAMBDA, N2, X, at_degree,
                                                          decimal, interval, is_, minus, mse_sum,
                                                          number, squared)
@@ -55,7 +56,7 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
               " of ", Sym("p"), " in the Legendre basis, ", legendre_sum(), " with ",
               legendre_variable(design), " (the same polynomials as in step 1, in another "
               "basis); ", sym("c", 0), ", the mean of ", Sym("p"), " over ",
-              interval(number(a), number(z)), ", is not penalised:")
+              *interval(number(a), number(z)), ", is not penalised:")
         s.eq(Sym("ĉ"), Call("argmin_c", (Add((
             mse_sum("n", "i", sym("y", "i"), call("p", sym("x", "i"))),
             Mul((Sym("λ"), Sym("Σ", "k≥1"), Sym("c", "k", "2")), ""))),)))
@@ -67,7 +68,7 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
               " (L2, weight decay) or ", mul(LAMBDA, Sym("‖c‖", "1"), op=""),
               " (L1) on the parameters limits how wildly the fit can bend.")
 
-    if regions(c, degrees)[1]:
+    if c.regions(degrees).over:
         s.say(f"3. A smaller model {SHOWN}: the degree is the model's size. Choosing ",
               eq(D_STAR, degrees[best]), " instead of ", at_degree(degrees[last]),
               " lowers the mean test MSE from ", number(c.test_mse[last]), " to ",
@@ -86,9 +87,8 @@ def write_prevention(b: DerivationBuilder, exp: Experiment, answers: dict[str, o
 
 
 def _good_fit(curve: Curve, degrees: tuple[int, ...]) -> tuple[int, ...]:
-    """Degrees within the good-fit band of the curve's minimum (neither under- nor overfit)."""
-    under, over = regions(curve, degrees)
-    return tuple(d for d in degrees if d not in under and d not in over)
+    """Degrees within the good-fit band of the curve's minimum."""
+    return curve.regions(degrees).good
 
 
 def _more_data(exp: Experiment, m: Curve) -> list[str | Expr]:
@@ -98,7 +98,8 @@ def _more_data(exp: Experiment, m: Curve) -> list[str | Expr]:
                               f" points instead of {c.train_size}, "]
     good, m_good = _good_fit(c, degrees), _good_fit(m, degrees)
     if m_good != good:
-        text += ["the test MSE stays within 10% of its minimum at ", at_degree(m_good),
+        text += [f"the test MSE is within {GOOD_FIT_BAND:.0%} of its minimum at ",
+                 at_degree(m_good),
                  " instead of ", at_degree(good), ", and "]
     text += ["at ", at_degree(degrees[last]), " the variance is ", number(m.variance[last]),
              " instead of ", number(c.variance[last]), ": more points pin a flexible model "
@@ -211,7 +212,7 @@ def write_method(b: DerivationBuilder, exp: Experiment) -> None:
     basis: list[str | Expr] = (
         ["the Legendre basis of step 6"] if exp.ridge else
         ["the Legendre basis, ", legendre_sum(), " with ",
-         rel(variable.parts[0], "=", variable.parts[1], "∈", interval(Num(-1), Num(1)))])
+         variable, " (from ", Num(-1), " to ", Num(1), ")"])
     powers = Mul((Num(1), X, Ellipsis_(), Sym("x", sup="d")), ", ")
     s.say("Each fit is computed in ", *basis, ": the same polynomials as ", powers, ", so the "
           "same least-squares fit, with a well-conditioned design matrix. It is solved by a QR "

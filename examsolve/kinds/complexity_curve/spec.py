@@ -20,7 +20,8 @@ import numpy as np
 from examsolve.derivation import Derivation
 from examsolve.spec.common import Common
 from examsolve.kinds.complexity_curve.experiment import Design, Task, draw_data, run
-from examsolve.kinds.complexity_curve.target import ExpressionError, parse_function
+from examsolve.kinds.complexity_curve.target import parse_function
+from examsolve.spec.formula import ExpressionError
 from examsolve.spec import SpecNode
 
 TASK_KEYS = ("function", "noise", "train", "test", "seed", "domain")

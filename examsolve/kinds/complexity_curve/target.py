@@ -17,6 +17,7 @@ import numpy as np
 
 from examsolve.mathmodel import Add, Call, Div, Expr, Mul, Neg, Num, Paren, Pow, Sym
 from examsolve.numbers import exact
+from examsolve.spec.formula import ExpressionError, parse_formula
 
 FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sin": np.sin, "cos": np.cos, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
@@ -29,10 +30,6 @@ MAX_LENGTH = 300  # characters: a target function is a formula, not a program
 MAX_NODES = 100
 
 Evaluator = Callable[[np.ndarray], np.ndarray]
-
-
-class ExpressionError(ValueError):
-    """A function text outside the whitelist; the loader adds the file and line."""
 
 
 @dataclass(frozen=True)
@@ -51,20 +48,8 @@ class TargetFunction:
 
 def parse_function(text: str) -> TargetFunction:
     """Parse `text` into a TargetFunction, or raise ExpressionError saying what is not allowed."""
-    source = text.strip()
-    if not source:
-        raise ExpressionError("the function is empty; write an expression of x, "
-                              "e.g. sin(2*pi*x)")
-    if len(source) > MAX_LENGTH:
-        raise ExpressionError(f"the function is longer than {MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as exc:
-        where = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"cannot parse the function '{source}'{where}: "
-                              f"{exc.msg}") from None
-    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise ExpressionError(f"the function has more than {MAX_NODES} parts")
+    source, tree = parse_formula(text, "write an expression of x, e.g. sin(2*pi*x)",
+                                 MAX_LENGTH, MAX_NODES)
     evaluate, expr = _compile(tree.body, source)
     return TargetFunction(source, expr, evaluate)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from examsolve.mathmodel import Add, Div, Expr, Mul, Neg, Num, Paren, Pow, Sym
+from examsolve.spec.formula import ExpressionError, parse_formula
 from examsolve.kinds.error_surface.notation import variable
 
 Monomial = tuple[int, ...]
@@ -27,10 +28,6 @@ MAX_DEGREE_WHILE_EXPANDING = 40
 MAX_COEFFICIENT_DIGITS = 30
 NOT_POLYNOMIAL = ("error-surface finds stationary points exactly, which needs a polynomial "
                   "(numbers, the parameters, + - *, / by a number, ** with a whole exponent)")
-
-
-class ExpressionError(ValueError):
-    """A function text outside the whitelist; the loader adds the file and line."""
 
 
 @dataclass(frozen=True)
@@ -128,20 +125,9 @@ def Sym_power(base: Sym, e: int) -> Expr:  # noqa: N802 - reads as the node it m
 
 def parse_polynomial(text: str, names: tuple[str, ...]) -> tuple[Polynomial, Expr]:
     """f as a Polynomial and as written (a math node), or ExpressionError saying what is wrong."""
-    source = text.strip()
-    if not source:
-        raise ExpressionError("the function is empty; write a polynomial of the parameters, "
-                              "e.g. x**4 - 32*x**2")
-    if len(source) > MAX_LENGTH:
-        raise ExpressionError(f"the function is longer than {MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as exc:
-        where = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"cannot parse the function '{source}'{where}: "
-                              f"{exc.msg}") from None
-    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise ExpressionError(f"the function has more than {MAX_NODES} parts")
+    source, tree = parse_formula(
+        text, "write a polynomial of the parameters, e.g. x**4 - 32*x**2", MAX_LENGTH,
+        MAX_NODES)
     reader = _Reader(source, names)
     terms, written = reader.read(tree.body)
     for c in terms.values():

@@ -19,7 +19,8 @@ from fractions import Fraction
 
 from examsolve.problem import Common
 from examsolve.spec import SpecNode
-from examsolve.kinds.error_surface.polynomial import ExpressionError, Polynomial, parse_polynomial
+from examsolve.kinds.error_surface.polynomial import Polynomial, parse_polynomial
+from examsolve.spec.formula import ExpressionError
 
 MAX_PARAMETERS = 6
 MAX_DEGREE_1D = 24

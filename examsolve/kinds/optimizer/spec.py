@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from examsolve.spec import NAME_RE, SpecNode
+from examsolve.autodiff.values import new_name, read_matrix, read_values
+from examsolve.spec import SpecNode
 from examsolve.wording import hint, listing, number
 
 if TYPE_CHECKING:
@@ -183,11 +184,11 @@ def _load_model(node: SpecNode, common: Common, optimizer: str, options,  # type
                          f"about {total:,}")
     floats = total > 20_000  # big blocks read as float64 (the work is in float64 anyway)
     kinds: dict[str, str] = {}
-    given = _values(node.get("given"), "given", kinds, floats)
+    given = read_values(node.get("given"), "given", kinds, floats)
     if "parameters" not in node:
         raise node.error("missing required key 'parameters' (the values the optimizer "
                          "trains)")
-    parameters = _values(node["parameters"], "parameter", kinds, floats)
+    parameters = read_values(node["parameters"], "parameter", kinds, floats)
     if not parameters:
         raise node["parameters"].error("expected at least one parameter to train")
     data = _data(node.get("data"), kinds)
@@ -230,44 +231,6 @@ def _relu0(node: SpecNode) -> int:
     return value
 
 
-def _values(node: SpecNode | None, kind: str, kinds: dict[str, str],
-            floats: bool = False) -> tuple:
-    """name → matrix (rows of Fractions, or float64 for a big block) for given/parameters."""
-    if node is None:
-        return ()
-    if not node.is_mapping:
-        raise node.error(f"expected a mapping of names to values, got {node.type_name}")
-    node.check_keys(node.keys())  # duplicates
-    out = []
-    for name, child in node.items():
-        out.append((_new_name(name, child, kinds, kind), _matrix(child, floats)))
-    return tuple(out)
-
-
-def _new_name(name: str, child: SpecNode, kinds: dict[str, str], kind: str) -> str:
-    from examsolve.autodiff.parse import SIGNATURES
-
-    if not NAME_RE.match(name) or name in SIGNATURES or name == "T":
-        raise child.error(f"'{name}' cannot name a value (use letters, digits and _, not an "
-                          "operation's name)")
-    if name in kinds:
-        raise child.error(f"'{name}' is already a {kinds[name]}")
-    kinds[name] = kind
-    return name
-
-
-def _matrix(child: SpecNode, floats: bool) -> Matrix:
-    fast = child.float_grid() if floats else None
-    if fast is not None:
-        return fast
-    grid = child.grid()
-    for row in grid.rows:
-        for entry in row:
-            if not isinstance(entry, Fraction):
-                raise child.error(f"expected finite numbers, got {entry}")
-    return grid.rows
-
-
 def _data(node: SpecNode | None, kinds: dict[str, str]) -> tuple:
     """The samples: a list of mappings with the same names and shapes in each."""
     if node is None:
@@ -289,13 +252,13 @@ def _data(node: SpecNode | None, kinds: dict[str, str]) -> tuple:
         if names is None:
             names = keys
             for name, child in item.items():
-                _new_name(name, child, kinds, "data value")
+                new_name(name, child, kinds, "data value")
         elif sorted(keys) != sorted(names):
             raise item.error(f"every sample needs the same names as the first "
                              f"({', '.join(names)}), got {', '.join(keys) or 'none'}")
         sample = []
         for name in names:
-            mx = _matrix(item[name], False)
+            mx = read_matrix(item[name], False)
             shape = (len(mx), len(mx[0]))
             if shapes.setdefault(name, shape) != shape:
                 raise item[name].error(f"{name} is {shape[0]}×{shape[1]} here but "

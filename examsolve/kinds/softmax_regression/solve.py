@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from examsolve.derivation import Derivation, DerivationBuilder
+from examsolve.derivation import Derivation, DerivationBuilder, Shape, value_expr
 from examsolve.mathmodel import Sym, Text, eq
 from examsolve.kinds.softmax_regression.spec import SoftmaxRegressionSpec
 
@@ -28,8 +28,8 @@ def solve(spec: SoftmaxRegressionSpec) -> Derivation:
     reference_step(d, n)
 
     C, D = spec.C, spec.D
-    d.answer("W.shape", (C, D), eq(Text("W.shape"), Text(f"({C}, {D})")))
-    d.answer("b.shape", (C, 1), eq(Text("b.shape"), Text(f"({C}, 1)")))
+    for key, shape in (("W.shape", Shape((C, D))), ("b.shape", Shape((C, 1)))):
+        d.answer(key, shape, eq(Text(key), value_expr(shape)))
     d.answer("s", list(n.s_exact), eq(Sym("s"), column(shown(n.s_exact))))
     # The keys are the issue's; the displays read as the derivation does (∂L/∂W, L).
     d.answer("p", n.p.ravel(), eq(Sym("p"), column(honest_all(n.p))))
