@@ -78,7 +78,7 @@ def test_backprop_refuses_a_line_too_big_to_compute(tmp_path):
     ("kind: classifier-design\ntitle: t\nregion: [['.inf', 6], [7, 6], [7, 2], [4, 2]]\n",
      "region: a vertex needs finite numbers, got inf"),
     ("kind: classifier-design\ntitle: t\ntruth_table: xor\ninputs: 1\nconstruction: deep\n",
-     "inputs: construction: deep builds a tree of XOR blocks, which needs at least 2 inputs"),
+     "construction: deep builds parity from 2-input XOR blocks and needs at least 2 inputs"),
 ])
 def test_each_kind_refuses_sizes_beyond_its_limits_fast(tmp_path, text, words):
     """Items 5, 6, 10: every kind checks its stated limits at load time."""
