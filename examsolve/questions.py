@@ -31,6 +31,8 @@ def question_of(problem: Problem, solution: Derivation) -> Derivation:
     steps = list(own) if own is not None else data_as_written(problem)
     if solution.marks:
         steps.append(marks_step(solution.marks, solution.total_marks()))
+    elif common.statement is None:  # nothing says what is asked (a variant drops a
+        steps.append(asked_step(solution))  # statement that writes the original's numbers)
     return Derivation(kind=common.kind, title=common.title, steps=tuple(steps), answers=(),
                       statement=common.statement, source=common.source,
                       marks=solution.marks)
@@ -53,6 +55,15 @@ def data_as_written(problem: Problem) -> list[Step]:
     step = StepBuilder("The data")
     step.code(yaml.safe_dump(shown, sort_keys=False, allow_unicode=True).rstrip(), "yaml")
     return [step.build()]
+
+
+def asked_step(solution: Derivation) -> Step:
+    """What to find, for a sheet with no statement: the boxed answers' keys as `expected`
+    writes them (the names only, never a value)."""
+    keys = [a.key for a in solution.answers if a.boxed] or [a.key for a in solution.answers]
+    step = StepBuilder("To find")
+    step.say("Give " + ", ".join(keys) + ".")
+    return step.build()
 
 
 def marks_step(marks: tuple[Mark, ...], total: Fraction | None) -> Step:

@@ -142,3 +142,24 @@ def test_standalone_sheet_of_every_problem_compiles(tmp_path):
                          timeout=120)
     assert run.returncode == 0, run.stdout[-2000:]
     assert (tmp_path / "sheet.pdf").stat().st_size > 1000
+
+
+def test_a_sheet_without_a_statement_says_what_to_find(tmp_path):
+    """A variant drops a statement that writes the original's numbers; its sheet must still
+    say what is asked: the answer keys (names from the spec's `expected`), and no values."""
+    text = (PROBLEMS / "7b-optimizer-momentum-network.yaml").read_text()
+    spec = yaml.safe_load(text)
+    del spec["statement"]
+    path = tmp_path / "no-statement.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+    solution, sheet = _solved(path)
+    asked = sheet.steps[-1]
+    assert asked.heading == "To find"
+    words = " ".join(str(p) for b in asked.blocks for p in b.parts)
+    boxed = [key for key in spec["expected"] if "@1" in key]  # the new weights, v(W1)
+    assert boxed and all(key in words for key in boxed), words
+    assert "L@0" not in words  # an intermediate value is not what is asked
+    assert not re.search(r"=|\d\.\d", words)  # names only, no value
+    with_statement = question_of(load(PROBLEMS / "7b-optimizer-momentum-network.yaml"),
+                                 solution)
+    assert all(s.heading != "To find" for s in with_statement.steps)
