@@ -19,7 +19,7 @@ from typing import Any
 
 from examsolve.autodiff import engine as eng
 from examsolve.kinds.backprop.model import evaluate, leaf_arrays
-from examsolve.kinds.backprop.spec import _values
+from examsolve.autodiff.values import read_values
 
 
 def plan(spec: Any) -> dict[str, str]:
@@ -66,8 +66,8 @@ def quick_spec(spec: Any, node: Any) -> Any:
     the drawn node tree): enough for the forward pass of PRECHECK, without parsing the
     model lines again. None when a shape changed (it cannot: only numbers are drawn)."""
     names: dict[str, str] = {}
-    given = _values(node.get("given"), "given", names)
-    parameters = _values(node.get("parameters"), "parameter", names)
+    given = read_values(node.get("given"), "given", names)
+    parameters = read_values(node.get("parameters"), "parameter", names)
     if [(n, len(m), len(m[0])) for n, m in given + parameters] != \
             [(n, len(m), len(m[0])) for n, m in spec.leaves]:
         return None
