@@ -539,8 +539,9 @@ def grade(
     csv_file: Optional[Path] = typer.Option(None, "--csv", help="Write the marks to FILE."),
     debug: bool = DebugOption,
 ) -> None:
-    """Mark a folder of students' answer files; one CSV row per student (points: from the
-    spec's `points`, else one per answer), with each one's first wrong step."""
+    """Mark a folder of students' answer files: a CSV row each, with marks and first wrong steps.
+
+    Marks come from the spec's points (else one per answer)."""
     from examsolve.grading import grade as grade_all, marks_csv
     from examsolve.problem import load, solve
 
