@@ -10,6 +10,7 @@ from __future__ import annotations
 from examsolve.derivation import DerivationBuilder, StepBuilder
 from examsolve.mathmodel import Sym, add, call, eq, mul, rel
 from examsolve.kinds.classifier_design.minimality import ReluProof
+from examsolve.kinds.classifier_design.threshold_minimum import ThresholdDesign
 
 
 def _units(m: int) -> str:
@@ -86,3 +87,26 @@ def not_proved_reason(proof: ReluProof | None) -> str:
     if proof is None:
         return "the exact proof over cut patterns was not run"
     return "the exact proof over cut patterns stopped: " + (proof.reason or "")
+
+
+def cuts_step(d: DerivationBuilder, spec, design: ThresholdDesign, hidden: int) -> None:
+    """Why the threshold net's hidden units are the fewest: every smaller subset of cuts
+    was tried (threshold_minimum.py)."""
+    st = d.step(f"Why {hidden} hidden units are the fewest")
+    h = Sym("h")
+    noun = "a point" if spec.inputs == 1 else "a line"
+    st.say(f"A hidden {spec.activation} unit gives one value on one side of its boundary and "
+           f"the other on the other side, so on the points it is a cut by {noun}. A unit on "
+           "the complementary cut is the same unit negated, and the output unit absorbs that "
+           f"(its weight changes sign): these points have {design.cuts} different cuts that "
+           "way, leaving out none and all (a constant unit only shifts the output's bias).")
+    st.say("The output unit sees only the hidden outputs ", h, ", so ", Sym("m"), " units work "
+           "exactly when no two points of different classes get the same ", h, " and the "
+           "distinct ", h, " of the two classes are separable by a hyperplane, that is, their "
+           "convex hulls do not meet (decided exactly).")
+    rows = [[str(m), f"{count:,}", "yes, the first that works" if m == hidden else "none"]
+            for m, count in design.tried]
+    st.table(["hidden units m", "cut subsets checked", "works"], rows)
+    st.say("One hidden unit cannot work either: the output would be a function of one cut, "
+           "and no single cut separates the classes (the step before). So ",
+           eq(Sym("H"), hidden), " is the fewest possible with one hidden layer.")

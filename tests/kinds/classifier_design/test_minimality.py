@@ -202,3 +202,41 @@ def test_beyond_the_cap_the_minimum_is_not_proved_and_says_why():
     text = " ".join(para_text(b) for s in d.steps for b in s.blocks if hasattr(b, "parts"))
     assert "at most 16 distinct points, here 17" in text
     assert "is not excluded" in text
+
+
+def _step_features_brute_force(points, units: int) -> bool:
+    """Step units step(w·x + b) with w in {−3 … 3}², b in halves of [−9, 9], and an output
+    step unit with weights in {−1, 0, 1} and a bias in {±½, ±3/2, ±5/2}: does any net with
+    `units` hidden units classify the points?"""
+    X = np.array([[a, b] for a, b, _ in points], dtype=float)
+    y = np.array([t for _, _, t in points]) > 0
+    W = np.array(list(itertools.product(range(-3, 4), repeat=2)), dtype=float)
+    B = np.arange(-9, 9.5, 0.5)
+    F = ((W @ X.T)[:, None, :] + B[None, :, None] > 0).reshape(-1, len(X))
+    F = np.unique(F, axis=0).astype(float)
+    for combo in itertools.combinations(range(len(F)), units):
+        h = F[list(combo)].T  # points × units
+        for v in itertools.product((-1, 0, 1), repeat=units):
+            z = h @ np.array(v, dtype=float)
+            for c in (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5):
+                if np.array_equal(z + c > 0, y):
+                    return True
+    return False
+
+
+def test_step_units_on_the_checkerboard_three_proved_and_two_fail_by_brute_force():
+    spec = ("kind: classifier-design\ntitle: t\nactivation: step\npoints: |\n"
+            + "".join(f"  {a} {b} {'p' if y > 0 else 'n'}\n" for a, b, y in CHECKERBOARD))
+    d = solve(load_string(spec))
+    answers = d.answer_map()
+    assert answers["hidden"] == 3 and answers["hidden_proved"] is True
+    # The test's own forward pass of the net it gives: step(z) = 1 for z > 0.
+    W1 = np.array(answers["W1"], dtype=float)
+    b1 = np.array(answers["b1"], dtype=float).reshape(-1)
+    w2 = np.array(answers["w2"], dtype=float).reshape(-1)
+    X = np.array([[a, b] for a, b, _ in CHECKERBOARD], dtype=float)
+    h = (X @ W1.T + b1 > 0).astype(float)
+    out = h @ w2 + float(answers["b2"]) > 0
+    assert list(out) == [y > 0 for _, _, y in CHECKERBOARD]
+    assert not _step_features_brute_force(CHECKERBOARD, 2)
+    assert _step_features_brute_force(CHECKERBOARD, 3)
