@@ -16,7 +16,7 @@ from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, m
 from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.spec import ClassifierSpec
 from examsolve.kinds.classifier_design.construct import Construction, construct
-from examsolve.kinds.classifier_design.minimality import ReluProof, prove_relu
+from examsolve.kinds.classifier_design.minimality import MAX_PROGRAMS, ReluProof, prove_relu
 from examsolve.kinds.classifier_design.minimality_report import relu_proof_step
 from examsolve.kinds.classifier_design.search_report import (SEARCHED_HIDDEN,
                                                                construction_step,
@@ -88,10 +88,12 @@ def _prove_fewest(spec: ClassifierSpec, xs, ys, hidden: int
     smaller net instead, that net is returned and the proof redone for one unit fewer."""
     lower, _ = proved_lower_bound(spec, hulls_meet(xs, ys) is not None)
     proof, adopted = None, None
+    allowed = MAX_PROGRAMS  # shared by the rounds, so the whole proof keeps its time limit
     while hidden - 1 >= lower:
-        proof = prove_relu(xs, ys, hidden - 1)
+        proof = prove_relu(xs, ys, hidden - 1, lower, allowed)
         if proof.witness is None:
             break
+        allowed -= proof.programs
         adopted, hidden, proof = proof.witness, proof.witness.hidden, None
     return proof, adopted
 

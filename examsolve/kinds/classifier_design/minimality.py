@@ -43,7 +43,7 @@ from examsolve.kinds.classifier_design.net import Model, forward
 MAX_POINTS = 16  # the separability table has 2^N entries
 MAX_PATTERNS = 2_000_000  # cut-and-sign patterns enumerated (numpy, about 1 s)
 MAX_LEFT = 200_000  # patterns left after the rules, waiting for programs
-MAX_PROGRAMS = 2_000  # linear programs solved (1–3 ms each)
+MAX_PROGRAMS = 500  # linear programs solved (1–2 ms each, up to 10 on a loaded machine)
 FEASIBLE = 1e-7  # a total shortfall below this: the pattern is feasible (then checked exactly)
 INFEASIBLE = 1e-5  # above this: infeasible; between the two the proof gives up
 CHUNK = 200_000  # patterns filtered per vectorised step
@@ -63,6 +63,7 @@ class ReluProof:
     proved: bool = False
     reason: str | None = None  # why it is not proved
     witness: Model | None = None  # a net with `units` units found by a program, checked
+    least: int = 1  # patterns with least … units units were enumerated
 
 
 def distinct_points(xs: list[Vector], ys: list[int]) -> tuple[list[Vector], list[int]]:
@@ -73,9 +74,11 @@ def distinct_points(xs: list[Vector], ys: list[int]) -> tuple[list[Vector], list
     return list(seen), list(seen.values())
 
 
-def prove_relu(xs: list[Vector], ys: list[int], units: int) -> ReluProof:
-    """Decide exactly (module docstring) whether a net with at most `units` hidden ReLU units
-    classifies the points; `proved` when none does."""
+def prove_relu(xs: list[Vector], ys: list[int], units: int, least: int = 1,
+               allowed: int = MAX_PROGRAMS) -> ReluProof:
+    """Decide exactly (module docstring) whether a net with `least` … `units` hidden ReLU
+    units classifies the points (fewer than `least` being ruled out already, by a bound);
+    `proved` when none does. At most `allowed` programs are solved."""
     xs, ys = distinct_points(xs, ys)
     n = len(xs)
     if len(xs[0]) > 2:
@@ -87,8 +90,9 @@ def prove_relu(xs: list[Vector], ys: list[int], units: int) -> ReluProof:
     every = linear_dichotomies(xs)
     assert every is not None
     cuts = [c for c in every if c]
+    least = max(1, least)
     patterns = sum(math.comb(len(cuts), k) * math.comb(len(cuts), m - k)
-                   for m in range(1, units + 1) for k in range(m + 1))
+                   for m in range(least, units + 1) for k in range(m + 1))
     if patterns > MAX_PATTERNS:
         return ReluProof(units, n, len(every), patterns,
                          reason=f"{patterns:,} patterns of cuts and signs, more than the "
@@ -99,7 +103,7 @@ def prove_relu(xs: list[Vector], ys: list[int], units: int) -> ReluProof:
     masks = np.array(cuts, dtype=np.int64)
     sign_rule = pieces = 0
     survivors: list[tuple[np.ndarray, int]] = []
-    for m in range(1, units + 1):
+    for m in range(least, units + 1):
         for plus in range(m + 1):
             for chunk in _pattern_chunks(len(cuts), plus, m - plus):
                 sets = masks[chunk]
@@ -111,7 +115,7 @@ def prove_relu(xs: list[Vector], ys: list[int], units: int) -> ReluProof:
                     survivors.append((kept, plus))
     left = sum(len(k) for k, _ in survivors)
     done = dict(units=units, points=n, cuts=len(every), patterns=patterns,
-                sign_rule=sign_rule, pieces=pieces)
+                sign_rule=sign_rule, pieces=pieces, least=least)
     if left > MAX_LEFT:
         return ReluProof(**done, reason=f"{left:,} patterns left for linear programs, more "
                                         f"than the {MAX_LEFT:,} the proof handles")
@@ -127,7 +131,7 @@ def prove_relu(xs: list[Vector], ys: list[int], units: int) -> ReluProof:
         for r in range(len(kept)):
             if not alive[r]:
                 continue
-            if programs == MAX_PROGRAMS:
+            if programs >= allowed:
                 return ReluProof(**done, programs=programs,
                                  reason=f"more than {MAX_PROGRAMS:,} linear programs needed")
             programs += 1
@@ -229,18 +233,17 @@ def _rows(X: np.ndarray, ys: list[int], sets: list[int], signs: list[int]
 def _program(linprog, X: np.ndarray, ys: list[int], sets: list[int], signs: list[int],
              smallest: bool = False) -> tuple[int, np.ndarray | None]:
     """The pattern's linear program (module docstring, 3): (HiGHS status, solution).
-    Variables: (w_j, b_j) per unit, then c; with `smallest`, one more, t ≥ |every parameter|,
-    minimised (for friendly weights)."""
+    Variables: (w_j, b_j) per unit, then c; with `smallest`, one more per parameter,
+    u ≥ |parameter|, and Σ u minimised (small weights, zeros where they can be: friendly)."""
     A, b = _rows(X, ys, sets, signs)
     size = A.shape[1]
     cost = np.zeros(size)
     if smallest:
         eye = np.eye(size)
-        A = np.vstack([np.hstack([A, np.zeros((len(A), 1))]),
-                       np.hstack([eye, -np.ones((size, 1))]),
-                       np.hstack([-eye, -np.ones((size, 1))])])
+        A = np.vstack([np.hstack([A, np.zeros((len(A), size))]),
+                       np.hstack([eye, -eye]), np.hstack([-eye, -eye])])
         b = np.concatenate([b, np.zeros(2 * size)])
-        cost = np.concatenate([cost, [1.0]])
+        cost = np.concatenate([cost, np.ones(size)])
     result = linprog(cost, A_ub=A, b_ub=b, bounds=[(None, None)] * len(cost), method="highs")
     return result.status, result.x
 
@@ -272,16 +275,17 @@ def _shortfall(linprog, X: np.ndarray, ys: list[int], sets: list[int], signs: li
 def _friendly_net(linprog, X: np.ndarray, xs: list[Vector], ys: list[int], sets: list[int],
                   signs: list[int]) -> Model | None:
     """A net for a feasible pattern with small weights: the program's solution with the
-    smallest largest |parameter|, rounded to integers, halves, … and checked exactly."""
+    smallest Σ |parameter|, rounded to integers, halves, … and checked exactly."""
     status, solution = _program(linprog, X, ys, sets, signs, smallest=True)
     if status != 0:
         return None
-    solution = solution[:-1]
+    solution = solution[:len(solution) // 2]
     for q in (1, 2, 3, 4, 10, 100):
         for scale in (1, 2, 3):
             model = _checked_net(xs, ys, sets, signs, [Fraction(round(v * scale * q), q)
                                                        for v in solution])
-            if model is not None:
+            if model is not None and all(forward(model, x).s * y >= 1
+                                         for x, y in zip(xs, ys)):
                 return model
     return _checked_net(xs, ys, sets, signs, [Fraction(float(v)).limit_denominator(10 ** 6)
                                               for v in solution])
@@ -296,6 +300,8 @@ def _checked_net(xs: list[Vector], ys: list[int], sets: list[int], signs: list[i
                            for j in range(len(sets))),
                   b1=tuple(exact[j * width + width - 1] for j in range(len(sets))),
                   w2=tuple(Fraction(v) for v in signs), b2=exact[-1])
+    # The design asks |s| ≥ 1 (derive.py); a solution just short of it after rounding is
+    # still a correct net, so it is kept, and the derivation states its smallest |s|.
     if all(forward(model, x).s * y > 0 for x, y in zip(xs, ys)):
         return model
     return None

@@ -25,7 +25,7 @@ def relu_proof_step(d: DerivationBuilder, spec, proof: ReluProof, found: int) ->
     v_j, w_j, b_j, c, x_i = Sym("v", "j"), Sym("w", "j"), Sym("b", "j"), Sym("c"), \
         Sym("x", "i")
     z = add(mul(w_j, Sym("x"), op="·"), b_j)
-    st.say(f"Any net with at most {_units(m)} computes")
+    st.say(f"Any net with {_range(max(1, proof.least), m)} computes")
     st.eq(Sym("s"), add(c, mul(Sym("Σ", "j"), v_j, call("ReLU", z), op="")))
     a = Sym("a")
     st.say("Since ", eq(call("ReLU", mul(a, Sym("z"), op="")),
@@ -78,8 +78,14 @@ def _cuts_paragraph(st: StepBuilder, spec, proof: ReluProof, m: int) -> None:
               "every cut is made by a line through two of the points, turned slightly")
            + "). Two units of the same sign on the same cut add up to one unit on that cut, "
            "and a unit active nowhere does nothing, so units of one sign take different, "
-           f"nonempty cuts: with 1 to {m} units that is {proof.patterns:,} patterns of cuts "
-           "and signs.")
+           f"nonempty cuts: with {_range(proof.least, m)} that is {proof.patterns:,} "
+           "patterns of cuts and signs"
+           + (f" (fewer than {proof.least} units are ruled out by the bound in the step "
+              "before)." if proof.least > 1 else "."))
+
+
+def _range(least: int, m: int) -> str:
+    return f"exactly {_units(m)}" if least == m else f"{least} to {m} hidden units"
 
 
 def not_proved_reason(proof: ReluProof | None) -> str:

@@ -72,7 +72,7 @@ def fewest_threshold_units(xs: list[Vector], ys: list[int], low: int) -> Thresho
         count = math.comb(len(cuts), m)
         if count > MAX_COMBINATIONS:
             return ThresholdDesign(len(cuts), tuple(tried), reason=f"{count:,} subsets of "
-                                   f"{m} cuts, more than the {MAX_COMBINATIONS:,} tried")
+                                   f"{m} cuts, more than the {MAX_COMBINATIONS:,} the enumeration checks")
         combos = itertools.combinations(range(len(cuts)), m)
         checked = 0
         while True:
