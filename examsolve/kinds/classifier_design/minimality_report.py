@@ -32,7 +32,8 @@ def relu_proof_step(d: DerivationBuilder, spec, proof: ReluProof, found: int) ->
                         mul(a, call("ReLU", Sym("z")), op="")), " for ", rel(a, ">", 0),
            ", the size of ", v_j, " can be moved into ", w_j, " and ", b_j, ", so every ",
            v_j, " is ", 1, " or ", -1, ". A unit with ", eq(v_j, 0), " changes nothing: "
-           "that net has fewer units, and fewer units are checked as well.")
+           "that is a net with fewer units, "
+           + ("checked as well." if proof.least < m else "ruled out in the step before."))
     _cuts_paragraph(st, spec, proof, m)
     st.say("With each unit's cut and sign fixed, ", call("ReLU", add(mul(w_j, x_i, op="·"),
                                                                       b_j)),

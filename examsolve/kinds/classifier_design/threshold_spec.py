@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -199,6 +200,8 @@ def _region(node: SpecNode) -> tuple[tuple[tuple[HalfPlane, ...], ...], tuple[st
 
 def _polygon(node: SpecNode) -> tuple[HalfPlane, ...]:
     grid = node.grid()
+    if any(isinstance(v, float) and not math.isfinite(v) for row in grid.rows for v in row):
+        raise node.error("a polygon's vertices need finite coordinates")
     vertices = [tuple(Fraction(v) for v in row) for row in grid.rows]
     if any(len(v) != 2 for v in vertices):
         raise node.error("a polygon's vertices are points (x1, x2) of the plane")
