@@ -25,7 +25,7 @@ The net is s(x) = c + Σ_j v_j ReLU(w_j·x + b_j); a point of class y (±1) need
 
 Limits (docs/kinds/classifier-design.md): the proof runs for distinct points in one or two
 dimensions, at most MAX_POINTS of them, at most MAX_PATTERNS patterns and MAX_PROGRAMS
-programs (about 1 ms each); beyond them the minimum is "not proved", with the reason.
+programs (1–2 ms each); beyond them the minimum is "not proved", with the reason.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from examsolve.kinds.classifier_design.net import Model, forward
 MAX_POINTS = 16  # the separability table has 2^N entries
 MAX_PATTERNS = 2_000_000  # cut-and-sign patterns enumerated (numpy, about 1 s)
 MAX_LEFT = 200_000  # patterns left after the rules, waiting for programs
-MAX_PROGRAMS = 500  # linear programs solved (1–2 ms each, up to 10 on a loaded machine)
+MAX_PROGRAMS = 1_000  # linear programs solved (1–2 ms each; 5–10 on a loaded 2-core machine)
 FEASIBLE = 1e-7  # a total shortfall below this: the pattern is feasible (then checked exactly)
 INFEASIBLE = 1e-5  # above this: infeasible; between the two the proof gives up
 CHUNK = 200_000  # patterns filtered per vectorised step
@@ -133,7 +133,7 @@ def prove_relu(xs: list[Vector], ys: list[int], units: int, least: int = 1,
                 continue
             if programs >= allowed:
                 return ReluProof(**done, programs=programs,
-                                 reason=f"more than {MAX_PROGRAMS:,} linear programs needed")
+                                 reason=f"its budget of {MAX_PROGRAMS:,} linear programs ran out")
             programs += 1
             sets = [int(v) for v in sets_all[r]]
             signs = [1] * plus + [-1] * (len(sets) - plus)
