@@ -207,10 +207,11 @@ def _rule_out(sets: np.ndarray, plus: int, full: int, positive: int, separable: 
     return by_sign, by_piece
 
 
-def _rows(X: np.ndarray, ys: list[int], sets: list[int], signs: list[int]
-          ) -> tuple[np.ndarray, np.ndarray]:
+def _rows(X: np.ndarray, ys: list[int], sets: list[int], signs: list[int],
+          unit_margin: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """A x ≤ b for the pattern (module docstring, 3), x = (w_j, b_j per unit, c): first the
-    unit rows, unit by unit (row j·N + i for point i), then one output row per point."""
+    unit rows, unit by unit (row j·N + i for point i), then one output row per point.
+    `unit_margin` 0 allows z = 0 on the cut: still exact (ReLU(0) = 0 = z), for small weights."""
     n, dim = X.shape
     width = dim + 1
     lifted = np.hstack([X, np.ones((n, 1))])
@@ -220,7 +221,7 @@ def _rows(X: np.ndarray, ys: list[int], sets: list[int], signs: list[int]
         on = np.array([cut >> i & 1 for i in range(n)], dtype=bool)
         block = A[j * n:(j + 1) * n, j * width:(j + 1) * width]
         block[:] = np.where(on[:, None], -lifted, lifted)
-        b[j * n:(j + 1) * n] = np.where(on, -1.0, 0.0)
+        b[j * n:(j + 1) * n] = np.where(on, -unit_margin, 0.0)
     out = A[len(sets) * n:]
     out[:, -1] = -np.array(ys, dtype=float)
     for j, (cut, v) in enumerate(zip(sets, signs)):
@@ -235,7 +236,7 @@ def _program(linprog, X: np.ndarray, ys: list[int], sets: list[int], signs: list
     """The pattern's linear program (module docstring, 3): (HiGHS status, solution).
     Variables: (w_j, b_j) per unit, then c; with `smallest`, one more per parameter,
     u ≥ |parameter|, and Σ u minimised (small weights, zeros where they can be: friendly)."""
-    A, b = _rows(X, ys, sets, signs)
+    A, b = _rows(X, ys, sets, signs, 0.0 if smallest else 1.0)
     size = A.shape[1]
     cost = np.zeros(size)
     if smallest:
