@@ -16,9 +16,12 @@ from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, m
 from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.spec import ClassifierSpec
 from examsolve.kinds.classifier_design.construct import Construction, construct
+from examsolve.kinds.classifier_design.minimality import MAX_PROGRAMS, ReluProof, prove_relu
+from examsolve.kinds.classifier_design.minimality_report import relu_proof_step
 from examsolve.kinds.classifier_design.search_report import (SEARCHED_HIDDEN,
                                                                construction_step,
                                                                construction_warning,
+                                                               proved_lower_bound,
                                                                search_step)
 from examsolve.kinds.classifier_design.explain import (coordinate_names, describe_network,
                                                          linear_form, listed, num_text,
@@ -51,10 +54,18 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
                                   + " (remove `hidden: 1` to get the fewest that work)")
         built = construct(xs, ys)
         model = built.model
+    proof, adopted = None, None
+    if spec.hidden is None:
+        proof, adopted = _prove_fewest(spec, xs, ys, model.hidden)
+        if adopted is not None:
+            model, built = adopted, None
     if spec.hidden is not None:
         model = _pad(model, spec.hidden, result)
     d = _begin(spec, design=True)
-    proved = search_step(d, spec, result, built)
+    proved = search_step(d, spec, result, built, proof, adopted)
+    if proof is not None and proof.proved and proved == model.hidden \
+            and proof.units == model.hidden - 1:
+        relu_proof_step(d, spec, proof, model.hidden)
     if built is not None:
         construction_step(d, spec, built)
     _parameters_step(d.step("The network"), spec, model)
@@ -70,6 +81,23 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
     if built is not None and model.hidden > max(SEARCHED_HIDDEN):
         d.warn(construction_warning(spec, model.hidden))
     return d.build()
+
+
+def _prove_fewest(spec: ClassifierSpec, xs, ys, hidden: int
+                  ) -> tuple[ReluProof | None, Model | None]:
+    """The exact proof (minimality.py) that `hidden` − 1 units fail, where the simpler
+    bounds (not separable; class changes along a line) leave it open. When the proof finds a
+    smaller net instead, that net is returned and the proof redone for one unit fewer."""
+    lower, _ = proved_lower_bound(spec, hulls_meet(xs, ys) is not None)
+    proof, adopted = None, None
+    allowed = MAX_PROGRAMS  # shared by the rounds, so the whole proof keeps its time limit
+    while hidden - 1 >= lower:
+        proof = prove_relu(xs, ys, hidden - 1, lower, allowed)
+        if proof.witness is None:
+            break
+        allowed -= proof.programs
+        adopted, hidden, proof = proof.witness, proof.witness.hidden, None
+    return proof, adopted
 
 
 def check_derivation(spec: ClassifierSpec) -> Derivation:

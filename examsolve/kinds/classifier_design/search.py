@@ -70,6 +70,7 @@ class Attempt:
     searched: int  # the simplest `searched` of them were combined (the budget)
     found: bool
     skipped: str | None = None  # why the search could not run
+    largest: Fraction | None = None  # the best net's largest |parameter|, when found
 
     @property
     def complete(self) -> bool:
@@ -123,10 +124,10 @@ def search_grid(xs: list[tuple[Fraction, ...]], ys: list[int], hidden: int, grid
     pool = len(act)
     used = _budget_pool(pool, hidden, n)
     best = _best_combination(act[:used], cost[:used], np.array(ys) > 0, hidden, grid.q, scale)
-    attempt = Attempt(hidden, grid, Fraction(bias_bound), pool, used, best is not None)
     if best is None:
-        return None, attempt
+        return None, Attempt(hidden, grid, Fraction(bias_bound), pool, used, False)
     key, combo, signs, alpha, m = best
+    attempt = Attempt(hidden, grid, Fraction(bias_bound), pool, used, True, largest=key[0])
     q = grid.q
     model = Model(
         W1=tuple(tuple(Fraction(int(k), q) for k in units_k[i]) for i in combo),

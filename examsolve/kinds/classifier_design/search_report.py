@@ -17,14 +17,17 @@ from __future__ import annotations
 from fractions import Fraction
 
 from examsolve.derivation import DerivationBuilder, StepBuilder
-from examsolve.mathmodel import (Ellipsis_, Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul,
+from examsolve.mathmodel import (Ellipsis_, Expr, Neg, Num, Pow, Sym, Text, add, call, eq, mat, mul,
                                  rel)
 from examsolve.kinds.classifier_design.construct import Construction
 from examsolve.kinds.classifier_design.explain import (coordinate_names, linear_form, listed,
+                                                         num_text,
                                                          point_expr)
 from examsolve.kinds.classifier_design.hull import hulls_meet
-from examsolve.kinds.classifier_design.net import Vector
-from examsolve.kinds.classifier_design.search import SearchResult
+from examsolve.kinds.classifier_design.net import Model, Vector
+from examsolve.kinds.classifier_design.minimality import ReluProof
+from examsolve.kinds.classifier_design.minimality_report import not_proved_reason
+from examsolve.kinds.classifier_design.search import BUDGET, SearchResult
 
 SEARCHED_HIDDEN = (1, 2, 3)
 
@@ -38,11 +41,14 @@ def _half_space(dimension: int) -> str:
 
 
 def search_step(d: DerivationBuilder, spec, result: SearchResult,
-                built: Construction | None) -> int | None:
+                built: Construction | None, proof: ReluProof | None = None,
+                adopted: Model | None = None) -> int | None:
     """Why fewer units cannot work (when that is proven), then the search in two sentences
     and its table: a model answer leads with the argument, not the procedure. Returns the
     hidden-unit count that is proved to be the fewest, or None when the minimum is not proved
-    (a grid search that finds nothing smaller excludes nothing beyond its grids)."""
+    (a grid search that finds nothing smaller excludes nothing beyond its grids). `proof` is
+    the exact proof over cut patterns (minimality.py) for one unit fewer than the net has;
+    `adopted` a smaller net that proof found outside the grids."""
     st = d.step("The fewest hidden units")
     H = Sym("H")
     if spec.hidden is not None and spec.hidden <= max(SEARCHED_HIDDEN):
@@ -52,6 +58,8 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
                "the search goes (", rel(H, "≤", max(SEARCHED_HIDDEN)), "). The fewest found "
                "are designed and the rest padded with units whose output weight is 0.")
     winner = None if built is not None or not result.attempts else result.attempts[-1].hidden
+    if adopted is not None:
+        winner = None
     proven = False
     if spec.hidden is None and result.attempts and result.attempts[0].hidden == 1 \
             and winner != 1:
@@ -62,6 +70,12 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
         return None
     lower, reasons = proved_lower_bound(spec, proven)
     found = winner if winner is not None else (built.model.hidden if built else None)
+    if adopted is not None:
+        found = adopted.hidden
+        st.say("The grids hold no net with ", eq(H, found), ", but the exact proof over cut "
+               "patterns (next step) finds one: the linear program of one pattern is "
+               "feasible, and its solution, rounded, is a net with ", eq(H, found), " that "
+               "exact arithmetic confirms. It is the network used below.")
     if winner == 1:
         st.say(f"One hidden unit is enough: the classes are separable by "
                f"{_noun(spec.dimension)}.")
@@ -69,7 +83,12 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
     if found is not None and found <= lower:
         st.say("So ", eq(H, found), " is the fewest possible: ", *reasons, ".")
         return found
-    if built is not None and result.attempts:
+    if found is not None and proof is not None and proof.proved and proof.units == found - 1:
+        st.say("So ", eq(H, found), " is the fewest possible: the next step proves that no "
+               f"net with at most {found - 1} hidden unit{'s' if found > 2 else ''} classifies "
+               "these points, for any weights.")
+        return found
+    if built is not None and result.attempts and adopted is None:
         tried = sorted({a.hidden for a in result.attempts})
         st.say("No network with ", *listed([eq(H, t) for t in tried], "or"), " exists in this "
                "search space, so the network is constructed instead (next step). The "
@@ -79,7 +98,8 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
         st.say("What is proved: ", rel(H, "≥", lower), " (", *reasons, "). What is found: ",
                eq(H, found), ". ", *listed([eq(H, h) for h in range(lower, found)], "or"),
                " is not excluded: the search covers only the grids above, not every weight, so "
-               "its finding no smaller net proves nothing about other weights.")
+               "its finding no smaller net proves nothing about other weights, and ",
+               not_proved_reason(proof), ".")
     return None
 
 
@@ -112,18 +132,30 @@ def _search_table(st: StepBuilder, spec, result: SearchResult) -> None:
            call("abs", Text("parameter")), ", then fewest halves, then smallest sum) stays "
            "within that grid's bound on ", call("abs", w), ":")
     rows = []
-    for a in result.attempts:
+    attempts = result.attempts
+    for k, a in enumerate(attempts):
         if a.skipped:
             searched = a.skipped
         elif a.complete:
             searched = str(a.units)
         else:
-            searched = f"{a.searched} of {a.units} (time budget)"
+            searched = f"the simplest {a.searched} of {a.units}"
+        found = "no"
+        if a.found:
+            found = "yes"
+            if k + 1 < len(attempts) and attempts[k + 1].hidden == a.hidden:
+                found = (f"yes, but its largest |parameter| is {num_text(a.largest)} > "
+                         f"{a.grid.bound}: next grid")
         rows.append([str(a.hidden), "integers" if a.grid.q == 1 else "halves",
                      rel(call("abs", Sym("w")), "≤", a.grid.bound),
                      rel(call("abs", Sym("b")), "≤", a.bias_bound),
-                     searched, "yes" if a.found else "no"])
+                     searched, found])
     st.table(["H", "grid", "w", "b", "units", "net found"], rows)
+    if any(not a.complete and not a.skipped for a in attempts):
+        st.say("A row that combines only the simplest of its units does so because the "
+               "combinations tried per row are capped (", rel(mul(call("C", Sym("P"), Sym("H")), Pow(Num(2), Sym("H")), Sym("N"), op="·"),
+                                 "≤", BUDGET),
+               " for ", Sym("P"), " units and ", Sym("N"), " points), so it excludes nothing beyond them.")
 
 
 def one_unit_proof(st: StepBuilder, spec) -> bool:

@@ -14,6 +14,9 @@ from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.threshold import (HALF, Builder, ThresholdNet, Unit,
                                                          parity_deep, parity_one_layer,
                                                          region_net, sum_of_products)
+from examsolve.kinds.classifier_design.threshold_minimum import (ThresholdDesign,
+                                                                 fewest_threshold_units)
+from examsolve.kinds.classifier_design.minimality_report import cuts_step
 from examsolve.kinds.classifier_design.threshold_spec import ThresholdSpec
 
 MAX_PERCEPTRON_EPOCHS = 1000
@@ -28,8 +31,14 @@ def threshold_derivation(spec: ThresholdSpec) -> Derivation:
     if spec.function != "region":
         separable = hulls_meet([x for x, _ in rows], [1 if t == 1 else -1 for x, t in rows])
     _function_step(d, spec, rows)
-    net, how, proved = _build(spec, rows, separable)
+    design = None
+    if spec.function is None and separable is not None:
+        design = fewest_threshold_units([x for x, _ in rows],
+                                        [1 if t == 1 else -1 for _, t in rows], spec.low)
+    net, how, proved = _build(spec, rows, separable, design)
     _units_step(d, spec, net, how, separable, proved)
+    if how == "cuts":
+        cuts_step(d, spec, design, net.hidden)
     correct = _check_step(d, spec, net, rows)
     if spec.inputs == 2:
         _picture_step(d, spec, net, rows)
@@ -187,8 +196,10 @@ def _sop_text(terms) -> str:
 
 # ---- building the network --------------------------------------------------------------------
 
-def _build(spec: ThresholdSpec, rows, separable) -> tuple[ThresholdNet, str, bool]:
-    """The net, a sentence of how it was built, and whether its size is proved the fewest."""
+def _build(spec: ThresholdSpec, rows, separable, design: ThresholdDesign | None = None
+           ) -> tuple[ThresholdNet, str, bool]:
+    """The net, a sentence of how it was built, and whether its size is proved the fewest.
+    `design` is the enumeration over cuts for points (threshold_minimum.py)."""
     f = spec.function
     if f == "region":
         net = region_net([list(p) for p in spec.polygons], spec.activation, spec.at_zero)
@@ -212,9 +223,16 @@ def _build(spec: ThresholdSpec, rows, separable) -> tuple[ThresholdNet, str, boo
         proved = net.hidden == 0 or (net.hidden == 2 and separable is not None
                                      and net.layers == 2)
         return net, "sop", proved
-    raise UnsolvableError(f"{spec.common.file}: the points are not linearly separable, and a "
-                          "threshold network for arbitrary points is designed only from a "
-                          "region, a truth table or a sum of products (give one of those)")
+    if design is not None and design.output is not None:
+        b = Builder(spec.activation)
+        xs = [f"x{i + 1}" for i in range(spec.inputs)]
+        names = [b.unit(xs, list(w), bias) for w, bias in design.hidden]
+        b.unit(names, list(design.output[0]), design.output[1], "out")
+        return b.net(spec.at_zero), "cuts", True
+    why = f" ({design.reason})" if design is not None and design.reason else ""
+    raise UnsolvableError(f"{spec.common.file}: the points are not linearly separable, and no "
+                          f"threshold network for them was found{why}; a region, a truth "
+                          "table or a sum of products gives a construction")
 
 
 def _negated(net: ThresholdNet) -> ThresholdNet:
@@ -289,6 +307,8 @@ def _units_step(d: DerivationBuilder, spec: ThresholdSpec, net: ThresholdNet, ho
                        "sums to an odd/even indicator of m.",
              "sop": "One hidden unit per product term (it fires only when every literal "
                     "holds), and an OR unit over them.",
+             "cuts": f"{net.hidden} hidden units, each on one cut of the points by a line, "
+                     "and an output unit over them (next step: why fewer cannot work).",
              "single": ("A single unit, the textbook gate." if spec.function in
                         (*SINGLE_GATES, "nor", "majority") else
                         "A single unit, its weights found by the perceptron rule run exactly "

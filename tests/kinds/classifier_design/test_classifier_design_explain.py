@@ -312,8 +312,10 @@ def test_unit_sides_hold_exactly_where_the_unit_is_active(w, b):
 # ---- finding 7: the construction's names and the lower bound -----------------------------
 
 def test_construction_names_and_lower_bound_warning():
-    points = "\n".join(f"  {i} {2 * i} {'odd' if bin(i).count('1') % 2 else 'even'}"
-                       for i in range(8))
+    # 20 points: beyond the exact proof's 16, so the construction is what gives the net.
+    labels = ['odd' if bin(i).count('1') % 2 else 'even' for i in range(20)]
+    changes = sum(1 for a, b in zip(labels, labels[1:]) if a != b)
+    points = "\n".join(f"  {i} {2 * i} {label}" for i, label in enumerate(labels))
     derivation = solve(load_string(f"kind: classifier-design\ntitle: t\npoints: |\n{points}\n"
                                    "positive: odd\n"))
     table = next(b for _, b in blocks(derivation, "Table") if b.headers[0] == "j")
@@ -321,8 +323,9 @@ def test_construction_names_and_lower_bound_warning():
     assert not any("a_j" in h or "b_j" in h for h in table.headers)
     text = prose(derivation)
     assert "direction d = " in text and "every row of W₁ is d" in text
-    # Collinear points, labels change 5 times along the line: H + 1 pieces ≥ 5, so H ≥ 4.
-    assert derivation.warnings and "at least 4 hidden units" in derivation.warnings[0]
+    # Collinear points, labels change k times along the line: H + 1 pieces ≥ k, so H ≥ k − 1.
+    assert derivation.warnings and f"at least {changes - 1} hidden units" in \
+        derivation.warnings[0]
 
 
 def test_lower_bound_lemma_sign_changes_at_most_h_plus_one():

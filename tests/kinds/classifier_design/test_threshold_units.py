@@ -206,3 +206,12 @@ def test_a_one_term_construction_says_what_it_built():
     w = np.array(a["w[out]"], dtype=float).reshape(-1)
     for bits in itertools.product((0, 1), repeat=2):
         assert int(act(np.array(np.dot(w, bits) + float(a["b[out]"])), "step", 1)) == all(bits)
+
+
+def test_a_polygon_vertex_at_infinity_is_a_spec_error():
+    from examsolve.errors import SpecError
+
+    text = ("kind: classifier-design\ntitle: t\nregion:\n- ['.inf', 6]\n- [7, 6]\n- [7, 2]\n"
+            "- [4, 2]\n")
+    with pytest.raises(SpecError, match="finite coordinates"):
+        load_string(text)
