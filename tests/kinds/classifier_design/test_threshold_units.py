@@ -213,5 +213,5 @@ def test_a_polygon_vertex_at_infinity_is_a_spec_error():
 
     text = ("kind: classifier-design\ntitle: t\nregion:\n- ['.inf', 6]\n- [7, 6]\n- [7, 2]\n"
             "- [4, 2]\n")
-    with pytest.raises(SpecError, match="finite coordinates"):
+    with pytest.raises(SpecError, match="a vertex needs finite numbers"):
         load_string(text)
