@@ -66,7 +66,7 @@ def test_a_wrong_pooled_shape_carries_into_every_later_shape_and_count():
     from examsolve.render.verdict import first_wrong_text
 
     assert first_wrong_text(first) == (
-        "First wrong step: step 2 (Layer by layer), shape[3]: you have [16, 15, 15]; it is "
+        "First wrong step: step 2 (Layer by layer), shape[3]: you have 16 × 15 × 15; it is "
         "shape[3] = 16 × 16 × 16 — no common slip reproduces your value")
 
 
