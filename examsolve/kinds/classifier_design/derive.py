@@ -121,7 +121,20 @@ def _point_text(x: tuple) -> str:
 
 
 def _classify(spec: ClassifierSpec, s: Fraction) -> str | None:
-    return spec.positive if s > 0 else spec.negative if s < 0 else None
+    return spec.predicted(s)
+
+
+def output_symbol(spec: ClassifierSpec) -> Expr:
+    """p = σ(s) for a sigmoid output, y = step(s) or sign(s) for a threshold output."""
+    return Sym("p") if spec.output == "sigmoid" else Sym("y")
+
+
+def output_value(spec: ClassifierSpec, r: Forward) -> Expr:
+    """The output for one point: p (a float) or the thresholded y, at_zero where s = 0."""
+    if spec.output == "sigmoid":
+        return Num(r.p)
+    low = 0 if spec.output == "step" else -1
+    return Num(1 if r.s > 0 else low if r.s < 0 else spec.at_zero)
 
 
 # ---- steps ---------------------------------------------------------------------------------
@@ -137,9 +150,32 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
     st.say(f"{n} points", *coordinates, f" in {dim} dimension{'s' if dim > 1 else ''}, two "
            f"classes: `{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
            "The network has a hidden ReLU layer (", eq(call("ReLU", z), call("max", 0, z)),
-           ", so ", eq(call("ReLU", 0), 0), ") and a sigmoid output:")
+           ", so ", eq(call("ReLU", 0), 0), f") and a {spec.output} output:")
     st.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))
     st.eq(Sym("s"), add(mul(Sym("w", "2"), Sym("h"), op="·"), Sym("b", "2")))
+    if spec.output == "sigmoid":
+        _sigmoid_convention(st, spec, design)
+    else:
+        _threshold_convention(st, spec, design)
+    st.table(["i", "x", "class", "needs"],
+             [[point_number(spec, i), point_expr(pt.x), pt.label,
+               (rel(s, "≥", 1) if design else rel(s, _needs(spec, True), 0))
+               if pt.label == spec.positive
+               else (rel(s, "≤", -1) if design else rel(s, _needs(spec, False), 0))]
+              for i, pt in enumerate(spec.points)])
+    return d
+
+
+def _needs(spec: ClassifierSpec, positive: bool) -> str:
+    """The relation s needs to 0 for a class: strict, except where at_zero gives s = 0 to it."""
+    zero_is_positive = spec.predicted(Fraction(0)) == spec.positive
+    if positive:
+        return "≥" if zero_is_positive else ">"
+    return "≤" if spec.output != "sigmoid" and not zero_is_positive else "<"
+
+
+def _sigmoid_convention(st: StepBuilder, spec: ClassifierSpec, design: bool) -> None:
+    s, p = Sym("s"), Sym("p")
     st.eq(Sym("p"), call("σ", Sym("s")), _sigmoid_formula())
     half = Num(Fraction(1, 2))
     st.say(f"It predicts `{spec.positive}` when ", rel(p, ">", half), ". ", Sym("σ"),
@@ -154,12 +190,25 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
                f" for every `{spec.positive}` and ",
                rel(p, "≤", call("σ", -1), "=", Num(sigmoid(Fraction(-1)))),
                f" for every `{spec.negative}`.")
-    st.table(["i", "x", "class", "needs"],
-             [[point_number(spec, i), point_expr(pt.x), pt.label,
-               (rel(s, "≥", 1) if design else rel(s, ">", 0)) if pt.label == spec.positive
-               else (rel(s, "≤", -1) if design else rel(s, "<", 0))]
-              for i, pt in enumerate(spec.points)])
-    return d
+
+
+def _threshold_convention(st: StepBuilder, spec: ClassifierSpec, design: bool) -> None:
+    """y = step(s) (1 or 0) or sign(s) (1 or −1); the class of y = 1 is the positive one."""
+    s, y = Sym("s"), Sym("y")
+    low = 0 if spec.output == "step" else -1
+    st.eq(y, call(spec.output, s))
+    at_zero = spec.positive if spec.at_zero == 1 else spec.negative
+    st.say(call(spec.output, s), " is 1 for ", rel(s, ">", 0), " and ", Num(low), " for ",
+           rel(s, "<", 0), "; at exactly ", eq(s, 0), " it is ", Num(spec.at_zero),
+           " (the convention at_zero = ", Num(spec.at_zero), ", so ", eq(s, 0),
+           f" counts as `{at_zero}`). "
+           f"Output ", eq(y, 1), f" is `{spec.positive}`, ", eq(y, Num(low)),
+           f" is `{spec.negative}`: `{spec.positive}` needs ", rel(s, _needs(spec, True), 0),
+           f", `{spec.negative}` needs ", rel(s, _needs(spec, False), 0), ".")
+    if design:
+        st.say("To stay clear of ", eq(s, 0), " (where only the convention decides) the "
+               "design asks ",
+               rel(call("abs", s), "≥", 1), " at every point.")
 
 
 def _coordinate_texts(spec: ClassifierSpec) -> list[str]:
@@ -267,10 +316,15 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
                 rows: list[Forward]) -> None:
     st = d.step("Every point through the network")
     z, h, s, p = Sym("z"), Sym("h"), Sym("s"), Sym("p")
+    y = output_symbol(spec)
     st.say("For each point: ", eq(z, add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))),
            ", ", eq(h, call("ReLU", z)), ", ", eq(s, add(mul(Sym("w", "2"), h), Sym("b", "2"))),
-           " and ", eq(p, call("σ", s)), f". The prediction is `{spec.positive}` when ",
-           rel(s, ">", 0), f" and `{spec.negative}` when ", rel(s, "<", 0), ".")
+           " and ", eq(y, call("σ" if spec.output == "sigmoid" else spec.output, s)),
+           f". The prediction is `{spec.positive}` when ", rel(s, ">", 0),
+           f" and `{spec.negative}` when ", rel(s, "<", 0),
+           *(() if spec.output == "sigmoid" else
+             (f"; at ", eq(s, 0), f" it is `{spec.predicted(Fraction(0))}` (", eq(y, spec.at_zero),
+              ")")), ".")
     example = _example_point(spec, rows)
     where = (f"point {point_number(spec, example)}, ",
              eq(Sym("x"), point_expr(spec.points[example].x)))
@@ -288,20 +342,24 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
         if not ok:
             wrong.append((i, point, r, predicted))
         table.append([point_number(spec, i), point_expr(point.x), row(r.z), row(r.h), Num(r.s),
-                      Num(r.p), predicted or "boundary", point.label,
+                      output_value(spec, r), predicted or "boundary", point.label,
                       "✓" if ok else "✗"])
-    st.table(["i", "x", "z", "h", "s", "p", "predicted", "class", "ok"], table)
+    st.table(["i", "x", "z", "h", "s", y.name, "predicted", "class", "ok"], table)
     n = len(rows)
     if not wrong:
         low = min(abs(r.s) for r in rows)
         s_abs = call("abs", Sym("s"))
-        if low >= 1:
+        if low >= 1 and spec.output != "sigmoid":
+            st.say(f"All {n} points are classified correctly, each with ", rel(s_abs, "≥", 1),
+                   ".")
+        elif low >= 1:
             st.say(f"All {n} points are classified correctly, each with ", rel(s_abs, "≥", 1),
                    " (", rel(Sym("p"), "≤", Num(sigmoid(Fraction(-1)))), " or ",
                    rel(Sym("p"), "≥", Num(sigmoid(Fraction(1)))), ").")
         else:
             st.say(f"All {n} points are classified correctly. The closest to the boundary has ",
-                   eq(s_abs, Num(low)), ".")
+                   eq(s_abs, Num(low)), "." if low != 0 else
+                   f" (the convention at_zero = {num_text(spec.at_zero)} decides those points).")
         return
     st.say(f"{n - len(wrong)} of {n} points are classified correctly. Misclassified:")
     for i, point, r, predicted in wrong:
@@ -309,7 +367,9 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
         what = f"predicted `{predicted}`" if predicted else "on the boundary, no class"
         st.say(f"Point {point_number(spec, i)} ", point_expr(point.x),
                f" is `{point.label}`, but ", *_active_parts(spec, r), " and ",
-               rel(Sym("s"), "=", Num(r.s), side, 0), " (", eq(Sym("p"), Num(r.p)), f"): {what}.")
+               rel(Sym("s"), "=", Num(r.s), side, 0) if r.s != 0 else eq(Sym("s"), 0),
+               " (", eq(y, output_value(spec, r)),
+               f"): {what}.")
 
 
 def points_figure(spec: ClassifierSpec) -> tuple[str, str, RegionMap]:
@@ -337,8 +397,9 @@ def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> N
     wrong = [point_number(spec, i) for i, p in enumerate(spec.points)
              if _classify(spec, forward(model, p.x).s) != p.label]
     # A caption is text: the legend says it in words (p > 0.5 is "predicts positive").
+    rest = f"{spec.negative} or the boundary" if spec.output == "sigmoid" else spec.negative
     caption = (f"{SHADE} where the net predicts {spec.positive}, blank elsewhere "
-               f"({spec.negative} or the boundary). "
+               f"({rest}). "
                f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.")
     if wrong:
         caption += (f" Point{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
@@ -382,4 +443,5 @@ def _answers(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
     d.answer("b2", model.b2, eq(Sym("b", "2"), model.b2))
     d.answer("hidden", model.hidden, eq(Sym("H"), model.hidden))
     d.answer("correct", correct, Text(_verdict(spec, rows, correct)))
-    d.answer("p", tuple(r.p for r in rows), boxed=False)
+    if spec.output == "sigmoid":
+        d.answer("p", tuple(r.p for r in rows), boxed=False)
