@@ -16,7 +16,10 @@ from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, m
 from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.spec import ClassifierSpec
 from examsolve.kinds.classifier_design.construct import Construction, construct
-from examsolve.kinds.classifier_design.minimality import MAX_PROGRAMS, ReluProof, prove_relu
+from examsolve.kinds.classifier_design.minimality import (MAX_OUTPUT_WEIGHT, MAX_PROGRAMS,
+                                                        ReluProof,
+                                                        largest_parameter, prove_relu,
+                                                        smaller_integer_net)
 from examsolve.kinds.classifier_design.minimality_report import relu_proof_step
 from examsolve.kinds.classifier_design.search_report import (SEARCHED_HIDDEN,
                                                                construction_step,
@@ -59,6 +62,10 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
         proof, adopted = _prove_fewest(spec, xs, ys, model.hidden)
         if adopted is not None:
             model, built = adopted, None
+    searched = None  # the net found first, when one with smaller weights replaces it
+    smaller = smaller_integer_net(xs, ys, model)
+    if smaller is not None:
+        searched, model = model, smaller
     if spec.hidden is not None:
         model = _pad(model, spec.hidden, result)
     d = _begin(spec, design=True)
@@ -68,7 +75,11 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
         relu_proof_step(d, spec, proof, model.hidden)
     if built is not None:
         construction_step(d, spec, built)
-    _parameters_step(d.step("The network"), spec, model)
+    network = d.step("The network")
+    if searched is not None:
+        _smaller_weights(network, searched, model, "proof's" if adopted else
+                         "constructed" if built else "search's best")
+    _parameters_step(network, spec, model)
     _units_step(d, spec, model)
     rows = [forward(model, p.x) for p in spec.points]
     _table_step(d, spec, model, rows)
@@ -81,6 +92,23 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
     if built is not None and model.hidden > max(SEARCHED_HIDDEN):
         d.warn(construction_warning(spec, model.hidden))
     return d.build()
+
+
+def _smaller_weights(st: StepBuilder, searched: Model, model: Model, origin: str) -> None:
+    """Why the net below is not the search's (or the construction's): the same activation
+    pattern with smaller integer weights (minimality.smaller_integer_net)."""
+    alpha = Sym("α")
+    st.say(f"The {origin} net has largest ", call("abs", Text("parameter")), " ",
+           Num(largest_parameter(searched)), ". Keeping its activation pattern (the points "
+           "where each hidden unit is active, and the sign of each output weight) and fixing "
+           "the output weights to ", Text("±"), alpha, " for ",
+           eq(alpha, Text(f"1, …, {MAX_OUTPUT_WEIGHT}")), ", every ", Sym("s", "i"),
+           " is linear in the other weights, so for each ", alpha, " a linear program gives "
+           "the weights with the smallest sum of ", call("abs", Text("parameter")), " and ",
+           rel(mul(Sym("y", "i"), Sym("s", "i"), op=""), "≥", 1), " at every point. The best "
+           "of them, rounded to integers and checked in exact arithmetic, has largest ",
+           call("abs", Text("parameter")), " ", Num(largest_parameter(model)), " (",
+           eq(alpha, abs(model.w2[0])), "): that is the network used below.")
 
 
 def _prove_fewest(spec: ClassifierSpec, xs, ys, hidden: int

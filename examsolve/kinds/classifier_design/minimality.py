@@ -47,6 +47,7 @@ MAX_PROGRAMS = 1_000  # linear programs solved (1–2 ms each; 5–10 on a loade
 FEASIBLE = 1e-7  # a total shortfall below this: the pattern is feasible (then checked exactly)
 INFEASIBLE = 1e-5  # above this: infeasible; between the two the proof gives up
 CHUNK = 200_000  # patterns filtered per vectorised step
+MAX_OUTPUT_WEIGHT = 8  # smaller_integer_net tries output weights ±1 … ±8 (one program each)
 
 
 @dataclass(frozen=True)
@@ -306,3 +307,42 @@ def _checked_net(xs: list[Vector], ys: list[int], sets: list[int], signs: list[i
     if all(forward(model, x).s * y > 0 for x, y in zip(xs, ys)):
         return model
     return None
+
+
+def largest_parameter(model: Model) -> Fraction:
+    """max |parameter| over W1, b1, w2 and b2."""
+    return max(abs(v) for v in (*(w for r in model.W1 for w in r), *model.b1, *model.w2,
+                                model.b2))
+
+
+def smaller_integer_net(xs: list[Vector], ys: list[int], model: Model) -> Model | None:
+    """A net with the same activation pattern as `model` and smaller integer weights, or None.
+
+    The pattern (step 3 of the module docstring) is read off `model`: unit j's cut S_j (the
+    points where w_j·x + b_j > 0) and its output sign. With output weights ±α for a fixed
+    α = 1, 2, … (below `model`'s largest |parameter|) the pattern's program is linear in the
+    rest; the solution minimising Σ|parameter| is rounded (`_friendly_net`) and kept only if it
+    is all integers, exact arithmetic gives every point y_i s_i ≥ 1 (the design's margin), and
+    its largest |parameter| is below `model`'s. The smallest such net over α is returned."""
+    if any(v == 0 for v in model.w2):
+        return None
+    from scipy.optimize import linprog  # about 0.3 s to import, as in prove_relu
+
+    sets = [sum(1 << i for i, x in enumerate(xs) if forward(unit, x).s > 0)
+            for unit in (Model((w,), (b,), (Fraction(1),), Fraction(0))
+                         for w, b in zip(model.W1, model.b1))]
+    signs = [1 if v > 0 else -1 for v in model.w2]
+    X = np.array([[float(v) for v in x] for x in xs])
+    best, bound = None, largest_parameter(model)
+    for alpha in range(1, min(int(bound), MAX_OUTPUT_WEIGHT + 1)):
+        if alpha >= bound:
+            break
+        found = _friendly_net(linprog, X, xs, ys, sets, [alpha * v for v in signs])
+        if found is None:
+            continue
+        parameters = (*(w for r in found.W1 for w in r), *found.b1, *found.w2, found.b2)
+        if all(v.denominator == 1 for v in parameters) and \
+                all(forward(found, x).s * y >= 1 for x, y in zip(xs, ys)) and \
+                largest_parameter(found) < bound:
+            best, bound = found, largest_parameter(found)
+    return best
