@@ -48,6 +48,7 @@ FEASIBLE = 1e-7  # a total shortfall below this: the pattern is feasible (then c
 INFEASIBLE = 1e-5  # above this: infeasible; between the two the proof gives up
 CHUNK = 200_000  # patterns filtered per vectorised step
 MAX_OUTPUT_WEIGHT = 8  # smaller_integer_net tries output weights ±1 … ±8 (one program each)
+FRIENDLY = 2  # no |parameter| above this: already the search's integer grid, nothing to gain
 
 
 @dataclass(frozen=True)
@@ -323,8 +324,9 @@ def smaller_integer_net(xs: list[Vector], ys: list[int], model: Model) -> Model 
     α = 1, 2, … (below `model`'s largest |parameter|) the pattern's program is linear in the
     rest; the solution minimising Σ|parameter| is rounded (`_friendly_net`) and kept only if it
     is all integers, exact arithmetic gives every point y_i s_i ≥ 1 (the design's margin), and
-    its largest |parameter| is below `model`'s. The smallest such net over α is returned."""
-    if any(v == 0 for v in model.w2):
+    its largest |parameter| is below `model`'s. The smallest such net over α is returned.
+    A net with no |parameter| above FRIENDLY is kept as it is (and scipy not imported)."""
+    if any(v == 0 for v in model.w2) or largest_parameter(model) <= FRIENDLY:
         return None
     from scipy.optimize import linprog  # about 0.3 s to import, as in prove_relu
 
