@@ -103,8 +103,9 @@ def _smaller_weights(st: StepBuilder, searched: Model, model: Model, origin: str
            "where each hidden unit is active, and the sign of each output weight) and fixing "
            "the output weights to ", Text("±"), alpha, " for ",
            eq(alpha, Text(f"1, …, {MAX_OUTPUT_WEIGHT}")), ", every ", Sym("s", "i"),
-           " is linear in the other weights, so for each ", alpha, " a linear program gives "
-           "the weights with the smallest sum of ", call("abs", Text("parameter")), " and ",
+           " is linear in the other weights, so for each ", alpha, " linear programs give "
+           "the weights with the smallest sum of ", call("abs", Text("parameter")), ", and "
+           "those with the smallest largest ", call("abs", Text("parameter")), ", with ",
            rel(mul(Sym("y", "i"), Sym("s", "i"), op=""), "≥", 1), " at every point. The best "
            "of them, rounded to integers and checked in exact arithmetic, has largest ",
            call("abs", Text("parameter")), " ", Num(largest_parameter(model)), " (",
