@@ -74,3 +74,20 @@ def test_derivation_states_the_convention():
 def test_bad_at_zero(body, message):
     with pytest.raises(SpecError, match=message):
         run(body)
+
+
+def test_region_sentence_includes_s_zero_when_at_zero_is_positive():
+    """With at_zero: 1 the net predicts the positive class where s ≥ 0: the sentence says ≥,
+    and a numpy grid (boundary included) agrees with |x1 − x2| ≥ 0.5."""
+    from examsolve.render.textmath import para_text
+
+    points = ("points: |\n  0 0 circle\n  1 1 circle\n  0.5 0.5 circle\n  0 1 cross\n"
+              "  1 0 cross\npositive: cross\noutput: step\n")
+    d = solve(load_string("kind: classifier-design\ntitle: t\n" + points))
+    text = " ".join(para_text(b) for st in d.steps for b in st.blocks
+                    if type(b).__name__ == "Para")
+    assert "So s ≥ 0, and the net predicts `cross`, exactly where" in text
+    a = d.answer_map()
+    grid = np.array([(u, v) for u in np.linspace(-1, 2, 25) for v in np.linspace(-1, 2, 25)])
+    y = outputs(a, grid, "step", 1)
+    assert ((y == 1) == (np.abs(grid[:, 0] - grid[:, 1]) >= 0.5)).all()
