@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from examsolve.derivation import Derivation, DerivationBuilder, Part, StepBuilder
 from examsolve.errors import UnsolvableError
-from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul, rel, row
+from examsolve.mathmodel import Expr, Num, Sym, Text, add, call, eq, mat, mul, rel, row
 from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.spec import ClassifierSpec
 from examsolve.kinds.classifier_design.construct import Construction, construct
@@ -32,6 +32,9 @@ from examsolve.kinds.classifier_design.explain import (coordinate_names, describ
                                                          worked_point)
 from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.net import Forward, Model, forward, sigmoid
+from examsolve.kinds.classifier_design.output_unit import (needs, output_symbol, output_value,
+                                                           sigmoid_convention,
+                                                           threshold_convention)
 from examsolve.kinds.classifier_design.picture import (NEGATIVE_MARK, POSITIVE_MARK,
                                                          SHADE, box_of, decision_picture,
                                                          net_inside, region_map)
@@ -153,19 +156,6 @@ def _classify(spec: ClassifierSpec, s: Fraction) -> str | None:
     return spec.predicted(s)
 
 
-def output_symbol(spec: ClassifierSpec) -> Expr:
-    """p = σ(s) for a sigmoid output, y = step(s) or sign(s) for a threshold output."""
-    return Sym("p") if spec.output == "sigmoid" else Sym("y")
-
-
-def output_value(spec: ClassifierSpec, r: Forward) -> Expr:
-    """The output for one point: p (a float) or the thresholded y, at_zero where s = 0."""
-    if spec.output == "sigmoid":
-        return Num(r.p)
-    low = 0 if spec.output == "step" else -1
-    return Num(1 if r.s > 0 else low if r.s < 0 else spec.at_zero)
-
-
 # ---- steps ---------------------------------------------------------------------------------
 
 def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
@@ -173,7 +163,7 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
     d = DerivationBuilder("classifier-design", common.title, common.statement, common.source)
     st = d.step("The points and the model")
     n, dim = len(spec.points), spec.dimension
-    z, s, p = Sym("z"), Sym("s"), Sym("p")
+    z, s = Sym("z"), Sym("s")
     coordinates: tuple[Part, ...] = () if dim == 1 else (
         " ", eq(Sym("x"), call("", *coordinate_names(spec))))
     st.say(f"{n} points", *coordinates, f" in {dim} dimension{'s' if dim > 1 else ''}, two "
@@ -183,61 +173,16 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
     st.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))
     st.eq(Sym("s"), add(mul(Sym("w", "2"), Sym("h"), op="·"), Sym("b", "2")))
     if spec.output == "sigmoid":
-        _sigmoid_convention(st, spec, design)
+        sigmoid_convention(st, spec, design)
     else:
-        _threshold_convention(st, spec, design)
+        threshold_convention(st, spec, design)
     st.table(["i", "x", "class", "needs"],
              [[point_number(spec, i), point_expr(pt.x), pt.label,
-               (rel(s, "≥", 1) if design else rel(s, _needs(spec, True), 0))
+               (rel(s, "≥", 1) if design else rel(s, needs(spec, True), 0))
                if pt.label == spec.positive
-               else (rel(s, "≤", -1) if design else rel(s, _needs(spec, False), 0))]
+               else (rel(s, "≤", -1) if design else rel(s, needs(spec, False), 0))]
               for i, pt in enumerate(spec.points)])
     return d
-
-
-def _needs(spec: ClassifierSpec, positive: bool) -> str:
-    """The relation s needs to 0 for a class: strict, except where at_zero gives s = 0 to it."""
-    zero_is_positive = spec.predicted(Fraction(0)) == spec.positive
-    if positive:
-        return "≥" if zero_is_positive else ">"
-    return "≤" if spec.output != "sigmoid" and not zero_is_positive else "<"
-
-
-def _sigmoid_convention(st: StepBuilder, spec: ClassifierSpec, design: bool) -> None:
-    s, p = Sym("s"), Sym("p")
-    st.eq(Sym("p"), call("σ", Sym("s")), _sigmoid_formula())
-    half = Num(Fraction(1, 2))
-    st.say(f"It predicts `{spec.positive}` when ", rel(p, ">", half), ". ", Sym("σ"),
-           " is increasing with ", eq(call("σ", 0), half), ", so ", rel(p, ">", half),
-           " exactly when ", rel(s, ">", 0), f": `{spec.positive}` needs ", rel(s, ">", 0),
-           f", `{spec.negative}` needs ", rel(s, "<", 0), ". At ", eq(s, 0), " (", eq(p, half),
-           ") a point is on the boundary and gets no class.")
-    if design:
-        st.say("To stay clear of the boundary the design asks ", rel(call("abs", s), "≥", 1),
-               " at every point: then ",
-               rel(p, "≥", call("σ", 1), "=", Num(sigmoid(Fraction(1)))),
-               f" for every `{spec.positive}` and ",
-               rel(p, "≤", call("σ", -1), "=", Num(sigmoid(Fraction(-1)))),
-               f" for every `{spec.negative}`.")
-
-
-def _threshold_convention(st: StepBuilder, spec: ClassifierSpec, design: bool) -> None:
-    """y = step(s) (1 or 0) or sign(s) (1 or −1); the class of y = 1 is the positive one."""
-    s, y = Sym("s"), Sym("y")
-    low = 0 if spec.output == "step" else -1
-    st.eq(y, call(spec.output, s))
-    at_zero = spec.positive if spec.at_zero == 1 else spec.negative
-    st.say(call(spec.output, s), " is 1 for ", rel(s, ">", 0), " and ", Num(low), " for ",
-           rel(s, "<", 0), "; at exactly ", eq(s, 0), " it is ", Num(spec.at_zero),
-           " (the convention at_zero = ", Num(spec.at_zero), ", so ", eq(s, 0),
-           f" counts as `{at_zero}`). "
-           f"Output ", eq(y, 1), f" is `{spec.positive}`, ", eq(y, Num(low)),
-           f" is `{spec.negative}`: `{spec.positive}` needs ", rel(s, _needs(spec, True), 0),
-           f", `{spec.negative}` needs ", rel(s, _needs(spec, False), 0), ".")
-    if design:
-        st.say("To stay clear of ", eq(s, 0), " (where only the convention decides) the "
-               "design asks ",
-               rel(call("abs", s), "≥", 1), " at every point.")
 
 
 def _coordinate_texts(spec: ClassifierSpec) -> list[str]:
@@ -245,12 +190,6 @@ def _coordinate_texts(spec: ClassifierSpec) -> list[str]:
     if spec.dimension == 1:
         return ["x"]
     return [f"x{_sub(str(k + spec.common.indexing))}" for k in range(spec.dimension)]
-
-
-def _sigmoid_formula() -> Expr:
-    from examsolve.mathmodel import Div, Pow
-
-    return Div(Num(1), add(Num(1), Pow(Sym("e"), Neg(Sym("s")))))
 
 
 def _pad(model: Model, hidden: int, result: SearchResult) -> Model:
@@ -344,7 +283,7 @@ def _active_parts(spec: ClassifierSpec, r: Forward) -> tuple[Part, ...]:
 def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
                 rows: list[Forward]) -> None:
     st = d.step("Every point through the network")
-    z, h, s, p = Sym("z"), Sym("h"), Sym("s"), Sym("p")
+    z, h, s = Sym("z"), Sym("h"), Sym("s")
     y = output_symbol(spec)
     st.say("For each point: ", eq(z, add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))),
            ", ", eq(h, call("ReLU", z)), ", ", eq(s, add(mul(Sym("w", "2"), h), Sym("b", "2"))),
@@ -352,7 +291,7 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
            f". The prediction is `{spec.positive}` when ", rel(s, ">", 0),
            f" and `{spec.negative}` when ", rel(s, "<", 0),
            *(() if spec.output == "sigmoid" else
-             (f"; at ", eq(s, 0), f" it is `{spec.predicted(Fraction(0))}` (", eq(y, spec.at_zero),
+             ("; at ", eq(s, 0), f" it is `{spec.predicted(Fraction(0))}` (", eq(y, spec.at_zero),
               ")")), ".")
     example = _example_point(spec, rows)
     where = (f"point {point_number(spec, example)}, ",
