@@ -12,11 +12,14 @@ from fractions import Fraction
 
 from examsolve.derivation import Derivation, DerivationBuilder, Part, StepBuilder
 from examsolve.errors import UnsolvableError
-from examsolve.mathmodel import Expr, Neg, Num, Sym, Text, add, call, eq, mat, mul, rel, row
+from examsolve.mathmodel import Expr, Num, Sym, Text, add, call, eq, mat, mul, rel, row
 from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.spec import ClassifierSpec
 from examsolve.kinds.classifier_design.construct import Construction, construct
-from examsolve.kinds.classifier_design.minimality import MAX_PROGRAMS, ReluProof, prove_relu
+from examsolve.kinds.classifier_design.minimality import (MAX_OUTPUT_WEIGHT, MAX_PROGRAMS,
+                                                        ReluProof,
+                                                        largest_parameter, prove_relu,
+                                                        smaller_integer_net)
 from examsolve.kinds.classifier_design.minimality_report import relu_proof_step
 from examsolve.kinds.classifier_design.search_report import (SEARCHED_HIDDEN,
                                                                construction_step,
@@ -29,6 +32,9 @@ from examsolve.kinds.classifier_design.explain import (coordinate_names, describ
                                                          worked_point)
 from examsolve.kinds.classifier_design.hull import hulls_meet
 from examsolve.kinds.classifier_design.net import Forward, Model, forward, sigmoid
+from examsolve.kinds.classifier_design.output_unit import (needs, output_symbol, output_value,
+                                                           sigmoid_convention,
+                                                           threshold_convention)
 from examsolve.kinds.classifier_design.picture import (NEGATIVE_MARK, POSITIVE_MARK,
                                                          SHADE, box_of, decision_picture,
                                                          net_inside, region_map)
@@ -59,6 +65,10 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
         proof, adopted = _prove_fewest(spec, xs, ys, model.hidden)
         if adopted is not None:
             model, built = adopted, None
+    searched = None  # the net found first, when one with smaller weights replaces it
+    smaller = smaller_integer_net(xs, ys, model)
+    if smaller is not None:
+        searched, model = model, smaller
     if spec.hidden is not None:
         model = _pad(model, spec.hidden, result)
     d = _begin(spec, design=True)
@@ -68,7 +78,11 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
         relu_proof_step(d, spec, proof, model.hidden)
     if built is not None:
         construction_step(d, spec, built)
-    _parameters_step(d.step("The network"), spec, model)
+    network = d.step("The network")
+    if searched is not None:
+        _smaller_weights(network, searched, model, "proof's" if adopted else
+                         "constructed" if built else "search's best")
+    _parameters_step(network, spec, model)
     _units_step(d, spec, model)
     rows = [forward(model, p.x) for p in spec.points]
     _table_step(d, spec, model, rows)
@@ -81,6 +95,24 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
     if built is not None and model.hidden > max(SEARCHED_HIDDEN):
         d.warn(construction_warning(spec, model.hidden))
     return d.build()
+
+
+def _smaller_weights(st: StepBuilder, searched: Model, model: Model, origin: str) -> None:
+    """Why the net below is not the search's (or the construction's): the same activation
+    pattern with smaller integer weights (minimality.smaller_integer_net)."""
+    alpha = Sym("α")
+    st.say(f"The {origin} net has largest ", call("abs", Text("parameter")), " ",
+           Num(largest_parameter(searched)), ". Keeping its activation pattern (the points "
+           "where each hidden unit is active, and the sign of each output weight) and fixing "
+           "the output weights to ", Text("±"), alpha, " for ",
+           eq(alpha, Text(f"1, …, {MAX_OUTPUT_WEIGHT}")), ", every ", Sym("s", "i"),
+           " is linear in the other weights, so for each ", alpha, " linear programs give "
+           "the weights with the smallest sum of ", call("abs", Text("parameter")), ", and "
+           "those with the smallest largest ", call("abs", Text("parameter")), ", with ",
+           rel(mul(Sym("y", "i"), Sym("s", "i"), op=""), "≥", 1), " at every point. The best "
+           "of them, rounded to integers and checked in exact arithmetic, has largest ",
+           call("abs", Text("parameter")), " ", Num(largest_parameter(model)), " (",
+           eq(alpha, abs(model.w2[0])), "): that is the network used below.")
 
 
 def _prove_fewest(spec: ClassifierSpec, xs, ys, hidden: int
@@ -121,7 +153,7 @@ def _point_text(x: tuple) -> str:
 
 
 def _classify(spec: ClassifierSpec, s: Fraction) -> str | None:
-    return spec.positive if s > 0 else spec.negative if s < 0 else None
+    return spec.predicted(s)
 
 
 # ---- steps ---------------------------------------------------------------------------------
@@ -131,33 +163,24 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
     d = DerivationBuilder("classifier-design", common.title, common.statement, common.source)
     st = d.step("The points and the model")
     n, dim = len(spec.points), spec.dimension
-    z, s, p = Sym("z"), Sym("s"), Sym("p")
+    z, s = Sym("z"), Sym("s")
     coordinates: tuple[Part, ...] = () if dim == 1 else (
         " ", eq(Sym("x"), call("", *coordinate_names(spec))))
     st.say(f"{n} points", *coordinates, f" in {dim} dimension{'s' if dim > 1 else ''}, two "
            f"classes: `{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
            "The network has a hidden ReLU layer (", eq(call("ReLU", z), call("max", 0, z)),
-           ", so ", eq(call("ReLU", 0), 0), ") and a sigmoid output:")
+           ", so ", eq(call("ReLU", 0), 0), f") and a {spec.output} output:")
     st.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))
     st.eq(Sym("s"), add(mul(Sym("w", "2"), Sym("h"), op="·"), Sym("b", "2")))
-    st.eq(Sym("p"), call("σ", Sym("s")), _sigmoid_formula())
-    half = Num(Fraction(1, 2))
-    st.say(f"It predicts `{spec.positive}` when ", rel(p, ">", half), ". ", Sym("σ"),
-           " is increasing with ", eq(call("σ", 0), half), ", so ", rel(p, ">", half),
-           " exactly when ", rel(s, ">", 0), f": `{spec.positive}` needs ", rel(s, ">", 0),
-           f", `{spec.negative}` needs ", rel(s, "<", 0), ". At ", eq(s, 0), " (", eq(p, half),
-           ") a point is on the boundary and gets no class.")
-    if design:
-        st.say("To stay clear of the boundary the design asks ", rel(call("abs", s), "≥", 1),
-               " at every point: then ",
-               rel(p, "≥", call("σ", 1), "=", Num(sigmoid(Fraction(1)))),
-               f" for every `{spec.positive}` and ",
-               rel(p, "≤", call("σ", -1), "=", Num(sigmoid(Fraction(-1)))),
-               f" for every `{spec.negative}`.")
+    if spec.output == "sigmoid":
+        sigmoid_convention(st, spec, design)
+    else:
+        threshold_convention(st, spec, design)
     st.table(["i", "x", "class", "needs"],
              [[point_number(spec, i), point_expr(pt.x), pt.label,
-               (rel(s, "≥", 1) if design else rel(s, ">", 0)) if pt.label == spec.positive
-               else (rel(s, "≤", -1) if design else rel(s, "<", 0))]
+               (rel(s, "≥", 1) if design else rel(s, needs(spec, True), 0))
+               if pt.label == spec.positive
+               else (rel(s, "≤", -1) if design else rel(s, needs(spec, False), 0))]
               for i, pt in enumerate(spec.points)])
     return d
 
@@ -167,12 +190,6 @@ def _coordinate_texts(spec: ClassifierSpec) -> list[str]:
     if spec.dimension == 1:
         return ["x"]
     return [f"x{_sub(str(k + spec.common.indexing))}" for k in range(spec.dimension)]
-
-
-def _sigmoid_formula() -> Expr:
-    from examsolve.mathmodel import Div, Pow
-
-    return Div(Num(1), add(Num(1), Pow(Sym("e"), Neg(Sym("s")))))
 
 
 def _pad(model: Model, hidden: int, result: SearchResult) -> Model:
@@ -266,11 +283,16 @@ def _active_parts(spec: ClassifierSpec, r: Forward) -> tuple[Part, ...]:
 def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
                 rows: list[Forward]) -> None:
     st = d.step("Every point through the network")
-    z, h, s, p = Sym("z"), Sym("h"), Sym("s"), Sym("p")
+    z, h, s = Sym("z"), Sym("h"), Sym("s")
+    y = output_symbol(spec)
     st.say("For each point: ", eq(z, add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))),
            ", ", eq(h, call("ReLU", z)), ", ", eq(s, add(mul(Sym("w", "2"), h), Sym("b", "2"))),
-           " and ", eq(p, call("σ", s)), f". The prediction is `{spec.positive}` when ",
-           rel(s, ">", 0), f" and `{spec.negative}` when ", rel(s, "<", 0), ".")
+           " and ", eq(y, call("σ" if spec.output == "sigmoid" else spec.output, s)),
+           f". The prediction is `{spec.positive}` when ", rel(s, ">", 0),
+           f" and `{spec.negative}` when ", rel(s, "<", 0),
+           *(() if spec.output == "sigmoid" else
+             ("; at ", eq(s, 0), f" it is `{spec.predicted(Fraction(0))}` (", eq(y, spec.at_zero),
+              ")")), ".")
     example = _example_point(spec, rows)
     where = (f"point {point_number(spec, example)}, ",
              eq(Sym("x"), point_expr(spec.points[example].x)))
@@ -288,20 +310,24 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
         if not ok:
             wrong.append((i, point, r, predicted))
         table.append([point_number(spec, i), point_expr(point.x), row(r.z), row(r.h), Num(r.s),
-                      Num(r.p), predicted or "boundary", point.label,
+                      output_value(spec, r), predicted or "boundary", point.label,
                       "✓" if ok else "✗"])
-    st.table(["i", "x", "z", "h", "s", "p", "predicted", "class", "ok"], table)
+    st.table(["i", "x", "z", "h", "s", y.name, "predicted", "class", "ok"], table)
     n = len(rows)
     if not wrong:
         low = min(abs(r.s) for r in rows)
         s_abs = call("abs", Sym("s"))
-        if low >= 1:
+        if low >= 1 and spec.output != "sigmoid":
+            st.say(f"All {n} points are classified correctly, each with ", rel(s_abs, "≥", 1),
+                   ".")
+        elif low >= 1:
             st.say(f"All {n} points are classified correctly, each with ", rel(s_abs, "≥", 1),
                    " (", rel(Sym("p"), "≤", Num(sigmoid(Fraction(-1)))), " or ",
                    rel(Sym("p"), "≥", Num(sigmoid(Fraction(1)))), ").")
         else:
             st.say(f"All {n} points are classified correctly. The closest to the boundary has ",
-                   eq(s_abs, Num(low)), ".")
+                   eq(s_abs, Num(low)), "." if low != 0 else
+                   f" (the convention at_zero = {num_text(spec.at_zero)} decides those points).")
         return
     st.say(f"{n - len(wrong)} of {n} points are classified correctly. Misclassified:")
     for i, point, r, predicted in wrong:
@@ -309,7 +335,9 @@ def _table_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
         what = f"predicted `{predicted}`" if predicted else "on the boundary, no class"
         st.say(f"Point {point_number(spec, i)} ", point_expr(point.x),
                f" is `{point.label}`, but ", *_active_parts(spec, r), " and ",
-               rel(Sym("s"), "=", Num(r.s), side, 0), " (", eq(Sym("p"), Num(r.p)), f"): {what}.")
+               rel(Sym("s"), "=", Num(r.s), side, 0) if r.s != 0 else eq(Sym("s"), 0),
+               " (", eq(y, output_value(spec, r)),
+               f"): {what}.")
 
 
 def points_figure(spec: ClassifierSpec) -> tuple[str, str, RegionMap]:
@@ -337,8 +365,9 @@ def _picture_step(d: DerivationBuilder, spec: ClassifierSpec, model: Model) -> N
     wrong = [point_number(spec, i) for i, p in enumerate(spec.points)
              if _classify(spec, forward(model, p.x).s) != p.label]
     # A caption is text: the legend says it in words (p > 0.5 is "predicts positive").
+    rest = f"{spec.negative} or the boundary" if spec.output == "sigmoid" else spec.negative
     caption = (f"{SHADE} where the net predicts {spec.positive}, blank elsewhere "
-               f"({spec.negative} or the boundary). "
+               f"({rest}). "
                f"{POSITIVE_MARK} = {spec.positive}, {NEGATIVE_MARK} = {spec.negative}.")
     if wrong:
         caption += (f" Point{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
@@ -382,4 +411,5 @@ def _answers(d: DerivationBuilder, spec: ClassifierSpec, model: Model,
     d.answer("b2", model.b2, eq(Sym("b", "2"), model.b2))
     d.answer("hidden", model.hidden, eq(Sym("H"), model.hidden))
     d.answer("correct", correct, Text(_verdict(spec, rows, correct)))
-    d.answer("p", tuple(r.p for r in rows), boxed=False)
+    if spec.output == "sigmoid":
+        d.answer("p", tuple(r.p for r in rows), boxed=False)

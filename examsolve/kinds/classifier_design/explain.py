@@ -77,9 +77,11 @@ def _say_absolute(st: StepBuilder, spec, model: Model, pairs, forms, unit_names)
     v, theta = model.w2[j], -model.b2 / model.w2[j]
     if theta <= 0:
         return
-    st.say("So ", rel(Sym("s"), ">", 0), f", and the net predicts `{spec.positive}`, exactly "
-           "where")
-    st.rel(call("abs", forms[j]), ">" if v > 0 else "<", Num(theta))
+    zero_positive = spec.predicted(Fraction(0)) == spec.positive
+    st.say("So ", rel(Sym("s"), "≥" if zero_positive else ">", 0),
+           f", and the net predicts `{spec.positive}`, exactly where")
+    st.rel(call("abs", forms[j]), ("≥" if zero_positive else ">") if v > 0
+           else ("≤" if zero_positive else "<"), Num(theta))
     groups: dict[Fraction, list[int]] = {}
     for i, p in enumerate(spec.points):
         value = abs(sum((w * x for w, x in zip(model.W1[j], p.x)), Fraction(0)) + model.b1[j])
@@ -146,11 +148,16 @@ def _say_piecewise(st: StepBuilder, spec, model: Model, live: list[int],
         positive.append(_positive_part(a, b, lo, hi))
     st.table([t.name, "s"], rows)
     intervals = _merge([iv for iv in positive if iv is not None])
+    zero_positive = spec.predicted(Fraction(0)) == spec.positive
     if intervals:
-        st.say(rel(Sym("s"), ">", 0), f", so the net predicts `{spec.positive}`, exactly for")
+        st.say(rel(Sym("s"), ">", 0), "" if zero_positive else
+               f", so the net predicts `{spec.positive}`,", " exactly for")
         for lo, hi in intervals:
             st.math(rel(t, ">", Num(lo)) if hi is None else rel(t, "<", Num(hi)) if lo is None
                     else rel(Num(lo), "<", t, "<", Num(hi)))
+        if zero_positive:
+            st.say(f"The net predicts `{spec.positive}` there and also wherever ",
+                   eq(Sym("s"), 0), " (at_zero = 1).")
     ts = [sum((a * b for a, b in zip(d, p.x)), Fraction(0)) for p in spec.points]
     if spec.dimension > 1 and len(ts) <= 12:
         st.say("At the points, in order, ", t, " is ", *listed([Num(v) for v in ts]), ".")
@@ -240,9 +247,15 @@ def worked_point(st: StepBuilder, spec, model: Model, i: int) -> None:
     st.eq(*chain)
     st.eq(h, call("ReLU", z), mat(r.h, summarise=False))
     st.eq(s_, add(mul(w2, h, op="·"), b2), _dot(model.w2, r.h, model.b2), Num(r.s))
-    verdict = spec.positive if r.s > 0 else spec.negative if r.s < 0 else None
-    items: list[object] = [Sym("p"), "=", call("σ", Num(r.s)), "=", Num(r.p),
-                           ">" if r.s > 0 else "<" if r.s < 0 else "=", Num(Fraction(1, 2))]
+    output = spec.output
+    verdict = spec.predicted(r.s)
+    if output == "sigmoid":
+        items: list[object] = [Sym("p"), "=", call("σ", Num(r.s)), "=", Num(r.p),
+                               ">" if r.s > 0 else "<" if r.s < 0 else "=", Num(Fraction(1, 2))]
+    else:
+        low = 0 if output == "step" else -1
+        items = [Sym("y"), "=", call(output, Num(r.s)), "=",
+                 Num(1 if r.s > 0 else low if r.s < 0 else spec.at_zero)]
     if verdict is not None:
         items += ["⇒", Text(verdict)]
     st.rel(*items)

@@ -47,6 +47,8 @@ MAX_PROGRAMS = 1_000  # linear programs solved (1–2 ms each; 5–10 on a loade
 FEASIBLE = 1e-7  # a total shortfall below this: the pattern is feasible (then checked exactly)
 INFEASIBLE = 1e-5  # above this: infeasible; between the two the proof gives up
 CHUNK = 200_000  # patterns filtered per vectorised step
+MAX_OUTPUT_WEIGHT = 8  # smaller_integer_net tries output weights ±1 … ±8 (one program each)
+FRIENDLY = 2  # no |parameter| above this: already the search's integer grid, nothing to gain
 
 
 @dataclass(frozen=True)
@@ -305,4 +307,78 @@ def _checked_net(xs: list[Vector], ys: list[int], sets: list[int], signs: list[i
     # still a correct net, so it is kept, and the derivation states its smallest |s|.
     if all(forward(model, x).s * y > 0 for x, y in zip(xs, ys)):
         return model
+    return None
+
+
+def largest_parameter(model: Model) -> Fraction:
+    """max |parameter| over W1, b1, w2 and b2."""
+    return max(abs(v) for v in (*(w for r in model.W1 for w in r), *model.b1, *model.w2,
+                                model.b2))
+
+
+def smaller_integer_net(xs: list[Vector], ys: list[int], model: Model) -> Model | None:
+    """A net with the same activation pattern as `model` and smaller integer weights, or None.
+
+    The pattern (step 3 of the module docstring) is read off `model`: unit j's cut S_j (the
+    points where w_j·x + b_j > 0) and its output sign. With output weights ±α for a fixed
+    α = 1, 2, … (below `model`'s largest |parameter|) the pattern's program is linear in the
+    rest; the solutions minimising Σ|parameter| (`_friendly_net`) and max |parameter|
+    (`_smallest_largest`) are rounded, and each is kept only if it is all integers, exact
+    arithmetic gives every point y_i s_i ≥ 1 (the design's margin), and its largest
+    |parameter| is below `model`'s. The smallest such net over α is returned.
+    A net with no |parameter| above FRIENDLY is kept as it is (and scipy not imported)."""
+    if any(v == 0 for v in model.w2) or largest_parameter(model) <= FRIENDLY:
+        return None
+    from scipy.optimize import linprog  # about 0.3 s to import, as in prove_relu
+
+    sets = [sum(1 << i for i, x in enumerate(xs) if forward(unit, x).s > 0)
+            for unit in (Model((w,), (b,), (Fraction(1),), Fraction(0))
+                         for w, b in zip(model.W1, model.b1))]
+    signs = [1 if v > 0 else -1 for v in model.w2]
+    X = np.array([[float(v) for v in x] for x in xs])
+    best, bound = None, largest_parameter(model)
+    for alpha in range(1, min(int(bound), MAX_OUTPUT_WEIGHT + 1)):
+        if alpha >= bound:
+            break
+        outputs = [alpha * v for v in signs]
+        for found in (_friendly_net(linprog, X, xs, ys, sets, outputs),
+                      _integer_net(xs, ys, sets, outputs,
+                                   _smallest_largest(linprog, X, ys, sets, outputs))):
+            if found is None:
+                continue
+            parameters = (*(w for r in found.W1 for w in r), *found.b1, *found.w2, found.b2)
+            if all(v.denominator == 1 for v in parameters) and \
+                    all(forward(found, x).s * y >= 1 for x, y in zip(xs, ys)) and \
+                    largest_parameter(found) < bound:
+                best, bound = found, largest_parameter(found)
+    return best
+
+
+def _smallest_largest(linprog, X: np.ndarray, ys: list[int], sets: list[int],
+                      outputs: list[int]) -> np.ndarray | None:
+    """The pattern's program with max |parameter| minimised (one more variable t ≥ |each|):
+    Σ|parameter| (`_program`) can leave one large weight where a flatter solution exists."""
+    A, b = _rows(X, ys, sets, outputs, 0.0)
+    size = A.shape[1]
+    eye, column = np.eye(size), -np.ones((size, 1))
+    A = np.vstack([np.hstack([A, np.zeros((len(A), 1))]), np.hstack([eye, column]),
+                   np.hstack([-eye, column])])
+    b = np.concatenate([b, np.zeros(2 * size)])
+    cost = np.zeros(size + 1)
+    cost[-1] = 1.0
+    result = linprog(cost, A_ub=A, b_ub=b, bounds=[(None, None)] * (size + 1), method="highs")
+    return result.x[:size] if result.status == 0 else None
+
+
+def _integer_net(xs: list[Vector], ys: list[int], sets: list[int], outputs: list[int],
+                 solution: np.ndarray | None) -> Model | None:
+    """The solution rounded to integers (scaled by 1, 2 or 3 first: s scales with it, and a
+    larger margin survives rounding), if exact arithmetic confirms y_i s_i ≥ 1 everywhere."""
+    if solution is None:
+        return None
+    for scale in (1, 2, 3):
+        model = _checked_net(xs, ys, sets, outputs,
+                             [Fraction(round(v * scale)) for v in solution])
+        if model is not None and all(forward(model, x).s * y >= 1 for x, y in zip(xs, ys)):
+            return model
     return None

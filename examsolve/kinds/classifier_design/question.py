@@ -36,11 +36,19 @@ def question(spec: ClassifierSpec | ThresholdSpec) -> tuple[Step, ...]:
 
         text, caption, chart = points_figure(spec)
         step.figure(text, caption, chart=chart)
-    step.say("The network has a hidden ReLU layer and a sigmoid output; it predicts "
-             f"`{spec.positive}` when ", rel(Sym("p"), ">", Fraction(1, 2)), ":")
+    if spec.output == "sigmoid":
+        step.say("The network has a hidden ReLU layer and a sigmoid output; it predicts "
+                 f"`{spec.positive}` when ", rel(Sym("p"), ">", Fraction(1, 2)), ":")
+    else:
+        step.say(f"The network has a hidden ReLU layer and a {spec.output} output (",
+                 eq(call(spec.output, 0), spec.at_zero), f"); it predicts `{spec.positive}` "
+                 "when ", eq(Sym("y"), 1), ":")
     step.eq(Sym("h"), call("ReLU", add(mul(Sym("W", "1"), Sym("x"), op=""), Sym("b", "1"))))
     step.eq(Sym("s"), add(mul(Sym("w", "2"), Sym("h"), op="·"), Sym("b", "2")))
-    step.eq(Sym("p"), call("σ", Sym("s")))
+    if spec.output == "sigmoid":
+        step.eq(Sym("p"), call("σ", Sym("s")))
+    else:
+        step.eq(Sym("y"), call(spec.output, Sym("s")))
     if spec.model is not None:
         model = spec.model
         step.say("The network to check:")

@@ -2,6 +2,9 @@
 
     h = ReLU(W1 x + b1),   s = w2 · h + b2,   p = σ(s),   predict the positive class iff p > 0.5
 
+With `output: step` (y = step(s), 1 or 0) or `output: sign` (y = sign(s), 1 or −1) the positive
+class is y = 1, and s = 0 gives y = `at_zero` (default 1).
+
 Design mode finds the fewest hidden units, then the smallest friendly weights, with every
 point at |s| ≥ 1 (a grid search, `search.py`; a construction that always works
 as the fallback, `construct.py`). Check mode (`model:` given) runs a proposed
@@ -13,6 +16,8 @@ Spec keys (besides the shared ones):
     positive:  the class predicted when p > 0.5 (default: the second class listed)
     hidden:    use exactly this many hidden units (default: the fewest found)
     model:     {W1, b1, w2, b2}: check this network instead of designing one
+    output:    sigmoid (default), step or sign
+    at_zero:   a step/sign output's value at s = 0 (step: 0 or 1, sign: −1 or 1; default 1)
 """
 
 from __future__ import annotations
@@ -54,6 +59,17 @@ class ClassifierSpec:
     positive: str  # the class predicted when p > 0.5
     hidden: int | None = None  # exactly this many hidden units, if asked
     model: Model | None = None  # check mode when given
+    output: str = "sigmoid"  # sigmoid | step | sign: the output unit's activation
+    at_zero: int = 1  # a step/sign output's value at s = 0 (1: the positive class)
+
+    def predicted(self, s: Fraction) -> str | None:
+        """The class at output pre-activation s: the sign of s, and at s = 0 the sigmoid's
+        boundary (no class) or a step/sign output's `at_zero` (1 is the positive class)."""
+        if s > 0 or (s == 0 and self.output != "sigmoid" and self.at_zero == 1):
+            return self.positive
+        if s < 0 or self.output != "sigmoid":
+            return self.negative
+        return None
 
     @property
     def dimension(self) -> int:
@@ -64,13 +80,22 @@ def load(node: SpecNode, common: Common) -> ClassifierSpec | ThresholdSpec:
     """Validate the spec: every bad input names its line (see the module docstring)."""
     if wants_threshold(node):
         return load_threshold(node, common, read_points)
+    if "activation" in node and node["activation"].choice(("relu", "step", "sign")) != "relu":
+        raise node["activation"].error("expected relu, step or sign")
+    output = node["output"].choice(("sigmoid", "step", "sign")) if "output" in node \
+        else "sigmoid"
     for key in THRESHOLD_KEYS:
-        if key in node and key not in ("activation", "output"):
-            raise node[key].error(f"{key} goes with threshold units (activation: step or sign)")
-    for key, allowed in (("activation", "relu"), ("output", "sigmoid")):
-        if key in node and node[key].choice(("relu", "step", "sign", "sigmoid")) != allowed:
-            raise node[key].error("a ReLU network has a sigmoid output here; step or sign "
-                                  "outputs go with step/sign hidden units")
+        if key in node and key not in ("activation", "output") \
+                and not (key == "at_zero" and output != "sigmoid"):
+            raise node[key].error(f"{key} goes with threshold units (activation: step or sign"
+                                  + (", or output: step or sign)" if key == "at_zero" else ")"))
+    at_zero = 1
+    if "at_zero" in node:
+        at_zero = node["at_zero"].integer()
+        allowed = (0, 1) if output == "step" else (-1, 1)
+        if at_zero not in allowed:
+            raise node["at_zero"].error(f"a {output} output's value at s = 0 is "
+                                        f"{' or '.join(map(str, allowed))}, got {at_zero}")
     points = read_points(node["points"])
     classes: list[str] = []
     for point in points:
@@ -93,7 +118,7 @@ def load(node: SpecNode, common: Common) -> ClassifierSpec | ThresholdSpec:
     if model is not None and hidden is not None and model.hidden != hidden:
         raise node["hidden"].error(f"hidden is {hidden} but the model has {model.hidden} "
                                    "hidden units (rows of W1)")
-    return ClassifierSpec(common, points, negative, positive, hidden, model)
+    return ClassifierSpec(common, points, negative, positive, hidden, model, output, at_zero)
 
 
 # ---- points --------------------------------------------------------------------------------
