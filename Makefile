@@ -14,8 +14,10 @@ $(BIN)/python:
 # compileall: pip byte-compiles a normal install but not an editable one, and where
 # PYTHONDONTWRITEBYTECODE is set every run would compile examsolve's sources again (~40 ms
 # of each command's start-up).
+# The demo installs the plot extra (matplotlib, plotext) so documents get real figures, as
+# docs/exams.md's walk shows them; examsolve itself runs without it (text pictures).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[plot]'
 	$(BIN)/python -m compileall -q examsolve
 	touch $@
 
