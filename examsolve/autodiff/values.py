@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from examsolve.spec import NAME_RE, SpecNode
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from examsolve.autodiff.program import Matrix
 
 
@@ -53,3 +55,13 @@ def read_matrix(child: SpecNode, floats: bool) -> Matrix:
             if not isinstance(entry, Fraction):
                 raise child.error(f"expected finite numbers, got {entry}")
     return grid.rows
+
+
+def answer_of(arr: "np.ndarray") -> object:
+    """A value as an answer in its own shape: 1×1 → a number, n×1 → a flat list, otherwise
+    rows (backprop's gradients and the optimizer's steps both answer this way)."""
+    if arr.shape == (1, 1):
+        return arr[0, 0]
+    if arr.shape[1] == 1:
+        return arr.reshape(-1)
+    return arr

@@ -28,6 +28,7 @@ from examsolve.derivation import Derivation
 from examsolve.errors import ExamsolveError, SpecError
 from examsolve.spec import SpecNode
 from examsolve.vary import rules
+from examsolve.vary.nice import terminates
 from examsolve.vary.rules import RULES, same_steps, same_structure, small_denominators
 from examsolve.vary.template import _UNKNOWN, Mode, Template, find, parse_mode
 
@@ -117,13 +118,8 @@ def _exact(value: object) -> object:
 
     if isinstance(value, (tuple, list)):
         return [_exact(v) for v in value]
-    if isinstance(value, Fraction) and value.denominator != 1:
-        d = value.denominator
-        for p in (2, 5):
-            while d % p == 0:
-                d //= p
-        if d != 1:
-            return str(value)
+    if isinstance(value, Fraction) and not terminates(value):
+        return str(value)
     return json_number(value)
 
 

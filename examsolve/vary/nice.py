@@ -7,13 +7,18 @@ from fractions import Fraction
 from examsolve.derivation import Derivation
 
 
-def decimal_text(value: Fraction) -> str:
-    """A rate as an exam writes it: `0.05` when it terminates, `1/3` otherwise."""
+def terminates(value: Fraction) -> bool:
+    """Whether value's decimal expansion ends (its denominator has no prime but 2 and 5)."""
     d = value.denominator
     for p in (2, 5):
         while d % p == 0:
             d //= p
-    if d != 1:
+    return d == 1
+
+
+def decimal_text(value: Fraction) -> str:
+    """A rate as an exam writes it: `0.05` when it terminates, `1/3` otherwise."""
+    if not terminates(value):
         return str(value)
     text = f"{float(value):.10f}".rstrip("0").rstrip(".")
     return text

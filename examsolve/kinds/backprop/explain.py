@@ -25,6 +25,7 @@ from examsolve.kinds.backprop.derived_steps import write_derived
 from examsolve.kinds.backprop.graph import graph_chart
 from examsolve.kinds.backprop.layer_steps import attention_pieces, norm_statistics
 from examsolve.kinds.backprop.loss import LossWriter, applies
+from examsolve.autodiff.values import answer_of
 from examsolve.autodiff.program import Evaluation, contains_loss
 from examsolve.kinds.backprop.model import BackpropSpec
 from examsolve.autodiff.parse import LOSSES, Apply, Const, Node_, Ref
@@ -400,15 +401,6 @@ class Explainer:
             g = grads[name]
             d.answer(f"d{self.spec.loss}/d{name}", answer_of(g),
                      m.eq(grad_symbol(self.spec.loss, symbol(name)), value(g)))
-
-
-def answer_of(arr: np.ndarray) -> object:
-    """1×1 → a number, n×1 → a flat list, otherwise rows."""
-    if arr.shape == (1, 1):
-        return arr[0, 0]
-    if arr.shape[1] == 1:
-        return arr.reshape(-1)
-    return arr
 
 
 def _prose(arr: np.ndarray) -> str:

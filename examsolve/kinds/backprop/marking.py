@@ -21,7 +21,7 @@ from examsolve.autodiff import engine as eng
 from examsolve.autodiff import program
 from examsolve.autodiff.parse import Apply, Line, Ref
 from examsolve.derivation import AnswerValue, answer_value
-from examsolve.kinds.backprop.explain import answer_of
+from examsolve.autodiff.values import answer_of
 from examsolve.kinds.backprop.model import BackpropSpec, leaf_arrays
 from examsolve.kinds.backprop.notation import grad_symbol, symbol
 from examsolve.marking import Quantity, Slip

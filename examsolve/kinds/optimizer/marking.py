@@ -178,7 +178,7 @@ def _steps(spec: OptimizerSpec, mine: dict[str, np.ndarray]) -> dict[str, Answer
 def _as_answer(value: object) -> AnswerValue:
     """A float array as the answers hold it: a number, or nested tuples (column vectors as
     one list, as answer_of writes them)."""
-    from examsolve.kinds.optimizer.notation import answer_of
+    from examsolve.autodiff.values import answer_of
 
     if isinstance(value, np.ndarray):
         return answer_value(answer_of(value))

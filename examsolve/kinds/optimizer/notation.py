@@ -62,15 +62,6 @@ def _shown(count: int) -> list[int | None]:
     return [*range(edge), None, *range(count - edge, count)]
 
 
-def answer_of(arr: np.ndarray) -> object:
-    """An answer in its own shape: 1×1 → a number, n×1 → a flat list, otherwise rows."""
-    if arr.shape == (1, 1):
-        return arr[0, 0]
-    if arr.shape[1] == 1:
-        return arr.reshape(-1)
-    return arr
-
-
 def is_scalar(arr: np.ndarray) -> bool:
     return arr.shape == (1, 1)
 

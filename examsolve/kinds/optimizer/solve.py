@@ -36,7 +36,7 @@ def solve(spec: OptimizerSpec) -> Derivation:
 
 
 def _answers(spec: OptimizerSpec, result, d: DerivationBuilder) -> None:  # type: ignore[no-untyped-def]
-    from examsolve.kinds.optimizer.notation import answer_of
+    from examsolve.autodiff.values import answer_of
 
     steps = result.steps
     loss = spec.loss
