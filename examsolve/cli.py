@@ -20,6 +20,10 @@ from examsolve.render import FIGURE_FORMATS, Format
 if TYPE_CHECKING:
     from rich.console import Console
 
+# vary draws its documents' figures by default up to this many variants: two figures a
+# variant at about 0.1 s each keep -n 30 in seconds; -n 100 would take 20 s more.
+AUTO_FIGURES = 30
+
 app = typer.Typer(
     help="Solve deep-learning exam problems written as YAML specs, with step-by-step "
          "derivations.",
@@ -597,10 +601,11 @@ def vary(
     format: Format = typer.Option(
         Format.markdown, "--format", "-f",
         help="markdown or latex: questions and solutions documents; moodle: quiz.xml."),
-    figures: bool = typer.Option(
-        True, "--figures/--no-figures",
+    figures: Optional[bool] = typer.Option(
+        None, "--figures/--no-figures",
         help="Draw the documents' figures into questions_files/ and solutions_files/ "
-             "(needs matplotlib); --no-figures keeps text pictures."),
+             f"(needs matplotlib; by default for up to {AUTO_FIGURES} variants, about 0.1 s "
+             "a figure); --no-figures keeps text pictures."),
     debug: bool = DebugOption,
 ) -> None:
     """Write N checked variants of a spec with new numbers, plus their documents or a quiz.
@@ -637,6 +642,12 @@ def vary(
         else:
             ext = ".md" if format is Format.markdown else ".tex"
             standalone = format is Format.latex
+            if figures is None:
+                figures = len(found) <= AUTO_FIGURES
+                if not figures:
+                    _stderr().print(f"Figures stay text pictures for {len(found)} variants "
+                                    f"(drawn by default for up to {AUTO_FIGURES}, about 0.1 s "
+                                    "a figure): --figures draws them", markup=False)
             for name, items in (("questions", sheets), ("solutions", solutions)):
                 path = output / f"{name}{ext}"
                 if figures:

@@ -205,3 +205,21 @@ def test_a_statement_with_numbers_is_dropped_one_naming_the_data_kept(tmp_path):
         out = tmp_path / str(kept)
         assert runner.invoke(app, ["vary", str(spec), "-n", "1", "-o", str(out)]).exit_code == 0
         assert ("statement:" in next(out.glob("*.yaml")).read_text()) is kept
+
+
+def test_figures_are_drawn_by_default_only_up_to_the_cap(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import examsolve.cli as cli
+
+    monkeypatch.setattr(cli, "AUTO_FIGURES", 2)
+    spec = str(PROBLEMS / "3-backprop-two-headed.yaml")
+    for n, drawn in (("2", True), ("3", False)):
+        out = tmp_path / n
+        result = runner.invoke(app, ["vary", spec, "-n", n, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert (out / "solutions_files").is_dir() == drawn
+        said = "Figures stay text pictures for 3 variants (drawn by default for up to 2"
+        assert (said in result.output) != drawn
+    result = runner.invoke(app, ["vary", spec, "-n", "3", "-o", str(tmp_path / "f"),
+                                 "--figures"])
+    assert result.exit_code == 0 and (tmp_path / "f" / "solutions_files").is_dir()
