@@ -21,9 +21,30 @@ imports no kind: verdict.py finds a kind's marking module through the registry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Generic, TypeVar
 
 from examsolve.derivation import AnswerValue
 from examsolve.mathmodel import Expr
+
+S = TypeVar("S")
+T = TypeVar("T")
+
+
+class LastSolved(Generic[S, T]):
+    """`compute(spec)` for the spec being marked, computed once: a sheet's answers are
+    marked one by one against the same spec object, and each would otherwise solve it again.
+    Only the last spec is kept (identity, not equality: specs are frozen but may be big)."""
+
+    def __init__(self, compute: Callable[[S], T]) -> None:
+        self._compute = compute
+        self._spec: S | None = None
+        self._value: T | None = None
+
+    def __call__(self, spec: S) -> T:
+        if self._spec is not spec:
+            self._value = self._compute(spec)
+            self._spec = spec
+        return self._value  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

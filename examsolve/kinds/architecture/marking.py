@@ -22,7 +22,7 @@ import numpy as np
 
 from examsolve.derivation import AnswerValue, Derivation, Equation, Para
 from examsolve.errors import SpecError
-from examsolve.marking import Quantity
+from examsolve.marking import LastSolved, Quantity
 from examsolve.mathmodel import Expr, Rel, Sym, eq
 from examsolve.kinds.architecture import receptive
 from examsolve.kinds.architecture.analysis import fill_block, substitute
@@ -45,18 +45,13 @@ LHS = {"weights": Sym("weights"), "biases": Sym("biases"),
 _KEY = re.compile(r"^(?P<field>\w+)\[(?P<at>[^\]]+)\]$")
 
 
-_SOLVED: dict[int, tuple[ArchSpec, dict[str, AnswerValue]]] = {}
-
-
-def _truth(spec: ArchSpec) -> dict[str, AnswerValue]:
-    """The true answers (one solve per spec while marking)."""
+def _answers(spec: ArchSpec) -> dict[str, AnswerValue]:
     from examsolve.kinds.architecture.solve import solve
 
-    kept = _SOLVED.get(id(spec))
-    if kept is None or kept[0] is not spec:
-        _SOLVED.clear()
-        kept = _SOLVED[id(spec)] = (spec, solve(spec).answer_map())
-    return kept[1]
+    return solve(spec).answer_map()
+
+
+_truth = LastSolved(_answers)  # the true answers, one solve per spec while marking
 
 
 def _positions(spec: ArchSpec) -> dict[str, int]:

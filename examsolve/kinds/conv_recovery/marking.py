@@ -24,7 +24,7 @@ import numpy as np
 
 from examsolve.derivation import AnswerValue
 from examsolve.errors import UnsolvableError
-from examsolve.marking import Quantity, Slip
+from examsolve.marking import LastSolved, Quantity, Slip
 from examsolve.mathmodel import Sym
 from examsolve.kinds.conv_recovery.algebra import LinEq, rref
 from examsolve.kinds.conv_recovery.solve import solve_system
@@ -36,17 +36,12 @@ Atom = Hashable
 # on a 256×256 grid would take minutes): answers are then marked on their own, and a lost
 # output still follows from the student's values through its window's sum.
 MAX_RERUN_LOST = 100
-_SOLVED: dict[int, tuple[ConvSpec, dict[str, AnswerValue], ConvSystem]] = {}
+def _solve(spec: ConvSpec) -> tuple[dict[str, AnswerValue], ConvSystem]:
+    derivation, system = solve_system(spec)
+    return derivation.answer_map(), system
 
 
-def _solved(spec: ConvSpec) -> tuple[dict[str, AnswerValue], ConvSystem]:
-    """The true answers and the solved system (one solve per spec while marking)."""
-    kept = _SOLVED.get(id(spec))
-    if kept is None or kept[0] is not spec:
-        derivation, system = solve_system(spec)
-        _SOLVED.clear()
-        kept = _SOLVED[id(spec)] = (spec, derivation.answer_map(), system)
-    return kept[1], kept[2]
+_solved = LastSolved(_solve)  # the true answers and the system, one solve per spec
 
 
 def quantities(spec: ConvSpec) -> tuple[Quantity, ...]:

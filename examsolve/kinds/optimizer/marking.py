@@ -25,7 +25,7 @@ import numpy as np
 from examsolve import mathmodel as m
 from examsolve.derivation import AnswerValue, Derivation, Equation, answer_value
 from examsolve.errors import UnsolvableError
-from examsolve.marking import Quantity, Slip
+from examsolve.marking import LastSolved, Quantity, Slip
 from examsolve.kinds.optimizer import notation as n
 from examsolve.kinds.optimizer.spec import OptimizerSpec
 from examsolve.kinds.optimizer.updates import LETTER
@@ -38,21 +38,15 @@ STATE_ORDER = ("velocity", "s", "m", "v", "mhat", "vhat")
 # Forward and backward passes in one re-run (steps × batch size) beyond which a model's
 # steps are marked on their own: each answer of a long run would re-run it all.
 MAX_RERUN_EVALUATIONS = 10
-_SOLVED: dict[int, tuple[OptimizerSpec, dict[str, AnswerValue]]] = {}
-
-
-def _truth(spec: OptimizerSpec) -> dict[str, AnswerValue]:
-    kept = _SOLVED.get(id(spec))
-    if kept is None or kept[0] is not spec:
-        _SOLVED.clear()
-        kept = _SOLVED[id(spec)] = (spec, _answers(spec))
-    return kept[1]
 
 
 def _answers(spec: OptimizerSpec) -> dict[str, AnswerValue]:
     from examsolve.kinds.optimizer.solve import solve
 
     return solve(spec).answer_map()
+
+
+_truth = LastSolved(_answers)  # the true answers, one solve per spec while marking
 
 
 def _rank(spec: OptimizerSpec, key: str) -> tuple:

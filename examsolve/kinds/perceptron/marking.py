@@ -20,7 +20,7 @@ from operator import mul
 import numpy as np
 
 from examsolve.derivation import AnswerValue, Derivation, answer_value
-from examsolve.marking import Quantity, Slip
+from examsolve.marking import LastSolved, Quantity, Slip
 from examsolve.derivation import Equation
 from examsolve.mathmodel import Call, Expr, Rel, Sym, eq, num
 from examsolve.kinds.perceptron.learning import output
@@ -31,8 +31,6 @@ MAX_RERUN_PRESENTATIONS = 500
 _AT = re.compile(r"^(?P<name>\w+)@(?P<k>\d+)$")
 _FIELDS = ("net", "y", "w", "b", "theta")
 _FINAL = ("w", "b", "theta", "epochs", "converged", "correct")
-_SOLVED: dict[int, tuple[PerceptronSpec, dict[str, AnswerValue]]] = {}
-
 
 def _answers(spec: PerceptronSpec) -> dict[str, AnswerValue]:
     from examsolve.kinds.perceptron.solve import solve
@@ -40,12 +38,7 @@ def _answers(spec: PerceptronSpec) -> dict[str, AnswerValue]:
     return solve(spec).answer_map()
 
 
-def _truth(spec: PerceptronSpec) -> dict[str, AnswerValue]:
-    kept = _SOLVED.get(id(spec))
-    if kept is None or kept[0] is not spec:
-        _SOLVED.clear()
-        kept = _SOLVED[id(spec)] = (spec, _answers(spec))
-    return kept[1]
+_truth = LastSolved(_answers)  # the true answers, one solve per spec while marking
 
 
 def _rank(spec: PerceptronSpec, key: str) -> tuple:
