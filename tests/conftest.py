@@ -61,3 +61,34 @@ def _all_text_fixture():
 @pytest.fixture(name="json_text", scope="session")
 def _json_text_fixture():
     return json_text
+
+
+def colour_reader(chart):  # type: ignore[no-untyped-def]
+    """Draw a chart alone on matplotlib's Agg canvas (5×5 inches at 100 dpi) and return
+    colour_at(x, y): the RGB drawn at data point (x, y), found through the axes' own
+    transform (matplotlib's, not examsolve's)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    from examsolve.render.figure import draw
+
+    fig = MplFigure(figsize=(5, 5), dpi=100)
+    canvas = FigureCanvasAgg(fig)
+    axes = fig.subplots()
+    draw(axes, chart)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    height = pixels.shape[0]
+
+    def colour_at(x: float, y: float):  # type: ignore[no-untyped-def]
+        px, py = axes.transData.transform((x, y))
+        return pixels[height - 1 - int(round(py)), int(round(px))]
+    return colour_at
+
+
+def rgb(hex_colour: str):  # type: ignore[no-untyped-def]
+    """'#rrggbb' as an integer RGB array."""
+    import numpy as np
+
+    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])

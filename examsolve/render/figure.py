@@ -34,8 +34,8 @@ def _matplotlib(target: Path):  # type: ignore[no-untyped-def]
         raise UsageError(f"{target}: writing a figure needs matplotlib: "
                          "pip install 'examsolve[plot]'") from None
 
-    def new(size: tuple[float, float]):  # type: ignore[no-untyped-def]
-        figure = MatplotlibFigure(figsize=size, layout="constrained")
+    def new(size: tuple[float, float], constrained: bool = True):  # type: ignore[no-untyped-def]
+        figure = MatplotlibFigure(figsize=size, layout="constrained" if constrained else None)
         FigureCanvasAgg(figure)
         return figure
     return new
@@ -89,8 +89,15 @@ def write_figure(derivation: Derivation, path: str | Path) -> Path:
 
 def write_one(chart: Drawing, target: Path) -> Path:
     """One chart alone, without its title (a document captions it), into `target`."""
-    figure = _matplotlib(target)(size_of(chart))
-    draw(figure.subplots(), chart, titled=False)
+    if isinstance(chart, Graph):
+        from examsolve.render.drawings import graph_rect
+
+        figure = _matplotlib(target)(size_of(chart), constrained=False)
+        axes = figure.add_axes(graph_rect(chart))
+    else:
+        figure = _matplotlib(target)(size_of(chart))
+        axes = figure.subplots()
+    draw(axes, chart, titled=False)
     save(figure, target)
     return target
 

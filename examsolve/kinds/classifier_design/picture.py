@@ -67,9 +67,12 @@ def threshold_inside(net: ThresholdNet) -> Inside:
         for unit in net.units:
             z = sum(float(w) * values[i] for w, i in zip(unit.weights, unit.inputs)) + \
                 float(unit.bias)
+            if unit is net.units[-1]:  # the output unit, maybe of its own family
+                high_at_zero = net.at_zero == 1 and net.out_activation != "sigmoid"
+                return (z > 0) | ((z == 0) & high_at_zero)
             low = 0.0 if net.activation == "step" else -1.0
             values[unit.name] = np.where(z > 0, 1.0, np.where(z < 0, low, float(net.at_zero)))
-        return values[net.units[-1].name] == 1.0
+        raise ValueError("a net has an output unit")
     return inside
 
 
@@ -94,7 +97,7 @@ def decision_picture(inside: Inside | None, marks: list[Mark], axis_names: tuple
 
     for x, glyph in marks:
         cells[row(x[1])][column(x[0])] = glyph
-    y_ticks = {row(v): format_number(v) for v in (min(x[1] for x, _ in marks),
+    y_ticks = {row(v): _tick(v) for v in (min(x[1] for x, _ in marks),
                                                   max(x[1] for x, _ in marks))}
     width = max(len(t) for t in y_ticks.values())
     lines = [" " * (width + 1) + axis_names[1]]
@@ -105,11 +108,16 @@ def decision_picture(inside: Inside | None, marks: list[Mark], axis_names: tuple
     lines.append(" " * width + " └" + "─" * COLS)
     labels = [" "] * (COLS + 4)
     for v in (min(x[0] for x, _ in marks), max(x[0] for x, _ in marks)):
-        text = format_number(v)
+        text = _tick(v)
         start = max(0, column(v) - len(text) // 2)
         labels[start:start + len(text)] = list(text)
     lines.append(" " * (width + 2) + "".join(labels).rstrip() + "  " + axis_names[0])
     return "\n".join(lines)
+
+
+def _tick(v: Fraction) -> str:
+    """An axis label, with the typographic minus the derivation's numbers use."""
+    return format_number(v).replace("-", "−")
 
 
 def region_map(title: str, inside: Inside | None, groups: list[tuple[str, str, list]],

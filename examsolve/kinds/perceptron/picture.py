@@ -35,7 +35,11 @@ def region_chart(spec: PerceptronSpec, w: tuple[Fraction, ...], offset: Fraction
     (y0, y1) = _axis([p.x[1] for p in spec.points])
     xs, ys = np.meshgrid(np.linspace(x0, x1, SAMPLES), np.linspace(y0, y1, SAMPLES))
     sign = -1 if spec.threshold else 1
-    net = float(w[0]) * xs + float(w[1]) * ys + sign * float(offset)
+    # Scaled exactly by the largest |parameter| first: a diverging rule's weights can pass
+    # the largest float, and the sign of net is all the picture needs.
+    scale = max(abs(w[0]), abs(w[1]), abs(offset)) or Fraction(1)
+    a, b, c = (float(Fraction(v) / scale) for v in (w[0], w[1], sign * offset))
+    net = a * xs + b * ys + c
     inside = (net > 0) | ((net == 0) & (spec.at_zero == 1))
     groups = tuple(Marked(f"target {t}", glyph, tuple((float(p.x[0]), float(p.x[1]))
                                                       for p in spec.points if p.t == t))

@@ -238,13 +238,21 @@ def _read_epochs(node: SpecNode, rule: str) -> tuple[int, bool]:
             why = ("it updates on every presentation" if rule == "hebb" else
                    "it updates whenever t ≠ net, so no epoch is free of updates")
             name = "Hebb's rule" if rule == "hebb" else "the delta rule"
-            raise node["until"].error(f"until: converged is the perceptron rule's stopping "
+            raise node["until"].error(f"converged is the perceptron rule's stopping "
                                       f"test; {name} has none ({why}): give epochs")
         most = node["max_epochs"].integer(1, MAX_EPOCHS) if "max_epochs" in node \
             else DEFAULT_MAX_EPOCHS
         return most, True
     if "max_epochs" in node:
-        raise node["max_epochs"].error("max_epochs goes with until: converged")
+        if "epochs" in node:
+            raise node["max_epochs"].error("give epochs (run exactly that many) or "
+                                           "max_epochs (run until converged, at most that "
+                                           "many), not both")
+        if rule != "perceptron":
+            raise node["max_epochs"].error("max_epochs bounds the perceptron rule's run "
+                                           "until converged; this rule has no such test: "
+                                           "give epochs")
+        return node["max_epochs"].integer(1, MAX_EPOCHS), True  # as until: converged
     if "epochs" in node:
         return node["epochs"].integer(1, MAX_EPOCHS), False
     if rule == "perceptron":  # a perceptron exercise runs to convergence unless told otherwise

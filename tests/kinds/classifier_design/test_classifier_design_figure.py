@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from conftest import colour_reader, rgb
 from examsolve.chart import RegionMap
 from examsolve.derivation import Figure
 from examsolve.problem import load, solve
 from examsolve.questions import sheet
 from examsolve.render.drawings import REGION_COLOURS
-from examsolve.render.figure import draw
 
 PROBLEMS = Path(__file__).resolve().parents[3] / "problems"
 
@@ -30,31 +30,9 @@ def region_chart(derivation) -> RegionMap:
     return chart
 
 
-def rendered(chart: RegionMap):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
-
-    fig = MplFigure(figsize=(5, 5), dpi=100)
-    canvas = FigureCanvasAgg(fig)
-    axes = fig.subplots()
-    draw(axes, chart)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
-    height = pixels.shape[0]
-
-    def colour_at(x: float, y: float) -> np.ndarray:
-        px, py = axes.transData.transform((x, y))
-        return pixels[height - 1 - int(round(py)), int(round(px))]
-    return colour_at
-
-
-def rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
-
-
 def assert_classes(chart: RegionMap, truth, margin) -> int:
     """Every sample point away from boundaries and markers has the colour of its class."""
-    colour_at = rendered(chart)
+    colour_at = colour_reader(chart)
     rng = np.random.default_rng(0)
     (x0, x1), (y0, y1) = chart.x_range, chart.y_range
     marks = [p for group in chart.points for p in group.points]
@@ -105,7 +83,7 @@ def test_question_sheet_shows_the_points_and_no_regions():
     drawn = sorted((p, group.label) for group in chart.points for p in group.points)
     assert drawn == sorted(((float(pt.x[0]), float(pt.x[1])), pt.label)
                            for pt in problem.spec.points)
-    colour_at = rendered(chart)
+    colour_at = colour_reader(chart)
     for colour in REGION_COLOURS:  # no pixel of a region fill anywhere on the axes
         (x0, x1), (y0, y1) = chart.x_range, chart.y_range
         for x in np.linspace(x0, x1, 15)[1:-1]:

@@ -60,13 +60,15 @@ def invoke(tmp_path, text, *args):
     ("truth_table: and\nepochs: 2\nuntil: converged\n",
      "spec.yaml:4: epochs: give epochs (run exactly that many) or until: converged"),
     ("truth_table: and\nrule: delta\nuntil: converged\n",
-     "spec.yaml:5: until: until: converged is the perceptron rule's stopping test; the delta "
+     "spec.yaml:5: until: converged is the perceptron rule's stopping test; the delta "
      "rule has none"),
     ("truth_table: and\nrule: hebb\nuntil: converged\n",
-     "spec.yaml:5: until: until: converged is the perceptron rule's stopping test; Hebb's "
+     "spec.yaml:5: until: converged is the perceptron rule's stopping test; Hebb's "
      "rule has none (it updates on every presentation): give epochs"),
-    ("truth_table: and\nmax_epochs: 5\n",
-     "spec.yaml:4: max_epochs: max_epochs goes with until: converged"),
+    ("truth_table: and\nmax_epochs: 5\nepochs: 2\n",
+     "spec.yaml:4: max_epochs: give epochs (run exactly that many) or max_epochs"),
+    ("truth_table: and\nrule: hebb\nmax_epochs: 5\n",
+     "spec.yaml:5: max_epochs: max_epochs bounds the perceptron rule's run until converged"),
     ("truth_table: and\nuntil: forever\n",
      "spec.yaml:4: until: expected one of converged, got 'forever'"),
     ("truth_table: and\nepochs: 0\n", "spec.yaml:4: epochs: expected a whole number ≥ 1"),
@@ -121,3 +123,27 @@ def test_a_yes_no_answer_is_not_a_number(tmp_path):
     path.write_text(HEAD + "truth_table: or\nexpected:\n  converged: 1\n")
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1 and "0 passed, 1 failed" in result.output
+
+
+def test_weights_past_the_largest_float_still_get_their_picture(tmp_path):
+    """The review's crash: a diverging delta rule (η = 5) on 2 inputs grew weights past
+    1.8e308, and the region chart's float() raised OverflowError (exit 1, internal error)."""
+    from fractions import Fraction
+
+    text = ("points: |\n  0 0 -1\n  1 1 1\nweights: [0, 0]\n"
+            "bias: 0\nrule: delta\nlr: 5\nepochs: 400\nactivation: sign\n")
+    result = invoke(tmp_path, text, "--format", "json")
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.output)["answers"]
+    # The rule by hand, in fractions: w ← w + η(t − net)x, b ← b + η(t − net).
+    w, b = [Fraction(0), Fraction(0)], Fraction(0)
+    for _ in range(400):
+        for x, t in (((0, 0), -1), ((1, 1), 1)):
+            err = 5 * (t - (w[0] * x[0] + w[1] * x[1] + b))
+            w = [w[0] + err * x[0], w[1] + err * x[1]]
+            b += err
+    assert abs(b) > Fraction(10) ** 309
+    assert Fraction(answers["b"]) == b and [Fraction(v) for v in answers["w"]] == w
+    out = tmp_path / "sheet.md"
+    assert invoke(tmp_path, text, "-o", str(out)).exit_code == 0
+    assert list((tmp_path / "sheet_files").glob("*.svg"))

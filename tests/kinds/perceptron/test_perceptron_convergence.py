@@ -133,3 +133,14 @@ def test_xor_is_not_separable_and_says_why():
     step = next(s for s in d.steps if s.heading == "Linear separability")
     assert any("not linearly separable" in p for b in step.blocks
                for p in getattr(b, "parts", ()) if isinstance(p, str))
+
+
+def test_max_epochs_alone_bounds_the_run_until_converged():
+    # XOR is not separable (no line: (1/2, 1/2) averages both classes), so the rule never
+    # has an epoch without updates: it stops at max_epochs, not converged.
+    text = "kind: perceptron\ntitle: x\ntruth_table: xor\nmax_epochs: 5\n"
+    answers = solve(load_string(text)).answer_map()
+    assert answers["epochs"] == 5 and answers["converged"] is False
+    # AND is separable: it converges well within 50.
+    answers = solve(load_string(text.replace("xor", "and").replace("5", "50"))).answer_map()
+    assert answers["converged"] is True and answers["epochs"] < 50

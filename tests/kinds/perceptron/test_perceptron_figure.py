@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from conftest import colour_reader, rgb
 from examsolve.chart import RegionMap
 from examsolve.derivation import Figure
 from examsolve.problem import load, solve
 from examsolve.render.drawings import REGION_COLOURS
-from examsolve.render.figure import draw
 
 PROBLEMS = Path(__file__).resolve().parents[3] / "problems"
 
@@ -28,15 +28,7 @@ def test_or_unit_regions_are_where_w_dot_x_reaches_theta():
     theta = float(answers["theta"])
     assert [len(g.points) for g in chart.points] == [3, 1]  # OR: three 1s, one 0
 
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
-
-    fig = MplFigure(figsize=(5, 5), dpi=100)
-    canvas = FigureCanvasAgg(fig)
-    axes = fig.subplots()
-    draw(axes, chart)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    colour_at = colour_reader(chart)
     rng = np.random.default_rng(1)
     (x0, x1), (y0, y1) = chart.x_range, chart.y_range
     checked = 0
@@ -45,9 +37,7 @@ def test_or_unit_regions_are_where_w_dot_x_reaches_theta():
         if abs(net) < 0.03 or any(np.hypot(x - a, y - b) < 0.1 for g in chart.points
                                   for a, b in g.points):
             continue
-        px, py = axes.transData.transform((x, y))
-        colour = pixels[pixels.shape[0] - 1 - int(round(py)), int(round(px))]
         want = REGION_COLOURS[0] if net >= 0 else REGION_COLOURS[1]
-        assert np.abs(colour - [int(want[i:i + 2], 16) for i in (1, 3, 5)]).max() <= 2, (x, y)
+        assert np.abs(colour_at(x, y) - rgb(want)).max() <= 2, (x, y)
         checked += 1
     assert checked > 150
