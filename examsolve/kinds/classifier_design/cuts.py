@@ -15,8 +15,11 @@ then shift it a little). So, for every ordered pair of distinct points (i, j):
     S = {k : n·(x_k − x_i) > 0}  ∪  (a prefix or a suffix of the points on the line by d·x),
 
 with d = x_j − x_i and n = d turned by 90°, plus none and all. On a line (D = 1) the cuts are
-the prefixes and suffixes in sorted order. Sets are bitmasks over the point indices; the
-points must be distinct. Other dimensions are not enumerated here (None).
+the prefixes and suffixes in sorted order. In three or more dimensions, up to MAX_BRUTE
+points (a 3-input truth table's 8 rows), every subset is tested: S is a cut exactly when the
+convex hulls of S and its complement do not meet (examsolve.geometry, exact). Sets are
+bitmasks over the point indices; the points must be distinct. Larger sets in three or more
+dimensions are not enumerated here (None).
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from __future__ import annotations
 from fractions import Fraction
 
 Vector = tuple[Fraction, ...]
+MAX_BRUTE = 8  # 256 subsets, each an exact hull test: about 0.2 s
 
 
 def linear_dichotomies(xs: list[Vector]) -> tuple[int, ...] | None:
     """Every cut {i : w·x_i + b > 0} of the distinct points `xs` as a bitmask (bit i for
-    point i), sorted, including 0 (none) and all; None when D > 2 (module docstring)."""
+    point i), sorted, including 0 (none) and all; None when D > 2 and there are more than
+    MAX_BRUTE points (module docstring)."""
     n = len(xs)
     everything = (1 << n) - 1
     found = {0, everything}
@@ -37,7 +42,7 @@ def linear_dichotomies(xs: list[Vector]) -> tuple[int, ...] | None:
         _add_splits(found, 0, order)
         return tuple(sorted(found))
     if len(xs[0]) != 2:
-        return None
+        return _every_subset(xs) if n <= MAX_BRUTE else None
     for i, xi in enumerate(xs):
         for j, xj in enumerate(xs):
             if i == j:
@@ -54,6 +59,21 @@ def linear_dichotomies(xs: list[Vector]) -> tuple[int, ...] | None:
             on_line.sort(key=lambda k: d[0] * xs[k][0] + d[1] * xs[k][1])
             _add_splits(found, side, on_line)
     return tuple(sorted(found))
+
+
+def _every_subset(xs: list[Vector]) -> tuple[int, ...]:
+    """The cuts of a few points in any dimension: every subset whose hull and its
+    complement's hull do not meet (module docstring)."""
+    from examsolve.geometry import convex_hulls_meet
+
+    n = len(xs)
+    found = []
+    for mask in range(1 << n):
+        inside = [x for i, x in enumerate(xs) if mask >> i & 1]
+        outside = [x for i, x in enumerate(xs) if not mask >> i & 1]
+        if not inside or not outside or convex_hulls_meet(inside, outside) is None:
+            found.append(mask)
+    return tuple(found)
 
 
 def _add_splits(found: set[int], base: int, order: list[int]) -> None:

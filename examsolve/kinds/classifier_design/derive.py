@@ -13,7 +13,6 @@ from fractions import Fraction
 from examsolve.derivation import Derivation, DerivationBuilder, Part, StepBuilder
 from examsolve.errors import UnsolvableError
 from examsolve.mathmodel import Expr, Num, Sym, Text, add, call, eq, mat, mul, rel, row
-from examsolve.numbers import format_number
 from examsolve.kinds.classifier_design.spec import ClassifierSpec
 from examsolve.kinds.classifier_design.construct import Construction, construct
 from examsolve.kinds.classifier_design.minimality import (MAX_OUTPUT_WEIGHT, MAX_PROGRAMS,
@@ -60,11 +59,15 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
                                   + " (remove `hidden: 1` to get the fewest that work)")
         built = construct(xs, ys)
         model = built.model
-    proof, adopted = None, None
+    proof = finder = partial = None
     if spec.hidden is None:
-        proof, adopted = _prove_fewest(spec, xs, ys, model.hidden)
-        if adopted is not None:
-            model, built = adopted, None
+        proof, finder, partial = _prove_fewest(spec, xs, ys, model.hidden)
+        if finder is not None:
+            model, built = finder.witness, None
+    if spec.hidden is not None and model.hidden > spec.hidden:
+        finder = _within(spec, xs, ys)
+        if finder is not None:
+            model, built = finder.witness, None
     searched = None  # the net found first, when one with smaller weights replaces it
     smaller = smaller_integer_net(xs, ys, model)
     if smaller is not None:
@@ -72,15 +75,17 @@ def design_derivation(spec: ClassifierSpec) -> Derivation:
     if spec.hidden is not None:
         model = _pad(model, spec.hidden, result)
     d = _begin(spec, design=True)
-    proved = search_step(d, spec, result, built, proof, adopted)
+    proved = search_step(d, spec, result, built, proof, finder, partial)
     if proof is not None and proof.proved and proved == model.hidden \
             and proof.units == model.hidden - 1:
         relu_proof_step(d, spec, proof, model.hidden)
     if built is not None:
         construction_step(d, spec, built)
+    if partial is not None:  # after the construction, which the search step calls "next"
+        relu_proof_step(d, spec, partial, model.hidden)
     network = d.step("The network")
     if searched is not None:
-        _smaller_weights(network, searched, model, "proof's" if adopted else
+        _smaller_weights(network, searched, model, "proof's" if finder else
                          "constructed" if built else "search's best")
     _parameters_step(network, spec, model)
     _units_step(d, spec, model)
@@ -116,20 +121,42 @@ def _smaller_weights(st: StepBuilder, searched: Model, model: Model, origin: str
 
 
 def _prove_fewest(spec: ClassifierSpec, xs, ys, hidden: int
-                  ) -> tuple[ReluProof | None, Model | None]:
+                  ) -> tuple[ReluProof | None, Model | None, ReluProof | None]:
     """The exact proof (minimality.py) that `hidden` − 1 units fail, where the simpler
     bounds (not separable; class changes along a line) leave it open. When the proof finds a
-    smaller net instead, that net is returned and the proof redone for one unit fewer."""
+    smaller net instead, that net is adopted and the proof redone for one unit fewer.
+
+    When the proof for `hidden` − 1 stops at its limits before any program (too many
+    patterns), it climbs from the bottom instead: m = lower, lower + 1, … units, each a
+    smaller proof, until one finds a net (then that net is the minimum: every smaller count
+    was excluded on the way) or stops. Returns (the proof for one unit fewer than the net,
+    proved or with why it stopped; the proof that found the adopted net (its witness); a
+    proof that excludes fewer units, when
+    only part of the way was proved)."""
     lower, _ = proved_lower_bound(spec, hulls_meet(xs, ys) is not None)
-    proof, adopted = None, None
+    proof = finder = partial = None
     allowed = MAX_PROGRAMS  # shared by the rounds, so the whole proof keeps its time limit
     while hidden - 1 >= lower:
         proof = prove_relu(xs, ys, hidden - 1, lower, allowed)
-        if proof.witness is None:
-            break
         allowed -= proof.programs
-        adopted, hidden, proof = proof.witness, proof.witness.hidden, None
-    return proof, adopted
+        if proof.witness is not None:
+            finder, hidden, proof = proof, proof.witness.hidden, None
+            continue
+        if proof.proved or proof.programs:
+            break
+        for m in range(lower, hidden - 1):
+            step = prove_relu(xs, ys, m, lower, allowed)
+            allowed -= step.programs
+            if step.witness is not None:
+                finder, hidden = step, step.witness.hidden
+                proof, partial = partial, None
+                break
+            if not step.proved:
+                proof = step
+                break
+            partial = step
+        break
+    return proof, finder, partial
 
 
 def check_derivation(spec: ClassifierSpec) -> Derivation:
@@ -166,6 +193,11 @@ def _begin(spec: ClassifierSpec, design: bool) -> DerivationBuilder:
     z, s = Sym("z"), Sym("s")
     coordinates: tuple[Part, ...] = () if dim == 1 else (
         " ", eq(Sym("x"), call("", *coordinate_names(spec))))
+    if spec.rows_of:
+        st.say(f"The points are the {n} rows of the truth table of {spec.rows_of}, in binary "
+               "counting order: class `1` where it is true, "
+               f"`{spec.negative if spec.positive == '1' else spec.positive}` where it is "
+               "false.")
     st.say(f"{n} points", *coordinates, f" in {dim} dimension{'s' if dim > 1 else ''}, two "
            f"classes: `{spec.negative}` ({NEGATIVE_MARK}) and `{spec.positive}` ({POSITIVE_MARK}). "
            "The network has a hidden ReLU layer (", eq(call("ReLU", z), call("max", 0, z)),
@@ -190,6 +222,24 @@ def _coordinate_texts(spec: ClassifierSpec) -> list[str]:
     if spec.dimension == 1:
         return ["x"]
     return [f"x{_sub(str(k + spec.common.indexing))}" for k in range(spec.dimension)]
+
+
+def _within(spec: ClassifierSpec, xs, ys) -> ReluProof | None:
+    """`hidden:` asks for fewer units than the search and construction found: the exact
+    proof over cut patterns decides. The proof that finds a net is returned (its witness is
+    used, then padded); when it proves there is none, that is the error; when it stops,
+    None (and _pad says what failed)."""
+    assert spec.hidden is not None
+    proof = prove_relu(xs, ys, spec.hidden)
+    if proof.witness is not None:
+        return proof
+    if proof.proved:
+        units = f"{spec.hidden} hidden unit{'s' if spec.hidden > 1 else ''}"
+        raise UnsolvableError(f"no network with {units} classifies these points, for any "
+                              "weights: the exact proof over cut patterns excludes every "
+                              f"pattern of cuts and signs with at most {units}. Drop "
+                              "`hidden:` to get the fewest, with the proof written out")
+    return None
 
 
 def _pad(model: Model, hidden: int, result: SearchResult) -> Model:

@@ -24,8 +24,9 @@ from examsolve.kinds.classifier_design.explain import (coordinate_names, linear_
                                                          num_text,
                                                          point_expr)
 from examsolve.kinds.classifier_design.hull import hulls_meet
-from examsolve.kinds.classifier_design.net import Model, Vector
-from examsolve.kinds.classifier_design.minimality import ReluProof
+from examsolve.kinds.classifier_design.net import Vector
+from examsolve.kinds.classifier_design.minimality import (FRIENDLIEST, MAX_FOUND,
+                                                        MORE_PROGRAMS, ReluProof)
 from examsolve.kinds.classifier_design.minimality_report import not_proved_reason
 from examsolve.kinds.classifier_design.search import BUDGET, SearchResult
 
@@ -42,13 +43,16 @@ def _half_space(dimension: int) -> str:
 
 def search_step(d: DerivationBuilder, spec, result: SearchResult,
                 built: Construction | None, proof: ReluProof | None = None,
-                adopted: Model | None = None) -> int | None:
+                finder: ReluProof | None = None, partial: ReluProof | None = None
+                ) -> int | None:
     """Why fewer units cannot work (when that is proven), then the search in two sentences
     and its table: a model answer leads with the argument, not the procedure. Returns the
     hidden-unit count that is proved to be the fewest, or None when the minimum is not proved
     (a grid search that finds nothing smaller excludes nothing beyond its grids). `proof` is
     the exact proof over cut patterns (minimality.py) for one unit fewer than the net has;
-    `adopted` a smaller net that proof found outside the grids."""
+    `finder` the proof that found a smaller net outside the grids (its witness); `partial` a
+    proof that excludes fewer units than that (a better lower bound, when the full proof
+    stopped)."""
     st = d.step("The fewest hidden units")
     H = Sym("H")
     if spec.hidden is not None and spec.hidden <= max(SEARCHED_HIDDEN):
@@ -58,7 +62,7 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
                "the search goes (", rel(H, "≤", max(SEARCHED_HIDDEN)), "). The fewest found "
                "are designed and the rest padded with units whose output weight is 0.")
     winner = None if built is not None or not result.attempts else result.attempts[-1].hidden
-    if adopted is not None:
+    if finder is not None:
         winner = None
     proven = False
     if spec.hidden is None and result.attempts and result.attempts[0].hidden == 1 \
@@ -67,15 +71,34 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
     if result.attempts:
         _search_table(st, spec, result)
     if spec.hidden is not None:
+        st.heading = "The hidden units"
+        if finder is not None:
+            k = finder.witness.hidden
+            st.say("The grids hold no net with ", eq(H, spec.hidden), ", but the exact proof "
+                   "over cut patterns finds one with ", eq(H, k), ": with the points where "
+                   "each unit is active and the sign of its output weight fixed, ", Sym("s"),
+                   " is linear in the weights, and ", *_feasible_words(finder))
+            if k < spec.hidden:
+                st.say("The extra units get output weight 0 (they change nothing).")
         return None
     lower, reasons = proved_lower_bound(spec, proven)
+    if partial is not None and partial.units >= lower:
+        lower = partial.units + 1
+        where = "in the next step" if built is None else "after the construction"
+        reasons = [f"the exact proof over cut patterns, {where}, shows that no net with at "
+                   f"most {partial.units} hidden units classifies these points"]
     found = winner if winner is not None else (built.model.hidden if built else None)
-    if adopted is not None:
-        found = adopted.hidden
-        st.say("The grids hold no net with ", eq(H, found), ", but the exact proof over cut "
-               "patterns (next step) finds one: the linear program of one pattern is "
-               "feasible, and its solution, rounded, is a net with ", eq(H, found), " that "
-               "exact arithmetic confirms. It is the network used below.")
+    if finder is not None:
+        found = finder.witness.hidden
+        shown = proof is not None and proof.proved and proof.units == found - 1
+        proof_words = "the exact proof over cut patterns" + (" (next step)" if shown else "")
+        grids = ("The grids hold no net with ", eq(H, found), f", but {proof_words} finds one") \
+            if found <= max(SEARCHED_HIDDEN) else \
+            ("The grids go up to ", rel(H, "≤", max(SEARCHED_HIDDEN)), f" only; {proof_words} "
+             "finds a net with ", eq(H, found))
+        st.say(*grids, ": with the points where each unit is active and the sign of its output "
+               "weight fixed, ", Sym("s"), " is linear in the weights, and ",
+               *_feasible_words(finder))
     if winner == 1:
         st.say(f"One hidden unit is enough: the classes are separable by "
                f"{_noun(spec.dimension)}.")
@@ -88,7 +111,7 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
                f"net with at most {found - 1} hidden unit{'s' if found > 2 else ''} classifies "
                "these points, for any weights.")
         return found
-    if built is not None and result.attempts and adopted is None:
+    if built is not None and result.attempts and finder is None:
         tried = sorted({a.hidden for a in result.attempts})
         st.say("No network with ", *listed([eq(H, t) for t in tried], "or"), " exists in this "
                "search space, so the network is constructed instead (next step). The "
@@ -101,6 +124,21 @@ def search_step(d: DerivationBuilder, spec, result: SearchResult,
                "its finding no smaller net proves nothing about other weights, and ",
                not_proved_reason(proof), ".")
     return None
+
+
+def _feasible_words(finder: ReluProof) -> list:
+    """How the proof's net was chosen among the feasible patterns (minimality._friendliest)."""
+    if finder.feasible <= 1:
+        return ["the linear program of one such pattern is feasible; its solution, rounded, is "
+                "a net that exact arithmetic confirms. It is the network used below."]
+    return [f"the linear programs of {finder.feasible} such patterns are feasible (the proof "
+            f"stops looking at {MAX_FOUND} feasible patterns or after {MORE_PROGRAMS} more "
+            "programs). Their "
+            "solutions, rounded, are nets that exact arithmetic confirms; the "
+            f"{min(FRIENDLIEST, finder.feasible)} with the smallest largest ",
+            call("abs", Text("parameter")), " are each made smaller with integer weights as "
+            "the step \"The network\" describes, and the one that ends smallest is the "
+            "network used below."]
 
 
 def proved_lower_bound(spec, one_unit_impossible: bool) -> tuple[int, list]:

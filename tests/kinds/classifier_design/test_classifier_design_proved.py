@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 from examsolve.problem import load_string, solve
 from examsolve.render.textmath import para_text
 
@@ -85,3 +87,100 @@ def test_collinear_changes_give_the_line_bound():
     # middle one; + − + − needs slopes −, +, − with a class change inside each piece. The
     # exact proof finds that, and 3 units work.
     assert answers["hidden"] == 3 and answers["hidden_proved"] is True
+
+
+def _forward(answers, points) -> np.ndarray:
+    """s at every point by a numpy forward pass of the answered net."""
+    W1 = np.array(answers["W1"], dtype=float)
+    b1 = np.array(answers["b1"], dtype=float).reshape(-1)
+    w2 = np.array(answers["w2"], dtype=float).reshape(-1)
+    X = np.array([p[:-1] for p in points], dtype=float)
+    return np.maximum(X @ W1.T + b1, 0) @ w2 + float(answers["b2"])
+
+
+def _points(block: str):
+    return [(*map(float, line.split()[:-1]), line.split()[-1]) for line in block.splitlines()]
+
+
+# The benchmark's seed 7: the grids (H ≤ 3) find nothing and the construction takes 5; the
+# proof for 4 units would enumerate millions of sets of cuts, so it climbs: 2 units fail,
+# and a program for 3 finds a net.
+CLIMB = """  -3.0 1.5 o
+  -2.5 -1.5 x
+  2.0 2.0 x
+  1.5 -3.0 o
+  1.5 1.5 o
+  0.0 -3.0 x
+  -1.5 -3.0 o
+  1.0 -2.0 x
+  -1.0 0.0 x
+  -2.0 1.0 o
+  -2.5 1.5 o
+  -1.0 1.0 o
+"""
+
+
+def test_when_the_full_proof_is_too_big_it_climbs_and_proves_three():
+    points = _points(CLIMB)
+    d = solve(load_string("kind: classifier-design\ntitle: t\npoints: |\n" + CLIMB))
+    answers = d.answer_map()
+    s = _forward(answers, points)
+    assert list(s > 0) == [label == "x" for *_, label in points]
+    assert answers["hidden"] == 3 and answers["hidden_proved"] is True
+    assert any(st.heading == "Why 2 hidden units cannot work, for any weights" for st in d.steps)
+    assert "The grids hold no net with H = 3, but the exact proof" in _text(d)
+
+
+# 16 points: 2 units are excluded, but the proof for 3 would enumerate 2.3 million sets of
+# cuts per sign (the limit is 1.5 million), so the bound H ≥ 3 is proved and 4 is found.
+PARTIAL = """  19 8 x
+  -9 4 x
+  -5 4 x
+  -12 19 o
+  -10 -16 o
+  3 10 x
+  -10 -13 o
+  2 13 x
+  -5 -17 o
+  -20 -7 o
+  -19 9 x
+  6 -3 x
+  -12 -12 o
+  16 -5 o
+  19 -4 o
+  14 -14 x
+"""
+
+
+def test_a_partial_proof_gives_its_bound_and_says_the_minimum_is_not_proved():
+    points = _points(PARTIAL)
+    d = solve(load_string("kind: classifier-design\ntitle: t\npoints: |\n" + PARTIAL))
+    answers = d.answer_map()
+    s = _forward(answers, points)
+    assert list(s > 0) == [label == "o" for *_, label in points]  # o is listed second
+    assert answers["hidden"] == 4 and answers["hidden_proved"] is False
+    text = _text(d)
+    assert "What is proved: H ≥ 3 (the exact proof over cut patterns" in text
+    assert "H = 3 is not excluded" in text
+    assert "the exact proof over cut patterns for 3 hidden units stopped: 2,333,122 sets" in text
+    assert "So no network with at most 2 hidden units classifies these points: H ≥ 3" in text
+
+
+def test_hidden_fixed_where_the_grids_fail_the_proof_finds_the_net():
+    points = _points(CLIMB)
+    d = solve(load_string("kind: classifier-design\ntitle: t\nhidden: 3\npoints: |\n" + CLIMB))
+    answers = d.answer_map()
+    assert list(_forward(answers, points) > 0) == [label == "x" for *_, label in points]
+    assert answers["hidden"] == 3 and "hidden_proved" not in answers
+    assert d.steps[1].heading == "The hidden units"
+    assert "The grids hold no net with H = 3, but the exact proof" in _text(d)
+
+
+def test_hidden_fixed_below_the_proved_minimum_is_unsolvable_and_says_why():
+    import pytest
+
+    from examsolve.errors import UnsolvableError
+
+    with pytest.raises(UnsolvableError, match="no network with 2 hidden units classifies these "
+                                              "points, for any weights: the exact proof"):
+        solve(load_string(CHECKERBOARD + "hidden: 2\n"))

@@ -6,16 +6,22 @@ proof's rules, certificates or formulation."""
 from __future__ import annotations
 
 import itertools
+import json
+import subprocess
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import highspy
 import numpy as np
 
 from examsolve.kinds.classifier_design.cuts import linear_dichotomies
 from examsolve.kinds.classifier_design.minimality import prove_relu
+from examsolve.kinds.classifier_design.pattern_rules import hull_rule_holds, hull_table
 from examsolve.problem import load_string, solve
 from examsolve.render.textmath import para_text
 
+ROOT = Path(__file__).resolve().parents[3]
 CHECKERBOARD = [(0, 0, 1), (1, 0, -1), (2, 0, 1), (0, 1, -1), (1, 1, 1), (2, 1, -1)]
 
 
@@ -92,43 +98,46 @@ def _max_margin(rows: np.ndarray, upper: np.ndarray, free: int) -> float:
 
 def _feasible_patterns_highspy(points, units: int, first: bool = False) -> int:
     """How many patterns (a cut, possibly none, and a sign ±1 per unit; units unordered)
-    admit a net, each decided by its own margin LP: max δ with w_j·x_i + b_j ≥ δ on cut j,
-    ≤ 0 off it, y_i s_i ≥ δ; feasible when δ > 0 (everything scales, so δ ≤ 1 is no loss).
+    admit a net, each decided by its own margin LP (_pattern_margin).
     With `first`, stop at the first feasible one."""
-    X = np.array([[a, b] for a, b, _ in points], dtype=float)
-    y = np.array([t for _, _, t in points], dtype=float)
-    n = len(X)
-    lifted = np.hstack([X, np.ones((n, 1))])
     cuts = linear_dichotomies(_exact(points)[0])
-    width = 3 * units + 2  # (w, b) per unit, c, δ
     feasible = 0
     for pattern in itertools.combinations_with_replacement(
             [(cut, v) for cut in cuts for v in (1, -1)], units):
-        sets, signs = [c for c, _ in pattern], [v for _, v in pattern]
-        rows, upper = [], []
-        for j, cut in enumerate(sets):
-            for i in range(n):
-                r = np.zeros(width)
-                if cut >> i & 1:
-                    r[3 * j:3 * j + 3], r[-1] = -lifted[i], 1.0  # z ≥ δ
-                else:
-                    r[3 * j:3 * j + 3] = lifted[i]  # z ≤ 0
-                rows.append(r)
-                upper.append(0.0)
-        for i in range(n):
-            r = np.zeros(width)
-            r[-2] = -y[i]
-            for j, (cut, v) in enumerate(zip(sets, signs)):
-                if cut >> i & 1:
-                    r[3 * j:3 * j + 3] = -y[i] * v * lifted[i]
-            r[-1] = 1.0  # −y s + δ ≤ 0
-            rows.append(r)
-            upper.append(0.0)
-        if _max_margin(np.array(rows), np.array(upper), width - 1) > 1e-7:
+        if _pattern_margin(points, [c for c, _ in pattern], [v for _, v in pattern]) > 1e-7:
             feasible += 1
             if first:
                 return feasible
     return feasible
+
+
+def _pattern_margin(points, sets, signs) -> float:
+    """max δ with w_j·x_i + b_j ≥ δ on cut j, ≤ 0 off it, y_i s_i ≥ δ (−inf if infeasible);
+    the pattern admits a net when δ > 0 (everything scales, so δ ≤ 1 is no loss)."""
+    X = np.array([[float(v) for v in p[:-1]] for p in points])
+    y = np.array([t for *_, t in points], dtype=float)
+    n, dim = X.shape
+    lifted = np.hstack([X, np.ones((n, 1))])
+    k = dim + 1
+    width = k * len(sets) + 2  # (w, b) per unit, c, δ
+    rows = []
+    for j, cut in enumerate(sets):
+        for i in range(n):
+            r = np.zeros(width)
+            if cut >> i & 1:
+                r[k * j:k * j + k], r[-1] = -lifted[i], 1.0  # z ≥ δ
+            else:
+                r[k * j:k * j + k] = lifted[i]  # z ≤ 0
+            rows.append(r)
+    for i in range(n):
+        r = np.zeros(width)
+        r[-2] = -y[i]
+        for j, (cut, v) in enumerate(zip(sets, signs)):
+            if cut >> i & 1:
+                r[k * j:k * j + k] = -y[i] * v * lifted[i]
+        r[-1] = 1.0  # −y s + δ ≤ 0
+        rows.append(r)
+    return _max_margin(np.array(rows), np.zeros(len(rows)), width - 1)
 
 
 def _brute_force_net(points, units: int) -> bool:
@@ -225,7 +234,7 @@ def _step_features_brute_force(points, units: int) -> bool:
 
 
 def test_step_units_on_the_checkerboard_three_proved_and_two_fail_by_brute_force():
-    spec = ("kind: classifier-design\ntitle: t\nactivation: step\npoints: |\n"
+    spec = ("kind: classifier-design\ntitle: t\nactivation: step\npositive: p\npoints: |\n"
             + "".join(f"  {a} {b} {'p' if y > 0 else 'n'}\n" for a, b, y in CHECKERBOARD))
     d = solve(load_string(spec))
     answers = d.answer_map()
@@ -240,3 +249,162 @@ def test_step_units_on_the_checkerboard_three_proved_and_two_fail_by_brute_force
     assert list(out) == [y > 0 for _, _, y in CHECKERBOARD]
     assert not _step_features_brute_force(CHECKERBOARD, 2)
     assert _step_features_brute_force(CHECKERBOARD, 3)
+
+
+def test_the_proof_writes_nothing_of_its_own_to_stdout():
+    # highspy's Python `Highs` prints HiGHS's banner on stdout when it is made; the proof
+    # uses the bare solver, so `--format json` stays parseable (programs.py).
+    out = subprocess.run([sys.executable, "-m", "examsolve", "run",
+                          "problems/1c-classifier-checkerboard.yaml", "--format", "json"],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    assert json.loads(out.stdout)["answers"]["hidden_proved"] is True
+    assert "Running HiGHS" not in out.stdout + out.stderr and not out.stderr
+
+
+def _in_hull_highspy(r, corners) -> bool:
+    """r = Σ λ_k corner_k with λ ≥ 0, Σ λ = 1: an LP in highspy (max δ ≤ 1 with λ ≥ δ·0,
+    i.e. feasibility: the equalities as two inequalities each, δ unused)."""
+    C = np.array(corners, dtype=float).T  # dim × k
+    k = C.shape[1]
+    A = np.vstack([np.vstack([C, np.ones((1, k))]), -np.vstack([C, np.ones((1, k))]),
+                   -np.eye(k)])
+    b = np.concatenate([[*map(float, r), 1.0], [-float(v) for v in r] + [-1.0], np.zeros(k)])
+    rows = np.hstack([A, np.zeros((len(A), 1))])  # δ is free of these rows, capped at 1
+    return _max_margin(rows, b, k) > -np.inf
+
+
+def test_hull_table_matches_an_lp_for_every_subset():
+    for points in itertools.islice(_random_sets(3, 12, 8, 5), 4):
+        xs, ys = _exact(points)
+        n = len(xs)
+        for of in (1, -1):
+            table = hull_table(xs, ys, of)
+            mine = [i for i in range(n) if ys[i] == of]
+            others = [points[i][:2] for i in range(n) if ys[i] == -of]
+            for size in range(1, len(mine) + 1):
+                for chosen in itertools.combinations(mine, size):
+                    mask = sum(1 << i for i in chosen)
+                    corners = [points[i][:2] for i in chosen]
+                    expected = any(_in_hull_highspy(r, corners) for r in others)
+                    assert bool(table[mask]) == expected, (points, chosen)
+
+
+def test_every_pattern_the_hull_rule_drops_is_infeasible_by_its_own_lp():
+    # The rule (pattern_rules.py) is sound exactly when no pattern it drops admits a net.
+    dropped = 0
+    for points in itertools.islice(_random_sets(4, 40, 7, 5), 6):
+        xs, ys = _exact(points)
+        n, full = len(xs), (1 << len(xs)) - 1
+        positive = sum(1 << i for i, y in enumerate(ys) if y > 0)
+        tables = {1: (hull_table(xs, ys, 1), positive), -1: (hull_table(xs, ys, -1),
+                                                            full & ~positive)}
+        cuts = [c for c in linear_dichotomies(xs) if c]
+        for signs in ((1, 1), (1, -1), (-1, -1)):
+            for sets in itertools.product(cuts, repeat=2):
+                ok = all(hull_rule_holds(np.array([[c for c, v in zip(sets, signs) if v == sign]],
+                                                  dtype=np.int64), *tables[sign], full)[0]
+                         for sign in (1, -1))
+                if not ok:
+                    dropped += 1
+                    assert _pattern_margin(points, list(sets), list(signs)) <= 1e-7, \
+                        (points, sets, signs)
+    assert dropped > 1000
+
+
+def test_subsets_are_itertools_combinations_in_order():
+    from examsolve.kinds.classifier_design.minimality import _subsets
+
+    for count in (0, 1, 2, 5, 9):
+        for size in range(5):
+            expected = list(itertools.combinations(range(count), size))
+            assert [tuple(r) for r in _subsets(count, size).tolist()] == expected
+
+
+def _exact_rows(points, sets, signs):
+    """The pattern's program A x ≤ b in fractions, written here from the math: x is
+    (w_j, b_j per unit, c); for unit j and point i, −(w_j·x_i + b_j) ≤ −1 where j is active
+    and w_j·x_i + b_j ≤ 0 where not; for point i, −y_i (c + Σ_active v_j z_j) ≤ −1."""
+    xs, ys = _exact(points)
+    n, dim, m = len(xs), len(xs[0]), len(sets)
+    width = dim + 1
+    A, b = [], []
+    for j, cut in enumerate(sets):
+        for i in range(n):
+            row = [Fraction(0)] * (width * m + 1)
+            on = cut >> i & 1
+            for k, v in enumerate((*xs[i], Fraction(1))):
+                row[j * width + k] = -v if on else v
+            A.append(row)
+            b.append(Fraction(-1 if on else 0))
+    for i in range(n):
+        row = [Fraction(0)] * (width * m + 1)
+        row[-1] = Fraction(-ys[i])
+        for j, (cut, v) in enumerate(zip(sets, signs)):
+            if cut >> i & 1:
+                for k, c in enumerate((*xs[i], Fraction(1))):
+                    row[j * width + k] = -ys[i] * v * c
+        A.append(row)
+        b.append(Fraction(-1))
+    return A, b
+
+
+def test_exact_farkas_weights_sum_the_rows_to_a_contradiction():
+    # Every 2-unit pattern of the checkerboard that reaches a program: its certificate,
+    # checked here against rows built independently: λ ≥ 0, λᵀA = 0 exactly, λᵀb < 0.
+    from examsolve.kinds.classifier_design import minimality
+    from examsolve.kinds.classifier_design.certificates import farkas_weights
+    from examsolve.kinds.classifier_design.programs import Programs
+
+    xs, ys = _exact(CHECKERBOARD)
+    X = np.array([[a, b] for a, b, _ in CHECKERBOARD], dtype=float)
+    cuts = [c for c in linear_dichotomies(xs) if c]
+    solver, checked = Programs(), 0
+    for sets in itertools.islice(itertools.combinations(cuts, 2), 0, None, 7):
+        signs = [1, -1]
+        shortfall, _, weights = minimality._shortfall(solver, X, ys, list(sets), signs)
+        if shortfall < 1e-5:
+            continue
+        lam = farkas_weights(xs, ys, list(sets), signs, weights)
+        assert lam is not None
+        A, b = _exact_rows(CHECKERBOARD, sets, signs)
+        assert all(v >= 0 for v in lam.values())
+        assert all(sum(lam[r] * A[r][c] for r in lam) == 0 for c in range(len(A[0])))
+        assert sum(lam[r] * b[r] for r in lam) < 0
+        checked += 1
+    assert checked > 20
+
+
+def test_no_farkas_weights_for_a_feasible_pattern():
+    # XOR with one unit of each sign is feasible: Farkas' alternative leaves no certificate,
+    # whatever float weights are offered.
+    from examsolve.kinds.classifier_design.certificates import farkas_weights
+
+    points = [(0, 0, -1), (1, 1, -1), (0, 1, 1), (1, 0, 1)]
+    xs, ys = _exact(points)
+    cuts = [c for c in linear_dichotomies(xs) if c]
+    feasible = [(s, g) for s in itertools.combinations(cuts, 2) for g in ([1, 1], [1, -1])
+                if _pattern_margin(points, list(s), g) > 1e-7]
+    assert feasible
+    rng = np.random.default_rng(0)
+    for sets, signs in feasible:
+        for _ in range(5):
+            weights = {r: float(rng.uniform(0.1, 2)) for r in range(4 * 2 + 4)}
+            assert farkas_weights(xs, ys, list(sets), signs, weights) is None
+
+
+def test_a_certificate_that_does_not_confirm_leaves_the_minimum_unproved(monkeypatch):
+    # Most small sets need no program (the rules settle them); these 8 points need 133, and
+    # the exact check is made to fail.
+    from examsolve.kinds.classifier_design import minimality
+
+    points = [(3, 4, -1), (0, 0, -1), (0, 4, 1), (1, 0, 1), (4, 4, 1), (3, 0, 1), (3, 2, -1),
+              (1, 2, 1)]
+    proof = prove_relu(*_exact(points), 2)
+    assert proof.proved and proof.programs > 0
+    # The proof itself, where programs do the work, against every pattern's own margin LP.
+    assert _feasible_patterns_highspy(points, 2) == 0 and not _brute_force_net(points, 2)
+    monkeypatch.setattr(minimality, "farkas_weights", lambda *args: None)
+    failed = prove_relu(*_exact(points), 2)
+    assert not failed.proved
+    assert failed.reason == ("a linear program's certificate of infeasibility did not check "
+                             "in exact arithmetic")
