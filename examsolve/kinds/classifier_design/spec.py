@@ -27,12 +27,12 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from examsolve.derivation import Derivation
 from examsolve.errors import SpecError
 from examsolve.numbers import NumberRangeError, format_number, parse_number
 from examsolve.spec.common import Common
 from examsolve.kinds.classifier_design.net import Model, Point
 from examsolve.kinds.classifier_design.threshold_spec import (THRESHOLD_KEYS, ThresholdSpec,
+                                                              function_table,
                                                               load_threshold, wants_threshold)
 from examsolve.spec import SpecNode
 
@@ -61,6 +61,7 @@ class ClassifierSpec:
     model: Model | None = None  # check mode when given
     output: str = "sigmoid"  # sigmoid | step | sign: the output unit's activation
     at_zero: int = 1  # a step/sign output's value at s = 0 (1: the positive class)
+    rows_of: str = ""  # the points are this truth table's rows ("XOR of 2 inputs"), if any
 
     def predicted(self, s: Fraction) -> str | None:
         """The class at output pre-activation s: the sign of s, and at s = 0 the sigmoid's
@@ -79,14 +80,17 @@ class ClassifierSpec:
 def load(node: SpecNode, common: Common) -> ClassifierSpec | ThresholdSpec:
     """Validate the spec: every bad input names its line (see the module docstring)."""
     if wants_threshold(node):
-        return load_threshold(node, common, read_points)
+        return load_threshold(node, common, read_points, read_model, two_classes,
+                              check_duplicates)
     if "activation" in node and node["activation"].choice(("relu", "step", "sign")) != "relu":
         raise node["activation"].error("expected relu, step or sign")
     output = node["output"].choice(("sigmoid", "step", "sign")) if "output" in node \
         else "sigmoid"
+    function = "truth_table" in node or "sop" in node
     for key in THRESHOLD_KEYS:
         if key in node and key not in ("activation", "output") \
-                and not (key == "at_zero" and output != "sigmoid"):
+                and not (key == "at_zero" and output != "sigmoid") \
+                and not (function and key in ("truth_table", "sop", "inputs", "encoding")):
             raise node[key].error(f"{key} goes with threshold units (activation: step or sign"
                                   + (", or output: step or sign)" if key == "at_zero" else ")"))
     at_zero = 1
@@ -96,7 +100,47 @@ def load(node: SpecNode, common: Common) -> ClassifierSpec | ThresholdSpec:
         if at_zero not in allowed:
             raise node["at_zero"].error(f"a {output} output's value at s = 0 is "
                                         f"{' or '.join(map(str, allowed))}, got {at_zero}")
-    points = read_points(node["points"])
+    points = function_points(node, output) if function else read_points(node["points"])
+    negative, positive = two_classes(node, points)
+    hidden = node["hidden"].integer(minimum=1, maximum=MAX_HIDDEN) if "hidden" in node else None
+    model = read_model(node["model"], len(points[0].x)) if "model" in node else None
+    if model is not None and hidden is not None and model.hidden != hidden:
+        raise node["hidden"].error(f"hidden is {hidden} but the model has {model.hidden} "
+                                   "hidden units (rows of W1)")
+    return ClassifierSpec(common, points, negative, positive, hidden, model, output, at_zero,
+                          _rows_of(node) if function else "")
+
+
+def _rows_of(node: SpecNode) -> str:
+    """What a ReLU spec's truth-table points are, for the derivation's first sentence."""
+    if "sop" in node:
+        return f"the sum of products {node['sop'].string().strip()}"
+    n = node["inputs"].integer() if "inputs" in node else 2
+    return f"{node['truth_table'].string().strip().upper()} of {n} inputs"
+
+
+# ---- points --------------------------------------------------------------------------------
+
+def function_points(node: SpecNode, output: str) -> tuple[Point, ...]:
+    """A truth table's (or sum of products') rows as points for ReLU units: the inputs in
+    their encoding (binary 0/1 by default), classes `1` and `0` (`-1` for a sign output)."""
+    if "truth_table" in node and "sop" in node:
+        raise node["sop"].error("give one of truth_table and sop, not truth_table and sop")
+    for key in ("points", "positive"):
+        if key in node:
+            raise node[key].error("with a truth_table or sop the rows are the points, and "
+                                  "target 1 is the class `1`")
+    encoding = node["encoding"].choice(("binary", "bipolar")) if "encoding" in node \
+        else "binary"
+    low = "-1" if output == "sign" else "0"
+    _, _, _, table = function_table(node, 0 if encoding == "binary" else -1, 0)
+    where = node["truth_table" if "truth_table" in node else "sop"]
+    return tuple(Point(x, "1" if t == 1 else low, where.line) for x, t in table)
+
+
+def two_classes(node: SpecNode, points: tuple[Point, ...]) -> tuple[str, str]:
+    """(negative, positive): exactly two classes, no point twice, and `positive:` (default
+    the second class listed)."""
     classes: list[str] = []
     for point in points:
         if point.label not in classes:
@@ -106,22 +150,15 @@ def load(node: SpecNode, common: Common) -> ClassifierSpec | ThresholdSpec:
                                 "are needed", node.file, point.line, "points")
             classes.append(point.label)
     if len(classes) < 2:
-        raise node["points"].error(f"every point is of class '{classes[0]}': exactly two "
-                                   "classes are needed")
-    _check_duplicates(points, node.file)
-    positive = classes[1]
+        where = node["points"] if "points" in node else node
+        raise where.error(f"every point is of class '{classes[0]}': exactly two classes are "
+                          "needed")
+    check_duplicates(points, node.file)
+    positive = "1" if "1" in classes and "points" not in node else classes[1]
     if "positive" in node:
         positive = node["positive"].choice(classes)
-    negative = classes[0] if positive == classes[1] else classes[1]
-    hidden = node["hidden"].integer(minimum=1, maximum=MAX_HIDDEN) if "hidden" in node else None
-    model = read_model(node["model"], len(points[0].x)) if "model" in node else None
-    if model is not None and hidden is not None and model.hidden != hidden:
-        raise node["hidden"].error(f"hidden is {hidden} but the model has {model.hidden} "
-                                   "hidden units (rows of W1)")
-    return ClassifierSpec(common, points, negative, positive, hidden, model, output, at_zero)
+    return (classes[0] if positive == classes[1] else classes[1]), positive
 
-
-# ---- points --------------------------------------------------------------------------------
 
 def read_points(node: SpecNode) -> tuple[Point, ...]:
     """Points as a block (one per line: coordinates, then the class) or as a list of rows."""
@@ -199,7 +236,7 @@ def _coordinate(text: str, line: int, path: str, file: str) -> Fraction:
     return value
 
 
-def _check_duplicates(points: tuple[Point, ...], file: str) -> None:
+def check_duplicates(points: tuple[Point, ...], file: str) -> None:
     seen: dict[tuple[Fraction, ...], Point] = {}
     for point in points:
         first = seen.setdefault(point.x, point)

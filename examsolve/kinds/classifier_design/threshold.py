@@ -20,6 +20,7 @@ own values: step units on binary (0/1) signals, sign units on bipolar (−1/1) s
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -36,13 +37,19 @@ class Unit:
     layer: int  # 1 for units that read the inputs; the output unit has the largest
 
 
+def low_value(activation: str) -> int:
+    """A unit's value on the low side: −1 for sign, 0 for step (and a sigmoid's class)."""
+    return -1 if activation == "sign" else 0
+
+
 @dataclass(frozen=True)
 class ThresholdNet:
     """Units in evaluation order; the last is the output unit."""
 
     units: tuple[Unit, ...]
-    activation: str  # step | sign
-    at_zero: int
+    activation: str  # step | sign: the hidden units (and the output unit, unless `output`)
+    at_zero: int  # the value at z = 0 of `activation`: 1 or its low value
+    output: str = ""  # the output unit's: step | sign | sigmoid; "" is `activation`
 
     @property
     def layers(self) -> int:
@@ -52,25 +59,41 @@ class ThresholdNet:
     def hidden(self) -> int:
         return len(self.units) - 1
 
-    def act(self, z: Fraction) -> int:
+    @property
+    def out_activation(self) -> str:
+        return self.output or self.activation
+
+    @property
+    def out_low(self) -> int:
+        return low_value(self.out_activation)
+
+    def act(self, z: Fraction, output: bool = False) -> int:
+        """A unit's value at net input z; the output unit's (`output`) in its own family,
+        where at_zero keeps its meaning (high, or the low value). A sigmoid output gives its
+        class, 1 when p = σ(z) > 0.5, else 0 (z = 0, p = 0.5, counts as 0: it decides
+        nothing, and the designs never put a row there)."""
+        kind = self.out_activation if output else self.activation
         if z > 0:
             return 1
-        if z < 0:
-            return 0 if self.activation == "step" else -1
-        return self.at_zero
+        low = low_value(kind)
+        if z < 0 or kind == "sigmoid":
+            return low
+        return 1 if self.at_zero == 1 else low
 
     def run(self, x: Vector) -> dict[str, tuple[Fraction, int]]:
         """Every unit's net input and output on input x (exact)."""
         values: dict[str, Fraction] = {f"x{i + 1}": Fraction(v) for i, v in enumerate(x)}
         out: dict[str, tuple[Fraction, int]] = {}
+        last = self.units[-1].name
         for u in self.units:
             z = sum((w * values[i] for w, i in zip(u.weights, u.inputs)), Fraction(0)) + u.bias
-            y = self.act(z)
+            y = self.act(z, u.name == last)
             out[u.name] = (z, y)
             values[u.name] = Fraction(y)
         return out
 
-    def output(self, x: Vector) -> int:
+    def value(self, x: Vector) -> int:
+        """The output unit's value on input x."""
         return self.run(x)[self.units[-1].name][1]
 
 
@@ -101,6 +124,14 @@ class Builder:
         if op == "nand":
             return self.unit(inputs, [-1] * m, m - 1 if sign else m - HALF, name)
         raise ValueError(op)
+
+    def conjunction(self, inputs: list[str], negated: list[bool],
+                    name: str | None = None) -> str:
+        """AND of signals, each taken as it is or negated (weight −1)."""
+        weights = [-1 if neg else 1 for neg in negated]
+        if self.activation == "sign":
+            return self.unit(inputs, weights, -(len(inputs) - 1), name)
+        return self.unit(inputs, weights, -sum(1 for neg in negated if not neg) + HALF, name)
 
     def term(self, literals: list[tuple[int, bool]], name: str | None = None) -> str:
         """A product term: (input index from 1, negated) for each literal."""
@@ -164,17 +195,47 @@ def parity_deep(n: int, activation: str, at_zero: int) -> ThresholdNet:
 
 
 def region_net(polygons: list[list[tuple[Vector, Fraction]]], activation: str,
-               at_zero: int) -> ThresholdNet:
-    """Each polygon is a list of half-planes (w, b) meaning w·x + b > 0: one unit per
-    half-plane, an AND per polygon, an OR over the polygons."""
+               at_zero: int, closed: list[tuple[bool, ...]] | None = None,
+               touched: list[tuple[bool, ...]] | None = None) -> ThresholdNet:
+    """Each polygon is a list of half-planes (w, b) meaning w·x + b > 0 (≥ 0 where closed):
+    one unit per half-plane, an AND per polygon, an OR over the polygons.
+
+    A unit outputs its high value at z = 0 exactly when at_zero is 1, so a closed edge under
+    a low at_zero gets its unit turned round, step(−(w·x + b)), which is high exactly off the
+    half-plane, and enters its AND negated (see `flipped_edges`)."""
     b = Builder(activation)
     ands = []
-    for polygon in polygons:
-        edges = [b.unit([f"x{i + 1}" for i in range(len(w))], list(w), c) for w, c in polygon]
-        ands.append(b.gate("and", edges) if len(edges) > 1 else edges[0])
+    made: dict[tuple, str] = {}  # an edge two polygons share is one unit
+
+    def key_args(key: tuple) -> tuple:
+        w, c = key
+        return [f"x{i + 1}" for i in range(len(w))], list(w), c
+
+    for k, polygon in enumerate(polygons):
+        flip = flipped_edges(closed[k] if closed else (at_zero == 1,) * len(polygon), at_zero,
+                             touched[k] if touched else None)
+        edges = [made.get(key) or made.setdefault(key, b.unit(*key_args(key)))
+                 for key in ((tuple(-v for v in w) if f else tuple(w), -c if f else c)
+                             for (w, c), f in zip(polygon, flip))]
+        if any(flip):
+            ands.append(b.conjunction(edges, list(flip)))
+        else:
+            ands.append(b.gate("and", edges) if len(edges) > 1 else edges[0])
     if len(ands) > 1:
         b.gate("or", ands, "out")
     return b.net(at_zero)
+
+
+def flipped_edges(closed: tuple[bool, ...], at_zero: int,
+                  touched: tuple[bool, ...] | None = None) -> tuple[bool, ...]:
+    """Which edges' units are turned round: a closed edge (≥, as written) needs the high
+    value at z = 0, so with at_zero low it is; an open edge (>) needs the low value, so with
+    at_zero 1 it is where a given point lies exactly on it (`touched`). Elsewhere an open
+    edge keeps the textbook unit and its own points count as inside (the derivation says
+    so)."""
+    touched = touched or (False,) * len(closed)
+    return tuple((c and at_zero != 1) or (not c and at_zero == 1 and t)
+                 for c, t in zip(closed, touched))
 
 
 def polygon_half_planes(vertices: list[Vector]) -> list[tuple[Vector, Fraction]]:
@@ -190,7 +251,9 @@ def polygon_half_planes(vertices: list[Vector]) -> list[tuple[Vector, Fraction]]
     for i in range(n):
         p, q = vertices[i], vertices[(i + 1) % n]
         w = (-(q[1] - p[1]) * orient, (q[0] - p[0]) * orient)
-        out.append(smallest_integers((w[0], w[1]), -(w[0] * p[0] + w[1] * p[1])))
+        plane = smallest_integers((w[0], w[1]), -(w[0] * p[0] + w[1] * p[1]))
+        if plane not in out:  # a vertex on a straight edge adds no edge of its own
+            out.append(plane)
     return out
 
 
@@ -204,6 +267,31 @@ def smallest_integers(w: Vector, b: Fraction) -> tuple[Vector, Fraction]:
     ints = [int(v * scale) for v in values]
     g = gcd(*ints) or 1
     return tuple(Fraction(v, g) for v in ints[:-1]), Fraction(ints[-1], g)
+
+
+def inner_point(half_planes: list[tuple[Vector, Fraction]]) -> Vector | None:
+    """A point strictly inside every half-plane w·x + c > 0 (two dimensions), exactly, or
+    None when they leave no open region: the average of the vertices of their intersection
+    with a large box (it is inside exactly when the intersection has an interior)."""
+    big = Fraction(10 ** 7)
+    one, zero = Fraction(1), Fraction(0)
+    planes = list(half_planes) + [((one, zero), big), ((-one, zero), big),
+                                  ((zero, one), big), ((zero, -one), big)]
+    vertices = set()
+    for (w1, c1), (w2, c2) in itertools.combinations(planes, 2):
+        det = w1[0] * w2[1] - w1[1] * w2[0]
+        if det == 0:
+            continue
+        p = ((-c1 * w2[1] + c2 * w1[1]) / det, (-w1[0] * c2 + w2[0] * c1) / det)
+        if all(w[0] * p[0] + w[1] * p[1] + c >= 0 for w, c in planes):
+            vertices.add(p)
+    if not vertices:
+        return None
+    centre = (sum(v[0] for v in vertices) / len(vertices),
+              sum(v[1] for v in vertices) / len(vertices))
+    if all(w[0] * centre[0] + w[1] * centre[1] + c > 0 for w, c in planes):
+        return centre
+    return None
 
 
 def is_convex(vertices: list[Vector]) -> bool:

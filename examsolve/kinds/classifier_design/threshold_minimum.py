@@ -13,7 +13,8 @@ gives the fewest units, and the enumeration that came before is the proof. The w
 a basic solution of y·(w·x + b) ≥ 1 (exact simplex), scaled to small integers: no net input
 at a point is 0, so at_zero never matters there.
 
-Limits: points in one or two dimensions, at most MAX_POINTS distinct ones, at most MAX_UNITS
+Limits: points in one or two dimensions (or at most cuts.MAX_BRUTE in more, such as a
+3-input truth table's rows), at most MAX_POINTS distinct ones, at most MAX_UNITS
 hidden units and MAX_COMBINATIONS cut subsets per count; beyond them nothing is claimed.
 """
 
@@ -27,7 +28,7 @@ from fractions import Fraction
 import numpy as np
 
 from examsolve.geometry import convex_hulls_meet, feasible_point
-from examsolve.kinds.classifier_design.cuts import Vector, linear_dichotomies
+from examsolve.kinds.classifier_design.cuts import MAX_BRUTE, Vector, linear_dichotomies
 
 MAX_POINTS = 16
 MAX_UNITS = 4
@@ -54,15 +55,14 @@ def fewest_threshold_units(xs: list[Vector], ys: list[int], low: int) -> Thresho
         seen.setdefault(x, y)
     xs, ys = list(seen), list(seen.values())
     n = len(xs)
-    if len(xs[0]) > 2:
-        return ThresholdDesign(0, (), reason="cuts are enumerated only for points in one or "
-                                             "two dimensions")
     if n > MAX_POINTS:
         return ThresholdDesign(0, (), reason=f"the enumeration takes at most {MAX_POINTS} "
                                              f"distinct points, here {n}")
     full = (1 << n) - 1
     every = linear_dichotomies(xs)
-    assert every is not None
+    if every is None:
+        return ThresholdDesign(0, (), reason=f"cuts are enumerated for points in one or two "
+                                             f"dimensions, or at most {MAX_BRUTE} in more")
     cuts = sorted({min(c, full & ~c) for c in every if c not in (0, full)})
     positive = np.array([y > 0 for y in ys])
     masks = np.array(cuts, dtype=np.int64)
@@ -101,12 +101,12 @@ def _working(sets: np.ndarray, positive: np.ndarray, m: int,
     for row in np.nonzero((pos & neg) == 0)[0]:
         key = (int(pos[row]), int(neg[row]))
         if key not in cache:
-            cache[key] = _codes_separable(*key, m)
+            cache[key] = codes_separable(*key, m)
         if cache[key]:
             yield int(row)
 
 
-def _codes_separable(pos: int, neg: int, m: int) -> bool:
+def codes_separable(pos: int, neg: int, m: int) -> bool:
     """The 0/1 vectors whose numbers are set in `pos` and in `neg` are strictly separable
     (their convex hulls do not meet)."""
     def vectors(mask: int) -> list[Vector]:
@@ -135,6 +135,16 @@ def separating_weights(points: list[Vector], labels: list[int]) -> tuple[Vector,
     scale = math.lcm(*(v.denominator for v in (*w, b)))
     common = math.gcd(*(int(v * scale) for v in (*w, b))) or 1
     return tuple(v * scale / common for v in w), b * scale / common
+
+
+def design_from_cuts(xs: list[Vector], ys: list[int], chosen: list[int], low: int,
+                     hidden: list[tuple[Vector, Fraction]] | None = None) -> ThresholdDesign:
+    """The weights for cuts found elsewhere (cube_cover.smaller_net): exact, as below, or
+    the hidden units' given (w, b) with the output unit's found here."""
+    design = _weights(xs, ys, chosen, low, len(chosen), ())
+    if hidden is None:
+        return design
+    return ThresholdDesign(design.cuts, design.tried, tuple(hidden), design.output)
 
 
 def _weights(xs: list[Vector], ys: list[int], chosen: list[int], low: int, cuts: int,
